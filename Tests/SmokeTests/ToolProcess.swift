@@ -1,0 +1,30 @@
+import Foundation
+
+/// Runs a built ALPHA-PRIME executable from the same build directory as the test bundle.
+enum ToolProcess {
+    struct Result { var status: Int32; var stdout: String; var stderr: String }
+
+    static var buildDirectory: URL {
+        URL(filePath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+    }
+
+    static func run(_ tool: String, _ arguments: [String], environment: [String: String]? = nil,
+                    currentDirectory: URL? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = buildDirectory.appending(path: tool)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Read both pipes before waiting so a chatty tool cannot block on a full pipe.
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
