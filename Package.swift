@@ -11,7 +11,7 @@ let tools = [
 
 let package = Package(
     name: "AlphaPrime",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [.library(name: "AlphaPrime", targets: ["AlphaPrime"])]
         + tools.map { .executable(name: $0, targets: [$0]) },
     dependencies: [
