@@ -1,0 +1,53 @@
+import Foundation
+
+/// A throwaway ALPHA-PRIME home: a temporary directory with a copy of the repository's config/.
+struct TestHome {
+    let root: URL
+
+    static var repositoryRoot: URL {
+        URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    init(copyConfig: Bool = true) throws {
+        root = FileManager.default.temporaryDirectory.appending(path: "alpha-prime-home-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        if copyConfig {
+            try FileManager.default.copyItem(at: Self.repositoryRoot.appending(path: "config"), to: root.appending(path: "config"))
+        }
+    }
+
+    var config: URL { root.appending(path: "config") }
+
+    func path(_ relative: String) -> URL { root.appending(path: relative) }
+
+    /// Replaces the first occurrence of `old` with `new` in a file of the home.
+    func edit(_ relative: String, replacing old: String, with new: String) throws {
+        let url = path(relative)
+        let text = try String(contentsOf: url, encoding: .utf8)
+        guard let range = text.range(of: old) else { throw EditError(file: relative, missing: old) }
+        try text.replacingCharacters(in: range, with: new).write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    /// 1-based line number of the first line containing `needle`.
+    func line(of needle: String, in relative: String) throws -> Int? {
+        let text = try String(contentsOf: path(relative), encoding: .utf8)
+        return text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains(needle) }.map { $0 + 1 }
+    }
+
+    /// The environment for a tool run in this home: no inherited DATABASE_URL or secrets.
+    func environment(_ extra: [String: String] = [:]) -> [String: String] {
+        var env = ProcessInfo.processInfo.environment.filter { key, _ in
+            ["PATH", "HOME", "LANG", "TMPDIR"].contains(key)
+        }
+        env["ALPHA_PRIME_HOME"] = root.path
+        for (k, v) in extra { env[k] = v }
+        return env
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: root) }
+
+    struct EditError: Error, CustomStringConvertible {
+        let file: String, missing: String
+        var description: String { "\(file) does not contain '\(missing)'" }
+    }
+}
