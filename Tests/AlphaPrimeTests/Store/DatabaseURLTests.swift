@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+@testable import AlphaPrime
+
+@Suite struct DatabaseURLTests {
+    let home = AlphaPrimeHome(root: URL(filePath: "/srv/alpha", directoryHint: .isDirectory))
+
+    @Test func defaultsToSQLiteUnderHomeVar() throws {
+        #expect(try DatabaseURL.resolve(environment: [:], home: home) == .sqlite(path: "/srv/alpha/var/alpha_prime.db"))
+        #expect(try DatabaseURL.resolve(environment: ["DATABASE_URL": "  "], home: home) == .sqlite(path: "/srv/alpha/var/alpha_prime.db"))
+        #expect(try DatabaseURL.resolve(environment: [:], home: home).backend == .sqlite)
+    }
+
+    @Test func parsesSQLiteForms() throws {
+        #expect(try DatabaseURL.parse("sqlite:data/state.db", home: home) == .sqlite(path: "/srv/alpha/data/state.db"))
+        #expect(try DatabaseURL.parse("sqlite:../shared/x.db", home: home) == .sqlite(path: "/srv/shared/x.db"))
+        #expect(try DatabaseURL.parse("sqlite:/var/lib/alpha/state.db", home: home) == .sqlite(path: "/var/lib/alpha/state.db"))
+        #expect(try DatabaseURL.parse("sqlite::memory:", home: home) == .sqlite(path: ":memory:"))
+        #expect(try DatabaseURL.parse("sqlite:/tmp/x.db", home: home).description == "sqlite:/tmp/x.db")
+    }
+
+    @Test func parsesPostgresForms() throws {
+        let url = try DatabaseURL.resolve(environment: ["DATABASE_URL": "postgres://trader:pa55@db.local:5433/alpha"], home: home)
+        #expect(url == .postgres(url: "postgres://trader:pa55@db.local:5433/alpha"))
+        #expect(url.backend == .postgresql)
+        #expect(try DatabaseURL.parse("postgresql://db.local/alpha?sslmode=require", home: home).backend == .postgresql)
+    }
+
+    @Test func descriptionNeverShowsThePassword() throws {
+        let cases = [
+            ("postgres://trader:pa55word@db.local:5433/alpha", "postgres://trader:***@db.local:5433/alpha"),
+            ("postgresql://trader:p%40ss@db.local/alpha?sslmode=require&password=other1",
+             "postgresql://trader:***@db.local/alpha?sslmode=require&password=***"),
+            ("postgres://trader@db.local/alpha", "postgres://trader@db.local/alpha"),
+            ("postgres://db.local/alpha?password=qwerty9", "postgres://db.local/alpha?password=***"),
+        ]
+        for (text, expected) in cases {
+            let url = try DatabaseURL.parse(text, home: home)
+            #expect(url.description == expected)
+            #expect(!"\(url)".contains("pa55word") && !"\(url)".contains("other1") && !"\(url)".contains("qwerty9"))
+        }
+    }
+
+    @Test func badURLsAreConfigurationErrorsWithoutThePassword() {
+        for text in ["mysql://u:hunter2@h/db", "sqlite:", "sqlite://x.db", "sqlite:///abs.db",
+                     "postgres://u:hunter2@h:port/db", "postgres://u:hunter2@h/db?nosuchoption=1", "var/alpha_prime.db"] {
+            let error = storeError { _ = try DatabaseURL.parse(text, home: home) }
+            #expect(error?.kind == .invalidURL, "\(text)")
+            #expect(error?.exitStatus == .configError)
+            #expect(error?.description.contains("hunter2") == false, "\(text)")
+        }
+    }
+
+    @Test func openingGivesTheRightBackend() throws {
+        let directory = FileManager.default.temporaryDirectory.appending(path: "alpha-prime-url-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let home = AlphaPrimeHome(root: directory)
+        let database = try DatabaseURL.resolve(environment: [:], home: home).open()
+        #expect(database.backend == .sqlite)
+        #expect(database is SQLiteConnection)
+        #expect(FileManager.default.fileExists(atPath: directory.appending(path: "var/alpha_prime.db").path))
+    }
+
+    @Test func unreachablePostgresIsUnavailableAndHidesThePassword() {
+        // Port 1 on localhost: nothing listens there.
+        let error = storeError { _ = try DatabaseURL.parse("postgres://trader:hunter2@127.0.0.1:1/alpha?connect_timeout=2", home: home).open() }
+        #expect(error?.kind == .unavailable)
+        #expect(error?.exitStatus == .unavailable)
+        #expect(error?.description.contains("hunter2") == false)
+        #expect(error?.description.contains("trader:***@127.0.0.1:1") == true)
+    }
+
+    @Test(.enabled(if: TestDatabases.postgresEnabled, "skipped: ALPHA_PRIME_TEST_POSTGRES_URL is not set"))
+    func openingAPostgresURLGivesAPostgresConnection() throws {
+        let url = try TestDatabases.requirePostgresURL()
+        let database = try DatabaseURL.parse(url, home: home).open()
+        #expect(database.backend == .postgresql)
+        #expect(database is PostgresConnection)
+        #expect(try database.queryFirst("SHOW synchronous_commit")?[0] != .text("off"))
+    }
+}
