@@ -41,7 +41,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
-            name: "AlphaPrimeTests", dependencies: ["AlphaPrime"],
+            name: "AlphaPrimeTests",
+            dependencies: ["AlphaPrime", .product(name: "Logging", package: "swift-log")],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "SmokeTests", dependencies: ["AlphaPrime"] + tools.map { .target(name: $0) }),
