@@ -75,12 +75,17 @@ public struct RollingIntegerStats: Sendable {
     @inlinable
     public mutating func update(_ value: Int64) {
         runningSum += value
-        runningSumOfSquares += Int128(value) * Int128(value)
+        runningSumOfSquares += Self.square(value)
         if let oldest = window.push(value) {
             runningSum -= oldest
-            runningSumOfSquares -= Int128(oldest) * Int128(oldest)
+            runningSumOfSquares -= Self.square(oldest)
         }
     }
+
+    /// x² of an `Int64` as an `Int128`: |x²| < 2¹²⁶ cannot overflow, so a wrapping multiply is exact
+    /// (and compiles to one widening multiply).
+    @inlinable
+    static func square(_ x: Int64) -> Int128 { Int128(x) &* Int128(x) }
 
     @inlinable
     public mutating func update(_ price: Paise) { update(price.value) }
@@ -114,24 +119,28 @@ public struct RollingIntegerStats: Sendable {
     public func compare(_ x: Int64, toMeanPlus numerator: Int64, over denominator: Int64 = 1,
                         deviation: Deviation = .population) -> ExactComparison? {
         precondition(denominator > 0, "the deviation multiplier's denominator must be positive")
-        guard window.isFull, let v = scaledVariance else { return nil }
-        let n = Int128(window.capacity)
-        let (rNumerator, rDenominator): (Int128, Int128)
-        switch deviation {
-        case .population: (rNumerator, rDenominator) = (1, 1)
-        case .sample:
-            guard n > 1 else { return nil }
-            (rNumerator, rDenominator) = (n, n - 1)
+        guard window.isFull else { return nil }
+        let n = Int64(window.capacity)
+        if deviation == .sample && n == 1 { return nil }
+        // D = N·x − S: the sign of x − mean (and A = q·D in the derivation above).
+        let d = n * x - runningSum
+        // Decided without σ: the mean itself, or a value strictly on the far side of the mean from
+        // the band (a value at the mean still needs σ: it is on a zero-width band when σ = 0).
+        if numerator == 0 { return Self.comparison(sign: d) }
+        if numerator > 0 && d < 0 { return .below }
+        if numerator < 0 && d > 0 { return .above }
+        let s = Int128(runningSum)
+        let v = Int128(n) * runningSumOfSquares - s * s  // V = N·Q − S²
+        if v == 0 { return Self.comparison(sign: d) }
+        let a = Int128(denominator) * Int128(d)
+        var aSquared = a * a
+        var pSquaredV = Int128(numerator) * Int128(numerator) * v
+        if deviation == .sample {
+            aSquared *= Int128(n - 1)
+            pSquaredV *= Int128(n)
         }
-        let a = Int128(denominator) * (n * Int128(x) - Int128(runningSum))  // q·N·(x − mean)
-        let p = Int128(numerator)
-        if p == 0 || v == 0 { return Self.comparison(sign: a) }
-        if p > 0 {
-            if a <= 0 { return .below }
-            return Self.comparison(sign: a * a * rDenominator - p * p * v * rNumerator)
-        }
-        if a >= 0 { return .above }
-        return Self.comparison(sign: p * p * v * rNumerator - a * a * rDenominator)
+        // p > 0 (here A > 0): sign(A² − p²R); p < 0 (here A < 0): sign(p²R − A²).
+        return Self.comparison(sign: numerator > 0 ? aSquared - pSquaredV : pSquaredV - aSquared)
     }
 
     @inlinable
@@ -181,7 +190,7 @@ public struct RollingIntegerStats: Sendable {
     }
 
     @inlinable
-    static func comparison(sign v: Int128) -> ExactComparison {
+    static func comparison<T: BinaryInteger>(sign v: T) -> ExactComparison {
         v < 0 ? .below : (v == 0 ? .equal : .above)
     }
 }

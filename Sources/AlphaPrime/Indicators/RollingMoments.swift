@@ -7,7 +7,8 @@
 /// price is exact in binary floating point (Sterbenz), so the sums stay at the scale of the window's
 /// spread, and `m2 = sum2 − sum1²/N = Σ(x − mean)²` is as accurate as a two-pass computation.
 ///
-/// The anchor is renewed (and both sums recomputed from the window, O(N)) every `period` updates, and
+/// The anchor is renewed (and both sums recomputed from the window, one O(N) pass) every `period`
+/// updates, and
 /// also as soon as the spread has collapsed far below the largest `sum2` held since the last rebuild
 /// (`m2 · 1000 < peak`), because the rounding the sums carry scales with that peak. Rebuilds anchor on the
 /// window mean, or on the newest value when the window is flat, so a flat window gives exactly 0.
@@ -21,8 +22,9 @@ struct RollingMoments: Sendable {
     /// The largest `sum2` since the last rebuild: the scale of the rounding in the sums.
     @usableFromInline var peak2: Double = 0
     @usableFromInline var updatesSinceRebuild: Int = 0
-    /// The window length as a `Double`.
+    /// The window length as a `Double`, and its inverse (for the cheap per-update collapse test).
     @usableFromInline let n: Double
+    @usableFromInline let inverseN: Double
 
     /// How far `m2` may fall below `peak2` before the sums are rebuilt.
     @usableFromInline static var collapseRatio: Double { 1000 }
@@ -31,6 +33,7 @@ struct RollingMoments: Sendable {
     init(period: Int) {
         window = FixedRing(capacity: period, filler: 0)
         n = Double(period)
+        inverseN = 1 / Double(period)
     }
 
     @inlinable var period: Int { window.capacity }
@@ -49,7 +52,9 @@ struct RollingMoments: Sendable {
             sum2 -= e * e
         }
         updatesSinceRebuild += 1
-        if window.isFull && (updatesSinceRebuild >= window.capacity || rawM2 * Self.collapseRatio < peak2) {
+        if window.isFull
+            && (updatesSinceRebuild >= window.capacity || (sum2 - sum1 * sum1 * inverseN) * Self.collapseRatio < peak2)
+        {
             rebuild()
         }
     }
@@ -70,9 +75,9 @@ struct RollingMoments: Sendable {
     @usableFromInline
     mutating func rebuild() {
         updatesSinceRebuild = 0
-        var total = 0.0
-        for v in window.storage { total += v }
-        recompute(around: total / n)
+        // The current mean is the best anchor; it need not be exact, only near the window.
+        let anchor = shift + sum1 / n
+        recompute(around: anchor.isFinite ? anchor : window.newest)
         if rawM2 * 1e6 < sum2 {
             // Flat to within the rounding of its own mean: anchor on a value of the window instead,
             // so that identical values give exactly zero.
