@@ -70,7 +70,12 @@ public struct AlphaPrimeConfiguration: Sendable, Encodable {
         let broker = loader.load(BrokerConfig.self, BrokerConfig.fileName) { $0.validate(&$1) }
         let riskFileName = RiskConfig.fileName(preset: riskPreset)
         let risk: ConfigLoader.Loaded<RiskConfig>
-        if riskFileName != RiskConfig.fileName, !FileManager.default.fileExists(atPath: loader.url(riskFileName).path) {
+        if let preset = riskPreset, !preset.isEmpty,
+           !preset.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == ".") }) || preset.contains("..") {
+            loader.issues.append(ConfigIssue(file: "config/", line: nil, keyPath: "",
+                                             message: "'\(preset)' is not a risk preset name (letters, digits, _ and -)"))
+            risk = .init(value: nil, clean: false, outcome: nil)
+        } else if riskFileName != RiskConfig.fileName, !FileManager.default.fileExists(atPath: loader.url(riskFileName).path) {
             let available = loader.riskPresets().map { "'\($0)'" }.joined(separator: ", ")
             loader.issues.append(ConfigIssue(
                 file: "config/\(riskFileName)", line: nil, keyPath: "",
@@ -82,16 +87,17 @@ public struct AlphaPrimeConfiguration: Sendable, Encodable {
         if checkAllRiskPresets {
             for preset in loader.riskPresets() where RiskConfig.fileName(preset: preset) != riskFileName {
                 let loaded = loader.load(RiskConfig.self, RiskConfig.fileName(preset: preset)) { $0.validate(&$1) }
-                if let value = loaded.value, loaded.clean, let h = hours.value, hours.clean {
+                if let value = loaded.value, let h = hours.value, hours.clean {
                     loader.crossCheck(loaded) { value.validate(&$0, against: h) }
                 }
             }
         }
         let strategies = loader.loadStrategies()
 
-        // Checks across files, made only when the files involved decoded cleanly.
+        // Checks across files: the file checked must have decoded (its placeholders are known and
+        // skipped), the file it is checked against must be free of problems.
         let instruments = general.clean ? Set(general.value?.instruments.map(\.symbol) ?? []) : []
-        if let r = risk.value, risk.clean {
+        if let r = risk.value {
             if let h = hours.value, hours.clean { loader.crossCheck(risk) { r.validate(&$0, against: h) } }
             if !instruments.isEmpty {
                 loader.crossCheck(risk) { v in
@@ -104,7 +110,7 @@ public struct AlphaPrimeConfiguration: Sendable, Encodable {
                 }
             }
         }
-        for strategy in strategies where strategy.clean {
+        for strategy in strategies where strategy.value != nil {
             loader.crossCheck(strategy) { strategy.value!.validate(&$0, instruments: instruments, hours: hours.clean ? hours.value : nil) }
         }
         var seenNames: [String: String] = [:]

@@ -68,7 +68,16 @@ extension TimeOfDay: ConfigScalarDecodable {
 
 extension ProductType: ConfigChoice {}
 extension TradingMode: ConfigChoice {}
-extension Logger.Level: ConfigChoice {}
+extension Logger.Level: ConfigChoice {
+    /// Log levels are accepted in any case (`INFO`), as `LOG_LEVEL` is.
+    public init(configText text: String) throws {
+        guard let level = Logger.Level(rawValue: text.lowercased()) else {
+            let words = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ConfigValueError("expected one of \(words), got '\(text)'")
+        }
+        self = level
+    }
+}
 
 /// An amount of rupees written in a configuration file (`1000000`, `250000.50`), held exactly
 /// in paise. Printed back as rupees.

@@ -264,9 +264,10 @@ public struct RiskConfig: Codable, Sendable, Equatable {
     /// Checks against the trading hours: square-off inside the session, entry filters that leave time to trade.
     func validate(_ v: inout ConfigValidator, against hours: TradingHoursConfig) {
         let square = timeFilters.squareOffTime
-        for (label, window) in hours.squareOffWindows() {
-            v.check(square > window.open && square <= window.close, "time_filters.square_off_time",
-                    "\(square) is outside the \(label) (\(window.open)–\(window.close)) in trading_hours.yaml")
+        let outside = hours.squareOffWindows().filter { !(square > $0.1.open && square <= $0.1.close) }
+        if !outside.isEmpty {
+            let windows = outside.map { "\($0.0) \($0.1)" }.joined(separator: "; ")
+            v.error("time_filters.square_off_time", "\(square) is outside the session in trading_hours.yaml (\(windows))")
         }
         let normal = hours.sessions.normal
         let entryMinutes = normal.close.minutes - normal.open.minutes - timeFilters.noEntryFirstMinutes - timeFilters.noEntryLastMinutes
