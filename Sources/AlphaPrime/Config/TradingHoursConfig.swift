@@ -124,7 +124,7 @@ public struct TradingHoursConfig: Codable, Sendable, Equatable {
     public static let fileName = "trading_hours.yaml"
 
     /// The ordinary day in force on `date` (session changes up to that date applied).
-    public func sessionHours(on date: LocalDate) -> SessionHours {
+    func sessionHours(on date: LocalDate) -> SessionHours {
         sessionChanges.sorted { $0.effectiveFrom < $1.effectiveFrom }
             .filter { $0.effectiveFrom <= date }
             .reduce(sessions) { $1.applied(to: $0) }

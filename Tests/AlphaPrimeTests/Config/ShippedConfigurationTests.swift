@@ -113,3 +113,16 @@ import Testing
         #expect(hours.exchange == "NSE")
     }
 }
+
+@Suite struct EnvExampleTests {
+    @Test func listsEveryVariableAndParsesCleanly() throws {
+        let url = ConfigTestHome.repositoryRoot.appending(path: ".env.example")
+        let file = try #require(try DotEnvFile.load(url, file: ".env.example"))
+        #expect(file.issues.isEmpty)
+        #expect(file.entries.map(\.key) == EnvironmentSettings.variableNames)
+        let (settings, issues) = EnvironmentSettings.resolve(environment: file.values, dotEnvLines: file.lines)
+        #expect(issues.isEmpty)
+        #expect(settings.databaseURL == "sqlite:var/alpha_prime.db")
+        #expect(settings.environment == .development && !settings.enableRealTrading)
+    }
+}
