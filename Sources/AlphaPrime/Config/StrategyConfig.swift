@@ -32,6 +32,8 @@ public struct StrategyConfig: Codable, Sendable, Equatable {
             case atrMultiple = "atr_multiple", percent, points
             /// Beyond the recent swing low (long) or high (short) / the broken range.
             case swing
+            /// No protective stop (research presets only; the risk manager may still refuse entries).
+            case none
         }
 
         public var method: Method
@@ -108,7 +110,7 @@ public struct StrategyConfig: Codable, Sendable, Equatable {
         for (name, spec) in parameters.entries {
             spec.validate(&v, at: "parameters.\(name)")
         }
-        validateExit(method: exits.stopLoss.method.rawValue, needsValue: exits.stopLoss.method != .swing,
+        validateExit(method: exits.stopLoss.method.rawValue, needsValue: ![.swing, .none].contains(exits.stopLoss.method),
                      value: exits.stopLoss.value, parameter: exits.stopLoss.parameter, at: "exits.stop_loss", &v)
         let needsTarget = ![.mean, .none].contains(exits.takeProfit.method)
         validateExit(method: exits.takeProfit.method.rawValue, needsValue: needsTarget,

@@ -9,9 +9,9 @@
 public struct BollingerReference: Strategy {
     public static let kind = "bollinger_reference"
     public static let specs = [
-        ParameterSpec("period", default: 20, min: 2, max: 1000, integer: true, help: "bars in the SMA and σ window"),
-        ParameterSpec("deviations", default: 2, min: 1, max: 10, integer: true, help: "lower band at SMA − k·σ"),
-        ParameterSpec("quantity", default: 1, min: 1, max: 1_000_000, integer: true, help: "units per entry"),
+        StrategyParameterSpec("period", default: 20, min: 2, max: 1000, integer: true, help: "bars in the SMA and σ window"),
+        StrategyParameterSpec("deviations", default: 2, min: 1, max: 10, integer: true, help: "lower band at SMA − k·σ"),
+        StrategyParameterSpec("quantity", default: 1, min: 1, max: 1_000_000, integer: true, help: "units per entry"),
     ]
 
     public let symbol: SymbolID

@@ -1,5 +1,5 @@
 /// One tunable number of a strategy: its name as in `config/strategies/*.yaml`, default and bounds.
-public struct ParameterSpec: Sendable, Equatable {
+public struct StrategyParameterSpec: Sendable, Equatable {
     public var name: String
     public var defaultValue: Double
     public var minimum: Double
@@ -27,7 +27,7 @@ public struct StrategyError: Error, Sendable, Equatable, CustomStringConvertible
 public struct ParameterValues: Sendable {
     private var values: [String: Double]
 
-    public init(strategy: String, specs: [ParameterSpec], given: [String: Double]) throws {
+    public init(strategy: String, specs: [StrategyParameterSpec], given: [String: Double]) throws {
         var values: [String: Double] = [:]
         for spec in specs { values[spec.name] = spec.defaultValue }
         for (name, value) in given.sorted(by: { $0.key < $1.key }) {
@@ -76,9 +76,9 @@ struct EntryWindow: Sendable {
     }
 
     static let specs = [
-        ParameterSpec("entry_start_minute", default: 9 * 60 + 30, min: 0, max: 1440, integer: true,
+        StrategyParameterSpec("entry_start_minute", default: 9 * 60 + 30, min: 0, max: 1440, integer: true,
                       help: "first IST minute of the day (09:30 = 570) at which entries are allowed"),
-        ParameterSpec("entry_end_minute", default: 15 * 60, min: 0, max: 1440, integer: true,
+        StrategyParameterSpec("entry_end_minute", default: 15 * 60, min: 0, max: 1440, integer: true,
                       help: "IST minute of the day (15:00 = 900) from which no new entries are made"),
     ]
 }
