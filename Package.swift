@@ -42,7 +42,9 @@ let package = Package(
             ]),
         .testTarget(
             name: "AlphaPrimeTests",
-            dependencies: ["AlphaPrime", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "AlphaPrime", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
+            ],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "SmokeTests", dependencies: ["AlphaPrime"] + tools.map { .target(name: $0) }),
