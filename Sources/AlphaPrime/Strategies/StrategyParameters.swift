@@ -60,25 +60,3 @@ func istMinuteOfDay(_ time: Int64) -> Int {
     return Int((t < 0 ? t + 86_400 : t) / 60)
 }
 
-/// Entries are allowed only inside `[start, end)` IST minutes of the day (the strategy's trading window).
-struct EntryWindow: Sendable {
-    var start: Int
-    var end: Int
-
-    init(_ parameters: ParameterValues) {
-        start = parameters.int("entry_start_minute")
-        end = parameters.int("entry_end_minute")
-    }
-
-    @inline(__always) func allows(_ time: Int64) -> Bool {
-        let m = istMinuteOfDay(time)
-        return m >= start && m < end
-    }
-
-    static let specs = [
-        StrategyParameterSpec("entry_start_minute", default: 9 * 60 + 30, min: 0, max: 1440, integer: true,
-                      help: "first IST minute of the day (09:30 = 570) at which entries are allowed"),
-        StrategyParameterSpec("entry_end_minute", default: 15 * 60, min: 0, max: 1440, integer: true,
-                      help: "IST minute of the day (15:00 = 900) from which no new entries are made"),
-    ]
-}
