@@ -28,6 +28,9 @@ public struct TradingCore<S: Strategy>: Sendable {
     public private(set) var suppressedSignals = 0
     public private(set) var signalCount = 0
     public private(set) var dayStartEquity: Int64
+    /// Why new entries are refused (kill switch, circuit breaker, square-off, stop); nil when allowed.
+    /// Exits are never refused.
+    public var entriesHaltedReason: String?
     public private(set) var peakEquity: Int64
 
     let instancesBySymbol: [[Int]]
@@ -101,6 +104,10 @@ public struct TradingCore<S: Strategy>: Sendable {
         signalCount += 1
         if workingOrder[i] != 0 {
             suppressedSignals += 1
+            return
+        }
+        if signal.intent == .enter, let reason = entriesHaltedReason {
+            rejections.append(Rejection(strategy: i, signal: signal, rejection: RiskRejection(rule: "entries_halted", reason: reason)))
             return
         }
         let book = ledger.books[i]
@@ -221,5 +228,35 @@ public struct TradingCore<S: Strategy>: Sendable {
                                            purpose: .takeProfit, ocoGroup: group, time: time))
             protectiveOrders[i].append(id)
         }
+    }
+
+    /// Closes every open position with a market order (purpose `square_off`), cancelling working
+    /// entries and protective orders first. Positions whose exit is already working are left to it.
+    /// Returns how many exit orders were queued.
+    @discardableResult
+    public mutating func flattenAll(time: Int64) -> Int {
+        var queued = 0
+        for i in strategies.indices {
+            let quantity = ledger.books[i].quantity
+            let working = workingOrder[i]
+            if working != 0 {
+                let purpose = orders[Int(working - 1)].request.purpose
+                if purpose == .entry {
+                    cancelRequests.append(working)
+                    workingOrder[i] = 0
+                    protection[i] = (0, 0)
+                } else if quantity != 0 {
+                    continue  // an exit is already on its way
+                }
+            }
+            cancelProtection(of: i)
+            guard quantity != 0 else { continue }
+            let symbol = ledger.books[i].symbol
+            workingOrder[i] = newOrder(OrderRequest(
+                id: 0, strategy: i, symbol: symbol, side: quantity > 0 ? .sell : .buy, quantity: abs(quantity),
+                type: .market, product: product, purpose: .squareOff, time: time))
+            queued += 1
+        }
+        return queued
     }
 }
