@@ -19,70 +19,556 @@ public struct RiskContext: Sendable {
     public var lotSize: Int64
     public var minutesSinceOpen: Int
     public var minutesToClose: Int
+    /// Entry orders working for flat books (each will open a position when it fills).
+    public var pendingEntries: Int
+    /// Per symbol: books with a position plus entries working to open one. Empty when unknown.
+    public var positionsBySymbol: [Int]
+    /// Per symbol: net signed position and last price, for the total exposure. Empty when unknown.
+    public var netPositions: [Int64]
+    public var lastPrices: [Int64]
+    /// The order product; the square-off time applies to intraday (MIS) entries only.
+    public var product: ProductType
 
     public init(time: Int64, equity: Int64, cash: Int64, startingCapital: Int64, dayStartEquity: Int64,
                 peakEquity: Int64, openPositions: Int, position: Int64, netPosition: Int64, lastPrice: Int64,
-                lotSize: Int64, minutesSinceOpen: Int = -1, minutesToClose: Int = -1) {
+                lotSize: Int64, minutesSinceOpen: Int = -1, minutesToClose: Int = -1, pendingEntries: Int = 0,
+                positionsBySymbol: [Int] = [], netPositions: [Int64] = [], lastPrices: [Int64] = [],
+                product: ProductType = .mis) {
         self.time = time; self.equity = equity; self.cash = cash; self.startingCapital = startingCapital
         self.dayStartEquity = dayStartEquity; self.peakEquity = peakEquity; self.openPositions = openPositions
         self.position = position; self.netPosition = netPosition; self.lastPrice = lastPrice; self.lotSize = lotSize
         self.minutesSinceOpen = minutesSinceOpen; self.minutesToClose = minutesToClose
+        self.pendingEntries = pendingEntries; self.positionsBySymbol = positionsBySymbol
+        self.netPositions = netPositions; self.lastPrices = lastPrices; self.product = product
     }
 }
 
 /// A rule's refusal, with the numbers that decided it.
-public struct RiskRejection: Sendable, Equatable, Error, CustomStringConvertible {
-    /// The rule's name as in risk_config.yaml (`max_open_positions`, `daily_max_loss_pct`, …).
+public struct RiskRejection: Sendable, Equatable, Codable, Error, CustomStringConvertible {
+    /// The rule's key path in risk_config.yaml (`risk.max_open_positions`, `kill_switch.drawdown_pct`, …;
+    /// see ``RiskRule``).
     public var rule: String
-    /// The numbers, in the trader's words: "3 open positions, limit 3".
+    /// The numbers, in the trader's words: "2 open positions, limit 2".
     public var reason: String
+    /// The measured number and the limit it broke, in the rule's unit (paise, units, minutes, the VIX).
+    public var value: Double?
+    public var limit: Double?
 
-    public init(rule: String, reason: String) { self.rule = rule; self.reason = reason }
+    public init(rule: String, reason: String, value: Double? = nil, limit: Double? = nil) {
+        self.rule = rule; self.reason = reason; self.value = value; self.limit = limit
+    }
+
     public var description: String { "\(rule): \(reason)" }
 }
 
 public enum RiskDecision: Sendable, Equatable {
     case approved(quantity: Int64)
     case rejected(RiskRejection)
+
+    public var quantity: Int64 { if case .approved(let q) = self { q } else { 0 } }
+    public var rejection: RiskRejection? { if case .rejected(let r) = self { r } else { nil } }
+}
+
+/// How an approved signal was sized: the numbers behind the quantity.
+public struct SizingDetail: Sendable, Equatable, CustomStringConvertible {
+    /// `fixed_fractional`, `kelly`, `fixed_quantity` or `exit`.
+    public var method: String
+    /// The size the sizing rule gave, before the exposure caps.
+    public var sized: Int64
+    public var quantity: Int64
+    /// Entry reference price (the limit price, else the last price), paise.
+    public var entryPrice: Int64 = 0
+    /// |entry − stop| in paise; 0 without a stop.
+    public var stopDistance: Int64 = 0
+    /// The risk budget in paise (per-trade risk % of equity, or the Kelly bound when lower); 0 when not used.
+    public var riskBudget: Int64 = 0
+    /// The risk % that set the budget.
+    public var riskPercent: RiskPercent?
+    /// Full Kelly of the recent trades when the Kelly bound was computed.
+    public var kelly: Double?
+    /// The rule that lowered the size below `sized`, if any.
+    public var reducedBy: String?
+
+    /// Money lost if the stop fills at its price.
+    public var riskAtStop: Int64 { quantity * stopDistance }
+
+    public var description: String {
+        var text = "\(quantity) units (\(method)"
+        if riskBudget > 0 {
+            text += ": budget \(RiskFormat.rupees(riskBudget))"
+            if let p = riskPercent { text += " = \(p) of equity" }
+            if let k = kelly { text += ", full Kelly \(RiskFormat.number((k * 10_000).rounded() / 100))%" }
+        }
+        if stopDistance > 0 { text += ", stop \(RiskFormat.rupees(stopDistance)) away, risk at stop \(RiskFormat.rupees(riskAtStop))" }
+        text += ")"
+        if let reducedBy { text += "; reduced from \(sized) by \(reducedBy)" }
+        return text
+    }
+}
+
+/// A decision with the sizing behind it.
+public struct RiskAssessment: Sendable, Equatable {
+    public var decision: RiskDecision
+    public var sizing: SizingDetail?
+}
+
+/// Limits the account's equity or the clock can cross, kept as plain integers so the trading core
+/// checks them on every bar and fill with two comparisons. Derived from the rules and the state.
+public struct RiskWatch: Sendable, Equatable {
+    /// Equity at or below this trips something (the highest armed floor).
+    public var floor: Int64 = .min
+    /// Equity at or above this trips something (the prop firm's profit target).
+    public var ceiling: Int64 = .max
+    /// A bar starting at or after this time trips something (the square-off).
+    public var nextTime: Int64 = .max
+}
+
+/// Thresholds that have already tripped (and so are disarmed) — the daily ones for today.
+public struct RiskTripped: OptionSet, Sendable, Codable, Equatable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    public static let dailyMaxLoss = RiskTripped(rawValue: 1 << 0)
+    public static let halfDailyLimit = RiskTripped(rawValue: 1 << 1)
+    public static let squareOff = RiskTripped(rawValue: 1 << 2)
+    public static let killSwitchDailyLoss = RiskTripped(rawValue: 1 << 3)
+    public static let killSwitchDrawdown = RiskTripped(rawValue: 1 << 4)
+    public static let maxDrawdown = RiskTripped(rawValue: 1 << 5)
+    public static let daily: RiskTripped = [.dailyMaxLoss, .halfDailyLimit, .squareOff]
+}
+
+/// A prop firm account's standing under its rules.
+public enum PropFirmStatus: String, Sendable, Codable {
+    case inProgress = "in_progress"
+    /// The profit target was reached (trading stopped); see ``RiskState/tradingDays`` for the minimum days.
+    case targetReached = "target_reached"
+    /// A firm limit was broken.
+    case failed
+}
+
+/// What the risk stage remembers between signals: the day, the peak, breakers, halts, the recent
+/// trades. `Codable`, so the engine can persist it and a restart resumes with the same breakers.
+public struct RiskState: Sendable, Codable, Equatable {
+    public var startingCapital: Int64 = 0
+    /// IST day (days since 1970-01-01) the day-level state belongs to; `Int64.min` before the first.
+    public var day: Int64 = .min
+    public var dayStartEquity: Int64 = 0
+    public var peakEquity: Int64 = 0
+    /// Losing trades in a row today.
+    public var consecutiveLosses = 0
+    /// Entries are paused while a bar starts before this (UTC epoch seconds); `pause` says why.
+    public var pausedUntil: Int64 = 0
+    public var pause: RiskRejection?
+    /// Entries stopped for the rest of the day, and why.
+    public var dayHalt: RiskRejection?
+    /// Entries stopped for the run, and why (the kill switch, max drawdown, the prop firm's rules).
+    public var halt: RiskRejection?
+    /// Today's square-off instant (UTC epoch seconds); 0 when none.
+    public var squareOffAt: Int64 = 0
+    public var tripped: RiskTripped = []
+    public var tradedToday = false
+    /// Days on which at least one order filled.
+    public var tradingDays = 0
+    public var propFirmStatus: PropFirmStatus = .inProgress
+    public var recentTrades: TradeOutcomeWindow
+    public var dailyCloses: DailyCloseHistory
+
+    public init(startingCapital: Int64 = 0, kellyLookback: Int = 0, correlationWindowDays: Int = 0) {
+        self.startingCapital = startingCapital
+        dayStartEquity = startingCapital
+        peakEquity = startingCapital
+        recentTrades = TradeOutcomeWindow(capacity: kellyLookback)
+        dailyCloses = DailyCloseHistory(windowDays: correlationWindowDays)
+    }
 }
 
 /// The one risk stage every signal passes, in backtests, paper and live alike.
 ///
-/// Exits are never blocked: reducing risk is always allowed, for the whole position. Entries are
-/// sized here; a signal the rules refuse comes back with the rule and the numbers.
+/// Built from `risk_config.yaml` (``init(config:instruments:indiaVIX:session:)``), it approves and
+/// sizes each entry or rejects it with the rule and the numbers (``evaluate(_:context:)``), and holds
+/// the state that must trip on the right bar — daily loss, drawdown and kill switch, circuit breakers,
+/// the square-off — which the trading core checks on every fill and mark with plain integer
+/// comparisons against ``watch``. Exits are never blocked: reducing risk is always allowed, for the
+/// whole position.
 public struct RiskManager: Sendable {
-    public enum Sizing: Sendable, Equatable {
-        /// The strategy's own quantity, or `lots` lots when the signal asks for none.
-        case fixedQuantity(lots: Int64)
+    public typealias Sizing = RiskRules.Sizing
+    /// India VIX to judge a day's entries by (use ``IndiaVIXSeries/lookup`` for no look-ahead).
+    public typealias VIXLookup = @Sendable (LocalDate) -> Double?
+
+    public var rules: RiskRules {
+        didSet { rearm() }
+    }
+    public internal(set) var state: RiskState
+    /// Thresholds to compare equity and time with; see ``RiskWatch``.
+    public internal(set) var watch = RiskWatch()
+    /// Names of the symbols (SymbolID = index), for messages.
+    public let symbolNames: [String]
+    let indiaVIX: VIXLookup?
+    /// Rules configured but unable to act in this run, with why (the VIX filter without a VIX series).
+    public let inactiveRules: [String]
+
+    public var sizing: Sizing {
+        get { rules.sizing }
+        set { rules.sizing = newValue }
     }
 
-    public var sizing: Sizing
+    /// No rules: every entry approved at the strategy's quantity (or `lots` lots), nothing trips.
+    public init(sizing: Sizing = .fixedQuantity(lots: 1)) {
+        var rules = RiskRules()
+        rules.sizing = sizing
+        self.init(rules: rules)
+    }
 
-    public init(sizing: Sizing = .fixedQuantity(lots: 1)) { self.sizing = sizing }
+    public init(rules: RiskRules, symbolNames: [String] = [], indiaVIX: VIXLookup? = nil) {
+        self.rules = rules
+        self.symbolNames = symbolNames
+        self.indiaVIX = indiaVIX
+        var inactive: [String] = []
+        if rules.vixBand != nil && indiaVIX == nil {
+            inactive.append("\(RiskRule.vix): enabled but no India VIX series was given; entries are not filtered by VIX")
+        }
+        inactiveRules = inactive
+        state = RiskState()
+        begin(startingCapital: 0)
+    }
 
+    /// The rules of `config` for a run trading `instruments` (SymbolID = index).
+    ///
+    /// - Parameters:
+    ///   - indiaVIX: the India VIX for a date; without it an enabled VIX filter is listed in
+    ///     ``inactiveRules`` and does not filter.
+    ///   - session: the normal session, for the time filters when the calendar gives no position.
+    public init(config: RiskConfig, instruments: [Instrument], indiaVIX: VIXLookup? = nil,
+                session: (open: TimeOfDay, close: TimeOfDay) = (TimeOfDay(hour: 9, minute: 15)!, TimeOfDay(hour: 15, minute: 30)!)) {
+        self.init(rules: RiskRules(config: config, instruments: instruments, session: session),
+                  symbolNames: instruments.map(\.symbol), indiaVIX: indiaVIX)
+    }
+
+    // MARK: Judging a signal
+
+    /// Approves and sizes an entry, or rejects it with the rule and the numbers. An exit of the
+    /// strategy's own position is always approved (for the whole position, or the part asked).
     public func evaluate(_ signal: Signal, context: RiskContext) -> RiskDecision {
+        assess(signal, context: context).decision
+    }
+
+    /// ``evaluate(_:context:)`` with the sizing numbers behind an approval.
+    public func assess(_ signal: Signal, context c: RiskContext) -> RiskAssessment {
         switch signal.intent {
         case .exit:
-            guard context.position != 0 else {
-                return .rejected(RiskRejection(rule: "no_position", reason: "exit signal while flat"))
+            guard c.position != 0 else {
+                return reject(RiskRejection(rule: "no_position", reason: "exit signal while flat"))
             }
-            let closing = context.position > 0 ? Side.sell : Side.buy
+            let closing = c.position > 0 ? Side.sell : Side.buy
             guard signal.side == closing else {
-                return .rejected(RiskRejection(
-                    rule: "exit_side", reason: "exit \(signal.side.rawValue) does not close a position of \(context.position)"))
+                return reject(RiskRejection(
+                    rule: "exit_side", reason: "exit \(signal.side.rawValue) does not close a position of \(c.position)"))
             }
-            let all = abs(context.position)
-            return .approved(quantity: signal.quantity > 0 ? min(signal.quantity, all) : all)
+            let all = abs(c.position)
+            let quantity = signal.quantity > 0 ? min(signal.quantity, all) : all
+            return RiskAssessment(decision: .approved(quantity: quantity),
+                                  sizing: SizingDetail(method: "exit", sized: quantity, quantity: quantity))
         case .enter:
-            let quantity: Int64
-            switch sizing {
-            case .fixedQuantity(let lots):
-                quantity = signal.quantity > 0 ? signal.quantity : lots * max(1, context.lotSize)
-            }
-            guard quantity > 0 else {
-                return .rejected(RiskRejection(rule: "sizing", reason: "sized to 0 units"))
-            }
-            return .approved(quantity: quantity)
+            if let rejection = entryBlock(signal, c) { return reject(rejection) }
+            return sizeEntry(signal, c)
         }
+    }
+
+    private func reject(_ r: RiskRejection) -> RiskAssessment { RiskAssessment(decision: .rejected(r), sizing: nil) }
+
+    private func name(_ symbol: SymbolID) -> String {
+        symbol >= 0 && symbol < symbolNames.count ? symbolNames[symbol] : "symbol #\(symbol)"
+    }
+
+    @inline(__always)
+    static func istDay(_ time: Int64) -> Int64 {
+        let t = time + IST.offsetSeconds
+        return t >= 0 ? t / 86_400 : (t - 86_399) / 86_400
+    }
+
+    @inline(__always)
+    static func istMinute(_ time: Int64) -> Int {
+        Int((time + IST.offsetSeconds - istDay(time) * 86_400) / 60)
+    }
+
+    /// The first rule that refuses a new entry now, before sizing; nil when none does.
+    func entryBlock(_ signal: Signal, _ c: RiskContext) -> RiskRejection? {
+        // Halts and pauses.
+        if let halt = state.halt { return halt }
+        if let halt = state.dayHalt { return halt }
+        if c.time < state.pausedUntil, let pause = state.pause { return pause }
+
+        // Account limits, from the numbers now.
+        let equity = c.equity
+        let money = RiskFormat.rupees
+        let dayLoss = c.dayStartEquity - equity
+        if let firm = rules.propFirm {
+            let limit = firm.dailyLossLimit.of(c.dayStartEquity)
+            if dayLoss >= limit {
+                return RiskRejection(rule: RiskRule.propDailyLoss, reason: "\(firm.name): " + dailyLossText(dayLoss, c.dayStartEquity, firm.dailyLossLimit, limit, "the firm's daily loss limit"),
+                                     value: Double(dayLoss), limit: Double(limit))
+            }
+            let ref = firm.drawdownMode == .trailing ? c.peakEquity : c.startingCapital
+            let dd = ref - equity, ddLimit = firm.maxDrawdown.of(ref)
+            if dd >= ddLimit {
+                return RiskRejection(rule: RiskRule.propDrawdown, reason: "\(firm.name): " + drawdownText(dd, ref, firm.drawdownMode, firm.maxDrawdown, ddLimit, "the firm's max drawdown"),
+                                     value: Double(dd), limit: Double(ddLimit))
+            }
+            if let target = firm.profitTarget {
+                let goal = target.of(c.startingCapital)
+                let profit = equity - c.startingCapital
+                if profit >= goal {
+                    return RiskRejection(rule: RiskRule.propProfitTarget, reason: "profit \(money(profit)) reached the target of \(target) (\(money(goal))); trading stops",
+                                         value: Double(profit), limit: Double(goal))
+                }
+            }
+        }
+        if let p = rules.killSwitchDailyLoss {
+            let limit = p.of(c.dayStartEquity)
+            if dayLoss >= limit {
+                return RiskRejection(rule: RiskRule.killSwitchDailyLoss, reason: dailyLossText(dayLoss, c.dayStartEquity, p, limit, "the kill switch"),
+                                     value: Double(dayLoss), limit: Double(limit))
+            }
+        }
+        let ddRef = rules.drawdownMode == .trailing ? c.peakEquity : c.startingCapital
+        let drawdown = ddRef - equity
+        if let p = rules.killSwitchDrawdown {
+            let limit = p.of(ddRef)
+            if drawdown >= limit {
+                return RiskRejection(rule: RiskRule.killSwitchDrawdown, reason: drawdownText(drawdown, ddRef, rules.drawdownMode, p, limit, "the kill switch"),
+                                     value: Double(drawdown), limit: Double(limit))
+            }
+        }
+        if let p = rules.maxDrawdown {
+            let limit = p.of(ddRef)
+            if drawdown >= limit {
+                return RiskRejection(rule: RiskRule.maxDrawdown, reason: drawdownText(drawdown, ddRef, rules.drawdownMode, p, limit, "the max drawdown"),
+                                     value: Double(drawdown), limit: Double(limit))
+            }
+        }
+        if let p = rules.dailyMaxLoss {
+            let limit = p.of(c.dayStartEquity)
+            if dayLoss >= limit {
+                return RiskRejection(rule: RiskRule.dailyMaxLoss, reason: dailyLossText(dayLoss, c.dayStartEquity, p, limit, "the daily max loss"),
+                                     value: Double(dayLoss), limit: Double(limit))
+            }
+        }
+
+        // Time filters, on the IST clock of the signal's bar (its start).
+        let minute = Self.istMinute(c.time)
+        let clock = RiskFormat.time(minute: minute)
+        if c.product == .mis, let square = rules.squareOffMinute {
+            let after = state.squareOffAt > 0 && Self.istDay(state.squareOffAt) == Self.istDay(c.time)
+                ? c.time >= state.squareOffAt : minute >= square
+            if after {
+                let at = state.squareOffAt > 0 ? Self.istMinute(state.squareOffAt) : square
+                return RiskRejection(rule: RiskRule.squareOff, reason: "\(clock) is at or after the square-off time \(RiskFormat.time(minute: at)); no new intraday entries today",
+                                     value: Double(minute), limit: Double(at))
+            }
+        }
+        let sinceOpen = c.minutesSinceOpen >= 0 ? c.minutesSinceOpen : minute - rules.sessionOpenMinute
+        if rules.noEntryFirstMinutes > 0 && sinceOpen < rules.noEntryFirstMinutes {
+            return RiskRejection(rule: RiskRule.noEntryFirstMinutes, reason: "\(clock) is \(sinceOpen) minutes after the open; no entries in the first \(rules.noEntryFirstMinutes)",
+                                 value: Double(sinceOpen), limit: Double(rules.noEntryFirstMinutes))
+        }
+        let toClose = c.minutesToClose >= 0 ? c.minutesToClose : rules.sessionCloseMinute - minute
+        if rules.noEntryLastMinutes > 0 && toClose <= rules.noEntryLastMinutes {
+            return RiskRejection(rule: RiskRule.noEntryLastMinutes, reason: "\(clock) is \(toClose) minutes before the close; no entries in the last \(rules.noEntryLastMinutes)",
+                                 value: Double(toClose), limit: Double(rules.noEntryLastMinutes))
+        }
+        for w in rules.blackouts where minute >= w.start && minute < w.end {
+            let why = w.reason.map { " (\($0))" } ?? ""
+            return RiskRejection(rule: RiskRule.blackout, reason: "\(clock) is inside the blackout \(RiskFormat.time(minute: w.start))–\(RiskFormat.time(minute: w.end))\(why)",
+                                 value: Double(minute), limit: Double(w.start))
+        }
+
+        // India VIX.
+        if let band = rules.vixBand, let lookup = indiaVIX {
+            let date = LocalDate(daysSinceEpoch: Int(Self.istDay(c.time)))
+            guard let vix = lookup(date) else {
+                return RiskRejection(rule: RiskRule.vix, reason: "no India VIX value for \(date); the filter (\(RiskFormat.number(band.lowerBound))–\(RiskFormat.number(band.upperBound))) cannot pass the entry")
+            }
+            if vix < band.lowerBound {
+                return RiskRejection(rule: RiskRule.vix, reason: "India VIX \(RiskFormat.number(vix)) is below the minimum \(RiskFormat.number(band.lowerBound))",
+                                     value: vix, limit: band.lowerBound)
+            }
+            if vix > band.upperBound {
+                return RiskRejection(rule: RiskRule.vix, reason: "India VIX \(RiskFormat.number(vix)) is above the maximum \(RiskFormat.number(band.upperBound))",
+                                     value: vix, limit: band.upperBound)
+            }
+        }
+
+        // Positions: only an entry that opens a new position counts.
+        guard c.position == 0 else { return nil }
+        if let max = rules.maxOpenPositions {
+            let open = c.openPositions + c.pendingEntries
+            if open >= max {
+                let pending = c.pendingEntries > 0 ? " (\(c.pendingEntries) awaiting fill)" : ""
+                return RiskRejection(rule: RiskRule.maxOpenPositions, reason: "\(open) open positions\(pending), limit \(max)",
+                                     value: Double(open), limit: Double(max))
+            }
+        }
+        let symbol = signal.symbol
+        let counts = c.positionsBySymbol
+        if !counts.isEmpty {
+            for g in rules.groups where g.symbols.contains(symbol) {
+                let open = g.symbols.reduce(0) { $0 + ($1 < counts.count ? counts[$1] : 0) }
+                if open >= g.maxOpenPositions {
+                    let names = g.symbols.map(name).joined(separator: ", ")
+                    return RiskRejection(rule: RiskRule.correlationGroups, reason: "group '\(g.name)' (\(names)) has \(open) open positions, limit \(g.maxOpenPositions)",
+                                         value: Double(open), limit: Double(g.maxOpenPositions))
+                }
+            }
+            if let rolling = rules.rollingCorrelation {
+                for other in counts.indices where other != symbol && counts[other] > 0 {
+                    if let r = state.dailyCloses.correlation(symbol, other), r > rolling.maxCorrelation {
+                        return RiskRejection(rule: RiskRule.rollingCorrelation,
+                                             reason: "\(name(symbol)) and \(name(other)) correlated \(RiskFormat.number((r * 100).rounded() / 100)) over \(rolling.windowDays) days (max \(RiskFormat.number(rolling.maxCorrelation))) and \(name(other)) has an open position",
+                                             value: r, limit: rolling.maxCorrelation)
+                    }
+                }
+            }
+        }
+        return nil
+    }
+
+    private func dailyLossText(_ loss: Int64, _ base: Int64, _ p: RiskPercent, _ limit: Int64, _ what: String) -> String {
+        "the day's loss \(RiskFormat.rupees(loss)) (\(RiskFormat.percent(loss, of: base)) of \(RiskFormat.rupees(base)) at the day's start) reached \(what) of \(p) (\(RiskFormat.rupees(limit)))"
+    }
+
+    private func drawdownText(_ dd: Int64, _ ref: Int64, _ mode: RiskConfig.DrawdownMode, _ p: RiskPercent, _ limit: Int64, _ what: String) -> String {
+        let from = mode == .trailing ? "the equity peak" : "the starting capital"
+        return "drawdown \(RiskFormat.rupees(dd)) (\(RiskFormat.percent(dd, of: ref)) below \(from) \(RiskFormat.rupees(ref))) reached \(what) of \(p) (\(RiskFormat.rupees(limit)), \(mode.rawValue))"
+    }
+
+    /// Sizes an entry that passed every rule, then applies the exposure caps.
+    func sizeEntry(_ signal: Signal, _ c: RiskContext) -> RiskAssessment {
+        let money = RiskFormat.rupees
+        let lot = max(1, c.lotSize)
+        func lots(_ q: Int64) -> Int64 { q <= 0 ? 0 : q - q % lot }
+        let usesLimit = (signal.orderType == .limit || signal.orderType == .stopLoss) && signal.limitPrice > 0
+        let entry = usesLimit ? signal.limitPrice : c.lastPrice
+        let side = signal.side.sign
+        var detail = SizingDetail(method: "fixed_quantity", sized: 0, quantity: 0, entryPrice: entry)
+
+        var stopDistance: Int64 = 0
+        if signal.stopLoss > 0 {
+            guard entry > 0 else {
+                return reject(RiskRejection(rule: RiskRule.sizing, reason: "no price for \(name(signal.symbol)) yet to measure the stop from"))
+            }
+            stopDistance = side * (entry - signal.stopLoss)
+            guard stopDistance > 0 else {
+                return reject(RiskRejection(rule: RiskRule.perTradeRisk,
+                                            reason: "stop \(money(signal.stopLoss)) is on the wrong side of the entry \(money(entry)) for a \(signal.side.rawValue)",
+                                            value: Double(signal.stopLoss), limit: Double(entry)))
+            }
+        }
+        detail.stopDistance = stopDistance
+
+        var quantity: Int64
+        switch rules.sizing {
+        case .fixedQuantity(let n):
+            quantity = signal.quantity > 0 ? signal.quantity : n * lot
+            if let p = rules.perTradeRisk, stopDistance > 0 {
+                let budget = p.of(c.equity)
+                let risk = quantity * stopDistance
+                if risk > budget {
+                    return reject(RiskRejection(
+                        rule: RiskRule.perTradeRisk,
+                        reason: "\(quantity) units at a stop \(money(stopDistance)) away risk \(money(risk)), more than \(p) of equity \(money(c.equity)) (\(money(budget)))",
+                        value: Double(risk), limit: Double(budget)))
+                }
+                detail.riskBudget = budget
+                detail.riskPercent = p
+            }
+        case .fixedFractional, .kelly:
+            detail.method = rules.sizing == .fixedFractional ? "fixed_fractional" : "kelly"
+            guard let perTrade = rules.perTradeRisk else {
+                return reject(RiskRejection(rule: RiskRule.perTradeRisk, reason: "no per-trade risk is set for \(detail.method) sizing"))
+            }
+            guard stopDistance > 0 else {
+                return reject(RiskRejection(rule: RiskRule.perTradeRisk,
+                                            reason: "the signal has no stop loss; \(detail.method) sizing needs the stop distance"))
+            }
+            var percent = perTrade
+            var rule = RiskRule.perTradeRisk
+            if case .kelly(let fraction, _, let minimum) = rules.sizing, state.recentTrades.count >= minimum {
+                let trades = state.recentTrades
+                let kelly = trades.kellyFraction
+                detail.kelly = kelly
+                let bound = RiskPercent(ppm: Int64((fraction * kelly * 1_000_000).rounded(.down)))
+                if bound.ppm <= 0 {
+                    let payoff = trades.payoffRatio.map { RiskFormat.number(($0 * 100).rounded() / 100) } ?? "n/a"
+                    return reject(RiskRejection(
+                        rule: RiskRule.kelly,
+                        reason: "no edge over the last \(trades.count) trades: win rate \(RiskFormat.number((trades.winRate * 1000).rounded() / 10))%, payoff \(payoff), full Kelly \(RiskFormat.number((kelly * 10_000).rounded() / 100))%",
+                        value: kelly, limit: 0))
+                }
+                if bound.ppm < percent.ppm {
+                    percent = bound
+                    rule = RiskRule.kelly
+                }
+            }
+            let budget = percent.of(c.equity)
+            detail.riskBudget = budget
+            detail.riskPercent = percent
+            quantity = lots(budget / stopDistance)
+            if signal.quantity > 0 { quantity = min(quantity, lots(signal.quantity)) }
+            guard quantity > 0 else {
+                return reject(RiskRejection(
+                    rule: rule,
+                    reason: "one lot of \(lot) at a stop \(money(stopDistance)) away risks \(money(lot * stopDistance)), more than the budget \(money(budget)) (\(percent) of equity \(money(c.equity)))",
+                    value: Double(lot * stopDistance), limit: Double(budget)))
+            }
+        }
+        guard quantity > 0 else {
+            return reject(RiskRejection(rule: RiskRule.sizing, reason: "sized to 0 units"))
+        }
+        detail.sized = quantity
+
+        // Exposure caps: lower the size to what fits, in whole lots; refuse when not one lot fits.
+        if rules.maxExposurePerSymbol != nil || rules.maxTotalExposure != nil {
+            guard entry > 0 else {
+                return reject(RiskRejection(rule: RiskRule.maxExposurePerSymbol, reason: "no price for \(name(signal.symbol)) yet to measure its exposure"))
+            }
+            let net = c.netPosition
+            if let p = rules.maxExposurePerSymbol {
+                let cap = p.of(c.equity)
+                let fit = cap / entry - side * net  // |net + side × q| × entry ≤ cap
+                if quantity > fit {
+                    let reduced = lots(fit)
+                    let after = abs(net + side * quantity) * entry
+                    guard reduced > 0 else {
+                        return reject(RiskRejection(
+                            rule: RiskRule.maxExposurePerSymbol,
+                            reason: "\(name(signal.symbol)) notional would be \(money(after)) (\(RiskFormat.percent(after, of: c.equity)) of equity), above \(p) (\(money(cap))); not one lot of \(lot) fits",
+                            value: Double(after), limit: Double(cap)))
+                    }
+                    quantity = reduced
+                    detail.reducedBy = RiskRule.maxExposurePerSymbol
+                }
+            }
+            if let p = rules.maxTotalExposure {
+                let cap = p.of(c.equity)
+                var others: Int64 = 0
+                for s in c.netPositions.indices where s != signal.symbol && s < c.lastPrices.count {
+                    others += abs(c.netPositions[s]) * c.lastPrices[s]
+                }
+                let fit = (cap - others) / entry - side * net
+                if quantity > fit {
+                    let reduced = lots(fit)
+                    let after = others + abs(net + side * quantity) * entry
+                    guard reduced > 0 else {
+                        return reject(RiskRejection(
+                            rule: RiskRule.maxTotalExposure,
+                            reason: "total notional would be \(money(after)) (\(RiskFormat.percent(after, of: c.equity)) of equity), above \(p) (\(money(cap))); not one lot of \(lot) fits",
+                            value: Double(after), limit: Double(cap)))
+                    }
+                    quantity = reduced
+                    detail.reducedBy = RiskRule.maxTotalExposure
+                }
+            }
+        }
+        detail.quantity = quantity
+        return RiskAssessment(decision: .approved(quantity: quantity), sizing: detail)
     }
 }
