@@ -39,8 +39,9 @@ public struct TradingCore<S: Strategy>: Sendable {
     /// Highest equity seen (marks and fills).
     public var peakEquity: Int64 { risk.state.peakEquity }
     /// What the risk stage decided and saw, in order: approvals with their size (entries, when
-    /// ``recordsApprovals``), rejections (once per strategy and rule in a row), breaker trips, the
-    /// kill switch. The engine persists them; reports read them.
+    /// ``recordsApprovals``), rejections (once per strategy and rule in a row within a day; every
+    /// one is in ``rejections``), breaker trips, the kill switch. The engine persists them; reports
+    /// read them.
     public private(set) var riskEvents: [RiskEvent] = []
     /// Record an event for every approved entry (off for optimiser sweeps that only need results).
     public var recordsApprovals = true
@@ -186,6 +187,8 @@ public struct TradingCore<S: Strategy>: Sendable {
             if RiskManager.istDay(open) == day { session = (open, time + Int64(minutesToClose) * 60) }
         }
         risk.setDayClock(time: time, session: session, intraday: product == .mis)
+        // A new day records each strategy's first refusal again.
+        for i in lastRejectedRule.indices where lastRejectedRule[i] != nil { lastRejectedRule[i] = nil }
     }
 
     /// Equity reached a limit: record each trip, flatten when one says so, halt the run when one does.
@@ -243,12 +246,12 @@ public struct TradingCore<S: Strategy>: Sendable {
         case .approved(let quantity):
             lastRejectedRule[i] = nil
             if signal.intent == .enter && recordsApprovals {
-                let detail = assessment.sizing.map { ": \($0)" } ?? ""
+                let sizing = assessment.sizing
                 riskEvents.append(RiskEvent(
-                    time: time, rule: assessment.sizing?.reducedBy ?? assessment.sizing.map { Self.sizingRule($0.method) } ?? RiskRule.sizing,
-                    severity: .info, action: assessment.sizing?.reducedBy == nil ? .approved : .reduced, strategy: i, symbol: symbol,
-                    quantity: quantity, value: Double(quantity), limit: assessment.sizing.map { Double($0.sized) },
-                    message: "\(signal.side.rawValue) \(quantity) \(instruments[symbol].symbol) approved\(detail)"))
+                    time: time, rule: sizing?.reducedBy ?? sizing.map { Self.sizingRule($0.method) } ?? RiskRule.sizing,
+                    severity: .info, action: sizing?.reducedBy == nil ? .approved : .reduced, strategy: i, symbol: symbol,
+                    quantity: quantity, value: Double(quantity), limit: sizing.map { Double($0.sized) },
+                    content: .approved(signal.side, quantity: quantity, symbol: instruments[symbol].symbol, sizing: sizing)))
             }
 
             let limit = signal.orderType == .limit || signal.orderType == .stopLoss
@@ -286,8 +289,8 @@ public struct TradingCore<S: Strategy>: Sendable {
         guard lastRejectedRule[i] != rejection.rule else { return }
         lastRejectedRule[i] = rejection.rule
         riskEvents.append(RiskEvent(time: time, rule: rejection.rule, severity: .info, action: .rejected, strategy: i,
-                                    symbol: signal.symbol, value: rejection.value, limit: rejection.limit,
-                                    message: "\(signal.side.rawValue) \(instruments[signal.symbol].symbol) rejected: \(rejection.reason)"))
+                                    symbol: signal.symbol, quantity: 0, value: rejection.value, limit: rejection.limit,
+                                    content: .rejected(signal.side, symbol: instruments[signal.symbol].symbol, rejection)))
     }
 
     /// An opening entry filled or ended: it no longer waits to open a position.

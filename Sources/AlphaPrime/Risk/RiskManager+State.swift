@@ -64,7 +64,7 @@ extension RiskManager {
     @inline(__always)
     public mutating func raisePeak(_ equity: Int64) {
         state.peakEquity = equity
-        if rules.drawdownMode == .trailing || rules.propFirm?.drawdownMode == .trailing { rearm() }
+        if peakMovesLimits { rearm() }
     }
 
     /// An order filled today: counts the day as a trading day (prop firms' minimum trading days).
@@ -276,5 +276,7 @@ extension RiskManager {
         }
         let nextTime = state.squareOffAt > 0 && !state.tripped.contains(.squareOff) ? state.squareOffAt : Int64.max
         watch = RiskWatch(floor: floor, ceiling: ceiling, nextTime: nextTime)
+        peakMovesLimits = (rules.drawdownMode == .trailing && (rules.maxDrawdown != nil || rules.killSwitchDrawdown != nil))
+            || rules.propFirm?.drawdownMode == .trailing
     }
 }

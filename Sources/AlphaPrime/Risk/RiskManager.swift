@@ -43,24 +43,6 @@ public struct RiskContext: Sendable {
     }
 }
 
-/// A rule's refusal, with the numbers that decided it.
-public struct RiskRejection: Sendable, Equatable, Codable, Error, CustomStringConvertible {
-    /// The rule's key path in risk_config.yaml (`risk.max_open_positions`, `kill_switch.drawdown_pct`, …;
-    /// see ``RiskRule``).
-    public var rule: String
-    /// The numbers, in the trader's words: "2 open positions, limit 2".
-    public var reason: String
-    /// The measured number and the limit it broke, in the rule's unit (paise, units, minutes, the VIX).
-    public var value: Double?
-    public var limit: Double?
-
-    public init(rule: String, reason: String, value: Double? = nil, limit: Double? = nil) {
-        self.rule = rule; self.reason = reason; self.value = value; self.limit = limit
-    }
-
-    public var description: String { "\(rule): \(reason)" }
-}
-
 public enum RiskDecision: Sendable, Equatable {
     case approved(quantity: Int64)
     case rejected(RiskRejection)
@@ -195,11 +177,17 @@ public struct RiskManager: Sendable {
     public typealias VIXLookup = @Sendable (LocalDate) -> Double?
 
     public var rules: RiskRules {
-        didSet { rearm() }
+        didSet {
+            groupLabels = Self.groupLabels(rules, symbolNames)
+            rearm()
+        }
     }
+    var groupLabels: [String]
     public internal(set) var state: RiskState
     /// Thresholds to compare equity and time with; see ``RiskWatch``.
     public internal(set) var watch = RiskWatch()
+    /// A new equity peak moves a watched limit (a trailing drawdown is on).
+    var peakMovesLimits = false
     /// Names of the symbols (SymbolID = index), for messages.
     public let symbolNames: [String]
     let indiaVIX: VIXLookup?
@@ -221,6 +209,7 @@ public struct RiskManager: Sendable {
     public init(rules: RiskRules, symbolNames: [String] = [], indiaVIX: VIXLookup? = nil) {
         self.rules = rules
         self.symbolNames = symbolNames
+        groupLabels = Self.groupLabels(rules, symbolNames)
         self.indiaVIX = indiaVIX
         var inactive: [String] = []
         if rules.vixBand != nil && indiaVIX == nil {
@@ -256,7 +245,7 @@ public struct RiskManager: Sendable {
         switch signal.intent {
         case .exit:
             guard c.position != 0 else {
-                return reject(RiskRejection(rule: "no_position", reason: "exit signal while flat"))
+                return reject(RiskRejection("no_position", .text("exit signal while flat")))
             }
             let closing = c.position > 0 ? Side.sell : Side.buy
             guard signal.side == closing else {
@@ -290,7 +279,8 @@ public struct RiskManager: Sendable {
         Int((time + IST.offsetSeconds - istDay(time) * 86_400) / 60)
     }
 
-    /// The first rule that refuses a new entry now, before sizing; nil when none does.
+    /// The first rule that refuses a new entry now, before sizing; nil when none does. Builds no
+    /// string: a refusal carries its numbers (see ``RiskRejection``).
     func entryBlock(_ signal: Signal, _ c: RiskContext) -> RiskRejection? {
         // Halts and pauses.
         if let halt = state.halt { return halt }
@@ -299,25 +289,24 @@ public struct RiskManager: Sendable {
 
         // Account limits, from the numbers now.
         let equity = c.equity
-        let money = RiskFormat.rupees
         let dayLoss = c.dayStartEquity - equity
         if let firm = rules.propFirm {
             let limit = firm.dailyLossLimit.of(c.dayStartEquity)
             if dayLoss >= limit {
-                return RiskRejection(rule: RiskRule.propDailyLoss, reason: "\(firm.name): " + dailyLossText(dayLoss, c.dayStartEquity, firm.dailyLossLimit, limit, "the firm's daily loss limit"),
+                return RiskRejection(RiskRule.propDailyLoss, .dayLoss(.firm(firm.name), loss: dayLoss, base: c.dayStartEquity, limit: limit, percent: firm.dailyLossLimit),
                                      value: Double(dayLoss), limit: Double(limit))
             }
             let ref = firm.drawdownMode == .trailing ? c.peakEquity : c.startingCapital
             let dd = ref - equity, ddLimit = firm.maxDrawdown.of(ref)
             if dd >= ddLimit {
-                return RiskRejection(rule: RiskRule.propDrawdown, reason: "\(firm.name): " + drawdownText(dd, ref, firm.drawdownMode, firm.maxDrawdown, ddLimit, "the firm's max drawdown"),
+                return RiskRejection(RiskRule.propDrawdown, .drawdown(.firm(firm.name), drawdown: dd, reference: ref, limit: ddLimit, percent: firm.maxDrawdown, mode: firm.drawdownMode),
                                      value: Double(dd), limit: Double(ddLimit))
             }
             if let target = firm.profitTarget {
                 let goal = target.of(c.startingCapital)
                 let profit = equity - c.startingCapital
                 if profit >= goal {
-                    return RiskRejection(rule: RiskRule.propProfitTarget, reason: "profit \(money(profit)) reached the target of \(target) (\(money(goal))); trading stops",
+                    return RiskRejection(RiskRule.propProfitTarget, .profitTarget(profit: profit, goal: goal, percent: target),
                                          value: Double(profit), limit: Double(goal))
                 }
             }
@@ -325,7 +314,7 @@ public struct RiskManager: Sendable {
         if let p = rules.killSwitchDailyLoss {
             let limit = p.of(c.dayStartEquity)
             if dayLoss >= limit {
-                return RiskRejection(rule: RiskRule.killSwitchDailyLoss, reason: dailyLossText(dayLoss, c.dayStartEquity, p, limit, "the kill switch"),
+                return RiskRejection(RiskRule.killSwitchDailyLoss, .dayLoss(.killSwitch, loss: dayLoss, base: c.dayStartEquity, limit: limit, percent: p),
                                      value: Double(dayLoss), limit: Double(limit))
             }
         }
@@ -334,66 +323,58 @@ public struct RiskManager: Sendable {
         if let p = rules.killSwitchDrawdown {
             let limit = p.of(ddRef)
             if drawdown >= limit {
-                return RiskRejection(rule: RiskRule.killSwitchDrawdown, reason: drawdownText(drawdown, ddRef, rules.drawdownMode, p, limit, "the kill switch"),
+                return RiskRejection(RiskRule.killSwitchDrawdown, .drawdown(.killSwitch, drawdown: drawdown, reference: ddRef, limit: limit, percent: p, mode: rules.drawdownMode),
                                      value: Double(drawdown), limit: Double(limit))
             }
         }
         if let p = rules.maxDrawdown {
             let limit = p.of(ddRef)
             if drawdown >= limit {
-                return RiskRejection(rule: RiskRule.maxDrawdown, reason: drawdownText(drawdown, ddRef, rules.drawdownMode, p, limit, "the max drawdown"),
+                return RiskRejection(RiskRule.maxDrawdown, .drawdown(.ours, drawdown: drawdown, reference: ddRef, limit: limit, percent: p, mode: rules.drawdownMode),
                                      value: Double(drawdown), limit: Double(limit))
             }
         }
         if let p = rules.dailyMaxLoss {
             let limit = p.of(c.dayStartEquity)
             if dayLoss >= limit {
-                return RiskRejection(rule: RiskRule.dailyMaxLoss, reason: dailyLossText(dayLoss, c.dayStartEquity, p, limit, "the daily max loss"),
+                return RiskRejection(RiskRule.dailyMaxLoss, .dayLoss(.ours, loss: dayLoss, base: c.dayStartEquity, limit: limit, percent: p),
                                      value: Double(dayLoss), limit: Double(limit))
             }
         }
 
         // Time filters, on the IST clock of the signal's bar (its start).
         let minute = Self.istMinute(c.time)
-        let clock = RiskFormat.time(minute: minute)
         if c.product == .mis, let square = rules.squareOffMinute {
-            let after = state.squareOffAt > 0 && Self.istDay(state.squareOffAt) == Self.istDay(c.time)
-                ? c.time >= state.squareOffAt : minute >= square
-            if after {
-                let at = state.squareOffAt > 0 ? Self.istMinute(state.squareOffAt) : square
-                return RiskRejection(rule: RiskRule.squareOff, reason: "\(clock) is at or after the square-off time \(RiskFormat.time(minute: at)); no new intraday entries today",
-                                     value: Double(minute), limit: Double(at))
+            let known = state.squareOffAt > 0 && Self.istDay(state.squareOffAt) == Self.istDay(c.time)
+            if known ? c.time >= state.squareOffAt : minute >= square {
+                let at = known ? Self.istMinute(state.squareOffAt) : square
+                return RiskRejection(RiskRule.squareOff, .squareOff(minute: minute, at: at), value: Double(minute), limit: Double(at))
             }
         }
         let sinceOpen = c.minutesSinceOpen >= 0 ? c.minutesSinceOpen : minute - rules.sessionOpenMinute
         if rules.noEntryFirstMinutes > 0 && sinceOpen < rules.noEntryFirstMinutes {
-            return RiskRejection(rule: RiskRule.noEntryFirstMinutes, reason: "\(clock) is \(sinceOpen) minutes after the open; no entries in the first \(rules.noEntryFirstMinutes)",
+            return RiskRejection(RiskRule.noEntryFirstMinutes, .firstMinutes(minute: minute, sinceOpen: sinceOpen, limit: rules.noEntryFirstMinutes),
                                  value: Double(sinceOpen), limit: Double(rules.noEntryFirstMinutes))
         }
         let toClose = c.minutesToClose >= 0 ? c.minutesToClose : rules.sessionCloseMinute - minute
         if rules.noEntryLastMinutes > 0 && toClose <= rules.noEntryLastMinutes {
-            return RiskRejection(rule: RiskRule.noEntryLastMinutes, reason: "\(clock) is \(toClose) minutes before the close; no entries in the last \(rules.noEntryLastMinutes)",
+            return RiskRejection(RiskRule.noEntryLastMinutes, .lastMinutes(minute: minute, toClose: toClose, limit: rules.noEntryLastMinutes),
                                  value: Double(toClose), limit: Double(rules.noEntryLastMinutes))
         }
         for w in rules.blackouts where minute >= w.start && minute < w.end {
-            let why = w.reason.map { " (\($0))" } ?? ""
-            return RiskRejection(rule: RiskRule.blackout, reason: "\(clock) is inside the blackout \(RiskFormat.time(minute: w.start))–\(RiskFormat.time(minute: w.end))\(why)",
+            return RiskRejection(RiskRule.blackout, .blackout(minute: minute, start: w.start, end: w.end, why: w.reason),
                                  value: Double(minute), limit: Double(w.start))
         }
 
         // India VIX.
         if let band = rules.vixBand, let lookup = indiaVIX {
             let date = LocalDate(daysSinceEpoch: Int(Self.istDay(c.time)))
-            guard let vix = lookup(date) else {
-                return RiskRejection(rule: RiskRule.vix, reason: "no India VIX value for \(date); the filter (\(RiskFormat.number(band.lowerBound))–\(RiskFormat.number(band.upperBound))) cannot pass the entry")
-            }
+            guard let vix = lookup(date) else { return RiskRejection(RiskRule.vix, .vixMissing(date: date, band: band)) }
             if vix < band.lowerBound {
-                return RiskRejection(rule: RiskRule.vix, reason: "India VIX \(RiskFormat.number(vix)) is below the minimum \(RiskFormat.number(band.lowerBound))",
-                                     value: vix, limit: band.lowerBound)
+                return RiskRejection(RiskRule.vix, .vixBelow(vix, minimum: band.lowerBound), value: vix, limit: band.lowerBound)
             }
             if vix > band.upperBound {
-                return RiskRejection(rule: RiskRule.vix, reason: "India VIX \(RiskFormat.number(vix)) is above the maximum \(RiskFormat.number(band.upperBound))",
-                                     value: vix, limit: band.upperBound)
+                return RiskRejection(RiskRule.vix, .vixAbove(vix, maximum: band.upperBound), value: vix, limit: band.upperBound)
             }
         }
 
@@ -402,27 +383,26 @@ public struct RiskManager: Sendable {
         if let max = rules.maxOpenPositions {
             let open = c.openPositions + c.pendingEntries
             if open >= max {
-                let pending = c.pendingEntries > 0 ? " (\(c.pendingEntries) awaiting fill)" : ""
-                return RiskRejection(rule: RiskRule.maxOpenPositions, reason: "\(open) open positions\(pending), limit \(max)",
+                return RiskRejection(RiskRule.maxOpenPositions, .openPositions(open: open, pending: c.pendingEntries, limit: max),
                                      value: Double(open), limit: Double(max))
             }
         }
         let symbol = signal.symbol
         let counts = c.positionsBySymbol
         if !counts.isEmpty {
-            for g in rules.groups where g.symbols.contains(symbol) {
-                let open = g.symbols.reduce(0) { $0 + ($1 < counts.count ? counts[$1] : 0) }
+            for (k, g) in rules.groups.enumerated() where g.symbols.contains(symbol) {
+                var open = 0
+                for s in g.symbols where s < counts.count { open += counts[s] }
                 if open >= g.maxOpenPositions {
-                    let names = g.symbols.map(name).joined(separator: ", ")
-                    return RiskRejection(rule: RiskRule.correlationGroups, reason: "group '\(g.name)' (\(names)) has \(open) open positions, limit \(g.maxOpenPositions)",
+                    return RiskRejection(RiskRule.correlationGroups, .group(label: groupLabels[k], open: open, limit: g.maxOpenPositions),
                                          value: Double(open), limit: Double(g.maxOpenPositions))
                 }
             }
             if let rolling = rules.rollingCorrelation {
                 for other in counts.indices where other != symbol && counts[other] > 0 {
                     if let r = state.dailyCloses.correlation(symbol, other), r > rolling.maxCorrelation {
-                        return RiskRejection(rule: RiskRule.rollingCorrelation,
-                                             reason: "\(name(symbol)) and \(name(other)) correlated \(RiskFormat.number((r * 100).rounded() / 100)) over \(rolling.windowDays) days (max \(RiskFormat.number(rolling.maxCorrelation))) and \(name(other)) has an open position",
+                        return RiskRejection(RiskRule.rollingCorrelation,
+                                             .correlated(name(symbol), name(other), correlation: r, windowDays: rolling.windowDays, maximum: rolling.maxCorrelation),
                                              value: r, limit: rolling.maxCorrelation)
                     }
                 }
@@ -431,18 +411,8 @@ public struct RiskManager: Sendable {
         return nil
     }
 
-    private func dailyLossText(_ loss: Int64, _ base: Int64, _ p: RiskPercent, _ limit: Int64, _ what: String) -> String {
-        "the day's loss \(RiskFormat.rupees(loss)) (\(RiskFormat.percent(loss, of: base)) of \(RiskFormat.rupees(base)) at the day's start) reached \(what) of \(p) (\(RiskFormat.rupees(limit)))"
-    }
-
-    private func drawdownText(_ dd: Int64, _ ref: Int64, _ mode: RiskConfig.DrawdownMode, _ p: RiskPercent, _ limit: Int64, _ what: String) -> String {
-        let from = mode == .trailing ? "the equity peak" : "the starting capital"
-        return "drawdown \(RiskFormat.rupees(dd)) (\(RiskFormat.percent(dd, of: ref)) below \(from) \(RiskFormat.rupees(ref))) reached \(what) of \(p) (\(RiskFormat.rupees(limit)), \(mode.rawValue))"
-    }
-
     /// Sizes an entry that passed every rule, then applies the exposure caps.
     func sizeEntry(_ signal: Signal, _ c: RiskContext) -> RiskAssessment {
-        let money = RiskFormat.rupees
         let lot = max(1, c.lotSize)
         func lots(_ q: Int64) -> Int64 { q <= 0 ? 0 : q - q % lot }
         let usesLimit = (signal.orderType == .limit || signal.orderType == .stopLoss) && signal.limitPrice > 0
@@ -452,13 +422,10 @@ public struct RiskManager: Sendable {
 
         var stopDistance: Int64 = 0
         if signal.stopLoss > 0 {
-            guard entry > 0 else {
-                return reject(RiskRejection(rule: RiskRule.sizing, reason: "no price for \(name(signal.symbol)) yet to measure the stop from"))
-            }
+            guard entry > 0 else { return reject(RiskRejection(RiskRule.sizing, .noPrice(name(signal.symbol), exposure: false))) }
             stopDistance = side * (entry - signal.stopLoss)
             guard stopDistance > 0 else {
-                return reject(RiskRejection(rule: RiskRule.perTradeRisk,
-                                            reason: "stop \(money(signal.stopLoss)) is on the wrong side of the entry \(money(entry)) for a \(signal.side.rawValue)",
+                return reject(RiskRejection(RiskRule.perTradeRisk, .stopWrongSide(stop: signal.stopLoss, entry: entry, side: signal.side),
                                             value: Double(signal.stopLoss), limit: Double(entry)))
             }
         }
@@ -473,8 +440,8 @@ public struct RiskManager: Sendable {
                 let risk = quantity * stopDistance
                 if risk > budget {
                     return reject(RiskRejection(
-                        rule: RiskRule.perTradeRisk,
-                        reason: "\(quantity) units at a stop \(money(stopDistance)) away risk \(money(risk)), more than \(p) of equity \(money(c.equity)) (\(money(budget)))",
+                        RiskRule.perTradeRisk,
+                        .fixedRisk(quantity: quantity, distance: stopDistance, risk: risk, percent: p, equity: c.equity, budget: budget),
                         value: Double(risk), limit: Double(budget)))
                 }
                 detail.riskBudget = budget
@@ -483,12 +450,9 @@ public struct RiskManager: Sendable {
         case .fixedFractional, .kelly:
             detail.method = rules.sizing == .fixedFractional ? "fixed_fractional" : "kelly"
             guard let perTrade = rules.perTradeRisk else {
-                return reject(RiskRejection(rule: RiskRule.perTradeRisk, reason: "no per-trade risk is set for \(detail.method) sizing"))
+                return reject(RiskRejection(RiskRule.perTradeRisk, .noPerTradeRisk(method: detail.method)))
             }
-            guard stopDistance > 0 else {
-                return reject(RiskRejection(rule: RiskRule.perTradeRisk,
-                                            reason: "the signal has no stop loss; \(detail.method) sizing needs the stop distance"))
-            }
+            guard stopDistance > 0 else { return reject(RiskRejection(RiskRule.perTradeRisk, .noStop(method: detail.method))) }
             var percent = perTrade
             var rule = RiskRule.perTradeRisk
             if case .kelly(let fraction, _, let minimum) = rules.sizing, state.recentTrades.count >= minimum {
@@ -497,10 +461,8 @@ public struct RiskManager: Sendable {
                 detail.kelly = kelly
                 let bound = RiskPercent(ppm: Int64((fraction * kelly * 1_000_000).rounded(.down)))
                 if bound.ppm <= 0 {
-                    let payoff = trades.payoffRatio.map { RiskFormat.number(($0 * 100).rounded() / 100) } ?? "n/a"
                     return reject(RiskRejection(
-                        rule: RiskRule.kelly,
-                        reason: "no edge over the last \(trades.count) trades: win rate \(RiskFormat.number((trades.winRate * 1000).rounded() / 10))%, payoff \(payoff), full Kelly \(RiskFormat.number((kelly * 10_000).rounded() / 100))%",
+                        RiskRule.kelly, .noEdge(trades: trades.count, winRate: trades.winRate, payoff: trades.payoffRatio, kelly: kelly),
                         value: kelly, limit: 0))
                 }
                 if bound.ppm < percent.ppm {
@@ -515,20 +477,17 @@ public struct RiskManager: Sendable {
             if signal.quantity > 0 { quantity = min(quantity, lots(signal.quantity)) }
             guard quantity > 0 else {
                 return reject(RiskRejection(
-                    rule: rule,
-                    reason: "one lot of \(lot) at a stop \(money(stopDistance)) away risks \(money(lot * stopDistance)), more than the budget \(money(budget)) (\(percent) of equity \(money(c.equity)))",
+                    rule, .oneLotTooRisky(lot: lot, distance: stopDistance, budget: budget, percent: percent, equity: c.equity),
                     value: Double(lot * stopDistance), limit: Double(budget)))
             }
         }
-        guard quantity > 0 else {
-            return reject(RiskRejection(rule: RiskRule.sizing, reason: "sized to 0 units"))
-        }
+        guard quantity > 0 else { return reject(RiskRejection(RiskRule.sizing, .sizedZero)) }
         detail.sized = quantity
 
         // Exposure caps: lower the size to what fits, in whole lots; refuse when not one lot fits.
         if rules.maxExposurePerSymbol != nil || rules.maxTotalExposure != nil {
             guard entry > 0 else {
-                return reject(RiskRejection(rule: RiskRule.maxExposurePerSymbol, reason: "no price for \(name(signal.symbol)) yet to measure its exposure"))
+                return reject(RiskRejection(RiskRule.maxExposurePerSymbol, .noPrice(name(signal.symbol), exposure: true)))
             }
             let net = c.netPosition
             if let p = rules.maxExposurePerSymbol {
@@ -536,11 +495,11 @@ public struct RiskManager: Sendable {
                 let fit = cap / entry - side * net  // |net + side × q| × entry ≤ cap
                 if quantity > fit {
                     let reduced = lots(fit)
-                    let after = abs(net + side * quantity) * entry
                     guard reduced > 0 else {
+                        let after = abs(net + side * quantity) * entry
                         return reject(RiskRejection(
-                            rule: RiskRule.maxExposurePerSymbol,
-                            reason: "\(name(signal.symbol)) notional would be \(money(after)) (\(RiskFormat.percent(after, of: c.equity)) of equity), above \(p) (\(money(cap))); not one lot of \(lot) fits",
+                            RiskRule.maxExposurePerSymbol,
+                            .symbolExposure(name(signal.symbol), after: after, equity: c.equity, percent: p, cap: cap, lot: lot),
                             value: Double(after), limit: Double(cap)))
                     }
                     quantity = reduced
@@ -556,11 +515,10 @@ public struct RiskManager: Sendable {
                 let fit = (cap - others) / entry - side * net
                 if quantity > fit {
                     let reduced = lots(fit)
-                    let after = others + abs(net + side * quantity) * entry
                     guard reduced > 0 else {
+                        let after = others + abs(net + side * quantity) * entry
                         return reject(RiskRejection(
-                            rule: RiskRule.maxTotalExposure,
-                            reason: "total notional would be \(money(after)) (\(RiskFormat.percent(after, of: c.equity)) of equity), above \(p) (\(money(cap))); not one lot of \(lot) fits",
+                            RiskRule.maxTotalExposure, .totalExposure(after: after, equity: c.equity, percent: p, cap: cap, lot: lot),
                             value: Double(after), limit: Double(cap)))
                     }
                     quantity = reduced
@@ -570,5 +528,13 @@ public struct RiskManager: Sendable {
         }
         detail.quantity = quantity
         return RiskAssessment(decision: .approved(quantity: quantity), sizing: detail)
+    }
+
+    /// "group 'index_futures' (NIFTY 50, BANKNIFTY)" for each configured group.
+    static func groupLabels(_ rules: RiskRules, _ names: [String]) -> [String] {
+        rules.groups.map { g in
+            let symbols = g.symbols.map { $0 >= 0 && $0 < names.count ? names[$0] : "symbol #\($0)" }.joined(separator: ", ")
+            return "group '\(g.name)' (\(symbols))"
+        }
     }
 }

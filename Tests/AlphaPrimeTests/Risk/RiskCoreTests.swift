@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import AlphaPrime
 
@@ -75,8 +76,11 @@ func istBars(_ rows: [(String, String, Int64, Int64)], symbol: String = "TEST") 
         #expect(outcome.core.entriesHaltedReason == "kill switch: drawdown ₹100.00 (10.00% below the equity peak ₹1,000.00) reached 10% (₹100.00); flattening everything and halting")
         #expect(outcome.core.rejections.map(\.rejection.rule) == Array(repeating: "kill_switch.drawdown_pct", count: 3))
         let events = outcome.core.riskEvents.map { "\($0.action.rawValue) \(istLabel($0.time))" }
-        // Repeated refusals by the same rule are recorded once.
-        #expect(events == ["approved 2021-03-01 10:00", "kill_switch_set 2021-03-01 10:04", "rejected 2021-03-01 10:05"])
+        // Repeated refusals by the same rule are recorded once a day.
+        #expect(events == ["approved 2021-03-01 10:00", "kill_switch_set 2021-03-01 10:04", "rejected 2021-03-01 10:05",
+                           "rejected 2021-03-02 10:00"])
+        #expect(outcome.core.riskEvents[2].message == "BUY NIFTY 50 rejected: " + outcome.core.entriesHaltedReason!)
+        #expect(outcome.core.riskEvents[0].message == "BUY 10 NIFTY 50 approved: 10 units (fixed_quantity)")
         #expect(outcome.core.riskEvents[1].severity == .critical)
         #expect(outcome.core.riskEvents[1].value == 10_000 && outcome.core.riskEvents[1].limit == 10_000)
     }
@@ -147,5 +151,38 @@ func istBars(_ rows: [(String, String, Int64, Int64)], symbol: String = "TEST") 
         core.onBar(Bar(time: ist("2021-03-02", "09:15"), open: 100, high: 100, low: 100, close: 100), symbol: 0)
         #expect(core.riskState.day == RiskManager.istDay(ist("2021-03-02", "09:15")))
         #expect(core.riskEvents.isEmpty)
+    }
+}
+
+/// The risk state survives being stored, and events map to `risk_events` rows.
+@Suite struct RiskPersistenceTests {
+    @Test func riskStateRoundTripsThroughJSON() throws {
+        var risk = riskManager {
+            $0.sizing = .kelly(fraction: 0.25, lookback: 20, minimumTrades: 10); $0.perTradeRisk = RiskPercent(percent: 0.5)
+            $0.maxConsecutiveLosses = 2; $0.rollingCorrelation = (windowDays: 5, maxCorrelation: 0.8)
+            $0.killSwitchDrawdown = RiskPercent(percent: 10)
+        }
+        risk.startDay(at: ist("2021-03-01", "09:15"), equity: tenLakh, lastPrices: [1_500_000, 3_500_000])
+        risk.recordFill()
+        _ = risk.recordClosedTrade(netPnL: -100, time: ist("2021-03-01", "10:00"))
+        _ = risk.recordClosedTrade(netPnL: -100, time: ist("2021-03-01", "10:05"))
+        _ = risk.crossedThresholds(equity: 89_000_000, time: ist("2021-03-01", "11:00"))
+        let data = try JSONEncoder().encode(risk.state)
+        let decoded = try JSONDecoder().decode(RiskState.self, from: data)
+        #expect(decoded == risk.state)
+        #expect(decoded.halt?.rule == "kill_switch.drawdown_pct" && decoded.dayHalt?.rule == "circuit_breakers.max_consecutive_losses")
+        #expect(decoded.tradingDays == 1 && decoded.recentTrades.count == 2 && decoded.tripped.contains(.killSwitchDrawdown))
+        var restored = riskManager { $0.killSwitchDrawdown = RiskPercent(percent: 10) }
+        restored.restore(decoded)
+        #expect(restored.evaluate(buy(), context: riskContext()).rule == "kill_switch.drawdown_pct")
+    }
+
+    @Test func eventsBecomeRiskEventRows() {
+        let event = RiskEvent(time: ist("2021-03-01", "10:04"), rule: "kill_switch.drawdown_pct", severity: .critical, action: .killSwitch,
+                              strategy: 0, symbol: 1, value: 10_000, limit: 10_000, message: "kill switch")
+        let row = event.record(mode: .paper, strategyName: "mean_reversion", symbolName: "BANKNIFTY")
+        #expect(row.mode == .paper && row.rule == "kill_switch.drawdown_pct" && row.severity == .critical)
+        #expect(row.action == "kill_switch_set" && row.strategy == "mean_reversion" && row.symbol == "BANKNIFTY")
+        #expect(row.occurredAt == UTCTimestamp(secondsSinceEpoch: ist("2021-03-01", "10:04")) && row.message == "kill switch")
     }
 }
