@@ -11,6 +11,8 @@ public struct BacktestOutcome<S: Strategy>: Sendable {
     public var core: TradingCore<S>
     public var dailyEquity: [DailyEquity]
     public var barsProcessed: Int
+    /// Bars processed while at least one position was open (exposure).
+    public var barsWithPosition: Int
     public var firstBarTime: Int64
     public var lastBarTime: Int64
 
@@ -43,6 +45,7 @@ public enum Backtester {
         var currentDay = Int64.min
         var sessionOpen: Int64 = -1, sessionClose: Int64 = -1
         var processed = 0
+        var withPosition = 0
         var firstTime: Int64 = 0, lastTime: Int64 = 0
         core.start()
 
@@ -82,6 +85,7 @@ public enum Backtester {
                 core.setSessionPosition(minutesSinceOpen: Int((bar.time - sessionOpen) / 60),
                                         minutesToClose: Int((sessionClose - bar.time) / 60))
             }
+            if core.ledger.openPositionCount > 0 { withPosition += 1 }
             core.onBar(bar, symbol: symbol)
             if !core.outbox.isEmpty || !core.cancelRequests.isEmpty {
                 route(&core, &broker, time: bar.time)
@@ -94,7 +98,7 @@ public enum Backtester {
         }
         core.stop()
         return BacktestOutcome(core: core, dailyEquity: daily, barsProcessed: processed,
-                               firstBarTime: firstTime, lastBarTime: lastTime)
+                               barsWithPosition: withPosition, firstBarTime: firstTime, lastBarTime: lastTime)
     }
 
     /// Days since 1970-01-01 of the IST date of a UTC instant.
