@@ -180,6 +180,10 @@ import Testing
         let missing = r.log.sorted.filter { $0.kind == .missingTradingDay }.map(\.message)
         #expect(missing.contains("no bars on 2021-02-12 Friday, a trading day (Normal session 09:15–15:30 IST)"))
         #expect(missing.contains("no bars on 2021-03-30 Tuesday, a trading day (Normal session 09:15–15:30 IST)"))
+        // The weeks the excerpt leaves out are one gap (2021-03-11, Mahashivratri, is not counted).
+        #expect(missing.contains("no bars on 24 trading days, 2021-02-17 Wednesday … 2021-03-23 Tuesday"))
+        #expect(r.log.count(.missingTradingDay) == 3)
+        #expect(r.log.bars[.missingTradingDay] == 26)
         // 2021-03-29 is Holi: not a gap.
         #expect(!missing.contains { $0.contains("2021-03-29") })
 

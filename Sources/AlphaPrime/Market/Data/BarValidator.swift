@@ -53,8 +53,9 @@ public struct TracedBars: Sendable {
 ///    ``dropsAuctionRows`` a row up to 30 minutes before the open is a pre-open row and a row up to
 ///    5 minutes after the close is a closing-price row: dropped and reported, not errors.
 /// 3. Order: each bar starts after the one before (duplicates and earlier times are errors).
-/// 4. Coverage: every trading day between the first and last bar has bars, and inside each
-///    session every grid slot has a bar; missing stretches are summarised per day.
+/// 4. Coverage: every trading day between the first and last bar has bars (a run of missing days
+///    is one problem), and inside each session every grid slot has a bar (each missing stretch is
+///    one problem, per day).
 ///
 /// Steps 1–3 mark bad rows; ``validate(_:log:)`` removes them from the bars it returns.
 public struct BarValidator: Sendable {
@@ -181,20 +182,28 @@ public struct BarValidator: Sendable {
         let lastDay = SessionCache.istDay(s.time[n - 1])
         var i = 0
         var present: [Bool] = []
+        // Consecutive trading days without bars are one problem.
+        var missing: [TradingCalendar.Session] = []
+        func reportMissingDays() {
+            guard let first = missing.first, let last = missing.last else { return }
+            let anchor = i < n ? i : n - 1  // the row after the gap names where it was noticed
+            let message = missing.count == 1
+                ? "no bars on \(first.date) \(first.date.weekdayName), a trading day (\(first.name) \(first.hours.session) IST)"
+                : "no bars on \(missing.count) trading days, \(first.date) \(first.date.weekdayName) … \(last.date) \(last.date.weekdayName)"
+            log.record(.missingTradingDay, file: bars.file(anchor), line: bars.line(anchor), bars: missing.count, message)
+            missing.removeAll()
+        }
         for day in firstDay...lastDay {
             let dayEnd = (day + 1) * 86_400 - IST.offsetSeconds
             let from = i
             while i < n && s.time[i] < dayEnd { i += 1 }
             let date = LocalDate(daysSinceEpoch: Int(day))
             guard let session = calendar.session(on: date) else { continue }
-            // The row after the gap names where it was noticed.
-            let anchor = i < n ? i : n - 1
             if from == i {
-                log.record(.missingTradingDay, file: bars.file(anchor), line: bars.line(anchor),
-                           bars: timeframe.isDaily ? 1 : Int((session.closeEpochSeconds - session.openEpochSeconds + tf - 1) / tf),
-                           "no bars on \(date) \(date.weekdayName), a trading day (\(session.name) \(session.hours.session) IST)")
+                missing.append(session)
                 continue
             }
+            reportMissingDays()
             if timeframe.isDaily { continue }
             let open = session.openEpochSeconds
             let slots = Int((session.closeEpochSeconds - open + tf - 1) / tf)
@@ -219,6 +228,7 @@ public struct BarValidator: Sendable {
                            "\(date): \(k - runStart) \(timeframe) bar\(k - runStart == 1 ? "" : "s") missing \(UTCText.istTime(startTime))–\(UTCText.istTime(endTime)) IST")
             }
         }
+        reportMissingDays()
     }
 }
 

@@ -72,7 +72,8 @@ public struct DataProblem: Hashable, Sendable, Codable, CustomStringConvertible 
     public var file: String
     /// 1-based line of the row (for a gap: the first row after it).
     public var line: Int
-    /// Bars concerned: 1 for a row; the number of missing bars for a gap.
+    /// Bars concerned: 1 for a row; the number of missing bars for `missing_bars`; the number of
+    /// missing days for `missing_trading_day`.
     public var bars: Int
     public var message: String
 
