@@ -6,7 +6,7 @@ import PackageDescription
 let tools = [
     "health-check", "engine", "report", "backup", "reset-portfolio", "archive",
     "analyze-logs", "db-maintenance", "backtest", "optimize", "stress-test", "cleanup-logs",
-    "trading-calendar", "config-check",
+    "trading-calendar", "config-check", "market-data",
 ]
 
 let package = Package(
