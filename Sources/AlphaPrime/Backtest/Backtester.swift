@@ -33,7 +33,7 @@ public typealias SessionLookup = @Sendable (LocalDate) -> (open: Int64, close: I
 public enum Backtester {
     public static func run<S: Strategy>(
         core initialCore: TradingCore<S>, series: [BarSeries], broker initialBroker: SimulatedBroker,
-        sessions: SessionLookup? = nil
+        sessions: SessionLookup? = nil, progress: (@Sendable (_ processed: Int, _ total: Int) -> Void)? = nil
     ) -> BacktestOutcome<S> {
         var core = initialCore
         var broker = initialBroker
@@ -46,6 +46,7 @@ public enum Backtester {
         var sessionOpen: Int64 = -1, sessionClose: Int64 = -1
         var processed = 0
         var withPosition = 0
+        let total = series.reduce(0) { $0 + $1.count }
         var firstTime: Int64 = 0, lastTime: Int64 = 0
         core.start()
 
@@ -63,6 +64,7 @@ public enum Backtester {
             if processed == 0 { firstTime = bar.time }
             processed += 1
             lastTime = bar.time
+            if let progress, processed & 0x3FFFF == 0 { progress(processed, total) }
 
             let day = istDay(bar.time)
             if day != currentDay {
