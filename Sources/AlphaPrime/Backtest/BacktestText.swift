@@ -6,7 +6,7 @@ enum BacktestText {
                         all: Bool, directory: String?) -> String {
         let t = m.trades
         var lines: [String] = []
-        lines.append("run \(info.runID): \(info.strategies.joined(separator: ", ")) on \(info.symbols.joined(separator: ", "))")
+        lines.append("run \(info.runID): \(orderedUnique(info.strategies).joined(separator: ", ")) on \(info.symbols.joined(separator: ", "))")
         let period = [info.periodStart?.description, info.periodEnd?.description].compactMap { $0 }.joined(separator: " → ")
         lines.append("period \(period), \(m.tradingDays) trading days, \(info.bars) bars")
         lines.append("")
