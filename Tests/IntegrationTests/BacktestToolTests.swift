@@ -67,9 +67,8 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         let metrics = json?["metrics"] as? [String: Any]
-        let trades = metrics?["trades"] as? [String: Any]
-        #expect(trades?["trades"] as? Int == expected.trades)
-        #expect((trades?["gross_pnl_paise"] as? NSNumber)?.int64Value == expected.gross)
+        #expect(metrics?["trades"] as? Int == expected.trades)
+        #expect((metrics?["gross_pnl_paise"] as? NSNumber)?.int64Value == expected.gross)
         // Report files are written under the home.
         let runs = try FileManager.default.contentsOfDirectory(atPath: home.path("reports/backtest").path)
         #expect(runs.count == 1)
