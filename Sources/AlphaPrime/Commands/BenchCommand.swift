@@ -24,7 +24,7 @@ public struct BenchCommand: AsyncParsableCommand {
         public static let configuration = CommandConfiguration(abstract: "Load a canonical CSV and run the bollinger_reference preset.")
 
         @Argument(help: "A canonical bar CSV.") public var file: String
-        @Option(help: "Repetitions of the backtest phase (the best is reported).") public var repeat: Int = 3
+        @Option(help: "Repetitions of the backtest phase (the best is reported).") public var repetitions: Int = 3
 
         public init() {}
 
@@ -43,7 +43,7 @@ public struct BenchCommand: AsyncParsableCommand {
                 let plan = BacktestPlan(setups: [setup], instruments: [Instrument(symbol: series.symbol)], startingCapital: 100_000_000)
                 var best = Double.infinity
                 var outcome: BacktestOutcome<AnyStrategy>?
-                for _ in 0..<max(1, `repeat`) {
+                for _ in 0..<max(1, repetitions) {
                     let t = Benchmarks.now()
                     let o = try plan.run(series: [series])
                     best = min(best, Benchmarks.now() - t)
