@@ -30,6 +30,19 @@ public struct MonteCarloLimits: Sendable, Codable, Equatable {
         self.drawdownKind = drawdownKind
         self.profitTargetPercent = profitTargetPercent
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case dailyLossPercent, maxDrawdownPercent, drawdownKind, profitTargetPercent
+    }
+
+    /// Every key may be left out: a missing limit is not checked, a missing kind is trailing.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(dailyLossPercent: try c.decodeIfPresent(Double.self, forKey: .dailyLossPercent),
+                  maxDrawdownPercent: try c.decodeIfPresent(Double.self, forKey: .maxDrawdownPercent),
+                  drawdownKind: try c.decodeIfPresent(DrawdownLimitKind.self, forKey: .drawdownKind) ?? .trailing,
+                  profitTargetPercent: try c.decodeIfPresent(Double.self, forKey: .profitTargetPercent))
+    }
 }
 
 /// What to simulate: how many paths, from which seed, on how much capital, against which limits.
@@ -48,6 +61,17 @@ public struct MonteCarloOptions: Sendable, Codable, Equatable {
         self.seed = seed
         self.startingCapital = startingCapital
         self.limits = limits
+    }
+
+    private enum CodingKeys: String, CodingKey { case simulations, seed, startingCapital, limits }
+
+    /// Only `startingCapital` is required; the rest default as in ``init(simulations:seed:startingCapital:limits:)``.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(simulations: try c.decodeIfPresent(Int.self, forKey: .simulations) ?? 10_000,
+                  seed: try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? 0,
+                  startingCapital: try c.decode(Int64.self, forKey: .startingCapital),
+                  limits: try c.decodeIfPresent(MonteCarloLimits.self, forKey: .limits) ?? MonteCarloLimits())
     }
 }
 

@@ -406,6 +406,17 @@ import Testing
         #expect(error.description.contains("150"))
     }
 
+    @Test func optionsDecodeWithDefaults() throws {
+        let json = #"{"startingCapital": 10000000, "limits": {"maxDrawdownPercent": 10}}"#
+        let decoded = try JSONDecoder().decode(MonteCarloOptions.self, from: Data(json.utf8))
+        #expect(decoded == MonteCarloOptions(startingCapital: 10_000_000,
+                                             limits: MonteCarloLimits(maxDrawdownPercent: 10, drawdownKind: .trailing)))
+        let full = MonteCarloOptions(simulations: 500, seed: 9, startingCapital: 5,
+                                     limits: MonteCarloLimits(dailyLossPercent: 2, maxDrawdownPercent: 6,
+                                                              drawdownKind: .static, profitTargetPercent: 8))
+        #expect(try JSONDecoder().decode(MonteCarloOptions.self, from: JSONEncoder().encode(full)) == full)
+    }
+
     @Test func resultEncodesAsJSON() throws {
         let result = try MonteCarlo.tradeBootstrap(pnl: Self.trades.pnl, tradesPerDay: Self.trades.perDay, options: options())
         let data = try JSONEncoder().encode(result)
