@@ -114,6 +114,22 @@ def peers_section(path, quick_skip):
         return json.load(f)
 
 
+def montecarlo_section(path_1m):
+    """10,000 bootstrap paths over the trade list of the 1M-bar reference run, beside NumPy."""
+    trades = os.path.join(DATA, "reference_trades_1m.csv")
+    bench("backtest", path_1m, "--repetitions", "1", "--trades-out", trades)
+    row = {"trades_file": trades, "alpha_prime_two_cores": bench("montecarlo", trades, "--paths", "10000", "--seed", "1"),
+           "alpha_prime_one_core": bench("montecarlo", trades, "--paths", "10000", "--seed", "1", "--threads", "1")}
+    py = os.path.join(HERE, ".venv", "bin", "python")
+    if not os.path.exists(py):
+        row["numpy"] = {"error": "benchmarks/.venv missing (run the peers first)"}
+        return row
+    r = subprocess.run([py, os.path.join(HERE, "montecarlo_numpy.py"), trades, "--paths", "10000", "--seed", "1"],
+                       capture_output=True, text=True)
+    row["numpy"] = json.loads(r.stdout.strip().splitlines()[-1]) if r.returncode == 0 else {"error": r.stderr[-400:]}
+    return row
+
+
 def tool_startup(home):
     rows = {}
     for name, cmd in [("health-check --fast", ["health-check", "--fast"]), ("engine status", ["engine", "status"]),
@@ -159,6 +175,18 @@ def print_table(result):
                 ratio = e["backtest_seconds"] / ours if ours else float("nan")
                 print(f"  {e['engine']:<14}backtest {fmt_s(e['backtest_seconds'])} ({ratio:,.0f}x ALPHA-PRIME), "
                       f"{e.get('trades')} trades, gross {e.get('gross_pnl_paise')} paise")
+    mc = result.get("montecarlo")
+    if mc:
+        two, one, npy = mc["alpha_prime_two_cores"], mc["alpha_prime_one_core"], mc["numpy"]
+        print("\nMonte Carlo, 10,000 trade-bootstrap paths over the 1M-bar run's trades:")
+        if "seconds" in two:
+            print(f"  ALPHA-PRIME  {fmt_s(two['seconds'])} on both cores, {fmt_s(one.get('seconds'))} on one; "
+                  f"max drawdown p50 {two['max_drawdown_percentiles']['p50']:.3f}%, p95 {two['max_drawdown_percentiles']['p95']:.3f}%")
+        secs = npy.get("seconds") or npy.get("elapsed_seconds")
+        if secs:
+            print(f"  NumPy        {fmt_s(secs)} ({secs / two.get('seconds', float('nan')):.1f}x ALPHA-PRIME on both cores)")
+        elif "error" in npy:
+            print(f"  NumPy        {npy['error']}")
     for key in ("state_writes", "tool_startup"):
         if key in result:
             print(f"\n{key.replace('_', ' ')}:")
@@ -185,6 +213,8 @@ def main():
             peers = peers_section(path, skip)
             if peers is not None:
                 result["peers"][os.path.basename(path)] = peers
+        path_1m = os.path.join(DATA, "bars_1000000_seed42.csv")
+        result["montecarlo"] = montecarlo_section(path_1m)
         db = os.path.join(home, "var", "bench_writes.db")
         result["state_writes"] = {"sqlite (WAL, synchronous=FULL, 100 fills/commit)":
                                   bench("state-writes", "--url", f"sqlite:{db}", "--fills", "20000", "--batch", "100")}

@@ -8,7 +8,7 @@ public struct BenchCommand: AsyncParsableCommand {
         commandName: "alpha-prime-bench",
         abstract: "Measure ALPHA-PRIME's speed (used by benchmarks/run.sh); prints JSON.",
         version: AlphaPrimeVersion.string,
-        subcommands: [Backtest.self, StateWrites.self])
+        subcommands: [Backtest.self, StateWrites.self, MonteCarloPaths.self])
 
     public init() {}
 
@@ -25,6 +25,7 @@ public struct BenchCommand: AsyncParsableCommand {
 
         @Argument(help: "A canonical bar CSV.") public var file: String
         @Option(help: "Repetitions of the backtest phase (the best is reported).") public var repetitions: Int = 3
+        @Option(help: "Write the trades' net P&L (paise), one per line, to this file.") public var tradesOut: String?
 
         public init() {}
 
@@ -50,6 +51,10 @@ public struct BenchCommand: AsyncParsableCommand {
                     outcome = o
                 }
                 let o = outcome!
+                if let tradesOut {
+                    let text = o.trades.map { String($0.netPnL) }.joined(separator: "\n") + "\n"
+                    try AtomicFile.write(Array(text.utf8), to: URL(filePath: tradesOut))
+                }
                 try BenchCommand.printJSON(Output(
                     bars: o.barsProcessed, trades: o.trades.count, grossPnlPaise: o.trades.reduce(0) { $0 + $1.grossPnL },
                     openPosition: o.ledger.books[0].quantity, loadSeconds: load, backtestSeconds: best,
@@ -76,6 +81,43 @@ public struct BenchCommand: AsyncParsableCommand {
                 let database = try DatabaseURL.parse(url, home: home).open()
                 _ = try Migrator(database: database).migrate()
                 try BenchCommand.printJSON(try Benchmarks.stateWrites(database: database, fills: fills, batch: batch))
+                return .ok
+            }
+        }
+    }
+
+    /// Trade-bootstrap Monte Carlo over a trade list (one net P&L in paise per line).
+    public struct MonteCarloPaths: AsyncParsableCommand {
+        public static let configuration = CommandConfiguration(commandName: "montecarlo",
+                                                               abstract: "Trade bootstrap over a trade list; prints time and percentiles.")
+
+        @Argument(help: "One net P&L in paise per line.") public var trades: String
+        @Option(help: "Paths.") public var paths: Int = 10_000
+        @Option(help: "Seed.") public var seed: UInt64 = 1
+        @Option(help: "Starting capital in paise.") public var capital: Int64 = 100_000_000
+        @Option(help: "Worker threads (default: all cores).") public var threads: Int?
+
+        public init() {}
+
+        struct Output: Encodable {
+            var trades: Int, paths: Int, threads: Int?, seconds: Double
+            var maxDrawdownPercentiles: [String: Double], finalReturnPercentiles: [String: Double]
+        }
+
+        public func run() async throws {
+            try await ToolRunner.run(tool: "alpha-prime-bench montecarlo") {
+                let text = try String(contentsOfFile: trades, encoding: .utf8)
+                let pnl = text.split(whereSeparator: \.isNewline).compactMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
+                let options = MonteCarloOptions(simulations: paths, seed: seed, startingCapital: capital, limits: MonteCarloLimits())
+                let t = Benchmarks.now()
+                let r = try MonteCarlo.tradeBootstrap(pnl: pnl, options: options, threads: threads)
+                let seconds = Benchmarks.now() - t
+                func table(_ d: MonteCarloDistribution) -> [String: Double] {
+                    ["p1": d.p1, "p5": d.p5, "p25": d.p25, "p50": d.p50, "p75": d.p75, "p95": d.p95, "p99": d.p99]
+                }
+                try BenchCommand.printJSON(Output(trades: pnl.count, paths: paths, threads: threads, seconds: seconds,
+                                                  maxDrawdownPercentiles: table(r.maxDrawdownPercent),
+                                                  finalReturnPercentiles: table(r.finalReturnPercent)))
                 return .ok
             }
         }
