@@ -8,6 +8,7 @@ end is reported as open. Ties give no signal: comparisons are decided exactly wi
 
     peers/plain_python.py FILE      prints one JSON line
 """
+import hashlib
 import json
 import sys
 import time
@@ -23,7 +24,7 @@ def paise(text: str) -> int:
 
 
 def main(path):
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     opens, closes = [], []
     with open(path) as f:
         next(f)
@@ -31,7 +32,7 @@ def main(path):
             parts = line.split(",")
             opens.append(paise(parts[1]))
             closes.append(paise(parts[4]))
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
     n = len(closes)
     position = 0
     entry = 0
@@ -39,6 +40,7 @@ def main(path):
     trades = 0
     gross = 0
     wins = 0
+    fills = []  # (entry, exit) paise of each closed trade, for the digest
     s = q = 0
     for i in range(n):
         if pending:
@@ -49,6 +51,7 @@ def main(path):
                 gross += pnl
                 trades += 1
                 wins += pnl > 0
+                fills.append((entry, opens[i]))
                 position = 0
             pending = 0
         c = closes[i]
@@ -66,11 +69,16 @@ def main(path):
                 pending = 1
         elif N * c > s:
             pending = -1
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), time.process_time()
+    h = hashlib.sha256()
+    for e, x in fills:
+        h.update(f"{e},{x}\n".encode())
     print(json.dumps({
         "engine": "plain-python", "bars": n, "trades": trades, "winning_trades": wins,
         "gross_pnl_paise": gross, "open_position": position,
+        "open_entry_price_paise": entry if position else None, "trades_digest": h.hexdigest()[:16],
         "load_seconds": round(t1 - t0, 4), "backtest_seconds": round(t2 - t1, 4),
+        "load_cpu_seconds": round(c1 - c0, 4), "backtest_cpu_seconds": round(c2 - c1, 4),
     }))
 
 

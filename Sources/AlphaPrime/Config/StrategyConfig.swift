@@ -85,6 +85,9 @@ public struct StrategyConfig: Codable, Sendable, Equatable {
     public var direction: Direction
     public var parameters: StrategyParameters
     public var exits: Exits
+    /// A risk preset (`risk_config_<name>.yaml`) this strategy is meant to be researched with, used by
+    /// `backtest` when no `--risk-preset` is given (the reference preset's fixed-quantity, no-filter risk).
+    public var riskPreset: String?
 
     public enum Direction: String, Codable, Sendable, CaseIterable, ConfigChoice {
         case both, long, short
@@ -92,7 +95,7 @@ public struct StrategyConfig: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case name, kind, description, enabled, symbols, timeframe, product, tradingWindow = "trading_window"
-        case direction, parameters, exits
+        case direction, parameters, exits, riskPreset = "risk_preset"
     }
 
     public static let directoryName = "strategies"

@@ -15,7 +15,8 @@ import Testing
         let config = try load(preset: preset)
         #expect(config.riskPreset == preset ?? "default")
         #expect(config.risk.name == preset ?? "default")
-        #expect(config.strategies.map(\.name) == ["breakout_scalper", "mean_reversion", "momentum"])
+        #expect(config.strategies.map(\.name) == ["bollinger_reference", "breakout_scalper", "mean_reversion", "momentum"])
+        #expect(config.enabledStrategies.map(\.name) == ["breakout_scalper", "mean_reversion", "momentum"])
     }
 
     @Test func unknownPresetListsTheAvailableOnes() throws {

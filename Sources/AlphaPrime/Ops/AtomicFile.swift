@@ -1,0 +1,74 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Writes a file so that it appears whole or not at all: a temporary file in the same directory,
+/// fsynced, renamed over the target, then the directory fsynced (DESIGN.md §5).
+public enum AtomicFile {
+    public struct WriteError: Error, Hashable, Sendable, CustomStringConvertible, ExitStatusProviding {
+        public let path: String
+        public let reason: String
+        public var exitStatus: ExitStatus { .internalError }
+        public var description: String { "\(path): cannot write: \(reason)" }
+    }
+
+    /// Writes `bytes` to `url` atomically, creating missing parent directories.
+    public static func write(_ bytes: [UInt8], to url: URL) throws {
+        try bytes.withUnsafeBytes { try write(UnsafeRawBufferPointer($0), to: url) }
+    }
+
+    /// Writes a sequence of byte buffers, one after the other, to `url` atomically.
+    public static func write(parts: [UnsafeRawBufferPointer], to url: URL) throws {
+        let path = url.path
+        let directory = url.deletingLastPathComponent().path
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw WriteError(path: path, reason: "cannot create directory \(directory): \(error.localizedDescription)")
+        }
+        let temporary = "\(directory)/.\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw WriteError(path: path, reason: "cannot create \(temporary): \(errnoText())") }
+        var committed = false
+        defer {
+            if !committed { unlink(temporary) }
+        }
+        do {
+            defer { close(fd) }
+            for part in parts {
+                var offset = 0
+                while offset < part.count {
+                    let n = systemWrite(fd, part.baseAddress! + offset, part.count - offset)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        throw WriteError(path: path, reason: errnoText())
+                    }
+                    offset += n
+                }
+            }
+            guard fsync(fd) == 0 else { throw WriteError(path: path, reason: "fsync: \(errnoText())") }
+        }
+        guard rename(temporary, path) == 0 else { throw WriteError(path: path, reason: "rename: \(errnoText())") }
+        committed = true
+        let dfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dfd >= 0 {
+            _ = fsync(dfd)
+            close(dfd)
+        }
+    }
+
+    public static func write(_ bytes: UnsafeRawBufferPointer, to url: URL) throws {
+        try write(parts: [bytes], to: url)
+    }
+
+    static func errnoText() -> String { String(cString: strerror(errno)) }
+}
+
+#if canImport(Glibc)
+private let systemWrite = Glibc.write
+#elseif canImport(Darwin)
+private let systemWrite = Darwin.write
+#endif
