@@ -41,10 +41,66 @@ public struct TradingCore<S: Strategy>: Sendable {
     /// What the risk stage decided and saw, in order: approvals with their size (entries, when
     /// ``recordsApprovals``), rejections (once per strategy and rule in a row within a day; every
     /// one is in ``rejections``), breaker trips, the kill switch. The engine persists them; reports
-    /// read them.
-    public private(set) var riskEvents: [RiskEvent] = []
-    /// Record an event for every approved entry (off for optimiser sweeps that only need results).
-    public var recordsApprovals = true
+    /// read them. Built when read (approvals are kept as plain numbers while the run goes on); use
+    /// ``riskEventCount`` and ``riskEvents(from:)`` to take only the new ones.
+    public var riskEvents: [RiskEvent] { riskEvents(from: 0) }
+    /// Events other than approvals, in order; `approvalsBefore[k]` approvals came before `eventLog[k]`.
+    var eventLog: [RiskEvent] = []
+    var approvalsBefore: [Int] = []
+    /// Approved entries, as plain data.
+    var approvalLog: [Approval] = []
+
+    /// An approved entry, kept without strings until its event is read.
+    struct Approval: Sendable {
+        var time: Int64
+        var strategy: Int
+        var symbol: SymbolID
+        var side: Side
+        var quantity: Int64
+        var sizing: SizingDetail
+    }
+
+    /// How many risk events there are so far (``riskEvents`` without building them).
+    public var riskEventCount: Int { eventLog.count + approvalLog.count }
+
+    /// The risk events from position `index` on (0-based, in the order of ``riskEvents``).
+    public func riskEvents(from index: Int) -> [RiskEvent] {
+        var out: [RiskEvent] = []
+        out.reserveCapacity(max(0, riskEventCount - index))
+        var position = 0, a = 0
+        func approval(_ k: Int) {
+            if position >= index { out.append(event(for: approvalLog[k])) }
+            position += 1
+        }
+        for (k, event) in eventLog.enumerated() {
+            while a < approvalsBefore[k] { approval(a); a += 1 }
+            if position >= index { out.append(event) }
+            position += 1
+        }
+        while a < approvalLog.count { approval(a); a += 1 }
+        return out
+    }
+
+    func event(for approval: Approval) -> RiskEvent {
+        let sizing = approval.sizing
+        return RiskEvent(
+            time: approval.time, rule: sizing.reducedBy ?? sizing.method.rule, severity: .info,
+            action: sizing.reduction == .none ? .approved : .reduced, strategy: approval.strategy, symbol: approval.symbol,
+            quantity: approval.quantity, value: Double(approval.quantity), limit: Double(sizing.sized),
+            content: .approved(approval.side, quantity: approval.quantity, symbol: instruments[approval.symbol].symbol, sizing: sizing))
+    }
+
+    /// Records an event (not an approval) in order.
+    mutating func record(_ event: RiskEvent) {
+        eventLog.append(event)
+        approvalsBefore.append(approvalLog.count)
+    }
+    /// Record an event for every approved entry (off for optimiser sweeps that only need results);
+    /// the risk manager's setting.
+    public var recordsApprovals: Bool {
+        get { risk.recordsApprovals }
+        set { risk.recordsApprovals = newValue }
+    }
 
     /// Strategy instances by symbol, flattened: the instances of symbol s are
     /// `symbolInstances[symbolInstanceStart[s] ..< symbolInstanceStart[s + 1]]`.
@@ -162,6 +218,7 @@ public struct TradingCore<S: Strategy>: Sendable {
 
     /// A bar closed: mark the symbol, ask its strategies, pass their signals through risk.
 
+    @inline(__always)
     public mutating func onBar(_ bar: Bar, symbol: SymbolID) {
         if bar.time >= nextDayStart { rollDay(bar.time) }
         ledger.mark(symbol, price: bar.close)
@@ -186,6 +243,7 @@ public struct TradingCore<S: Strategy>: Sendable {
     /// The first bar of a new IST day: begins the day in the risk stage (unless the driver did with
     /// ``startDay()``) and sets its clock: the square-off instant, moved for a session that opens
     /// after it or closes before it when the driver gave the session position.
+    @inline(never)
     mutating func rollDay(_ time: Int64) {
         let day = RiskManager.istDay(time)
         if !dayBegunByDriver && day != risk.state.day { risk.beginDay(equity: ledger.equity, lastPrices: ledger.lastPrice) }
@@ -202,21 +260,24 @@ public struct TradingCore<S: Strategy>: Sendable {
     }
 
     /// Equity reached a limit: record each trip, flatten when one says so, halt the run when one does.
+    @inline(never)
     mutating func applyRiskLimits(equity: Int64, time: Int64) {
         let trips = risk.crossedThresholds(equity: equity, time: time)
         apply(trips, time: time)
     }
 
     /// The clock reached the square-off: close intraday positions, no entries for the rest of the day.
+    @inline(never)
     mutating func applyRiskClock(time: Int64) {
         if let trip = risk.clockReached(time: time) { apply([trip], time: time) }
     }
 
+    @inline(never)
     mutating func apply(_ trips: [RiskTrip], time: Int64) {
         guard !trips.isEmpty else { return }
         var flatten = false
         for trip in trips {
-            riskEvents.append(trip.event(time: time))
+            record(trip.event(time: time))
             flatten = flatten || trip.flatten
         }
         // The most severe halting trip names the halt; one that flattens replaces one that did not.
@@ -240,65 +301,82 @@ public struct TradingCore<S: Strategy>: Sendable {
             refuse(signal, instance: i, RiskRejection(rule: entriesHaltedRule ?? RiskRule.entriesHalted, reason: reason), time: time)
             return
         }
-        let book = ledger.books[i]
+        let position = ledger.books[i].quantity
         let symbol = signal.symbol
-        let context = RiskContext(
-            time: time, equity: ledger.equity, cash: ledger.cash, startingCapital: ledger.startingCapital,
-            dayStartEquity: risk.state.dayStartEquity, peakEquity: risk.state.peakEquity, openPositions: ledger.openPositionCount,
-            position: book.quantity, netPosition: ledger.netQuantity[symbol], lastPrice: ledger.lastPrice[symbol],
-            lotSize: instruments[symbol].lotSize, minutesSinceOpen: minutesSinceOpen, minutesToClose: minutesToClose,
-            pendingEntries: pendingEntries, positionsBySymbol: positionsBySymbol, netPositions: ledger.netQuantity,
-            lastPrices: ledger.lastPrice, product: product)
-        let assessment = risk.assess(signal, context: context)
-        switch assessment.decision {
-        case .rejected(let rejection):
-            refuse(signal, instance: i, rejection, time: time)
-        case .approved(let quantity):
-            lastRejectedRule[i] = nil
-            if signal.intent == .enter && recordsApprovals {
-                let sizing = assessment.sizing
-                riskEvents.append(RiskEvent(
-                    time: time, rule: sizing?.reducedBy ?? sizing.map { Self.sizingRule($0.method) } ?? RiskRule.sizing,
-                    severity: .info, action: sizing?.reducedBy == nil ? .approved : .reduced, strategy: i, symbol: symbol,
-                    quantity: quantity, value: Double(quantity), limit: sizing.map { Double($0.sized) },
-                    content: .approved(signal.side, quantity: quantity, symbol: instruments[symbol].symbol, sizing: sizing)))
+        let quantity: Int64
+        if signal.intent == .exit {
+            switch RiskManager.exitDecision(signal, position: position) {
+            case .rejected(let rejection):
+                refuse(signal, instance: i, rejection, time: time)
+                return
+            case .approved(let q):
+                quantity = q
             }
+        } else if risk.passesEntriesThrough {
+            let (rejection, sizing) = risk.passEntry(signal, time: time, lotSize: instruments[symbol].lotSize,
+                                                     lastPrice: ledger.lastPrice[symbol])
+            if let rejection {
+                refuse(signal, instance: i, rejection, time: time)
+                return
+            }
+            quantity = sizing.quantity
+            if risk.recordsApprovals {
+                approvalLog.append(Approval(time: time, strategy: i, symbol: symbol, side: signal.side, quantity: quantity, sizing: sizing))
+            }
+        } else {
+            let portfolio = risk.needsPortfolio
+            var others: Int64?
+            if risk.rules.maxTotalExposure != nil {
+                var sum: Int64 = 0
+                for s in 0..<instruments.count where s != symbol { sum += abs(ledger.netQuantity[s]) * ledger.lastPrice[s] }
+                others = sum
+            }
+            let context = RiskContext(
+                time: time, equity: ledger.equity, cash: ledger.cash, startingCapital: ledger.startingCapital,
+                dayStartEquity: risk.state.dayStartEquity, peakEquity: risk.state.peakEquity, openPositions: ledger.openPositionCount,
+                position: position, netPosition: ledger.netQuantity[symbol], lastPrice: ledger.lastPrice[symbol],
+                lotSize: instruments[symbol].lotSize, minutesSinceOpen: minutesSinceOpen, minutesToClose: minutesToClose,
+                pendingEntries: pendingEntries, positionsBySymbol: portfolio ? positionsBySymbol : [],
+                product: product, otherSymbolsNotional: others)
+            let assessment = risk.assess(signal, context: context)
+            guard case .approved(let q) = assessment.decision, let sizing = assessment.sizing else {
+                if let rejection = assessment.decision.rejection { refuse(signal, instance: i, rejection, time: time) }
+                return
+            }
+            quantity = q
+            if risk.recordsApprovals {
+                approvalLog.append(Approval(time: time, strategy: i, symbol: symbol, side: signal.side, quantity: q, sizing: sizing))
+            }
+        }
+        if lastRejectedRule[i] != nil { lastRejectedRule[i] = nil }
 
-            let limit = signal.orderType == .limit || signal.orderType == .stopLoss
-                ? instruments[symbol].roundToTick(signal.limitPrice, signal.side == .buy ? .down : .up) : 0
-            let id = newOrder(OrderRequest(
-                id: 0, strategy: i, symbol: symbol, side: signal.side, quantity: quantity, type: signal.orderType,
-                limitPrice: limit, product: product, purpose: signal.intent == .enter ? .entry : .exit, time: time))
-            workingOrder[i] = id
-            if signal.intent == .enter && book.quantity == 0 {
+        let limit = signal.orderType == .limit || signal.orderType == .stopLoss
+            ? instruments[symbol].roundToTick(signal.limitPrice, signal.side == .buy ? .down : .up) : 0
+        let id = newOrder(OrderRequest(
+            id: 0, strategy: i, symbol: symbol, side: signal.side, quantity: quantity, type: signal.orderType,
+            limitPrice: limit, product: product, purpose: signal.intent == .enter ? .entry : .exit, time: time))
+        workingOrder[i] = id
+        if signal.intent == .enter {
+            if position == 0 {
                 openingOrder[i] = id
                 pendingEntries += 1
                 positionsBySymbol[symbol] += 1
             }
-            if signal.intent == .enter {
-                let stop = signal.stopLoss > 0 ? instruments[symbol].roundToTick(signal.stopLoss) : 0
-                let target = signal.takeProfit > 0 ? instruments[symbol].roundToTick(signal.takeProfit) : 0
-                protection[i] = (stop, target)
-            } else {
-                cancelProtection(of: i)
-            }
-        }
-    }
-
-    static func sizingRule(_ method: String) -> String {
-        switch method {
-        case "kelly": RiskRule.kelly
-        case "fixed_fractional": RiskRule.perTradeRisk
-        default: RiskRule.sizing
+            let stop = signal.stopLoss > 0 ? instruments[symbol].roundToTick(signal.stopLoss) : 0
+            let target = signal.takeProfit > 0 ? instruments[symbol].roundToTick(signal.takeProfit) : 0
+            protection[i] = (stop, target)
+        } else {
+            cancelProtection(of: i)
         }
     }
 
     /// A refused signal: kept in ``rejections``; a risk event unless the instance's last one was the same rule.
+    @inline(never)
     mutating func refuse(_ signal: Signal, instance i: Int, _ rejection: RiskRejection, time: Int64) {
         rejections.append(Rejection(strategy: i, signal: signal, rejection: rejection))
         guard lastRejectedRule[i] != rejection.rule else { return }
         lastRejectedRule[i] = rejection.rule
-        riskEvents.append(RiskEvent(time: time, rule: rejection.rule, severity: .info, action: .rejected, strategy: i,
+        record(RiskEvent(time: time, rule: rejection.rule, severity: .info, action: .rejected, strategy: i,
                                     symbol: signal.symbol, quantity: 0, value: rejection.value, limit: rejection.limit,
                                     content: .rejected(signal.side, symbol: instruments[signal.symbol].symbol, rejection)))
     }
@@ -383,20 +461,24 @@ public struct TradingCore<S: Strategy>: Sendable {
         if !isOpen {
             cancelProtection(of: i)
         }
-        if ledger.closedTrades.count != closedBefore {
-            for t in closedBefore..<ledger.closedTrades.count {
-                let trade = ledger.closedTrades[t]
-                if let trip = risk.recordClosedTrade(netPnL: trade.netPnL, time: fill.time) {
-                    var event = trip.event(time: fill.time)
-                    event.strategy = trade.strategy
-                    event.symbol = trade.symbol
-                    riskEvents.append(event)
-                }
-            }
-        }
+        if risk.tracksTrades && ledger.closedTrades.count != closedBefore { tradesClosed(from: closedBefore, time: fill.time) }
         let equity = ledger.equity
         if equity > risk.state.peakEquity { risk.raisePeak(equity) }
         if equity <= risk.watch.floor || equity >= risk.watch.ceiling { applyRiskLimits(equity: equity, time: fill.time) }
+    }
+
+    /// Trades closed by a fill: the Kelly window and the losing streak; the breaker's trip if it fires.
+    @inline(never)
+    mutating func tradesClosed(from first: Int, time: Int64) {
+        for t in first..<ledger.closedTrades.count {
+            let trade = ledger.closedTrades[t]
+            if let trip = risk.recordClosedTrade(netPnL: trade.netPnL, time: time) {
+                var event = trip.event(time: time)
+                event.strategy = trade.strategy
+                event.symbol = trade.symbol
+                record(event)
+            }
+        }
     }
 
     mutating func placeProtection(instance i: Int, request: OrderRequest, time: Int64) {

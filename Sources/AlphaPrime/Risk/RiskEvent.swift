@@ -66,14 +66,14 @@ public struct RiskEvent: Sendable, Equatable, Codable {
     /// The sentence's parts, kept until someone reads it.
     enum Content: Sendable, Equatable {
         case text(String)
-        case approved(Side, quantity: Int64, symbol: String, sizing: SizingDetail?)
+        case approved(Side, quantity: Int64, symbol: String, sizing: SizingDetail)
         case rejected(Side, symbol: String, RiskRejection)
 
         var text: String {
             switch self {
             case .text(let s): s
             case let .approved(side, quantity, symbol, sizing):
-                "\(side.rawValue) \(quantity) \(symbol) approved" + (sizing.map { ": \($0)" } ?? "")
+                "\(side.rawValue) \(quantity) \(symbol) approved: \(sizing)"
             case let .rejected(side, symbol, rejection):
                 "\(side.rawValue) \(symbol) rejected: \(rejection.reason)"
             }

@@ -40,6 +40,10 @@ extension RiskManager {
         let day = Self.istDay(time)
         state.day = day
         state.squareOffAt = 0
+        if rules.vixBand != nil, let lookup = indiaVIX, state.vixDay != day {
+            state.vixDay = day
+            state.indiaVIX = lookup(LocalDate(daysSinceEpoch: Int(day)))
+        }
         if intraday, let minute = rules.squareOffMinute {
             let midnight = day * 86_400 - IST.offsetSeconds
             var at = midnight + Int64(minute) * 60
@@ -64,7 +68,14 @@ extension RiskManager {
     @inline(__always)
     public mutating func raisePeak(_ equity: Int64) {
         state.peakEquity = equity
-        if peakMovesLimits { rearm() }
+        if trailingPercent != nil { moveTrailingFloor() }
+    }
+
+    @inline(never)
+    mutating func moveTrailingFloor() {
+        guard let t = trailingPercent else { return }
+        let peak = state.peakEquity
+        watch.floor = max(staticFloor, peak - t.of(peak))
     }
 
     /// An order filled today: counts the day as a trading day (prop firms' minimum trading days).
@@ -245,24 +256,33 @@ extension RiskManager {
         rearm()
     }
 
-    /// Recomputes ``watch`` from the rules and the state. O(1); runs on a new peak, a trip or a new day.
+    /// Recomputes ``watch`` from the rules and the state. O(1); runs on a trip, a new day or a reset.
+    /// The floors that follow the equity peak are kept apart (`trailingPercent`), so a new peak
+    /// moves the watch with one multiplication (``raisePeak(_:)``).
+    @inline(never)
     mutating func rearm() {
         var floor = Int64.min
+        var trailing: Int64 = .max   // the smallest armed trailing percentage gives the highest floor
         let dayStart = state.dayStartEquity
+        let capital = state.startingCapital
         if let firm = rules.propFirm, state.propFirmStatus != .failed {
             floor = max(floor, dayStart - firm.dailyLossLimit.of(dayStart))
-            let ref = firm.drawdownMode == .trailing ? state.peakEquity : state.startingCapital
-            floor = max(floor, ref - firm.maxDrawdown.of(ref))
+            if firm.drawdownMode == .trailing {
+                trailing = min(trailing, firm.maxDrawdown.ppm)
+            } else {
+                floor = max(floor, capital - firm.maxDrawdown.of(capital))
+            }
         }
-        let ref = rules.drawdownMode == .trailing ? state.peakEquity : state.startingCapital
+        let isTrailing = rules.drawdownMode == .trailing
+        func drawdownFloor(_ p: RiskPercent) {
+            if isTrailing { trailing = min(trailing, p.ppm) } else { floor = max(floor, capital - p.of(capital)) }
+        }
         if !state.tripped.contains(.killSwitchDailyLoss) && !state.tripped.contains(.killSwitchDrawdown) {
             if let p = rules.killSwitchDailyLoss { floor = max(floor, dayStart - p.of(dayStart)) }
-            if let p = rules.killSwitchDrawdown { floor = max(floor, ref - p.of(ref)) }
+            if let p = rules.killSwitchDrawdown { drawdownFloor(p) }
         }
         if state.halt == nil {
-            if let p = rules.maxDrawdown, !state.tripped.contains(.maxDrawdown) {
-                floor = max(floor, ref - p.of(ref))
-            }
+            if let p = rules.maxDrawdown, !state.tripped.contains(.maxDrawdown) { drawdownFloor(p) }
             if let p = rules.dailyMaxLoss {
                 if !state.tripped.contains(.dailyMaxLoss) { floor = max(floor, dayStart - p.of(dayStart)) }
                 if rules.halfDailyLimitPauseSeconds != nil, !state.tripped.contains(.halfDailyLimit) {
@@ -272,11 +292,12 @@ extension RiskManager {
         }
         var ceiling = Int64.max
         if let firm = rules.propFirm, let target = firm.profitTarget, state.propFirmStatus == .inProgress {
-            ceiling = state.startingCapital + target.of(state.startingCapital)
+            ceiling = capital + target.of(capital)
         }
+        staticFloor = floor
+        trailingPercent = trailing == .max ? nil : RiskPercent(ppm: trailing)
+        if let t = trailingPercent { floor = max(floor, state.peakEquity - t.of(state.peakEquity)) }
         let nextTime = state.squareOffAt > 0 && !state.tripped.contains(.squareOff) ? state.squareOffAt : Int64.max
         watch = RiskWatch(floor: floor, ceiling: ceiling, nextTime: nextTime)
-        peakMovesLimits = (rules.drawdownMode == .trailing && (rules.maxDrawdown != nil || rules.killSwitchDrawdown != nil))
-            || rules.propFirm?.drawdownMode == .trailing
     }
 }

@@ -28,18 +28,22 @@ public struct RiskContext: Sendable {
     public var lastPrices: [Int64]
     /// The order product; the square-off time applies to intraday (MIS) entries only.
     public var product: ProductType
+    /// Σ |net position| × last price of the other symbols, for the total exposure; nil to work it
+    /// out from `netPositions` and `lastPrices`.
+    public var otherSymbolsNotional: Int64?
 
     public init(time: Int64, equity: Int64, cash: Int64, startingCapital: Int64, dayStartEquity: Int64,
                 peakEquity: Int64, openPositions: Int, position: Int64, netPosition: Int64, lastPrice: Int64,
                 lotSize: Int64, minutesSinceOpen: Int = -1, minutesToClose: Int = -1, pendingEntries: Int = 0,
                 positionsBySymbol: [Int] = [], netPositions: [Int64] = [], lastPrices: [Int64] = [],
-                product: ProductType = .mis) {
+                product: ProductType = .mis, otherSymbolsNotional: Int64? = nil) {
         self.time = time; self.equity = equity; self.cash = cash; self.startingCapital = startingCapital
         self.dayStartEquity = dayStartEquity; self.peakEquity = peakEquity; self.openPositions = openPositions
         self.position = position; self.netPosition = netPosition; self.lastPrice = lastPrice; self.lotSize = lotSize
         self.minutesSinceOpen = minutesSinceOpen; self.minutesToClose = minutesToClose
         self.pendingEntries = pendingEntries; self.positionsBySymbol = positionsBySymbol
         self.netPositions = netPositions; self.lastPrices = lastPrices; self.product = product
+        self.otherSymbolsNotional = otherSymbolsNotional
     }
 }
 
@@ -51,10 +55,25 @@ public enum RiskDecision: Sendable, Equatable {
     public var rejection: RiskRejection? { if case .rejected(let r) = self { r } else { nil } }
 }
 
+/// The sizing rule that gave an approved quantity.
+public enum SizingMethod: String, Sendable, Equatable, CustomStringConvertible {
+    case fixedFractional = "fixed_fractional", kelly, fixedQuantity = "fixed_quantity", exit
+
+    public var description: String { rawValue }
+
+    /// The rule an approval by this method is recorded under.
+    public var rule: String {
+        switch self {
+        case .fixedFractional: RiskRule.perTradeRisk
+        case .kelly: RiskRule.kelly
+        case .fixedQuantity, .exit: RiskRule.sizing
+        }
+    }
+}
+
 /// How an approved signal was sized: the numbers behind the quantity.
 public struct SizingDetail: Sendable, Equatable, CustomStringConvertible {
-    /// `fixed_fractional`, `kelly`, `fixed_quantity` or `exit`.
-    public var method: String
+    public var method: SizingMethod
     /// The size the sizing rule gave, before the exposure caps.
     public var sized: Int64
     public var quantity: Int64
@@ -68,8 +87,20 @@ public struct SizingDetail: Sendable, Equatable, CustomStringConvertible {
     public var riskPercent: RiskPercent?
     /// Full Kelly of the recent trades when the Kelly bound was computed.
     public var kelly: Double?
+    /// The cap that lowered the size below `sized` (plain data: the detail copies without refcounting).
+    public enum Reduction: UInt8, Sendable, Equatable {
+        case none, symbolExposure, totalExposure
+    }
+    public var reduction: Reduction = .none
+
     /// The rule that lowered the size below `sized`, if any.
-    public var reducedBy: String?
+    public var reducedBy: String? {
+        switch reduction {
+        case .none: nil
+        case .symbolExposure: RiskRule.maxExposurePerSymbol
+        case .totalExposure: RiskRule.maxTotalExposure
+        }
+    }
 
     /// Money lost if the stop fills at its price.
     public var riskAtStop: Int64 { quantity * stopDistance }
@@ -151,6 +182,9 @@ public struct RiskState: Sendable, Codable, Equatable {
     /// Days on which at least one order filled.
     public var tradingDays = 0
     public var propFirmStatus: PropFirmStatus = .inProgress
+    /// India VIX for the day (looked up once when the day's clock is set); `vixDay` is its IST day.
+    public var indiaVIX: Double?
+    public var vixDay: Int64 = .min
     public var recentTrades: TradeOutcomeWindow
     public var dailyCloses: DailyCloseHistory
 
@@ -179,20 +213,34 @@ public struct RiskManager: Sendable {
     public var rules: RiskRules {
         didSet {
             groupLabels = Self.groupLabels(rules, symbolNames)
+            setFlags()
             rearm()
         }
     }
     var groupLabels: [String]
+    /// What the rules need, worked out once: see ``needsPortfolio``, ``passesEntriesThrough``, ``tracksTrades``.
+    var needsPortfolioFlag = false
+    /// Correlation groups as plain integers: the groups of each symbol, each group's members and cap.
+    var symbolGroups: [[Int]] = []
+    var groupMembers: [[SymbolID]] = []
+    var groupCaps: [Int] = []
+    var passThroughFlag = true
+    var tracksTradesFlag = false
     public internal(set) var state: RiskState
     /// Thresholds to compare equity and time with; see ``RiskWatch``.
     public internal(set) var watch = RiskWatch()
-    /// A new equity peak moves a watched limit (a trailing drawdown is on).
-    var peakMovesLimits = false
+    /// The watched floors that do not move with the peak, and the armed trailing percentage whose
+    /// floor does (the smallest), nil when none trails.
+    var staticFloor = Int64.min
+    var trailingPercent: RiskPercent?
     /// Names of the symbols (SymbolID = index), for messages.
     public let symbolNames: [String]
     let indiaVIX: VIXLookup?
     /// Rules configured but unable to act in this run, with why (the VIX filter without a VIX series).
     public let inactiveRules: [String]
+    /// The trading core records a risk event for every approved entry, with its size (off for
+    /// optimiser sweeps that only need results).
+    public var recordsApprovals = true
 
     public var sizing: Sizing {
         get { rules.sizing }
@@ -217,6 +265,7 @@ public struct RiskManager: Sendable {
         }
         inactiveRules = inactive
         state = RiskState()
+        setFlags()
         begin(startingCapital: 0)
     }
 
@@ -244,22 +293,69 @@ public struct RiskManager: Sendable {
     public func assess(_ signal: Signal, context c: RiskContext) -> RiskAssessment {
         switch signal.intent {
         case .exit:
-            guard c.position != 0 else {
-                return reject(RiskRejection("no_position", .text("exit signal while flat")))
-            }
-            let closing = c.position > 0 ? Side.sell : Side.buy
-            guard signal.side == closing else {
-                return reject(RiskRejection(
-                    rule: "exit_side", reason: "exit \(signal.side.rawValue) does not close a position of \(c.position)"))
-            }
-            let all = abs(c.position)
-            let quantity = signal.quantity > 0 ? min(signal.quantity, all) : all
-            return RiskAssessment(decision: .approved(quantity: quantity),
-                                  sizing: SizingDetail(method: "exit", sized: quantity, quantity: quantity))
+            let decision = Self.exitDecision(signal, position: c.position)
+            return RiskAssessment(decision: decision, sizing: decision.quantity > 0
+                ? SizingDetail(method: .exit, sized: decision.quantity, quantity: decision.quantity) : nil)
         case .enter:
             if let rejection = entryBlock(signal, c) { return reject(rejection) }
             return sizeEntry(signal, c)
         }
+    }
+
+    /// An exit of the strategy's own `position`: always approved when it closes it (all of it, or
+    /// the part asked); refused only when there is nothing to close or the side would open instead.
+    @inline(__always)
+    public static func exitDecision(_ signal: Signal, position: Int64) -> RiskDecision {
+        guard position != 0 else { return .rejected(RiskRejection("no_position", .text("exit signal while flat"))) }
+        guard signal.side == (position > 0 ? .sell : .buy) else {
+            return .rejected(RiskRejection("exit_side", .exitSide(signal.side, position: position)))
+        }
+        let all = abs(position)
+        return .approved(quantity: signal.quantity > 0 ? min(signal.quantity, all) : all)
+    }
+
+    /// Whether entries need the per-symbol positions (correlation groups, measured correlation);
+    /// without them the core passes none.
+    @inline(__always) public var needsPortfolio: Bool { needsPortfolioFlag }
+
+    /// No rule can refuse or size an entry (fixed quantity, no limits, filters or breakers): only a
+    /// halt or pause in the state can stop one. The trading core then skips the assessment.
+    @inline(__always) public var passesEntriesThrough: Bool { passThroughFlag }
+
+    /// Closed trades matter to a rule (Kelly sizing, the consecutive-loss breaker).
+    @inline(__always) public var tracksTrades: Bool { tracksTradesFlag }
+
+    mutating func setFlags() {
+        let r = rules
+        needsPortfolioFlag = !r.groups.isEmpty || r.rollingCorrelation != nil
+        var sizesItself = true
+        if case .fixedQuantity = r.sizing { sizesItself = false }
+        passThroughFlag = !sizesItself && r.perTradeRisk == nil && r.dailyMaxLoss == nil && r.maxDrawdown == nil
+            && r.maxOpenPositions == nil && r.maxExposurePerSymbol == nil && r.maxTotalExposure == nil && r.groups.isEmpty
+            && r.rollingCorrelation == nil && r.noEntryFirstMinutes == 0 && r.noEntryLastMinutes == 0 && r.squareOffMinute == nil
+            && r.blackouts.isEmpty && r.vixBand == nil && r.killSwitchDailyLoss == nil && r.killSwitchDrawdown == nil && r.propFirm == nil
+        groupMembers = r.groups.map(\.symbols)
+        groupCaps = r.groups.map(\.maxOpenPositions)
+        let symbols = max(symbolNames.count, (r.groups.flatMap(\.symbols).max() ?? -1) + 1)
+        symbolGroups = Array(repeating: [], count: symbols)
+        for (k, g) in r.groups.enumerated() { for s in g.symbols where s >= 0 { symbolGroups[s].append(k) } }
+        var kelly = false
+        if case .kelly = r.sizing { kelly = true }
+        tracksTradesFlag = kelly || r.maxConsecutiveLosses != nil
+    }
+
+    /// An entry when ``passesEntriesThrough``: refused only by a halt or pause in the state, else
+    /// the strategy's quantity or the configured lots.
+    @inline(__always)
+    public func passEntry(_ signal: Signal, time: Int64, lotSize: Int64, lastPrice: Int64) -> (RiskRejection?, SizingDetail) {
+        var quantity: Int64 = 0
+        if case .fixedQuantity(let lots) = rules.sizing { quantity = signal.quantity > 0 ? signal.quantity : lots * max(1, lotSize) }
+        let detail = SizingDetail(method: .fixedQuantity, sized: quantity, quantity: quantity, entryPrice: lastPrice)
+        if let halt = state.halt { return (halt, detail) }
+        if let halt = state.dayHalt { return (halt, detail) }
+        if time < state.pausedUntil, let pause = state.pause { return (pause, detail) }
+        if quantity <= 0 { return (RiskRejection(RiskRule.sizing, .sizedZero), detail) }
+        return (nil, detail)
     }
 
     private func reject(_ r: RiskRejection) -> RiskAssessment { RiskAssessment(decision: .rejected(r), sizing: nil) }
@@ -290,6 +386,22 @@ public struct RiskManager: Sendable {
         // Account limits, from the numbers now.
         let equity = c.equity
         let dayLoss = c.dayStartEquity - equity
+        let ddRef = rules.drawdownMode == .trailing ? c.peakEquity : c.startingCapital
+        let drawdown = ddRef - equity
+        // The core's own numbers inside the watched band reach no armed limit (a tripped one has
+        // halted or paused entries above); anything else is checked rule by rule.
+        let watched = c.dayStartEquity == state.dayStartEquity && c.peakEquity == state.peakEquity
+            && c.startingCapital == state.startingCapital && equity > watch.floor && equity < watch.ceiling
+        // A limit is a loss of at least 0: with no loss today and no drawdown, none is reached.
+        if !watched && (dayLoss >= 0 || drawdown >= 0 || rules.propFirm != nil) {
+            if let rejection = accountLimit(c, dayLoss: dayLoss, ddRef: ddRef, drawdown: drawdown) { return rejection }
+        }
+        return timeAndPositionBlock(signal, c)
+    }
+
+    /// The loss and drawdown limits (the firm's, the kill switch, ours) against the numbers now.
+    private func accountLimit(_ c: RiskContext, dayLoss: Int64, ddRef: Int64, drawdown: Int64) -> RiskRejection? {
+        let equity = c.equity
         if let firm = rules.propFirm {
             let limit = firm.dailyLossLimit.of(c.dayStartEquity)
             if dayLoss >= limit {
@@ -318,8 +430,6 @@ public struct RiskManager: Sendable {
                                      value: Double(dayLoss), limit: Double(limit))
             }
         }
-        let ddRef = rules.drawdownMode == .trailing ? c.peakEquity : c.startingCapital
-        let drawdown = ddRef - equity
         if let p = rules.killSwitchDrawdown {
             let limit = p.of(ddRef)
             if drawdown >= limit {
@@ -341,7 +451,11 @@ public struct RiskManager: Sendable {
                                      value: Double(dayLoss), limit: Double(limit))
             }
         }
+        return nil
+    }
 
+    /// Time filters, the India VIX, positions and correlation.
+    private func timeAndPositionBlock(_ signal: Signal, _ c: RiskContext) -> RiskRejection? {
         // Time filters, on the IST clock of the signal's bar (its start).
         let minute = Self.istMinute(c.time)
         if c.product == .mis, let square = rules.squareOffMinute {
@@ -368,8 +482,11 @@ public struct RiskManager: Sendable {
 
         // India VIX.
         if let band = rules.vixBand, let lookup = indiaVIX {
-            let date = LocalDate(daysSinceEpoch: Int(Self.istDay(c.time)))
-            guard let vix = lookup(date) else { return RiskRejection(RiskRule.vix, .vixMissing(date: date, band: band)) }
+            let day = Self.istDay(c.time)
+            let known = day == state.vixDay ? state.indiaVIX : lookup(LocalDate(daysSinceEpoch: Int(day)))
+            guard let vix = known else {
+                return RiskRejection(RiskRule.vix, .vixMissing(date: LocalDate(daysSinceEpoch: Int(day)), band: band))
+            }
             if vix < band.lowerBound {
                 return RiskRejection(RiskRule.vix, .vixBelow(vix, minimum: band.lowerBound), value: vix, limit: band.lowerBound)
             }
@@ -390,12 +507,14 @@ public struct RiskManager: Sendable {
         let symbol = signal.symbol
         let counts = c.positionsBySymbol
         if !counts.isEmpty {
-            for (k, g) in rules.groups.enumerated() where g.symbols.contains(symbol) {
-                var open = 0
-                for s in g.symbols where s < counts.count { open += counts[s] }
-                if open >= g.maxOpenPositions {
-                    return RiskRejection(RiskRule.correlationGroups, .group(label: groupLabels[k], open: open, limit: g.maxOpenPositions),
-                                         value: Double(open), limit: Double(g.maxOpenPositions))
+            if symbol >= 0 && symbol < symbolGroups.count {
+                for k in symbolGroups[symbol] {
+                    var open = 0
+                    for s in groupMembers[k] where s < counts.count { open += counts[s] }
+                    if open >= groupCaps[k] {
+                        return RiskRejection(RiskRule.correlationGroups, .group(label: groupLabels[k], open: open, limit: groupCaps[k]),
+                                             value: Double(open), limit: Double(groupCaps[k]))
+                    }
                 }
             }
             if let rolling = rules.rollingCorrelation {
@@ -418,7 +537,7 @@ public struct RiskManager: Sendable {
         let usesLimit = (signal.orderType == .limit || signal.orderType == .stopLoss) && signal.limitPrice > 0
         let entry = usesLimit ? signal.limitPrice : c.lastPrice
         let side = signal.side.sign
-        var detail = SizingDetail(method: "fixed_quantity", sized: 0, quantity: 0, entryPrice: entry)
+        var detail = SizingDetail(method: .fixedQuantity, sized: 0, quantity: 0, entryPrice: entry)
 
         var stopDistance: Int64 = 0
         if signal.stopLoss > 0 {
@@ -448,11 +567,11 @@ public struct RiskManager: Sendable {
                 detail.riskPercent = p
             }
         case .fixedFractional, .kelly:
-            detail.method = rules.sizing == .fixedFractional ? "fixed_fractional" : "kelly"
+            detail.method = rules.sizing == .fixedFractional ? .fixedFractional : .kelly
             guard let perTrade = rules.perTradeRisk else {
-                return reject(RiskRejection(RiskRule.perTradeRisk, .noPerTradeRisk(method: detail.method)))
+                return reject(RiskRejection(RiskRule.perTradeRisk, .noPerTradeRisk(method: detail.method.rawValue)))
             }
-            guard stopDistance > 0 else { return reject(RiskRejection(RiskRule.perTradeRisk, .noStop(method: detail.method))) }
+            guard stopDistance > 0 else { return reject(RiskRejection(RiskRule.perTradeRisk, .noStop(method: detail.method.rawValue))) }
             var percent = perTrade
             var rule = RiskRule.perTradeRisk
             if case .kelly(let fraction, _, let minimum) = rules.sizing, state.recentTrades.count >= minimum {
@@ -490,10 +609,13 @@ public struct RiskManager: Sendable {
                 return reject(RiskRejection(RiskRule.maxExposurePerSymbol, .noPrice(name(signal.symbol), exposure: true)))
             }
             let net = c.netPosition
-            if let p = rules.maxExposurePerSymbol {
+            // Only an order that makes the symbol's position bigger is capped.
+            let grows = abs(net + side * quantity) > abs(net)
+            if grows, let p = rules.maxExposurePerSymbol {
                 let cap = p.of(c.equity)
-                let fit = cap / entry - side * net  // |net + side × q| × entry ≤ cap
-                if quantity > fit {
+                // |net + side × q| × entry ≤ cap; the division only when it does not fit.
+                if abs(net + side * quantity) * entry > cap {
+                    let fit = cap / entry - side * net
                     let reduced = lots(fit)
                     guard reduced > 0 else {
                         let after = abs(net + side * quantity) * entry
@@ -503,17 +625,21 @@ public struct RiskManager: Sendable {
                             value: Double(after), limit: Double(cap)))
                     }
                     quantity = reduced
-                    detail.reducedBy = RiskRule.maxExposurePerSymbol
+                    detail.reduction = .symbolExposure
                 }
             }
-            if let p = rules.maxTotalExposure {
+            if grows, let p = rules.maxTotalExposure {
                 let cap = p.of(c.equity)
                 var others: Int64 = 0
-                for s in c.netPositions.indices where s != signal.symbol && s < c.lastPrices.count {
-                    others += abs(c.netPositions[s]) * c.lastPrices[s]
+                if let known = c.otherSymbolsNotional {
+                    others = known
+                } else {
+                    for s in c.netPositions.indices where s != signal.symbol && s < c.lastPrices.count {
+                        others += abs(c.netPositions[s]) * c.lastPrices[s]
+                    }
                 }
-                let fit = (cap - others) / entry - side * net
-                if quantity > fit {
+                if others + abs(net + side * quantity) * entry > cap {
+                    let fit = (cap - others) / entry - side * net
                     let reduced = lots(fit)
                     guard reduced > 0 else {
                         let after = others + abs(net + side * quantity) * entry
@@ -522,7 +648,7 @@ public struct RiskManager: Sendable {
                             value: Double(after), limit: Double(cap)))
                     }
                     quantity = reduced
-                    detail.reducedBy = RiskRule.maxTotalExposure
+                    detail.reduction = .totalExposure
                 }
             }
         }

@@ -63,6 +63,7 @@ public struct RiskRejection: Sendable, Equatable, Error, CustomStringConvertible
         case symbolExposure(String, after: Int64, equity: Int64, percent: RiskPercent, cap: Int64, lot: Int64)
         case totalExposure(after: Int64, equity: Int64, percent: RiskPercent, cap: Int64, lot: Int64)
         case sizedZero
+        case exitSide(Side, position: Int64)
 
         var text: String {
             let money = RiskFormat.rupees
@@ -129,6 +130,8 @@ public struct RiskRejection: Sendable, Equatable, Error, CustomStringConvertible
                 return "total notional would be \(money(after)) (\(RiskFormat.percent(after, of: equity)) of equity), above \(percent) (\(money(cap))); not one lot of \(lot) fits"
             case .sizedZero:
                 return "sized to 0 units"
+            case let .exitSide(side, position):
+                return "exit \(side.rawValue) does not close a position of \(position)"
             }
         }
     }

@@ -40,13 +40,18 @@ public struct RiskPercent: Sendable, Equatable, Hashable, Codable, CustomStringC
 
     public var percent: Double { Double(ppm) / 10_000 }
 
-    /// `floor(base × ppm / 1_000_000)` for a base ≥ 0, exact for any Int64 base (no overflow).
-    @inlinable
+    /// `floor(base × ppm / 1_000_000)` for a base ≥ 0, exact for any Int64 base (no overflow): one
+    /// multiply and a division by a constant, with a 128-bit path for bases beyond ₹9 lakh crore.
+    @inlinable @inline(__always)
     public func of(_ base: Int64) -> Int64 {
         guard base > 0 else { return 0 }
-        let product = base.multipliedFullWidth(by: ppm)
-        let (q, _) = Int64(1_000_000).dividingFullWidth(product)
-        return q
+        let (product, overflow) = base.multipliedReportingOverflow(by: ppm)
+        return overflow ? wide(base) : product / 1_000_000
+    }
+
+    @usableFromInline @inline(never)
+    func wide(_ base: Int64) -> Int64 {
+        Int64(1_000_000).dividingFullWidth(base.multipliedFullWidth(by: ppm)).quotient
     }
 
     public var description: String { "\(RiskFormat.number(percent))%" }

@@ -61,6 +61,9 @@ public struct DailyCloseHistory: Sendable, Codable, Equatable {
 
     public var days: Int { closes.first?.count ?? 0 }
 
+    /// Every pair's correlation, worked out once a day (NaN: not known), row-major.
+    var matrix: [Double] = []
+
     public mutating func record(_ prices: [Int64]) {
         guard windowDays > 0, prices.contains(where: { $0 > 0 }) else { return }
         if closes.count != prices.count { closes = Array(repeating: [], count: prices.count) }
@@ -68,11 +71,46 @@ public struct DailyCloseHistory: Sendable, Codable, Equatable {
             closes[s].append(prices[s])
             if closes[s].count > windowDays + 1 { closes[s].removeFirst(closes[s].count - windowDays - 1) }
         }
+        recompute()
+    }
+
+    mutating func recompute() {
+        let n = closes.count
+        matrix = Array(repeating: .nan, count: n * n)
+        for a in 0..<n {
+            for b in (a + 1)..<max(a + 1, n) {
+                let r = measure(a, b) ?? .nan
+                matrix[a * n + b] = r
+                matrix[b * n + a] = r
+            }
+        }
+    }
+
+    enum CodingKeys: String, CodingKey { case windowDays, closes }
+
+    /// Same window and closes (the matrix follows from them).
+    public static func == (a: DailyCloseHistory, b: DailyCloseHistory) -> Bool {
+        a.windowDays == b.windowDays && a.closes == b.closes
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        windowDays = try c.decode(Int.self, forKey: .windowDays)
+        closes = try c.decode([[Int64]].self, forKey: .closes)
+        recompute()
     }
 
     /// Pearson correlation of the two symbols' daily returns over the full window; nil until the
-    /// window is full or when a price is missing or flat.
+    /// window is full or when a price is missing or flat. Looked up, not recomputed.
+    @inline(__always)
     public func correlation(_ a: SymbolID, _ b: SymbolID) -> Double? {
+        let n = closes.count
+        guard a >= 0, b >= 0, a < n, b < n, matrix.count == n * n else { return nil }
+        let r = matrix[a * n + b]
+        return r.isNaN ? nil : r
+    }
+
+    func measure(_ a: SymbolID, _ b: SymbolID) -> Double? {
         guard a < closes.count, b < closes.count, closes[a].count == windowDays + 1 else { return nil }
         let x = closes[a], y = closes[b]
         var sx = 0.0, sy = 0.0, sxx = 0.0, syy = 0.0, sxy = 0.0

@@ -48,6 +48,9 @@ func istBars(_ rows: [(String, String, Int64, Int64)], symbol: String = "TEST") 
             "approved sizing.method 2021-03-02 09:15",
         ])
         #expect(outcome.core.riskEvents[0].quantity == 10 && outcome.core.riskEvents[0].strategy == 0)
+        #expect(outcome.core.riskEventCount == 4)
+        #expect(outcome.core.riskEvents(from: 2).map(\.action) == [.rejected, .approved])
+        #expect(outcome.core.riskEvents(from: 4).isEmpty)
         #expect(outcome.core.riskEvents[1].message == "square-off at 15:20: intraday positions closed, no new entries today")
     }
 

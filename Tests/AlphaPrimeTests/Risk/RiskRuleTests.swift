@@ -23,7 +23,7 @@ import Testing
         #expect(a.decision == .approved(quantity: 195))
         let sizing = try #require(a.sizing)
         #expect(sizing.riskBudget == 250_000 && sizing.stopDistance == 1_250 && sizing.riskAtStop == 243_750)
-        #expect(sizing.method == "fixed_fractional" && sizing.reducedBy == nil)
+        #expect(sizing.method == .fixedFractional && sizing.reducedBy == nil)
         // A short measures the stop above the entry.
         #expect(risk.evaluate(sell(stop: 1_501_250), context: riskContext()) == .approved(quantity: 195))
         // A limit entry measures from its limit price.
@@ -165,6 +165,8 @@ import Testing
         #expect(rejected.reason == "NIFTY 50 notional would be ₹48,75,000.00 (487.50% of equity), above 250% (₹25,00,000.00); not one lot of 65 fits")
         // A short against a long reduces exposure first: −130 + … fits 166 + 130 = 296 units → 4 lots of 65.
         #expect(risk.evaluate(sell(quantity: 325), context: riskContext(position: 0, netPosition: 130)) == .approved(quantity: 260))
+        // An order that shrinks a position already over the cap is never capped.
+        #expect(risk.evaluate(sell(quantity: 65), context: riskContext(position: 0, netPosition: 400)) == .approved(quantity: 65))
     }
 
     @Test func totalExposureCountsEverySymbol() throws {
