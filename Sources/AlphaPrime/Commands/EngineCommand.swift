@@ -39,7 +39,9 @@ public struct EngineCommand: AsyncParsableCommand {
     /// Who is doing something, for the records: `--by`, else the login name.
     static func person(_ by: String?) -> String {
         if let by, !by.isEmpty { return by }
-        return ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "unknown"
+        if let user = ProcessInfo.processInfo.environment["USER"], !user.isEmpty { return user }
+        let name = ProcessInfo.processInfo.userName
+        return name.isEmpty ? "unknown" : name
     }
 
     static func printJSON<T: Encodable>(_ value: T) throws {
@@ -106,14 +108,13 @@ extension EngineCommand {
                     }
                     if !settings.enableRealTrading { closed.append("ENABLE_REAL_TRADING is not true") }
                     if !confirmLive { closed.append("--confirm-live was not given") }
-                    if context.configuration.broker.activeBroker == .paper {
-                        closed.append("active_broker in config/broker_config.yaml is paper")
-                    }
                     if !closed.isEmpty {
                         for gate in closed { ToolRunner.printError("engine: refused: live trading gate closed: \(gate)") }
                         return .refused
                     }
-                    throw NotBuiltYet("live trading through \(context.configuration.broker.activeBroker.rawValue) (no live broker adapter exists yet, so no order can reach the broker)")
+                    let broker = context.configuration.broker.activeBroker
+                    ToolRunner.printError("engine: every live gate is open, but no live broker adapter exists yet (active_broker: \(broker.rawValue)); no order was sent")
+                    throw NotBuiltYet("live trading")
                 case .paper:
                     if !settings.enablePaperTrading {
                         ToolRunner.printError("engine: refused: ENABLE_PAPER_TRADING is false")
@@ -123,7 +124,8 @@ extension EngineCommand {
                     break
                 }
                 guard !replay.isEmpty else {
-                    throw NotBuiltYet("the live market feed (broker WebSocket); replay recorded bars with --replay DATE|FILE")
+                    ToolRunner.printError("engine: no live market feed exists yet; replay recorded bars with --replay DATE|FILE")
+                    throw NotBuiltYet("the live market feed (the broker's WebSocket)")
                 }
                 let database = try context.openDatabase()
                 try Migrator(database: database, logger: context.logger).migrate()
@@ -212,6 +214,7 @@ extension EngineCommand {
         public var equity: String
         public var repairs: Int
         public var adoptedOrders: Int
+        public var commits: Int
 
         init(_ o: SessionOutcome, mode: EngineMode) {
             date = o.date.description
@@ -227,6 +230,7 @@ extension EngineCommand {
             trades = o.trades; rejections = o.rejections; netPnl = Paise(o.netPnL).description
             charges = Paise(o.charges).description; dayStartCash = Paise(o.dayStartCash).description
             equity = Paise(o.equity).description; repairs = o.repairs; adoptedOrders = o.adoptedOrders
+            commits = o.commits
         }
 
         var text: String {

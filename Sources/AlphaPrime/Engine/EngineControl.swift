@@ -56,6 +56,14 @@ public enum EngineControl {
     public static func status(url: DatabaseURL, database: any SQLDatabase, setup: EngineSetup, calendar: TradingCalendar,
                               now: UTCTimestamp = .now()) throws -> StatusReport {
         let holder = try EngineLock.holder(url: url, database: database)
+        // One snapshot of the database, however often the engine commits meanwhile.
+        return try database.readTransaction {
+            try status(holder: holder, url: url, database: database, setup: setup, calendar: calendar, now: now)
+        }
+    }
+
+    private static func status(holder: EngineLockHolder?, url: DatabaseURL, database: any SQLDatabase, setup: EngineSetup,
+                               calendar: TradingCalendar, now: UTCTimestamp) throws -> StatusReport {
         var report = StatusReport(database: url.description, running: holder != nil, engine: holder, modes: [])
         guard try database.tableExists("engine_state") else { return report }
         let repository = StateRepository(database: database)

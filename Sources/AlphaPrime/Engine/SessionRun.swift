@@ -65,6 +65,8 @@ public struct SessionOutcome: Sendable {
     public var repairs = 0
     /// Orders taken in from the broker's book that the engine had not created in this run.
     public var adoptedOrders = 0
+    /// Database transactions committed by this run.
+    public var commits = 0
     /// Per order handed to the broker: nanoseconds from the market event to the decision (order
     /// ready), and to the broker call (after the write-ahead commit). Empty unless measured.
     public var decisionLatencies: [Int64] = []
@@ -689,6 +691,7 @@ final class SessionRun<S: Strategy, B: Broker> {
         outcome.charges = l.totalCharges
         outcome.equity = l.equity
         outcome.repairs = journal?.repairs ?? 0
+        outcome.commits = journal?.commits ?? 0
     }
 
     // MARK: Logs
