@@ -142,7 +142,7 @@ struct EngineRecord: Equatable, CustomStringConvertible {
                 """),
             riskEvents: try rows("SELECT occurred_at_us, rule, severity, action, strategy, symbol, message FROM risk_events ORDER BY occurred_at_us, id"),
             netPnL: try database.queryFirst("SELECT COALESCE(SUM(net_pnl_paise), 0) AS net FROM trades")?.int64("net") ?? 0,
-            clientOrderIds: try database.query("SELECT client_order_id AS id FROM orders").map { try $0.string("id") })
+            clientOrderIds: try database.query("SELECT client_order_id AS id FROM orders ORDER BY client_order_id").map { try $0.string("id") })
     }
 
     var description: String {
