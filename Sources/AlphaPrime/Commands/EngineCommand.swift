@@ -31,7 +31,7 @@ public struct EngineCommand: AsyncParsableCommand {
             gates, kill switch, no --confirm), 66 market data missing. See docs/engine.md.
             """,
         version: AlphaPrimeVersion.string,
-        subcommands: [Run.self, Status.self, Stop.self, EmergencyStop.self, ResetKillSwitch.self],
+        subcommands: [Run.self, Status.self, Stop.self, EmergencyStop.self, ResetKillSwitch.self, Benchmark.self],
         defaultSubcommand: Run.self)
 
     public init() {}
@@ -455,6 +455,54 @@ extension EngineCommand {
                 case .cleared(let previousBy, let previousReason):
                     ToolRunner.printOut("kill switch (\(mode.rawValue)) cleared by \(who): \(reason) (it was set by \(previousBy ?? "?"): \(previousReason ?? ""))")
                 }
+                return .ok
+            }
+        }
+    }
+
+    // MARK: benchmark (hidden)
+
+    /// Figures for the benchmark suite: replayed sessions without a database, with an in-memory
+    /// SQLite database and with a SQLite file (`synchronous=FULL`), and the decision latency of
+    /// every order. Nothing is asserted; build with `-c release` for meaningful numbers.
+    public struct Benchmark: AsyncParsableCommand {
+        public static let configuration = CommandConfiguration(
+            commandName: "benchmark",
+            abstract: "Measure replayed sessions and the decision latency (prints JSON).",
+            shouldDisplay: false)
+
+        @OptionGroup public var common: CommonOptions
+
+        @Option(name: .long, help: ArgumentHelp("A trading date or canonical CSV; repeatable.", valueName: "date|file"))
+        public var replay: [String] = []
+
+        @Option(name: .long, help: ArgumentHelp("Earlier sessions that warm the strategies up.", valueName: "n"))
+        public var warmupDays = 2
+
+        public init() {}
+
+        public func run() async throws {
+            try await ToolRunner.run(tool: "engine benchmark") {
+                let context = try ToolContext.load(common, tool: "engine")
+                let setup = try EngineSetup(configuration: context.configuration)
+                let plan = try ReplayData.load(
+                    sources: replay.map(ReplaySource.init), setup: setup, calendar: context.calendar,
+                    store: MarketDataStore(home: context.home), warmupDays: warmupDays,
+                    currentDirectory: URL(filePath: FileManager.default.currentDirectoryPath, directoryHint: .isDirectory))
+                guard !plan.days.isEmpty else { throw EngineError.badReplay("no trading session to measure") }
+                let directory = FileManager.default.temporaryDirectory.appending(path: "alpha-prime-engine-benchmark-\(UUID().uuidString)")
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                defer { try? FileManager.default.removeItem(at: directory) }
+                var results: [EngineBenchmark.Replay] = []
+                results.append(try EngineBenchmark.replay(plan.days, setup: setup, calendar: context.calendar, database: nil,
+                                                          persistence: "none"))
+                for (name, path) in [("sqlite-memory", ":memory:"), ("sqlite-file", directory.appending(path: "state.db").path)] {
+                    let database = try SQLiteConnection(path: path)
+                    try Migrator(database: database, logger: context.logger).migrate()
+                    results.append(try EngineBenchmark.replay(plan.days, setup: setup, calendar: context.calendar,
+                                                              database: database, persistence: name))
+                }
+                try EngineCommand.printJSON(results)
                 return .ok
             }
         }

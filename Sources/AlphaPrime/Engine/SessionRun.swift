@@ -68,7 +68,8 @@ public struct SessionOutcome: Sendable {
     /// Database transactions committed by this run.
     public var commits = 0
     /// Per order handed to the broker: nanoseconds from the market event to the decision (order
-    /// ready), and to the broker call (after the write-ahead commit). Empty unless measured.
+    /// ready; time spent in earlier write-ahead commits of the same bar left out), and to the broker
+    /// call (everything included: the write-ahead commit). Empty unless measured.
     public var decisionLatencies: [Int64] = []
     public var placementLatencies: [Int64] = []
 }
@@ -134,6 +135,8 @@ final class SessionRun<S: Strategy, B: Broker> {
     private var nextSnapshot: Int64
     private var barStart: UInt64 = 0
     private var measuringBar = false
+    /// Time spent in write-ahead commits since the bar arrived (taken out of the decision latency).
+    private var barPersistence: UInt64 = 0
     private var lastPoll = ContinuousClock.now
     let pollInterval: Duration = .milliseconds(200)
     private var stoppedByControl = false
@@ -259,6 +262,7 @@ final class SessionRun<S: Strategy, B: Broker> {
     private func process(_ bar: Bar, symbol: SymbolID) throws {
         if measureLatency {
             barStart = DispatchTime.now().uptimeNanoseconds
+            barPersistence = 0
             measuringBar = true
         }
         defer { measuringBar = false }
@@ -269,8 +273,9 @@ final class SessionRun<S: Strategy, B: Broker> {
         core.setSessionPosition(minutesSinceOpen: Int((bar.time - plan.open) / 60),
                                 minutesToClose: Int((plan.close - bar.time) / 60))
         core.onBar(bar, symbol: symbol)
-        logDecisions(symbol: symbol, time: bar.time)
         if !core.outbox.isEmpty || !core.cancelRequests.isEmpty { try route(time: bar.time) }
+        // Logged once the orders are at the broker: the decision path does no formatting.
+        logDecisions(symbol: symbol, time: bar.time)
         journal?.mark(symbol: symbol, name: core.instruments[symbol].symbol, price: bar.close, time: bar.time)
         try watchKillSwitch(time: bar.time)
     }
@@ -291,6 +296,18 @@ final class SessionRun<S: Strategy, B: Broker> {
             if rounds > 4 { break }
             if let bar { broker.marketRestOfBar(bar, symbol: symbol) }
         }
+        flushEventLogs()
+    }
+
+    private var fillLogs: [(fill: Fill, brokerTradeId: String, trades: [TradeRecord])] = []
+    private var cancelLogs: [(coreId: Int64, status: OrderStatus, reason: String)] = []
+
+    /// Fills and broker cancellations are logged after the orders they caused were placed.
+    private func flushEventLogs() {
+        for f in fillLogs { logFill(f.fill, brokerTradeId: f.brokerTradeId, trades: f.trades) }
+        for c in cancelLogs { logOrder("order \(c.status == .cancelled ? "cancelled" : "rejected") by the broker", c.coreId, reason: c.reason) }
+        fillLogs.removeAll(keepingCapacity: true)
+        cancelLogs.removeAll(keepingCapacity: true)
     }
 
     private func apply(_ events: [BrokerEvent], time: Int64) throws {
@@ -310,8 +327,8 @@ final class SessionRun<S: Strategy, B: Broker> {
             }
         }
         journal?.recordEvents(fills: fills, cancels: cancels)
-        for f in fills { logFill(f.fill, brokerTradeId: f.brokerTradeId, trades: f.trades.map(\.trade)) }
-        for c in cancels { logOrder("order \(c.status == .cancelled ? "cancelled" : "rejected") by the broker", c.coreId, reason: c.reason) }
+        for f in fills { fillLogs.append((f.fill, f.brokerTradeId, f.trades.map(\.trade))) }
+        cancelLogs.append(contentsOf: cancels)
         try watchKillSwitch(time: time)
     }
 
@@ -341,6 +358,7 @@ final class SessionRun<S: Strategy, B: Broker> {
         let batch = core.outbox
         core.outbox.removeAll(keepingCapacity: true)
         let decided = measuringBar ? DispatchTime.now().uptimeNanoseconds : 0
+        let previousPersistence = barPersistence
         guard let broker else {
             // Monitor: nothing leaves the engine.
             core.cancelRequests.removeAll(keepingCapacity: true)
@@ -352,6 +370,7 @@ final class SessionRun<S: Strategy, B: Broker> {
         }
         if let journal {
             try journal.writeAhead(batch.map { ($0.id, orderRecord($0)) })
+            if measuringBar { barPersistence &+= DispatchTime.now().uptimeNanoseconds &- decided }
         }
         if !core.cancelRequests.isEmpty {
             var done: [Int64] = []
@@ -370,7 +389,7 @@ final class SessionRun<S: Strategy, B: Broker> {
         for order in batch {
             if measuringBar {
                 let now = DispatchTime.now().uptimeNanoseconds
-                outcome.decisionLatencies.append(Int64(decided &- barStart))
+                outcome.decisionLatencies.append(Int64(decided &- barStart &- previousPersistence))
                 outcome.placementLatencies.append(Int64(now &- barStart))
             }
             placements.append(try broker.place(BrokerOrderRequest(clientOrderId: clientId(order.id), order: order)))
