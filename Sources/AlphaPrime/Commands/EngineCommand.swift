@@ -44,6 +44,14 @@ public struct EngineCommand: AsyncParsableCommand {
         return name.isEmpty ? "unknown" : name
     }
 
+    /// The state database when it exists; nil for a SQLite file not created yet (nothing has run).
+    static func existingDatabase(_ context: ToolContext) throws -> (any SQLDatabase)? {
+        if case .sqlite(let path) = context.databaseURL, path != ":memory:", !FileManager.default.fileExists(atPath: path) {
+            return nil
+        }
+        return try context.openDatabase()
+    }
+
     static func printJSON<T: Encodable>(_ value: T) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -177,7 +185,15 @@ extension EngineCommand {
                     runner.afterCommit = { commits in if commits >= limit { kill(getpid(), SIGKILL) } }
                 }
                 try repository.recordHeartbeat(mode: tradingMode, status: mode.rawValue, pid: pid, host: host, at: .now())
-                let outcomes = try runner.run(plan.days)
+                let outcomes: [SessionOutcome]
+                do {
+                    outcomes = try runner.run(plan.days)
+                } catch {
+                    logs.engine.error("the engine stopped on an error; restart it to resume the session (nothing recorded is sent twice)",
+                                      metadata: ["error": "\(error)", "mode": "\(mode.rawValue)",
+                                                 "replay": "\(replay.joined(separator: " "))", "database": "\(context.databaseURL)"])
+                    throw error
+                }
                 let final = outcomes.last.map { outcome -> String in
                     switch outcome.ending {
                     case .emergencyStopped: "emergency_stopped"
@@ -258,7 +274,11 @@ extension EngineCommand {
         public func run() async throws {
             try await ToolRunner.run(tool: "engine status") {
                 let context = try ToolContext.load(common, tool: "engine")
-                let database = try context.openDatabase()
+                guard let database = try EngineCommand.existingDatabase(context) else {
+                    let report = EngineControl.StatusReport(database: context.databaseURL.description, running: false, engine: nil, modes: [])
+                    if common.json { try EngineCommand.printJSON(report) } else { ToolRunner.printOut(Self.text(report)) }
+                    return .ok
+                }
                 let report = try EngineControl.status(url: context.databaseURL, database: database,
                                                       setup: try EngineSetup(configuration: context.configuration),
                                                       calendar: context.calendar)
@@ -339,8 +359,10 @@ extension EngineCommand {
         public func run() async throws {
             try await ToolRunner.run(tool: "engine stop") {
                 let context = try ToolContext.load(common, tool: "engine")
-                let database = try context.openDatabase()
-                try Migrator(database: database, logger: context.logger).migrate()
+                guard let database = try EngineCommand.existingDatabase(context) else {
+                    ToolRunner.printOut("no engine is running; nothing to stop")
+                    return .ok
+                }
                 let result = try EngineControl.stop(url: context.databaseURL, database: database, flatten: flatten,
                                                     by: EngineCommand.person(by), reason: reason, timeout: .seconds(timeout))
                 switch result {

@@ -181,12 +181,18 @@ enum FileLocks {
         var info = stat()
         guard stat(path, &info) == 0, let table = try? String(contentsOfFile: "/proc/locks", encoding: .utf8) else { return nil }
         let inode = UInt64(info.st_ino)
+        // Linux's encoding of a device number: major in bits 8-19 and 32-43, minor in bits 0-7 and 20-31.
+        let dev = UInt64(info.st_dev)
+        let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & ~UInt64(0xfff))
+        let minor = (dev & 0xff) | ((dev >> 12) & ~UInt64(0xff))
         for line in table.split(separator: "\n") {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
             // "1: FLOCK  ADVISORY  WRITE 12345 fd:01:123456 0 EOF" (blocked waiters have "->" first).
-            guard fields.count >= 6, fields[1] == "FLOCK", !fields.contains("->") else { continue }
-            let device = fields[5].split(separator: ":")
-            if device.count == 3, UInt64(device[2]) == inode { return true }
+            guard fields.count >= 6, fields[1] == "FLOCK" else { continue }
+            let id = fields[5].split(separator: ":")
+            if id.count == 3, UInt64(id[2]) == inode, UInt64(id[0], radix: 16) == major, UInt64(id[1], radix: 16) == minor {
+                return true
+            }
         }
         return false
     }
