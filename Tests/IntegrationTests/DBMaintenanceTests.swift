@@ -19,7 +19,10 @@ import Testing
 
     /// Runs the whole migrate / status / integrity-check cycle against the database `url` names.
     static func runCycle(home: URL, databaseURL: String?) throws {
-        let environment = Self.environment(databaseURL: databaseURL)
+        try runCycle(home: home, environment: Self.environment(databaseURL: databaseURL))
+    }
+
+    static func runCycle(home: URL, environment: [String: String]) throws {
         let homeFlag = ["--home", home.path]
 
         let before = try ToolProcess.run("db-maintenance", ["status"] + homeFlag, environment: environment)
@@ -32,11 +35,13 @@ import Testing
         let first = try ToolProcess.run("db-maintenance", ["migrate"] + homeFlag, environment: environment)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("applied migration 1"))
+        #expect(first.stderr.isEmpty, "migrate prints its result on stdout; log lines go to logs/: \(first.stderr)")
 
         let second = try ToolProcess.run("db-maintenance", ["migrate"] + homeFlag, environment: environment)
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stdout.contains("already up to date"))
         #expect(!second.stdout.contains("applied migration"))
+        #expect(second.stderr.isEmpty)
 
         let status = try ToolProcess.run("db-maintenance", ["status", "--json"] + homeFlag, environment: environment)
         #expect(status.status == 0, "\(status.stderr)")
@@ -56,25 +61,43 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: home.appending(path: "var/alpha_prime.db").path))
     }
 
-    static var postgresURL: String? {
-        let url = ProcessInfo.processInfo.environment["ALPHA_PRIME_TEST_POSTGRES_URL"] ?? ""
-        return url.isEmpty ? nil : url
-    }
-
-    static var postgresEnabled: Bool {
-        postgresURL != nil || ProcessInfo.processInfo.environment["ALPHA_PRIME_REQUIRE_POSTGRES"] == "1"
-    }
-
-    @Test(.enabled(if: postgresEnabled, "skipped: ALPHA_PRIME_TEST_POSTGRES_URL is not set (bin/test starts a PostgreSQL server and sets it)"))
+    @Test(.enabled(if: TestPostgres.enabled, TestPostgres.skipNote))
     func migrateTwiceOnPostgreSQLIsANoOp() throws {
-        let url = try #require(Self.postgresURL, "ALPHA_PRIME_REQUIRE_POSTGRES=1 but ALPHA_PRIME_TEST_POSTGRES_URL is not set")
+        let schema = try TestPostgres.makeSchema()
+        defer { schema.drop() }
         let home = try Self.temporaryHome()
         defer { try? FileManager.default.removeItem(at: home) }
-        let schema = "it_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        try PostgresConnection(url: url).execute("CREATE SCHEMA \(schema)")
-        defer { _ = try? PostgresConnection(url: url).execute("DROP SCHEMA \(schema) CASCADE") }
-        let scoped = url + (url.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(schema)"
-        try Self.runCycle(home: home, databaseURL: scoped)
+        try Self.runCycle(home: home, databaseURL: schema.url())
+    }
+
+    /// DATABASE_URL in `.env` chooses the database when the environment does not set it.
+    @Test(.enabled(if: TestPostgres.enabled, TestPostgres.skipNote))
+    func databaseURLFromDotEnvOnPostgreSQL() throws {
+        let schema = try TestPostgres.makeSchema()
+        defer { schema.drop() }
+        let home = try TestHome()
+        defer { home.remove() }
+        try home.writeDotEnv("DATABASE_URL=\(schema.url())\n")
+        var environment = home.environment()
+        environment.removeValue(forKey: "ALPHA_PRIME_HOME")
+        try Self.runCycle(home: home.root, environment: environment)
+        #expect(!FileManager.default.fileExists(atPath: home.path("var/alpha_prime.db").path), "the SQLite default was not used")
+        let tables = try PostgresConnection(url: schema.url()).query(
+            "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = '\(schema.name)' AND table_name = 'schema_migrations'")
+        #expect(try tables.first?.optionalInt64("n") == 1)
+    }
+
+    /// The process environment wins over `.env`, as everywhere else.
+    @Test func environmentWinsOverDotEnv() throws {
+        let home = try TestHome()
+        defer { home.remove() }
+        try home.writeDotEnv("DATABASE_URL=sqlite:var/from-dotenv.db\n")
+        let fromDotEnv = try home.run("db-maintenance", ["migrate"])
+        #expect(fromDotEnv.status == 0, "\(fromDotEnv.stderr)")
+        #expect(fromDotEnv.stdout.contains("var/from-dotenv.db"))
+        let fromEnvironment = try home.run("db-maintenance", ["migrate"], environment: ["DATABASE_URL": "sqlite:var/from-env.db"])
+        #expect(fromEnvironment.status == 0, "\(fromEnvironment.stderr)")
+        #expect(fromEnvironment.stdout.contains("var/from-env.db"))
     }
 
     @Test func badDatabaseURLIsAConfigErrorThatHidesThePassword() throws {
@@ -94,5 +117,11 @@ import Testing
                                          environment: Self.environment(databaseURL: "postgres://trader:hunter2@127.0.0.1:1/alpha"))
         #expect(result.status == 69)
         #expect(!result.stderr.contains("hunter2"))
+    }
+
+    @Test func noSubcommandIsAUsageError() throws {
+        let result = try ToolProcess.run("db-maintenance", [])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("expected a subcommand: migrate, status or integrity-check"))
     }
 }

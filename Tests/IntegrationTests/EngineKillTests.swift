@@ -91,7 +91,7 @@ import Testing
         Self.expectSame(random, reference, "after \(randomKills) kill -9 at random moments")
     }
 
-    @Test(.enabled(if: DBMaintenanceTests.postgresEnabled, "skipped: ALPHA_PRIME_TEST_POSTGRES_URL is not set (bin/test starts a server)"))
+    @Test(.enabled(if: TestPostgres.enabled, TestPostgres.skipNote))
     func postgresqlKilledAtEightPointsAndAtRandomEndsLikeTheUninterruptedDay() throws {
         let (reference, commits) = try Self.reference(postgres: true)
         let crashes = 8

@@ -8,7 +8,7 @@ final class EngineTestHome {
     let home: TestHome
     /// `DATABASE_URL` for the runs; nil for the home's SQLite file.
     let databaseURL: String?
-    private let schema: (name: String, server: String)?
+    private let schema: TestPostgres.Schema?
 
     init(postgres: Bool = false, killSwitchDailyLossPct: String? = "50.0") throws {
         home = try TestHome()
@@ -20,11 +20,9 @@ final class EngineTestHome {
             try home.edit("config/risk_config.yaml", replacing: "daily_loss_pct: 3.0", with: "daily_loss_pct: \(pct)")
         }
         if postgres {
-            let server = try #require(DBMaintenanceTests.postgresURL, "ALPHA_PRIME_TEST_POSTGRES_URL is not set")
-            let name = "en_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-            try PostgresConnection(url: server).execute("CREATE SCHEMA \(name)")
-            schema = (name, server)
-            databaseURL = server + (server.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(name)"
+            let schema = try TestPostgres.makeSchema()
+            self.schema = schema
+            databaseURL = schema.url()
         } else {
             schema = nil
             databaseURL = nil
@@ -32,7 +30,7 @@ final class EngineTestHome {
     }
 
     deinit {
-        if let schema { _ = try? PostgresConnection(url: schema.server).execute("DROP SCHEMA \(schema.name) CASCADE") }
+        schema?.drop()
         home.remove()
     }
 

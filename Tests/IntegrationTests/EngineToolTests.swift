@@ -20,6 +20,25 @@ import Testing
         (status["modes"] as? [[String: Any]])?.first { $0["mode"] as? String == "paper" }
     }
 
+    // MARK: Usage
+
+    @Test(arguments: ["run", "status", "stop", "emergency-stop", "reset-kill-switch"])
+    func everySubcommandAnswersHelpAndRefusesAnUnknownFlag(subcommand: String) throws {
+        let help = try ToolProcess.run("engine", [subcommand, "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("USAGE: engine \(subcommand)"))
+        #expect(help.stdout.contains("--home") && help.stdout.contains("--json") && help.stdout.contains("--log-level"))
+        let bad = try ToolProcess.run("engine", [subcommand, "--bogus"])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("Usage: engine \(subcommand)"))
+    }
+
+    @Test func aSpeedThatIsNotOneIsAUsageError() throws {
+        let result = try ToolProcess.run("engine", ["--mode", "paper", "--replay", Self.day, "--speed", "fast"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--speed"))
+    }
+
     // MARK: Gates
 
     @Test func liveIsRefusedNamingEveryClosedGate() throws {
@@ -226,7 +245,7 @@ import Testing
         #expect((Self.paperState(try Self.status(home))?["open_positions"] as? [Any])?.isEmpty == true)
     }
 
-    @Test(.enabled(if: DBMaintenanceTests.postgresEnabled, "skipped: ALPHA_PRIME_TEST_POSTGRES_URL is not set (bin/test starts a server)"))
+    @Test(.enabled(if: TestPostgres.enabled, TestPostgres.skipNote))
     func onPostgreSQLASecondEngineIsRefusedWithTheFirstsPid() throws {
         let home = try EngineTestHome(postgres: true)
         let first = try home.start(["run", "--mode", "paper", "--replay", Self.day, "--speed", "600x"])

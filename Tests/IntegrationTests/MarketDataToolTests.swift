@@ -71,15 +71,21 @@ import Testing
         #expect(none.status == 64)
     }
 
-    /// Import and resample need the trading calendar from config/trading_hours.yaml; until its loader
-    /// is wired into `MarketDataCommand.loadCalendar(home:)` they say so and do nothing (exit 3).
-    @Test func importNeedsTheTradingCalendar() throws {
-        let home = try temporaryHome()
-        defer { try? FileManager.default.removeItem(at: home) }
-        let result = try ToolProcess.run("market-data", ["import", "--format", "headerless", "--symbol", "NIFTY50",
-                                                         "--home", home.path, "/nonexistent.txt"])
-        #expect(result.status == 3)
-        #expect(result.stderr.contains("trading_hours.yaml loader not available"))
-        #expect(!FileManager.default.fileExists(atPath: home.appending(path: "data").path))
+    /// Import with the home's trading calendar: real headerless rows (end-labelled, with the pre-open
+    /// and closing rows) become canonical start-labelled bars under data/market_data/.
+    @Test func importWritesCanonicalBarsUsingTheHomeCalendar() throws {
+        let home = try TestHome()
+        defer { home.remove() }
+        let source = Self.repository.appending(path: "Tests/AlphaPrimeTests/Fixtures/market/NIFTY50_2021-02-23_24.txt")
+        let result = try ToolProcess.run("market-data", ["import", "--format", "headerless", "--symbol", "NIFTY50", source.path],
+                                         environment: home.environment())
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let saved = home.path("data/market_data/NIFTY50/1m/2021.csv")
+        let text = try String(contentsOf: saved, encoding: .utf8)
+        let lines = text.split(separator: "\n")
+        #expect(lines.first == "timestamp,open,high,low,close,volume")
+        #expect(lines.dropFirst().first?.hasPrefix("2021-02-23T03:45:00Z,") == true)
+        let verify = try ToolProcess.run("market-data", ["verify", saved.path], environment: home.environment())
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
     }
 }

@@ -34,6 +34,13 @@ struct TestHome {
         return text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains(needle) }.map { $0 + 1 }
     }
 
+    /// Writes `.env` with the given text and permissions.
+    func writeDotEnv(_ text: String, mode: Int = 0o600) throws {
+        let url = path(".env")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: url.path)
+    }
+
     /// The environment for a tool run in this home: no inherited DATABASE_URL or secrets.
     func environment(_ extra: [String: String] = [:]) -> [String: String] {
         var env = ProcessInfo.processInfo.environment.filter { key, _ in
@@ -44,10 +51,49 @@ struct TestHome {
         return env
     }
 
+    /// Runs a built tool in this home (through ALPHA_PRIME_HOME, from the home's directory).
+    func run(_ tool: String, _ arguments: [String] = [], environment extra: [String: String] = [:]) throws -> ToolProcess.Result {
+        try ToolProcess.run(tool, arguments, environment: environment(extra), currentDirectory: root)
+    }
+
+    /// Every file under `logs/` with its text, by name.
+    func logFiles() throws -> [String: String] {
+        let logs = path("logs")
+        guard FileManager.default.fileExists(atPath: logs.path) else { return [:] }
+        var files: [String: String] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: logs.path) {
+            files[name] = String(decoding: try Data(contentsOf: logs.appending(path: name)), as: UTF8.self)
+        }
+        return files
+    }
+
+    /// The JSON objects of `logs/alpha_prime.log`, one per line; throws when a line is not one.
+    func logRecords(_ file: String = "alpha_prime.log") throws -> [[String: Any]] {
+        let text = try logFiles()[file] ?? ""
+        return try text.split(separator: "\n").map { line in
+            guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                throw NotJSON(line: String(line))
+            }
+            return object
+        }
+    }
+
     func remove() { try? FileManager.default.removeItem(at: root) }
 
     struct EditError: Error, CustomStringConvertible {
         let file: String, missing: String
         var description: String { "\(file) does not contain '\(missing)'" }
     }
+
+    struct NotJSON: Error, CustomStringConvertible {
+        let line: String
+        var description: String { "not a JSON object: \(line)" }
+    }
+}
+
+extension ToolProcess.Result {
+    /// Standard output and standard error together, for "never prints X" checks.
+    var output: String { stdout + stderr }
+    var stdoutLines: [String] { stdout.split(separator: "\n").map(String.init) }
+    var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
 }

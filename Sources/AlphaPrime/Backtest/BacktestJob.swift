@@ -40,7 +40,7 @@ public struct BacktestPlan: Sendable {
     }
 
     /// Runs the plan over one bar series per instrument.
-    public func run(series: [BarSeries]) throws -> BacktestOutcome<AnyStrategy> {
+    public func run(series: [BarSeries], progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> BacktestOutcome<AnyStrategy> {
         let strategies = try makeStrategies()
         let product = setups.first?.product ?? .mis
         let core = TradingCore(strategies: strategies, instruments: instruments, startingCapital: startingCapital,
@@ -53,7 +53,7 @@ public struct BacktestPlan: Sendable {
                 return (open: session.openEpochSeconds, close: session.closeEpochSeconds)
             }
         }
-        return Backtester.run(core: core, series: series, broker: broker, sessions: sessions)
+        return Backtester.run(core: core, series: series, broker: broker, sessions: sessions, progress: progress)
     }
 }
 

@@ -52,6 +52,15 @@ public enum BacktestReport {
     }
 
     /// The summary as pretty-printed JSON with sorted keys (also what `backtest --json` prints).
+    /// Writes only `summary.json` of a run directory.
+    public static func writeSummary(to directory: String, run: BacktestRunInfo, metrics: PerformanceMetrics) throws(BacktestReportError) {
+        guard BacktestRunInfo.isValidRunID(run.runID) else {
+            throw BacktestReportError(path: run.runID, kind: .invalidRunID)
+        }
+        try AtomicReportFile.makeDirectories(directory)
+        try AtomicReportFile.write(summaryJSON(BacktestSummary(run: run, metrics: metrics)), to: "\(directory)/\(summaryFile)")
+    }
+
     public static func summaryJSON(_ summary: BacktestSummary) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 
 /// `config-check`: validates the whole configuration of a home (every file in `config/`, every
 /// risk preset, the strategies, `.env`) and prints "configuration OK" with any findings, or every
@@ -27,16 +28,26 @@ public struct ConfigCheckCommand: AsyncParsableCommand {
 
     public func run() async throws {
         try await ToolRunner.run(tool: Self.configuration.commandName!) {
-            let home = common.resolvedHome
+            let setup = ToolSetup.load(common, tool: "config-check", riskPreset: riskPreset, checkAllRiskPresets: true)
+            let home = setup.home
             let configuration: AlphaPrimeConfiguration
-            do {
-                configuration = try AlphaPrimeConfiguration.load(
-                    home: home, environment: ProcessInfo.processInfo.environment, riskPreset: riskPreset,
-                    checkAllRiskPresets: true)
-            } catch let error as ConfigError {
+            switch setup.configuration {
+            case .success(let loaded):
+                configuration = loaded
+            case .failure(let error):
                 report(error)
+                for issue in error.issues {
+                    setup.logger.error("configuration error", metadata: [
+                        "config.file": "\(issue.file)", "config.line": issue.line.map { .stringConvertible($0) } ?? "",
+                        "config.key_path": "\(issue.keyPath)", "config.problem": "\(issue.message)"])
+                }
+                setup.logger.info("configuration checked", metadata: [
+                    "ok": .stringConvertible(false), "errors": .stringConvertible(error.issues.count)])
                 return .configError
             }
+            setup.logger.info("configuration checked", metadata: [
+                "ok": .stringConvertible(true), "risk_preset": "\(configuration.riskPreset)",
+                "findings": .stringConvertible(configuration.findings.count)])
             if show {
                 for finding in configuration.findings { ToolRunner.printError("warning: \(finding)") }
                 ToolRunner.printOut(common.json ? try configuration.effectiveJSON() : try configuration.effectiveYAML())

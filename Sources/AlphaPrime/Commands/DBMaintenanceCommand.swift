@@ -17,19 +17,26 @@ public struct DBMaintenanceCommand: AsyncParsableCommand {
 
     public init() {}
 
-    /// Opens the database DATABASE_URL names for the given home.
-    static func open(_ common: CommonOptions, environment: [String: String] = ProcessInfo.processInfo.environment)
-        throws -> (url: DatabaseURL, database: any SQLDatabase)
-    {
-        let url = try DatabaseURL.resolve(environment: environment, home: common.resolvedHome)
-        return (url, try url.open())
+    /// Without a subcommand there is nothing to do: a usage error, not a quiet success.
+    public func run() async throws {
+        throw ValidationError("expected a subcommand: migrate, status or integrity-check")
     }
 
-    /// The store's logger at the level --log-level, else LOG_LEVEL, else info asks for.
-    static func logger(_ common: CommonOptions, environment: [String: String] = ProcessInfo.processInfo.environment) -> Logger {
-        var logger = Logger(label: "alpha_prime.store")
-        logger.logLevel = common.logLevel?.level
-            ?? environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+    /// Sets up the run (logging under `logs/`, secrets known) and opens the database DATABASE_URL
+    /// names: the environment's, else `.env`'s, else the default SQLite file. The rest of the
+    /// configuration may be broken; db-maintenance does not need it.
+    static func open(_ common: CommonOptions) throws
+        -> (url: DatabaseURL, database: any SQLDatabase, setup: ToolSetup)
+    {
+        let setup = ToolSetup.load(common, tool: "db-maintenance")
+        let url = try setup.databaseURL()
+        return (url, try url.open(), setup)
+    }
+
+    /// The store's logger, at the tool's level, writing where the tool's logger writes.
+    static func storeLogger(_ setup: ToolSetup) -> Logger {
+        var logger = Logger(category: .store)
+        logger.logLevel = setup.logger.logLevel
         return logger
     }
 
@@ -69,8 +76,10 @@ extension DBMaintenanceCommand {
 
         public func run() async throws {
             try await ToolRunner.run(tool: "db-maintenance migrate") {
-                let (url, database) = try DBMaintenanceCommand.open(common)
-                let applied = try Migrator(database: database, logger: DBMaintenanceCommand.logger(common)).migrate()
+                let (url, database, setup) = try DBMaintenanceCommand.open(common)
+                let applied = try Migrator(database: database, logger: DBMaintenanceCommand.storeLogger(setup)).migrate()
+                setup.logger.info("migrations applied", metadata: [
+                    "database": "\(url)", "applied": .stringConvertible(applied.count)])
                 if common.json {
                     try DBMaintenanceCommand.printJSON(Output(backend: url.backend.rawValue, database: url.description,
                                                               applied: applied.map(MigrationJSON.init), upToDate: true))
@@ -106,8 +115,11 @@ extension DBMaintenanceCommand {
 
         public func run() async throws {
             try await ToolRunner.run(tool: "db-maintenance status") {
-                let (url, database) = try DBMaintenanceCommand.open(common)
-                let status = try Migrator(database: database).status()
+                let (url, database, setup) = try DBMaintenanceCommand.open(common)
+                let status = try Migrator(database: database, logger: DBMaintenanceCommand.storeLogger(setup)).status()
+                setup.logger.info("migration status read", metadata: [
+                    "database": "\(url)", "applied": .stringConvertible(status.applied.count),
+                    "pending": .stringConvertible(status.pending.count)])
                 if common.json {
                     try DBMaintenanceCommand.printJSON(Output(
                         backend: url.backend.rawValue, database: url.description, applied: status.applied.map(MigrationJSON.init),
@@ -157,9 +169,13 @@ extension DBMaintenanceCommand {
 
         public func run() async throws {
             try await ToolRunner.run(tool: "db-maintenance integrity-check") {
-                let (url, database) = try DBMaintenanceCommand.open(common)
+                let (url, database, setup) = try DBMaintenanceCommand.open(common)
                 let findings = StoreIntegrity.check(database)
                 let ok = findings.allSatisfy(\.ok)
+                for f in findings where !f.ok {
+                    setup.logger.error("integrity check failed", metadata: ["check": "\(f.check)", "detail": "\(f.detail)"])
+                }
+                setup.logger.info("integrity checked", metadata: ["database": "\(url)", "ok": .stringConvertible(ok)])
                 if common.json {
                     try DBMaintenanceCommand.printJSON(Output(backend: url.backend.rawValue, database: url.description,
                                                               ok: ok, findings: findings))

@@ -21,20 +21,12 @@ public struct MarketDataCommand: AsyncParsableCommand {
     /// The trading calendar the session and coverage checks use, built from the home's
     /// `config/trading_hours.yaml`. This is the one place the command gets it.
     public static func loadCalendar(home: AlphaPrimeHome) throws -> TradingCalendar {
-        throw CalendarUnavailable(path: home.configDirectory.appending(path: "trading_hours.yaml").path)
+        let environment = ToolEnvironment(home: home)
+        let hours = try AlphaPrimeConfiguration.loadTradingHours(home: home, environment: environment.variables)
+        return try TradingCalendar(config: hours)
     }
 }
 
-/// The command could not get a trading calendar.
-public struct CalendarUnavailable: Error, ExitStatusProviding, CustomStringConvertible {
-    public let path: String
-    public var exitStatus: ExitStatus { .notImplemented }
-    /// Why there is no calendar.
-    public var reason: String {
-        "trading_hours.yaml loader not available: cannot build the trading calendar from \(path) in this build"
-    }
-    public var description: String { "\(reason); nothing was done" }
-}
 
 extension MarketDataFormat: ExpressibleByArgument {}
 extension MarketZone: ExpressibleByArgument {}
@@ -180,8 +172,9 @@ extension MarketDataCommand {
                 var skipped: String?
                 do {
                     calendar = try MarketDataCommand.loadCalendar(home: home)
-                } catch let error as CalendarUnavailable {
-                    skipped = "session and coverage checks skipped: \(error.reason)"
+                } catch {
+                    // Verifying a file needs no calendar; without one only the session checks are skipped.
+                    skipped = "session and coverage checks skipped: no trading calendar (\(error))"
                 }
                 let result = try MarketDataVerifier.verify(urls, calendar: calendar, naiveZone: zone, timeframe: timeframe,
                                                            policy: report.policy, gapsFail: report.gaps == .fail)

@@ -19,7 +19,7 @@ public struct CommonOptions: ParsableArguments, Sendable {
     public var json = false
 
     @Option(name: .long, help: ArgumentHelp(
-        "Log level: trace, debug, info, notice, warning, error, critical. Defaults to LOG_LEVEL or info.",
+        "The lowest level written to logs/. Defaults to LOG_LEVEL (environment, then .env), else info.",
         valueName: "level"))
     public var logLevel: LogLevelArgument?
 

@@ -78,21 +78,6 @@ public struct AnalyzeLogsCommand: AsyncParsableCommand {
     }
 }
 
-public struct BacktestCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "backtest",
-        abstract: "Run strategies over recorded market data through the live engine's path.",
-        version: AlphaPrimeVersion.string)
-
-    @OptionGroup public var common: CommonOptions
-
-    public init() {}
-
-    public func run() async throws {
-        try await ToolRunner.run(tool: Self.configuration.commandName!) { throw NotBuiltYet("backtest") }
-    }
-}
-
 public struct OptimizeCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "optimize",

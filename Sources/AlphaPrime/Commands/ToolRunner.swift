@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 
 /// Runs a tool's body and turns what it throws into a clear message on standard error and the
 /// documented exit code. Only executables (through their command types) decide exit codes.
@@ -17,6 +18,11 @@ public enum ToolRunner {
         } catch {
             let code = (error as? ExitStatusProviding)?.exitStatus ?? .internalError
             printError("\(tool): \(error)")
+            if AlphaPrimeLogging.current != nil {
+                // Only once logging writes to files: swift-log's default handler would print it again.
+                ToolLogging.logger(tool: tool.split(separator: " ").first.map(String.init) ?? tool, level: .info)
+                    .error("\(tool) failed", error: error, metadata: ["exit_status": .stringConvertible(code.rawValue)])
+            }
             throw ExitCode(code.rawValue)
         }
         if status != .ok { throw ExitCode(status.rawValue) }

@@ -8,8 +8,9 @@ public enum SecretNames {
     public static let mask = "********"
 
     private static let secretWords: Set<String> = ["key", "secret", "token", "password", "passwd", "passphrase", "pwd"]
-    /// Keys that end like a secret but are public identifiers.
-    private static let publicKeys: Set<String> = ["instrument_token", "exchange_token", "sort_key"]
+    /// Keys that end like a secret but are public: identifiers, and the shell's `PWD` and
+    /// `OLDPWD` (working directories, which would otherwise be cut out of every path logged).
+    private static let publicKeys: Set<String> = ["instrument_token", "exchange_token", "sort_key", "pwd", "oldpwd"]
 
     public static func isSecretKey(_ key: String) -> Bool {
         let lowered = key.lowercased()

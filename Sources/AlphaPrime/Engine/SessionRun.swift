@@ -122,6 +122,8 @@ final class SessionRun<S: Strategy, B: Broker> {
     var control: EngineControlChannel?
     let strategyNames: [String]
     let bookCodes: [String]
+    /// Strategy instances per symbol id.
+    let instancesBySymbol: [[Int]]
 
     private var events: [BrokerEvent] = []
     private var entryOrder: [Int64]
@@ -159,6 +161,9 @@ final class SessionRun<S: Strategy, B: Broker> {
         clock = ReplayClock(speed: speed)
         strategyNames = core.strategies.map(\.name)
         bookCodes = core.strategies.map { ClientOrderID.bookCode(strategy: $0.name, symbol: core.instruments[$0.symbol].symbol) }
+        var bySymbol = Array(repeating: [Int](), count: core.instruments.count)
+        for (i, s) in core.strategies.enumerated() { bySymbol[s.symbol].append(i) }
+        instancesBySymbol = bySymbol
         entryOrder = Array(repeating: 0, count: core.strategies.count)
         seenSignals = Array(repeating: 0, count: core.strategies.count)
         nextSnapshot = plan.open + self.snapshotInterval
@@ -725,7 +730,7 @@ final class SessionRun<S: Strategy, B: Broker> {
     private func logDecisions(symbol: SymbolID, time: Int64) {
         let newOrders = core.orders.count > ordersSeen
         let newRejections = core.rejections.count > rejectionsSeen
-        for i in core.instancesBySymbol[symbol] where core.strategies[i].signalCount != seenSignals[i] {
+        for i in instancesBySymbol[symbol] where core.strategies[i].signalCount != seenSignals[i] {
             seenSignals[i] = core.strategies[i].signalCount
             guard let s = core.strategies[i].lastSignal else { continue }
             log(logs.strategy, "signal", [

@@ -2,10 +2,18 @@ import Foundation
 
 /// One line of a health check: what was checked, how it went, and what to do about it.
 public struct HealthFinding: Codable, Sendable, Equatable {
+    /// `info` is a fact worth a line (today is not a trading day); it counts as OK.
     public enum Status: String, Codable, Sendable, Comparable {
-        case ok, warning, failure
+        case ok, info, warning, failure
 
-        private var rank: Int { self == .ok ? 0 : self == .warning ? 1 : 2 }
+        private var rank: Int {
+            switch self {
+            case .ok: 0
+            case .info: 1
+            case .warning: 2
+            case .failure: 3
+            }
+        }
         public static func < (a: Status, b: Status) -> Bool { a.rank < b.rank }
     }
 
@@ -18,6 +26,7 @@ public struct HealthFinding: Codable, Sendable, Equatable {
     }
 
     public static func ok(_ check: String, _ detail: String) -> HealthFinding { .init(check: check, status: .ok, detail: detail) }
+    public static func info(_ check: String, _ detail: String) -> HealthFinding { .init(check: check, status: .info, detail: detail) }
     public static func warning(_ check: String, _ detail: String) -> HealthFinding { .init(check: check, status: .warning, detail: detail) }
     public static func failure(_ check: String, _ detail: String) -> HealthFinding { .init(check: check, status: .failure, detail: detail) }
 }
@@ -29,16 +38,24 @@ public struct HealthReport: Codable, Sendable {
 
     public init(findings: [HealthFinding] = []) { self.findings = findings }
 
-    public var worst: HealthFinding.Status { findings.map(\.status).max() ?? .ok }
+    /// `failure`, else `warning`, else `ok` (an `info` line is OK).
+    public var worst: HealthFinding.Status {
+        let worst = findings.map(\.status).max() ?? .ok
+        return worst == .info ? .ok : worst
+    }
 
+    /// Nothing failed; under `strict`, nothing warned either.
     public func passed(strict: Bool) -> Bool {
         strict ? worst == .ok : worst != .failure
     }
 
-    /// `[ OK ] check: detail` lines, the worst first within the original order of checks.
+    public var failureCount: Int { findings.count { $0.status == .failure } }
+    public var warningCount: Int { findings.count { $0.status == .warning } }
+
+    /// `[ OK ] check: detail` lines (`[INFO]`, `[WARN]`, `[FAIL]`), in the order of the checks.
     public var text: String {
         findings.map { f in
-            let tag = switch f.status { case .ok: "[ OK ]"; case .warning: "[WARN]"; case .failure: "[FAIL]" }
+            let tag = switch f.status { case .ok: "[ OK ]"; case .info: "[INFO]"; case .warning: "[WARN]"; case .failure: "[FAIL]" }
             return "\(tag) \(f.check): \(f.detail)"
         }.joined(separator: "\n")
     }

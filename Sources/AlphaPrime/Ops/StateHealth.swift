@@ -12,7 +12,8 @@ public enum StateHealth {
         do {
             database = try url.open()
         } catch {
-            return [.failure("database", "\(url): \(error)")]
+            let text = "\(error)"
+            return [.failure("database", text.contains(url.description) ? text : "\(url): \(text)")]
         }
         var findings: [HealthFinding] = [.ok("database", "\(url.backend.displayName) at \(url)")]
         do {

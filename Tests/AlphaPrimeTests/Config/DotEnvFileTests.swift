@@ -111,5 +111,7 @@ import Testing
         #expect(SecretNames.maskingURLPassword("sqlite:var/alpha_prime.db") == "sqlite:var/alpha_prime.db")
         #expect(SecretNames.isSecretKey("api_key") && SecretNames.isSecretKey("KITE_ACCESS_TOKEN") && SecretNames.isSecretKey("smtp_password"))
         #expect(!SecretNames.isSecretKey("max_instruments_per_connection") && !SecretNames.isSecretKey("instrument_token"))
+        // The shell's working directories are paths, not passwords: redacting them would cut every path logged.
+        #expect(!SecretNames.isSecretKey("PWD") && !SecretNames.isSecretKey("OLDPWD") && SecretNames.isSecretKey("DB_PWD"))
     }
 }

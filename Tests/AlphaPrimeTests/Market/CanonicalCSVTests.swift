@@ -104,6 +104,30 @@ import Testing
         #expect(daily.symbol == "bars")
     }
 
+    @Test func readingInPiecesGivesTheSameBarsLinesAndChecksum() throws {
+        let dir = try MarketDataFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var text = "\u{FEFF}timestamp,open,high,low,close,volume\r\n"
+        for m in 0..<300 {
+            text += "\(UTCText.iso(at("2021-02-23", "09:15") + Int64(m) * 60)),100.\(m % 100 < 10 ? "0" : "")\(m % 100),101,99,100,\(m)\r\n"
+            if m == 150 { text += "\n   \n" }
+        }
+        text += "2021-02-23T09:00:00Z,100,101,99,100,\(String(repeating: "1", count: 18))"  // a last line without a newline
+        let url = try MarketDataFixtures.write(text, "bars.csv", in: dir)
+        var wholeLog = ProblemLog()
+        let whole = try CanonicalCSV.scan(Array(text.utf8), file: url.path, options: .init(), strict: false, log: &wholeLog)
+        for chunk in [64, 100, 4_096] {
+            var log = ProblemLog()
+            let pieces = try CanonicalCSV.scan(path: url.path, options: .init(), strict: false, log: &log, hashing: true, chunkSize: chunk)
+            #expect(pieces.bars.series == whole.series)
+            #expect(pieces.bars.lines == whole.lines)
+            #expect(pieces.checksum == FNV1a64.hash(Array(text.utf8)))
+        }
+        #expect(whole.series.count == 301)
+        #expect(whole.lines.last == 304)
+        #expect(whole.series.volume.last == 111_111_111_111_111_111)
+    }
+
     @Test func aMissingFileIsNoInput() {
         #expect {
             try CanonicalCSV.read(url: URL(filePath: "/nonexistent/bars.csv"))

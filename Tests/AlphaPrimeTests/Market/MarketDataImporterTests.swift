@@ -137,6 +137,43 @@ import Testing
         #expect(r.log.count(.outsideSession) > 0)
     }
 
+    @Test func isoNaiveUTCDailyExportIsDetectedUTC() throws {
+        let dir = try MarketDataFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Rows 1 and 5244–5248 of DERIVED_banknifty_daily_export.csv (KagisoNhlapo/Indian-Stock-Markets-Data- @ 24a4fc5).
+        let url = try MarketDataFixtures.write("""
+            timestamp_utc_in_file,date_ist,open,high,low,close
+            2021-02-22 03:45:00,2021-02-22,35874.301,36128.898,35097.551,35257.199
+            2021-02-23 03:45:00,2021-02-23,35540.551,35680.852,34976.0,35116.949
+            2021-02-24 03:45:00,2021-02-24,35205.398,36567.648,35060.648,36452.301
+            2021-02-25 03:45:00,2021-02-25,36763.148,37232.199,36494.0,36549.0
+            2021-02-26 03:45:00,2021-02-26,35806.648,35902.898,34658.699,34803.602
+
+            """, "banknifty_daily.csv", in: dir)
+        let r = try MarketDataImporter.importFiles([url], options: ImportOptions(format: .iso, symbol: "BANKNIFTY"), calendar: calendar)
+        #expect(r.passed)
+        let c = try #require(r.files[0].conventions)
+        #expect(c.timeframe == .oneDay)
+        #expect(c.zone == .utc)
+        #expect(r.files[0].notes == ["columns not used: date_ist"])
+        #expect(r.bars.time == (22...26).map { at("2021-02-\($0)", "09:15") })
+        #expect(r.bars[0] == Bar(time: at("2021-02-22", "09:15"), open: 3_587_430, high: 3_612_890, low: 3_509_755, close: 3_525_720))
+        #expect(r.log.count(.roundedPrice) == 5)
+    }
+
+    @Test func aCanonicalFileImportsAsISO() throws {
+        let dir = try MarketDataFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bars = try load("NIFTY50_2021-11-04_muhurat.txt", .headerless).bars
+        let url = dir.appending(path: "canonical.csv")
+        try CanonicalCSV.write(bars, to: url)
+        let again = try MarketDataImporter.importFiles([url], options: ImportOptions(format: .iso, symbol: "TEST"), calendar: calendar)
+        #expect(again.passed)
+        #expect(again.log.isEmpty)
+        #expect(again.files[0].conventions?.label == .start)
+        #expect(again.bars == bars)
+    }
+
     // MARK: NSE exports
 
     @Test func nseExportWithBOMPaddedHeaderAndMonthNames() throws {

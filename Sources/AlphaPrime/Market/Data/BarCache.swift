@@ -61,16 +61,13 @@ public struct BarCache: Sendable {
         let entry = entryURL(source: source, optionsKey: optionsKey)
         var reason = "no cache entry"
         var checksum: UInt64?
-        var bytes: [UInt8]?
         if let header = readHeader(entry.path, reason: &reason) {
             if header.optionsKey != optionsKey {
                 reason = "read options differ"
             } else if header.sourceSize == status.size && header.sourceModified == status.modifiedNanoseconds {
                 if let series = readColumns(entry.path, header, reason: &reason) { return (series, .hit) }
             } else if header.sourceSize == status.size {
-                let b = try FileBytes.read(source)
-                bytes = b
-                let sum = FNV1a64.hash(b)
+                let sum = try FNV1a64.hash(file: source)
                 checksum = sum
                 if sum == header.sourceChecksum, let series = readColumns(entry.path, header, reason: &reason) {
                     try? write(series, to: entry, source: status, checksum: sum, optionsKey: optionsKey)
@@ -81,10 +78,9 @@ public struct BarCache: Sendable {
                 reason = "source changed (size \(header.sourceSize) → \(status.size) bytes)"
             }
         }
-        let sourceBytes = try bytes ?? FileBytes.read(source)
-        let sum = checksum ?? FNV1a64.hash(sourceBytes)
-        let series = try CanonicalCSV.read(bytes: sourceBytes, file: source, options: options)
-        try write(series, to: entry, source: status, checksum: sum, optionsKey: optionsKey)
+        let scanned = try CanonicalCSV.scan(path: source, options: options, strict: true, hashing: checksum == nil)
+        let series = scanned.bars.series
+        try write(series, to: entry, source: status, checksum: checksum ?? scanned.checksum!, optionsKey: optionsKey)
         return (series, .rebuilt(reason: reason))
     }
 

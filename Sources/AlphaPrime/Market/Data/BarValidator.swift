@@ -23,23 +23,20 @@ public struct TracedBars: Sendable {
     @inline(__always) func file(_ i: Int) -> String { files[Int(fileIndex[i])] }
     @inline(__always) func line(_ i: Int) -> Int { Int(lines[i]) }
 
-    /// Keeps only the bars whose `keep` flag is set, in order.
-    mutating func retain(_ keep: [Bool]) {
-        var w = 0
+    /// The bars whose `keep` flag is set, in order (the same storage when all are kept).
+    func filtered(_ keep: [Bool]) -> TracedBars {
+        let count = keep.reduce(0) { $0 + ($1 ? 1 : 0) }
+        if count == keep.count { return self }
+        var out = TracedBars(series: BarSeries(symbol: series.symbol, timeframeSeconds: series.timeframeSeconds, capacity: count),
+                             lines: [], fileIndex: [], files: files)
+        out.lines.reserveCapacity(count)
+        out.fileIndex.reserveCapacity(count)
         for r in 0..<keep.count where keep[r] {
-            if w != r {
-                series.time[w] = series.time[r]; series.open[w] = series.open[r]; series.high[w] = series.high[r]
-                series.low[w] = series.low[r]; series.close[w] = series.close[r]; series.volume[w] = series.volume[r]
-                lines[w] = lines[r]; fileIndex[w] = fileIndex[r]
-            }
-            w += 1
+            out.series.append(series[r])
+            out.lines.append(lines[r])
+            out.fileIndex.append(fileIndex[r])
         }
-        let n = series.count
-        if w < n {
-            series.time.removeLast(n - w); series.open.removeLast(n - w); series.high.removeLast(n - w)
-            series.low.removeLast(n - w); series.close.removeLast(n - w); series.volume.removeLast(n - w)
-            lines.removeLast(n - w); fileIndex.removeLast(n - w)
-        }
+        return out
     }
 }
 
@@ -77,9 +74,7 @@ public struct BarValidator: Sendable {
     /// Validates `bars`, records every problem in `log`, and returns the bars that passed steps 1–3
     /// (gaps do not remove anything).
     public func validate(_ bars: TracedBars, log: inout ProblemLog) -> TracedBars {
-        var kept = bars
-        let keep = markBadRows(bars, log: &log)
-        kept.retain(keep)
+        let kept = bars.filtered(markBadRows(bars, log: &log))
         if calendar != nil { reportGaps(kept, log: &log) }
         return kept
     }

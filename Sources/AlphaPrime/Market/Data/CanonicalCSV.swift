@@ -41,10 +41,10 @@ public enum CanonicalCSV {
     /// ``MarketDataError/badRow(file:line:message:)`` naming the file and line — a row that cannot
     /// be read, a price that is not positive or finer than a paisa, high below low, open or close
     /// outside [low, high], negative volume, or a timestamp not after the one before.
-    /// Session and calendar checks are ``BarValidator``'s.
+    /// Session and calendar checks are ``BarValidator``'s. The file is read in 4 MB pieces, so
+    /// memory holds the bars, not the text.
     public static func read(url: URL, options: Options = Options()) throws -> BarSeries {
-        let bytes = try FileBytes.read(url.path)
-        return try read(bytes: bytes, file: url.path, options: options)
+        try scan(path: url.path, options: options, strict: true).bars.series
     }
 
     public static func read(bytes: [UInt8], file: String, options: Options = Options()) throws -> BarSeries {
@@ -56,138 +56,33 @@ public enum CanonicalCSV {
     /// first problem (strict). In lenient mode price sanity and order are left to the validator.
     static func scan(_ bytes: [UInt8], file: String, options: Options, strict: Bool,
                      log: inout ProblemLog) throws -> SourcedBars {
-        let identity = layoutIdentity(path: file)
-        let symbol = options.symbol ?? identity.symbol ?? URL(filePath: file).deletingPathExtension().lastPathComponent
-        var series = BarSeries(symbol: symbol, timeframeSeconds: 60, capacity: bytes.count / 44 + 1)
-        var lines: [Int32] = []
-        lines.reserveCapacity(bytes.count / 44 + 1)
-
+        var parser = CanonicalCSVParser(file: file, options: options, strict: strict, sizeHint: bytes.count)
         try bytes.withUnsafeBufferPointer { buffer in
-            guard let p = buffer.baseAddress, buffer.count > 0 else {
-                throw MarketDataError.badFile(file: file, message: "empty file: expected the header \(header)")
-            }
-            let n = buffer.count
-            var pos = ByteParsing.bodyStart(p, n)
-            var lineNo = 0
-            var hasVolume = true
-            var sawHeader = false
-            let naiveOffset = options.naiveZone?.offsetSeconds
-            var previous = Int64.min
-
-            func fail(_ kind: DataProblemKind, _ line: Int, _ message: @autoclosure () -> String) throws {
-                if strict { throw MarketDataError.badRow(file: file, line: line, message: message()) }
-                log.record(kind, file: file, line: line, message())
-            }
-
-            while pos < n {
-                let e = ByteParsing.lineEnd(p, pos, n)
-                lineNo += 1
-                var le = e
-                while le > pos && Byte.isSpace(p[le - 1]) { le -= 1 }
-                let ls = pos
-                pos = e + 1
-                if le == ls { continue }
-
-                if !sawHeader {
-                    sawHeader = true
-                    hasVolume = try readHeader(p, ls, le, file: file, line: lineNo)
-                    continue
-                }
-
-                // Fields: time, open, high, low, close[, volume]; nothing after.
-                var i = ls
-                var ok = true
-                var fields: (Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-                var found = 0
-                withUnsafeMutableBytes(of: &fields) { raw in
-                    let f = raw.bindMemory(to: Int.self)
-                    while found < 6 {
-                        var s = i
-                        while s < le && p[s] == Byte.space { s += 1 }
-                        var c = s
-                        while c < le && p[c] != Byte.comma { c += 1 }
-                        var fe = c
-                        while fe > s && p[fe - 1] == Byte.space { fe -= 1 }
-                        f[found * 2] = s
-                        f[found * 2 + 1] = fe
-                        found += 1
-                        if c >= le { i = le; break }
-                        i = c + 1
-                        if found == 6 { ok = false }  // a seventh field
-                    }
-                }
-                let expected = hasVolume ? 6 : 5
-                guard ok, found == expected else {
-                    try fail(.unparsable, lineNo, "expected \(expected) fields (\(hasVolume ? header : "timestamp,open,high,low,close")), found \(ok ? found : 7)\(found > 6 || !ok ? " or more" : ""): \(ByteParsing.text(p, ls, le))")
-                    continue
-                }
-
-                guard let stamp = ByteParsing.stamp(p, fields.0, fields.1) else {
-                    try fail(.unparsable, lineNo, "timestamp '\(ByteParsing.text(p, fields.0, fields.1))' is not ISO-8601 or epoch seconds")
-                    continue
-                }
-                var time = stamp.seconds
-                switch stamp.kind {
-                case .absolute: break
-                case .naive:
-                    guard let naiveOffset else {
-                        throw MarketDataError.ambiguous(file: file, message: "line \(lineNo): timestamp '\(ByteParsing.text(p, fields.0, fields.1))' has no zone: say which with --zone ist or --zone utc")
-                    }
-                    time -= naiveOffset
-                case .dateOnly:
-                    try fail(.unparsable, lineNo, "timestamp '\(ByteParsing.text(p, fields.0, fields.1))' is a date without a time; canonical rows carry the bar's start time")
-                    continue
-                }
-
-                var rounded = false
-                guard let o = ByteParsing.paise(p, fields.2, fields.3, rounded: &rounded),
-                      let h = ByteParsing.paise(p, fields.4, fields.5, rounded: &rounded),
-                      let l = ByteParsing.paise(p, fields.6, fields.7, rounded: &rounded),
-                      let c = ByteParsing.paise(p, fields.8, fields.9, rounded: &rounded) else {
-                    try fail(.unparsable, lineNo, "a price is not a decimal number: \(ByteParsing.text(p, ls, le))")
-                    continue
-                }
-                if rounded && !options.roundSubPaisa {
-                    try fail(.subPaisaPrice, lineNo, "a price has more than two decimals (finer than a paisa): \(ByteParsing.text(p, ls, le))")
-                    continue
-                }
-                var v: Int64 = 0
-                if hasVolume {
-                    guard let volume = ByteParsing.count(p, fields.10, fields.11) else {
-                        try fail(.unparsable, lineNo, "volume '\(ByteParsing.text(p, fields.10, fields.11))' is not a whole number")
-                        continue
-                    }
-                    v = volume
-                }
-                if strict {
-                    if let problem = BarChecks.firstProblem(open: o, high: h, low: l, close: c, volume: v) {
-                        throw MarketDataError.badRow(file: file, line: lineNo, message: problem.message)
-                    }
-                    if time <= previous {
-                        throw MarketDataError.badRow(file: file, line: lineNo, message: time == previous
-                            ? "timestamp \(UTCText.iso(time)) repeats the row before"
-                            : "timestamp \(UTCText.iso(time)) is earlier than the row before (\(UTCText.iso(previous)))")
-                    }
-                    previous = time
-                }
-                series.time.append(time)
-                series.open.append(o)
-                series.high.append(h)
-                series.low.append(l)
-                series.close.append(c)
-                series.volume.append(v)
-                lines.append(Int32(truncatingIfNeeded: lineNo))
-            }
-            if !sawHeader {
-                throw MarketDataError.badFile(file: file, message: "empty file: expected the header \(header)")
-            }
+            guard let p = buffer.baseAddress else { return }
+            try parser.consume(p, 0, buffer.count, log: &log)
         }
-        series.timeframeSeconds = (options.timeframe ?? identity.timeframe ?? Timeframe.inferred(from: series.time) ?? .oneMinute).seconds
-        return SourcedBars(series: series, lines: lines)
+        return try parser.finish()
+    }
+
+    /// The same over a file read piece by piece; also returns the FNV-1a 64 of its bytes when asked.
+    static func scan(path: String, options: Options, strict: Bool, log: inout ProblemLog,
+                     hashing: Bool = false, chunkSize: Int = 4 << 20) throws -> (bars: SourcedBars, checksum: UInt64?) {
+        var parser: CanonicalCSVParser?
+        let read = try ChunkedFile.forEachLineRegion(path: path, chunkSize: chunkSize, hashing: hashing) { p, start, end, fileSize in
+            if parser == nil { parser = CanonicalCSVParser(file: path, options: options, strict: strict, sizeHint: fileSize) }
+            try parser!.consume(p, start, end, log: &log)
+        }
+        var finished = parser ?? CanonicalCSVParser(file: path, options: options, strict: strict, sizeHint: 0)
+        return (try finished.finish(), read.checksum)
+    }
+
+    static func scan(path: String, options: Options, strict: Bool, hashing: Bool = false) throws -> (bars: SourcedBars, checksum: UInt64?) {
+        var log = ProblemLog(keepPerKind: 1)
+        return try scan(path: path, options: options, strict: strict, log: &log, hashing: hashing)
     }
 
     /// Checks the header row; returns whether it has a volume column.
-    private static func readHeader(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, file: String, line: Int) throws -> Bool {
+    static func readHeader(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, file: String, line: Int) throws -> Bool {
         var fields: [Range<Int>] = []
         ByteParsing.splitFields(p, start, end, into: &fields)
         let names = fields.map { ByteParsing.text(p, $0.lowerBound, $0.upperBound).lowercased() }

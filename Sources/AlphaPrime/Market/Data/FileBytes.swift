@@ -87,6 +87,11 @@ public enum FNV1a64 {
         bytes.withUnsafeBytes { hash($0, seed: seed) }
     }
 
+    /// The checksum of a file's bytes, read in pieces.
+    public static func hash(file path: String) throws -> UInt64 {
+        try ChunkedFile.forEachLineRegion(path: path, hashing: true) { _, _, _, _ in }.checksum!
+    }
+
     public static func hash(_ text: String, seed: UInt64 = offsetBasis) -> UInt64 {
         hash(Array(text.utf8), seed: seed)
     }

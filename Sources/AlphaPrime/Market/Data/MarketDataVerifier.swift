@@ -37,10 +37,9 @@ public enum MarketDataVerifier {
         var files: [VerifiedFile] = []
         for url in urls {
             let path = url.relativePath
-            let bytes = try FileBytes.read(path)
             var rowsLog = ProblemLog(keepPerKind: keepPerKind)
             let options = CanonicalCSV.Options(timeframe: timeframe, naiveZone: naiveZone)
-            let sourced = try CanonicalCSV.scan(bytes, file: path, options: options, strict: false, log: &rowsLog)
+            let sourced = try CanonicalCSV.scan(path: path, options: options, strict: false, log: &rowsLog).bars
             let tf = Timeframe(seconds: sourced.series.timeframeSeconds) ?? .oneMinute
             let validator = BarValidator(calendar: calendar, timeframe: tf)
             let kept = validator.validate(TracedBars(sourced, file: path), log: &rowsLog)

@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+
+/// `backtest` run as a trader runs it: the built binary on a canonical CSV and on the bundled data.
+@Suite struct BacktestToolTests {
+    /// A seeded random walk of 1-minute bars on the 0.05 grid, as canonical CSV.
+    static func writeBars(count: Int, seed: UInt64, to url: URL) throws -> (opens: [Int64], closes: [Int64]) {
+        var state = seed
+        func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        var text = "timestamp,open,high,low,close,volume\n"
+        var price: Int64 = 1_000_000
+        var opens: [Int64] = [], closes: [Int64] = []
+        let start: Int64 = 1_262_576_700  // 2010-01-04 09:15 IST
+        for i in 0..<count {
+            let day = Int64(i / 375), minute = Int64(i % 375)
+            let t = start + day * 86_400 + minute * 60
+            let o = price
+            let c = max(500, o + 5 * (Int64(next() % 41) - 20))
+            let h = max(o, c) + 5 * Int64(next() % 4), l = min(o, c) - 5 * Int64(next() % 4)
+            let date = Date(timeIntervalSince1970: TimeInterval(t))
+            let iso = ISO8601DateFormatter().string(from: date)
+            text += "\(iso),\(rupees(o)),\(rupees(h)),\(rupees(l)),\(rupees(c)),100\n"
+            opens.append(o); closes.append(c)
+            price = c
+        }
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return (opens, closes)
+    }
+
+    static func rupees(_ p: Int64) -> String { "\(p / 100).\(p % 100 < 10 ? "0" : "")\(p % 100)" }
+
+    /// The reference semantics, written plainly: exact integers, next-open fills, last signal dropped.
+    static func reference(opens: [Int64], closes: [Int64]) -> (trades: Int, gross: Int64, open: Bool) {
+        var position = false, pending = 0, entry: Int64 = 0, trades = 0, gross: Int64 = 0
+        for i in closes.indices {
+            if pending == 1 { position = true; entry = opens[i] } else if pending == -1 { position = false; gross += opens[i] - entry; trades += 1 }
+            pending = 0
+            guard i >= 19, i < closes.count - 1 else { continue }
+            let window = closes[(i - 19)...i]
+            let s = window.reduce(0, +), q = window.reduce(Int64(0)) { $0 + $1 * $1 }
+            let c = closes[i]
+            if !position {
+                let d = s - 20 * c
+                if d > 0 && Int128(d) * Int128(d) > 4 * (20 * Int128(q) - Int128(s) * Int128(s)) { pending = 1 }
+            } else if 20 * c > s {
+                pending = -1
+            }
+        }
+        return (trades, gross, position)
+    }
+
+    @Test func referencePresetAgreesTradeForTradeWithAPlainImplementation() throws {
+        let home = try TestHome()
+        defer { home.remove() }
+        let file = home.path("bars.csv")
+        let (opens, closes) = try Self.writeBars(count: 6_000, seed: 7, to: file)
+        let expected = Self.reference(opens: opens, closes: closes)
+        #expect(expected.trades > 20)
+        let result = try ToolProcess.run("backtest", ["--strategy", "bollinger_reference", "--data", file.path, "--json"],
+                                         environment: home.environment())
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let metrics = json?["metrics"] as? [String: Any]
+        #expect(metrics?["trades"] as? Int == expected.trades)
+        #expect((metrics?["gross_pnl_paise"] as? NSNumber)?.int64Value == expected.gross)
+        // Report files are written under the home.
+        let runs = try FileManager.default.contentsOfDirectory(atPath: home.path("reports/backtest").path)
+        #expect(runs.count == 1)
+        let dir = home.path("reports/backtest/\(runs[0])")
+        for name in ["summary.json", "trades.csv", "daily_equity.csv", "report.html"] {
+            #expect(FileManager.default.fileExists(atPath: dir.appending(path: name).path), "\(name) missing")
+        }
+    }
+
+    @Test func bundledSampleRunsAllThreeStrategies() throws {
+        let home = try TestHome()
+        defer { home.remove() }
+        try FileManager.default.createDirectory(at: home.path("data"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: TestHome.repositoryRoot.appending(path: "data/market_data"),
+                                         to: home.path("data/market_data"))
+        let result = try ToolProcess.run(
+            "backtest", ["--strategy", "mean_reversion,breakout_scalper,momentum", "--metrics", "all", "--report", "summary"],
+            environment: home.environment())
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("mean_reversion, "))
+        #expect(result.stdout.contains("NIFTY 50, BANKNIFTY"))
+        #expect(result.stdout.contains("net P&L"))
+    }
+
+    @Test func monteCarloIsReproducibleBySeed() throws {
+        let home = try TestHome()
+        defer { home.remove() }
+        try FileManager.default.createDirectory(at: home.path("data"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: TestHome.repositoryRoot.appending(path: "data/market_data"),
+                                         to: home.path("data/market_data"))
+        func run(seed: String) throws -> Any? {
+            let result = try ToolProcess.run(
+                "backtest", ["--strategy", "mean_reversion", "--monte-carlo", "--simulations", "500", "--seed", seed,
+                             "--json", "--report", "none"], environment: home.environment())
+            #expect(result.status == 0, "\(result.stderr)")
+            let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            return json?["monte_carlo"]
+        }
+        let a = try run(seed: "5"), b = try run(seed: "5"), c = try run(seed: "6")
+        let encode = { (x: Any?) -> Data in try! JSONSerialization.data(withJSONObject: x ?? [], options: [.sortedKeys]) }
+        #expect((a as? [Any])?.count == 2)
+        #expect(encode(a) == encode(b))
+        #expect(encode(a) != encode(c))
+    }
+
+    @Test func badInputGivesClearErrors() throws {
+        let home = try TestHome()
+        defer { home.remove() }
+        let unknown = try ToolProcess.run("backtest", ["--strategy", "no_such"], environment: home.environment())
+        #expect(unknown.status == 78)
+        #expect(unknown.stderr.contains("no_such"))
+        let badDate = try ToolProcess.run("backtest", ["--strategy", "momentum", "--start", "2021-13-01"], environment: home.environment())
+        #expect(badDate.status == 64)
+        #expect(badDate.stderr.contains("YYYY-MM-DD"))
+        let file = home.path("bad.csv")
+        try "timestamp,open,high,low,close,volume\n2021-01-01T03:45:00Z,100.00,99.00,101.00,100.00,0\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        let badRow = try ToolProcess.run("backtest", ["--strategy", "bollinger_reference", "--data", file.path],
+                                         environment: home.environment())
+        #expect(badRow.status == 65)
+        #expect(badRow.stderr.contains("bad.csv:2"))
+    }
+}

@@ -1,0 +1,113 @@
+import AlphaPrime
+import Foundation
+import Testing
+
+/// `health-check` in a fresh home: it fails while the state database is missing or unmigrated,
+/// and passes once `db-maintenance migrate` has run, on SQLite and on PostgreSQL.
+@Suite struct HealthCheckToolTests {
+    /// Fails, migrates, passes; returns the passing output.
+    @discardableResult
+    static func failThenPass(_ home: TestHome, missing: String, environment: [String: String] = [:]) throws -> ToolProcess.Result {
+        let before = try home.run("health-check", [], environment: environment)
+        #expect(before.status == 1, "\(before.output)")
+        #expect(before.stdout.contains(missing), "\(before.stdout)")
+
+        let migrate = try home.run("db-maintenance", ["migrate"], environment: environment)
+        #expect(migrate.status == 0, "\(migrate.output)")
+
+        let after = try home.run("health-check", [], environment: environment)
+        #expect(after.status == 0, "\(after.output)")
+        #expect(!after.stdout.contains("[FAIL]"))
+        #expect(after.stdout.contains("[ OK ] migrations: up to date (1 applied)"))
+        #expect(after.stdout.contains("[ OK ] configuration: valid"))
+        #expect(after.stderr.isEmpty, "health-check writes its report on stdout only: \(after.stderr)")
+        return after
+    }
+
+    @Test func freshHomeOnSQLite() throws {
+        let home = try TestHome()
+        defer { home.remove() }
+        let after = try Self.failThenPass(home, missing: "[FAIL] database: sqlite:\(home.root.standardizedFileURL.path)/var/alpha_prime.db does not exist; create it with: db-maintenance migrate")
+        #expect(after.stdout.contains("[ OK ] integrity: "), "without --fast the integrity scan runs")
+
+        let fast = try home.run("health-check", ["--fast"])
+        #expect(fast.status == 0)
+        #expect(!fast.stdout.contains("integrity:"), "--fast skips the integrity scan")
+    }
+
+    @Test(.enabled(if: TestPostgres.enabled, TestPostgres.skipNote))
+    func freshHomeOnPostgreSQL() throws {
+        let schema = try TestPostgres.makeSchema()
+        defer { schema.drop() }
+        let home = try TestHome()
+        defer { home.remove() }
+        try home.writeDotEnv("DATABASE_URL=\(schema.url())\n")
+        let after = try Self.failThenPass(home, missing: "[FAIL] migrations: 1 pending (1); run: db-maintenance migrate")
+        #expect(after.stdout.contains("[ OK ] database: PostgreSQL at postgres://"))
+    }
+
+    @Test func databaseURLFromDotEnvIsUsed() throws {
+        let home = try TestHome()
+        defer { home.remove() }
+        try home.writeDotEnv("DATABASE_URL=sqlite:var/from-dotenv.db\n")
+        try Self.failThenPass(home, missing: "var/from-dotenv.db does not exist")
+        #expect(FileManager.default.fileExists(atPath: home.path("var/from-dotenv.db").path))
+    }
+
+    @Test func unreachableDatabaseFails() throws {
+        let home = try TestHome()
+        defer { home.remove() }
+        let result = try home.run("health-check", ["--fast"], environment: ["DATABASE_URL": "postgres://trader@127.0.0.1:1/alpha"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("[FAIL] database: "))
+    }
+
+    @Test func strictTurnsWarningsIntoFailure() throws {
+        let home = try TestHome()
+        defer { home.remove() }
+        try home.writeDotEnv("ENVIRONMENT=development\n", mode: 0o644)
+        #expect(try home.run("db-maintenance", ["migrate"]).status == 0)
+        let relaxed = try home.run("health-check", ["--fast"])
+        #expect(relaxed.status == 0, "\(relaxed.output)")
+        #expect(relaxed.stdout.contains("[WARN] configuration: .env: is readable by group or others (mode 0644)"))
+        let strict = try home.run("health-check", ["--fast", "--strict"])
+        #expect(strict.status == 1)
+    }
+
+    /// A year with no holidays configured is a warning (every weekday would look like a trading day);
+    /// today is reported either way.
+    @Test func calendarCoverageOfTheCurrentYear() throws {
+        let home = try TestHome()
+        defer { home.remove() }
+        let year = IST.today().year
+        let covered = try home.run("health-check", ["--fast", "--json"])
+        let findings = try Self.findings(covered)
+        #expect(findings.contains { $0["check"] as? String == "calendar" && $0["status"] as? String == "ok" })
+        #expect(findings.contains { $0["check"] as? String == "today" && $0["status"] as? String == "info" })
+
+        let file = home.path("config/trading_hours.yaml")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        let kept = text.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.contains("{date: \(year)-") }
+        try kept.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        let uncovered = try home.run("health-check", ["--fast"])
+        #expect(uncovered.stdout.contains("[WARN] calendar: no holidays configured for \(year) in config/trading_hours.yaml"),
+                "\(uncovered.stdout)")
+        #expect(uncovered.stdout.contains("[INFO] today: "))
+    }
+
+    @Test func jsonReport() throws {
+        let home = try TestHome()
+        defer { home.remove() }
+        let result = try home.run("health-check", ["--json", "--fast"])
+        #expect(result.status == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["passed"] as? Bool == false)
+        #expect(object["worst"] as? String == "failure")
+    }
+
+    static func findings(_ result: ToolProcess.Result) throws -> [[String: Any]] {
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        return try #require(object["findings"] as? [[String: Any]])
+    }
+}

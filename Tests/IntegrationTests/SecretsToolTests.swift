@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+
+/// Secrets from `.env` never reach a terminal, an error message or a log file, whatever the tool
+/// does with them: prints the configuration, fails to reach the database, reports a broken file.
+@Suite struct SecretsToolTests {
+    static let secrets = ["sekr3t-value-123", "kite-key-abc-789", "tok-en-456-xyz", "mail-pa55-xyz", "pg-pa55word-456"]
+
+    static func dotEnv(databaseURL: String) -> String {
+        """
+        KITE_API_KEY=kite-key-abc-789
+        KITE_API_SECRET=sekr3t-value-123
+        KITE_ACCESS_TOKEN=tok-en-456-xyz
+        SMTP_PASSWORD=mail-pa55-xyz
+        DATABASE_URL=\(databaseURL)
+
+        """
+    }
+
+    static func expectNoSecret(_ result: ToolProcess.Result, _ what: String) {
+        for secret in secrets {
+            #expect(!result.output.contains(secret), "\(what) printed a secret: \(result.output)")
+        }
+    }
+
+    static func expectNoSecretInLogs(_ home: TestHome) throws {
+        let files = try home.logFiles()
+        #expect(Set(files.keys).isSuperset(of: ["alpha_prime.log", "errors.log", "trades.log", "risk.log"]))
+        #expect(!(files["alpha_prime.log"] ?? "").isEmpty, "the tools logged their events")
+        for (name, text) in files {
+            for secret in secrets {
+                #expect(!text.contains(secret), "logs/\(name) holds a secret")
+            }
+        }
+        _ = try home.logRecords()  // every line is a JSON object
+    }
+
+    /// Every built tool that does real work, run in a home whose `.env` holds secrets and whose
+    /// database (with a password in its URL) cannot be reached.
+    @Test func noToolPrintsOrLogsASecret() throws {
+        let home = try TestHome()
+        defer { home.remove() }
+        try home.writeDotEnv(Self.dotEnv(databaseURL: "postgres://trader:pg-pa55word-456@127.0.0.1:1/alpha"))
+        let trace = ["--log-level", "trace"]
+        let runs: [(String, [String], Int32)] = [
+            ("config-check", [], 0),
+            ("config-check", ["--show"], 0),
+            ("config-check", ["--show", "--json"], 0),
+            ("config-check", ["--json"], 0),
+            ("health-check", trace, 1),
+            ("health-check", ["--json"], 1),
+            ("db-maintenance", ["status"] + trace, 69),
+            ("db-maintenance", ["migrate"], 69),
+            ("db-maintenance", ["integrity-check", "--json"], 69),
+            ("trading-calendar", ["is-trading-day", "2026-01-27"] + trace, 0),
+        ]
+        for (tool, arguments, status) in runs {
+            let result = try home.run(tool, arguments)
+            let what = ([tool] + arguments).joined(separator: " ")
+            #expect(result.status == status, "\(what): \(result.output)")
+            Self.expectNoSecret(result, what)
+        }
+        let show = try home.run("config-check", ["--show"])
+        #expect(show.stdout.contains("api_secret: '********'"))
+        #expect(show.stdout.contains("postgres://trader:********@127.0.0.1:1/alpha"))
+        try Self.expectNoSecretInLogs(home)
+        let errors = try home.logRecords("errors.log")
+        #expect(errors.contains { $0["process"] as? String == "db-maintenance" }, "the failed db-maintenance runs are in errors.log")
+    }
+
+    /// A secret expanded into a value that is wrong: the error names file, line and key, not the value.
+    @Test func configurationErrorsDoNotQuoteSecrets() throws {
+        let home = try TestHome()
+        defer { home.remove() }
+        try home.writeDotEnv(Self.dotEnv(databaseURL: "sqlite:var/alpha_prime.db"))
+        try home.edit("config/broker_config.yaml", replacing: "fill_latency_ms: 250", with: "fill_latency_ms: ${KITE_API_SECRET}")
+        let check = try home.run("config-check")
+        #expect(check.status == 78)
+        #expect(check.stderr.contains("config/broker_config.yaml:11: paper.fill_latency_ms: "), "\(check.stderr)")
+        Self.expectNoSecret(check, "config-check")
+        let json = try home.run("config-check", ["--json"])
+        Self.expectNoSecret(json, "config-check --json")
+        let health = try home.run("health-check", ["--fast"])
+        #expect(health.status == 1)
+        #expect(health.stdout.contains("[FAIL] configuration: config/broker_config.yaml:11: paper.fill_latency_ms: "))
+        Self.expectNoSecret(health, "health-check")
+        let calendar = try home.run("trading-calendar", ["next", "2026-01-23"])
+        #expect(calendar.status == 0)
+        Self.expectNoSecret(calendar, "trading-calendar")
+        try Self.expectNoSecretInLogs(home)
+    }
+
+    /// A reachable PostgreSQL with the password in DATABASE_URL: the URL is shown, the password never.
+    @Test(.enabled(if: TestPostgres.enabled, TestPostgres.skipNote))
+    func postgresPasswordNeverShows() throws {
+        let schema = try TestPostgres.makeSchema()
+        defer { schema.drop() }
+        let home = try TestHome()
+        defer { home.remove() }
+        try home.writeDotEnv(Self.dotEnv(databaseURL: schema.url(password: "pg-pa55word-456")))
+        for (tool, arguments) in [("db-maintenance", ["migrate"]), ("db-maintenance", ["status"]), ("db-maintenance", ["status", "--json"]),
+                                  ("db-maintenance", ["integrity-check"]), ("health-check", ["--log-level", "trace"]),
+                                  ("config-check", ["--show"])] {
+            let result = try home.run(tool, arguments)
+            #expect(result.status == 0, "\(tool) \(arguments): \(result.output)")
+            Self.expectNoSecret(result, "\(tool) \(arguments)")
+        }
+        let status = try home.run("db-maintenance", ["status"])
+        #expect(status.stdout.contains("database: postgres://postgres:***@"))
+        try Self.expectNoSecretInLogs(home)
+    }
+}
