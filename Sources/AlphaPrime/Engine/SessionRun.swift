@@ -205,6 +205,9 @@ final class SessionRun<S: Strategy, B: Broker> {
             if symbol < 0 { break }
             let bar = series[symbol][cursor[symbol]]
             if bar.time != minute {
+                if minute == .min && !inCatchUp {
+                    _ = clock.wait(untilMarketTime: bar.time + 60) { false }  // the replay clock starts at the first bar's close
+                }
                 if minute != .min {
                     try endOfMinute(minute)
                     if let ending = try betweenMinutes(finished: minute, next: bar.time) {
@@ -243,12 +246,16 @@ final class SessionRun<S: Strategy, B: Broker> {
         }
         if inCatchUp { return nil }
         guard let control else {
-            _ = clock.wait(untilMarketTime: next + 60) { false }
+            _ = try clock.wait(untilMarketTime: next + 60) {
+                try journal?.flushIfDue()  // the heartbeat goes on while the replay clock waits
+                return false
+            }
             return nil
         }
         var request: EngineControlRecord?
         var signalled = false
         func check() throws -> Bool {
+            try journal?.flushIfDue()
             if control.signalled() { signalled = true; return true }
             let now = ContinuousClock.now
             guard now - lastPoll >= pollInterval else { return false }
