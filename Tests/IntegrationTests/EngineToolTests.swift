@@ -114,8 +114,9 @@ import Testing
         // Square-off: nothing open after the close, nothing entered after 15:20 IST.
         #expect(try db.queryFirst("SELECT COUNT(*) AS n FROM orders WHERE status NOT IN ('FILLED', 'CANCELLED', 'REJECTED')")?.int64("n") == 0)
         let squareOff = IST.epochSeconds(date: LocalDate(Self.day)!, time: TimeOfDay(hour: 15, minute: 20)!) * 1_000_000
-        #expect(try db.queryFirst("SELECT COUNT(*) AS n FROM orders WHERE created_at_us > ? AND client_order_id LIKE '%E%'",
+        #expect(try db.queryFirst("SELECT COUNT(*) AS n FROM orders WHERE created_at_us >= ? AND substr(client_order_id, 11, 1) = 'E'",
                                   [.integer(squareOff)])?.int64("n") == 0)
+        #expect(try db.queryFirst("SELECT COUNT(*) AS n FROM risk_events WHERE action = 'squared_off'")?.int64("n") == 1)
         // Snapshots every minute of the session, the heartbeat, the session record.
         #expect(try db.queryFirst("SELECT COUNT(*) AS n FROM portfolio_history")?.int64("n") ?? 0 >= 370)
         #expect(try db.queryFirst("SELECT status FROM engine_sessions")?.string("status") == "completed")
