@@ -42,8 +42,8 @@ public struct EngineSetup: Sendable {
             }
         }
         self.instances = instances
-        let sizing = c.risk.sizing
-        risk = RiskManager(sizing: .fixedQuantity(lots: Int64(sizing.method == .fixedQuantity ? (sizing.fixedQuantityLots ?? 1) : 1)))
+        let normal = c.tradingHours.sessions.normal
+        risk = RiskManager(config: c.risk, instruments: instruments, session: (normal.open, normal.close))
         product = c.general.trading.defaultProduct
         fillModel = FillModel(slippage: c.broker.paper.slippageTicks > 0 ? .ticks(Int64(c.broker.paper.slippageTicks)) : .none)
         startingCapital = c.general.capital.startingCapital.paise.value
