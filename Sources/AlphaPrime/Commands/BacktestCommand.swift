@@ -59,6 +59,8 @@ public struct BacktestCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Record the run's daily results per strategy in strategy_performance (mode backtest).")
     public var save = false
 
+    @OptionGroup(title: "Walk-forward") public var walkForward: WalkForwardOptions
+
     public init() {}
 
     public enum MetricsChoice: String, ExpressibleByArgument, Sendable { case key, all }
@@ -76,12 +78,14 @@ public struct BacktestCommand: AsyncParsableCommand {
         }
         if slippageTicks < 0 { throw ValidationError("--slippage-ticks expects 0 or more, got \(slippageTicks)") }
         if strategyNames.isEmpty { throw ValidationError("--strategy expects at least one strategy name") }
+        try walkForward.validate(strategies: strategyNames.count, save: save)
     }
 
     var strategyNames: [String] { strategy.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
     var symbolList: [String] { (symbols ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
 
     public func run() async throws {
+        if walkForward.walkForward { return try await runWalkForward() }
         try await ToolRunner.run(tool: "backtest") {
             let started = Date()
             let request = BacktestRequest(
