@@ -204,6 +204,18 @@ public struct Optimizer: Sendable {
                                workerCPUSeconds: cpu.collect(), barsPerSet: barsPerSet)
     }
 
+    /// Splits bars already loaded into in-sample and out-of-sample trading days and runs every set
+    /// on both: the whole optimisation from the plan, the bars and the sets (the entry point for
+    /// benchmarks; `optimize` does the same). The out-of-sample period is warmed up on `warmUpDays`.
+    /// - Throws: ``SampleSplitError`` when the bars cannot be split so.
+    public func run(sets: [ParameterSet], series: [BarSeries], split: SampleSplit = .trainFraction(0.7),
+                    warmUpDays: Int = 2) throws -> OptimizationRun {
+        let days = TradingDays.of(series)
+        let k = try split.firstOutOfSampleDay(in: days)
+        return run(sets: sets, inSample: BacktestPeriod(series: series, days: days, first: 0, last: k - 1),
+                   outOfSample: BacktestPeriod(series: series, days: days, first: k, last: days.count - 1, warmUpDays: warmUpDays))
+    }
+
     func evaluate(_ set: ParameterSet, index: Int, inSample: BacktestPeriod, outOfSample: BacktestPeriod?) -> SetResult {
         let started = DispatchTime.now().uptimeNanoseconds
         var result = SetResult(index: index, set: set, refusal: refusal(of: set), seconds: 0)

@@ -29,6 +29,9 @@ import Testing
         #expect(runs[0].results.map(fingerprint) == runs[1].results.map(fingerprint))
         #expect(runs[0].results.map(fingerprint) == runs[2].results.map(fingerprint))
         #expect(runs[0].ranking() == runs[1].ranking())
+        // The one-call form splits the same way.
+        let oneCall = try Optimizer(plan: f.plan, threads: 2).run(sets: sets, series: f.series)
+        #expect(oneCall.results.map(fingerprint) == runs[0].results.map(fingerprint))
         // Sets traded on both sides, so the comparison means something.
         #expect(runs[0].results.contains { ($0.inSample?.metrics.trades.trades ?? 0) > 0 })
         #expect(runs[0].results.contains { ($0.outOfSample?.metrics.trades.trades ?? 0) > 0 })
