@@ -84,7 +84,7 @@ public enum OptimizationHeatmap {
         let left = 78.0, top = 42.0, gap = 36.0
         let panelWidth = left + Double(nx) * cellWidth + 14
         let gridHeight = Double(ny) * cellHeight
-        let width = 2 * panelWidth + gap, height = top + gridHeight + 62
+        let width = max(2 * panelWidth + gap, 720), height = top + gridHeight + 76
         let mark = marked.map { m in (xs.firstIndex(of: m.values[x]), y.flatMap { ys.firstIndex(of: m.values[$0]) } ?? 0) }
 
         let title = "\(objective.title): out-of-sample and in-sample"
@@ -148,8 +148,10 @@ public enum OptimizationHeatmap {
         let others = space.dimensions.indices.filter { $0 != x && $0 != y }.map { space.dimensions[$0].name }
         var note = "Cell: mean over the sets with those values"
         if !others.isEmpty { note += " (every searched \(others.joined(separator: ", ")))" }
-        note += "; green above \(ParameterSet.format(objective.neutral)), red below, one scale for both panels; outlined: the top-ranked set."
-        svg += "<text x=\"\(SVGText.f(left))\" y=\"\(SVGText.f(height - 8))\" fill=\"#666\">\(e(note))</text>\n"
+        let colours = "Green above \(ParameterSet.format(objective.neutral)), red below, one scale for both panels; "
+            + "outlined: the top-ranked set; blank: not searched."
+        svg += "<text x=\"\(SVGText.f(left))\" y=\"\(SVGText.f(height - 22))\" fill=\"#666\">\(e(note))</text>\n"
+        svg += "<text x=\"\(SVGText.f(left))\" y=\"\(SVGText.f(height - 8))\" fill=\"#666\">\(e(colours))</text>\n"
         return svg + "</svg>\n"
     }
 
