@@ -10,7 +10,8 @@ in a throwaway home holding a copy of config/ whose mean_reversion ranges make a
 (lookback 15..60 step 5, entry_z 1.0..3.25 step 0.25). Every set is backtested in-sample (70% of the
 days) and out-of-sample (30%), so each set runs over the whole year once. The sweep's wall time and
 each worker thread's CPU time come from the run's summary.json (bars already loaded); the best of
---repeats runs is kept. Prints a table with the machine's core count and load and writes
+--repeats runs is kept. On a shared machine the wall-time speed-up is also given by CPU time (one
+thread's CPU seconds over the busier worker's), which is what two free cores give. Prints a table with the machine's core count and load and writes
 benchmarks/results/optimize-grid.json. A time is never a test: nothing fails on it. Standard library only.
 """
 import argparse
@@ -124,13 +125,17 @@ def main():
         rate = r["sets"] * r["bars_per_set"] / r["wall_seconds"] / 1e6
         print(f"{r['threads']:>8} {r['sets']:>5} {r['wall_seconds']:>8.3f} {r['cpu_seconds']:>8.3f} {rate:>9.1f} {r['process_seconds']:>10.3f}")
     print(f"speed-up over one thread: {speedup:.2f}x (target >= 1.8x); 2 threads {'within' if two['wall_seconds'] <= 2 else 'above'} the 2 s target")
+    # On a shared machine wall time includes waiting for a core; CPU time does not. One thread's CPU
+    # time over the busier worker's CPU time is the speed-up two free cores give.
+    cpu_speedup = one["cpu_seconds"] / max(two["worker_cpu_seconds"])
+    print(f"speed-up by CPU time (one thread's CPU / the busier worker's): {cpu_speedup:.2f}x")
     os.makedirs(RESULTS, exist_ok=True)
     out = os.path.join(RESULTS, "optimize-random.json" if args.random else "optimize-grid.json")
     with open(out, "w") as f:
         json.dump({"benchmark": "optimize", "strategy": "mean_reversion", "search": search, "bars_file": os.path.basename(csv),
                    "bars_sha256": digest, "cores": os.cpu_count(), "load_average": os.getloadavg(),
                    "platform": platform.platform(), "repeats": args.repeats, "one_thread": one, "two_threads": two,
-                   "speedup": speedup, "measured_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")},
+                   "speedup": speedup, "speedup_by_cpu_time": cpu_speedup, "measured_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")},
                   f, indent=2, sort_keys=True)
         f.write("\n")
     log(f"wrote {out}")
