@@ -9,6 +9,9 @@ public struct BacktestCommand: AsyncParsableCommand {
             Strategies come from config/strategies/ by name. Bars come from --data files (canonical CSV: \
             timestamp,open,high,low,close,volume) or from data/market_data/<SYMBOL>/1m/. Results are written \
             to reports/backtest/<run-id>/: summary.json, trades.csv, daily_equity.csv and report.html.
+            With --walk-forward (one strategy), parameters are chosen from the strategy's ranges on each \
+            train window and traded on the next test window; the files describe the stitched test windows, \
+            with walk_forward.json and walk_forward.html beside them (docs/research.md).
             Exit codes: 0 done, 64 bad flag, 65 bad data, 66 missing data, 78 bad configuration.
             """,
         version: AlphaPrimeVersion.string)
