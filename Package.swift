@@ -6,7 +6,8 @@ import PackageDescription
 let tools = [
     "health-check", "engine", "report", "backup", "reset-portfolio", "archive",
     "analyze-logs", "db-maintenance", "backtest", "optimize", "stress-test", "cleanup-logs",
-    "trading-calendar", "config-check", "market-data",
+    "trading-calendar", "config-check",
+    "alpha-prime-bench", "market-data",
 ]
 
 let package = Package(

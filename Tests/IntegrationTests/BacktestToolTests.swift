@@ -67,9 +67,8 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         let metrics = json?["metrics"] as? [String: Any]
-        let trades = metrics?["trades"] as? [String: Any]
-        #expect(trades?["trades"] as? Int == expected.trades)
-        #expect((trades?["gross_pnl_paise"] as? NSNumber)?.int64Value == expected.gross)
+        #expect(metrics?["trades"] as? Int == expected.trades)
+        #expect((metrics?["gross_pnl_paise"] as? NSNumber)?.int64Value == expected.gross)
         // Report files are written under the home.
         let runs = try FileManager.default.contentsOfDirectory(atPath: home.path("reports/backtest").path)
         #expect(runs.count == 1)
@@ -92,6 +91,27 @@ import Testing
         #expect(result.stdout.contains("mean_reversion, "))
         #expect(result.stdout.contains("NIFTY 50, BANKNIFTY"))
         #expect(result.stdout.contains("net P&L"))
+    }
+
+    @Test func monteCarloIsReproducibleBySeed() throws {
+        let home = try TestHome()
+        defer { home.remove() }
+        try FileManager.default.createDirectory(at: home.path("data"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: TestHome.repositoryRoot.appending(path: "data/market_data"),
+                                         to: home.path("data/market_data"))
+        func run(seed: String) throws -> Any? {
+            let result = try ToolProcess.run(
+                "backtest", ["--strategy", "mean_reversion", "--monte-carlo", "--simulations", "500", "--seed", seed,
+                             "--json", "--report", "none"], environment: home.environment())
+            #expect(result.status == 0, "\(result.stderr)")
+            let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            return json?["monte_carlo"]
+        }
+        let a = try run(seed: "5"), b = try run(seed: "5"), c = try run(seed: "6")
+        let encode = { (x: Any?) -> Data in try! JSONSerialization.data(withJSONObject: x ?? [], options: [.sortedKeys]) }
+        #expect((a as? [Any])?.count == 2)
+        #expect(encode(a) == encode(b))
+        #expect(encode(a) != encode(c))
     }
 
     @Test func badInputGivesClearErrors() throws {

@@ -175,6 +175,9 @@ import Testing
         #expect(missing.status == 64)
         let two = try home.run("backtest", ["--strategy", "mean_reversion,momentum", "--walk-forward", "--train-days", "5", "--test-days", "2"])
         #expect(two.status == 64)
+        let monteCarlo = try home.run("backtest", ["--strategy", "mean_reversion", "--walk-forward", "--train-days", "5",
+                                                   "--test-days", "2", "--monte-carlo"])
+        #expect(monteCarlo.status == 64)
         let overlap = try home.run("backtest", ["--strategy", "mean_reversion", "--walk-forward", "--train-days", "5",
                                                 "--test-days", "2", "--step-days", "1"])
         #expect(overlap.status == 64)

@@ -35,48 +35,79 @@ public enum Backtester {
         core initialCore: TradingCore<S>, series: [BarSeries], broker initialBroker: SimulatedBroker,
         sessions: SessionLookup? = nil, progress: (@Sendable (_ processed: Int, _ total: Int) -> Void)? = nil
     ) -> BacktestOutcome<S> {
-        var core = initialCore
-        var broker = initialBroker
-        precondition(series.count == core.instruments.count, "one bar series per instrument")
+        precondition(series.count == initialCore.instruments.count, "one bar series per instrument")
+        var loop = Loop(core: initialCore, broker: initialBroker, sessions: sessions, progress: progress,
+                        total: series.reduce(0) { $0 + $1.count })
+        loop.core.start()
+        if series.count == 1 {
+            // One symbol: walk the columns directly.
+            let only = series[0]
+            only.time.withUnsafeBufferPointer { t in
+                only.open.withUnsafeBufferPointer { o in
+                    only.high.withUnsafeBufferPointer { h in
+                        only.low.withUnsafeBufferPointer { l in
+                            only.close.withUnsafeBufferPointer { c in
+                                only.volume.withUnsafeBufferPointer { v in
+                                    for i in 0..<t.count {
+                                        loop.step(Bar(time: t[i], open: o[i], high: h[i], low: l[i], close: c[i], volume: v[i]), symbol: 0)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        } else {
+            // Several symbols: merge by time, ties by symbol id.
+            var cursor = Array(repeating: 0, count: series.count)
+            while true {
+                var symbol = -1
+                var best = Int64.max
+                for s in 0..<series.count where cursor[s] < series[s].count {
+                    let t = series[s].time[cursor[s]]
+                    if t < best { best = t; symbol = s }
+                }
+                if symbol < 0 { break }
+                let bar = series[symbol][cursor[symbol]]
+                cursor[symbol] += 1
+                loop.step(bar, symbol: symbol)
+            }
+        }
+        return loop.finish()
+    }
+
+    /// The state of one run, advanced bar by bar.
+    struct Loop<S: Strategy> {
+        var core: TradingCore<S>
+        var broker: SimulatedBroker
+        let sessions: SessionLookup?
+        let progress: (@Sendable (Int, Int) -> Void)?
+        let total: Int
         var fills: [Fill] = []
-        fills.reserveCapacity(8)
         var daily: [DailyEquity] = []
-        var cursor = Array(repeating: 0, count: series.count)
         var currentDay = Int64.min
-        var sessionOpen: Int64 = -1, sessionClose: Int64 = -1
+        var sessionOpen: Int64 = -1
+        var sessionClose: Int64 = -1
         var processed = 0
         var withPosition = 0
-        let total = series.reduce(0) { $0 + $1.count }
-        var firstTime: Int64 = 0, lastTime: Int64 = 0
-        core.start()
+        var firstTime: Int64 = 0
+        var lastTime: Int64 = 0
 
-        while true {
-            // Next bar: the smallest time among the series' cursors.
-            var symbol = -1
-            var best = Int64.max
-            for s in 0..<series.count where cursor[s] < series[s].count {
-                let t = series[s].time[cursor[s]]
-                if t < best { best = t; symbol = s }
-            }
-            if symbol < 0 { break }
-            let bar = series[symbol][cursor[symbol]]
-            cursor[symbol] += 1
+        init(core: TradingCore<S>, broker: SimulatedBroker, sessions: SessionLookup?,
+             progress: (@Sendable (Int, Int) -> Void)?, total: Int) {
+            self.core = core; self.broker = broker; self.sessions = sessions; self.progress = progress; self.total = total
+            fills.reserveCapacity(8)
+        }
+
+        @inline(__always)
+        mutating func step(_ bar: Bar, symbol: SymbolID) {
             if processed == 0 { firstTime = bar.time }
             processed += 1
             lastTime = bar.time
             if let progress, processed & 0x3FFFF == 0 { progress(processed, total) }
 
             let day = istDay(bar.time)
-            if day != currentDay {
-                if currentDay != Int64.min { daily.append(closeOfDay(currentDay, core.ledger)) }
-                currentDay = day
-                core.startDay()
-                if let sessions, let session = sessions(LocalDate(daysSinceEpoch: Int(day))) {
-                    sessionOpen = session.open; sessionClose = session.close
-                } else {
-                    sessionOpen = -1; sessionClose = -1
-                }
-            }
+            if day != currentDay { newDay(day) }
 
             if broker.hasWorkingOrders {
                 fills.removeAll(keepingCapacity: true)
@@ -93,14 +124,28 @@ public enum Backtester {
                 route(&core, &broker, time: bar.time)
             }
         }
-        if currentDay != Int64.min { daily.append(closeOfDay(currentDay, core.ledger)) }
-        for order in broker.working {
-            broker.cancel(orderID: order.id)
-            core.orderCancelled(order.id, reason: "end of data", time: lastTime)
+
+        mutating func newDay(_ day: Int64) {
+            if currentDay != Int64.min { daily.append(closeOfDay(currentDay, core.ledger)) }
+            currentDay = day
+            core.startDay()
+            if let sessions, let session = sessions(LocalDate(daysSinceEpoch: Int(day))) {
+                sessionOpen = session.open; sessionClose = session.close
+            } else {
+                sessionOpen = -1; sessionClose = -1
+            }
         }
-        core.stop()
-        return BacktestOutcome(core: core, dailyEquity: daily, barsProcessed: processed,
-                               barsWithPosition: withPosition, firstBarTime: firstTime, lastBarTime: lastTime)
+
+        mutating func finish() -> BacktestOutcome<S> {
+            if currentDay != Int64.min { daily.append(closeOfDay(currentDay, core.ledger)) }
+            for order in broker.working {
+                broker.cancel(orderID: order.id)
+                core.orderCancelled(order.id, reason: "end of data", time: lastTime)
+            }
+            core.stop()
+            return BacktestOutcome(core: core, dailyEquity: daily, barsProcessed: processed,
+                                   barsWithPosition: withPosition, firstBarTime: firstTime, lastBarTime: lastTime)
+        }
     }
 
     /// Days since 1970-01-01 of the IST date of a UTC instant.

@@ -62,6 +62,13 @@ public struct BacktestCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Record the run's daily results per strategy in strategy_performance (mode backtest).")
     public var save = false
 
+    @Flag(name: .long, help: ArgumentHelp(
+        "After the run, resample its trades (and daily returns) into many paths: final return and drawdown percentiles, and the chance of breaching the risk file's daily-loss and drawdown limits (prop-firm limits when configured)."))
+    public var monteCarlo = false
+
+    @Option(name: .long, help: ArgumentHelp("Monte Carlo paths.", valueName: "n"))
+    public var simulations: Int = 10_000
+
     @OptionGroup(title: "Walk-forward") public var walkForward: WalkForwardOptions
 
     public init() {}
@@ -81,7 +88,8 @@ public struct BacktestCommand: AsyncParsableCommand {
         }
         if slippageTicks < 0 { throw ValidationError("--slippage-ticks expects 0 or more, got \(slippageTicks)") }
         if strategyNames.isEmpty { throw ValidationError("--strategy expects at least one strategy name") }
-        try walkForward.validate(strategies: strategyNames.count, save: save)
+        if simulations < 1 || simulations > 10_000_000 { throw ValidationError("--simulations expects 1 to 10000000, got \(simulations)") }
+        try walkForward.validate(strategies: strategyNames.count, save: save, monteCarlo: monteCarlo)
     }
 
     var strategyNames: [String] { strategy.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
@@ -134,6 +142,14 @@ public struct BacktestCommand: AsyncParsableCommand {
                 }
                 directory = dir
             }
+            var monteCarloResults: [MonteCarloResult] = []
+            if monteCarlo {
+                monteCarloResults = try BacktestMonteCarlo.run(outcome: outcome, risk: context.configuration.risk,
+                                                               simulations: simulations, seed: seed ?? 1)
+                if let directory {
+                    try BacktestMonteCarlo.write(monteCarloResults, to: directory)
+                }
+            }
             if save {
                 let database = try context.openDatabase()
                 try BacktestPerformance.save(outcome: outcome, to: StateRepository(database: database))
@@ -143,10 +159,16 @@ public struct BacktestCommand: AsyncParsableCommand {
                 "net_pnl_paise": "\(performance.trades.netPnL)",
             ])
             if common.json {
-                ToolRunner.printOut(String(decoding: BacktestReport.summaryJSON(BacktestSummary(run: info, metrics: performance)), as: UTF8.self))
+                if monteCarlo {
+                    ToolRunner.printOut(try BacktestMonteCarlo.json(summary: BacktestSummary(run: info, metrics: performance),
+                                                                    results: monteCarloResults))
+                } else {
+                    ToolRunner.printOut(String(decoding: BacktestReport.summaryJSON(BacktestSummary(run: info, metrics: performance)), as: UTF8.self))
+                }
             } else {
                 ToolRunner.printOut(BacktestText.summary(info: info, metrics: performance, outcome: outcome, all: metrics == .all,
                                                          directory: directory))
+                for result in monteCarloResults { ToolRunner.printOut("\n" + BacktestMonteCarlo.text(result)) }
             }
             return .ok
         }

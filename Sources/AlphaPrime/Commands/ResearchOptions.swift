@@ -134,9 +134,10 @@ public struct WalkForwardOptions: ParsableArguments, Sendable {
     }
 
     /// Checks against the backtest's other flags.
-    func validate(strategies: Int, save: Bool) throws {
+    func validate(strategies: Int, save: Bool, monteCarlo: Bool) throws {
         guard walkForward else { return }
         if strategies != 1 { throw ValidationError("--walk-forward optimises one strategy: give one name to --strategy") }
         if save { throw ValidationError("--save records a plain backtest; it is not used with --walk-forward") }
+        if monteCarlo { throw ValidationError("--monte-carlo resamples a plain backtest; it is not used with --walk-forward") }
     }
 }

@@ -33,7 +33,10 @@ public struct TradingCore<S: Strategy>: Sendable {
     public var entriesHaltedReason: String?
     public private(set) var peakEquity: Int64
 
-    let instancesBySymbol: [[Int]]
+    /// Strategy instances by symbol, flattened: the instances of symbol s are
+    /// `symbolInstances[symbolInstanceStart[s] ..< symbolInstanceStart[s + 1]]`.
+    let symbolInstanceStart: [Int]
+    let symbolInstances: [Int]
     var minutesSinceOpen = -1
     var minutesToClose = -1
     /// Per strategy instance: the working entry/exit order (0 when none).
@@ -54,7 +57,10 @@ public struct TradingCore<S: Strategy>: Sendable {
                         bookSymbols: strategies.map(\.symbol))
         var bySymbol = Array(repeating: [Int](), count: instruments.count)
         for (i, s) in strategies.enumerated() { bySymbol[s.symbol].append(i) }
-        instancesBySymbol = bySymbol
+        var start = [0]
+        for list in bySymbol { start.append(start.last! + list.count) }
+        symbolInstanceStart = start
+        symbolInstances = bySymbol.flatMap { $0 }
         workingOrder = Array(repeating: 0, count: strategies.count)
         protection = Array(repeating: (0, 0), count: strategies.count)
         protectiveOrders = Array(repeating: [], count: strategies.count)
@@ -88,7 +94,11 @@ public struct TradingCore<S: Strategy>: Sendable {
         ledger.mark(symbol, price: bar.close)
         let equity = ledger.equity
         if equity > peakEquity { peakEquity = equity }
-        for i in instancesBySymbol[symbol] {
+        var k = symbolInstanceStart[symbol]
+        let end = symbolInstanceStart[symbol + 1]
+        while k < end {
+            let i = symbolInstances[k]
+            k += 1
             var context = ledger.context(for: i)
             context.minutesSinceOpen = minutesSinceOpen
             context.minutesToClose = minutesToClose

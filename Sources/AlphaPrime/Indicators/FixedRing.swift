@@ -24,7 +24,7 @@ struct FixedRing<Element>: Sendable where Element: Sendable {
     @inlinable var newest: Element { storage[nextSlot == 0 ? storage.count - 1 : nextSlot - 1] }
 
     /// Appends `value`; when the ring was full, returns the value it displaced (the oldest).
-    @inlinable @discardableResult
+    @inlinable @inline(__always) @discardableResult
     mutating func push(_ value: Element) -> Element? {
         let slot = nextSlot
         nextSlot = slot + 1 == storage.count ? 0 : slot + 1

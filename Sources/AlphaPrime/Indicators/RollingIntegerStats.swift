@@ -72,7 +72,7 @@ public struct RollingIntegerStats: Sendable {
     /// Σx² over the window.
     @inlinable public var sumOfSquares: Int128 { runningSumOfSquares }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func update(_ value: Int64) {
         runningSum += value
         runningSumOfSquares += Self.square(value)

@@ -5,7 +5,6 @@
 /// and close < SMA − 2σ, buy `quantity` (next bar's open). When long and close > SMA, sell it all. Long
 /// only; comparisons are strict and decided exactly in integer paise, so a close equal to the SMA or
 /// on the band gives no signal.
-@available(macOS 15.0, *)
 public struct BollingerReference: Strategy {
     public static let kind = "bollinger_reference"
     public static let specs = [
@@ -28,6 +27,7 @@ public struct BollingerReference: Strategy {
         stats = RollingIntegerStats(period: parameters.int("period"))
     }
 
+    @inline(__always)
     public mutating func onBar(_ bar: Bar, context: BarContext) -> Signal? {
         stats.update(bar.close)
         guard stats.isReady else { return nil }

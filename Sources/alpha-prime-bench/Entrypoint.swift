@@ -1,0 +1,6 @@
+import AlphaPrime
+
+@main
+struct Entrypoint {
+    static func main() async { await BenchCommand.main() }
+}
