@@ -211,8 +211,8 @@ public enum OptimizationReport {
             var split: String, in_sample: PeriodInfo, out_of_sample: PeriodInfo, warm_up_days: Int
         }
         struct Timing: Encodable {
-            var threads: Int, wall_seconds: Ratio, worker_cpu_seconds: [Ratio], bars_per_set: Int, bars_per_second: Ratio
-            var sets_per_second: Ratio
+            var threads: Int, scheduling: String, wall_seconds: Ratio, cpu_seconds: Ratio, worker_cpu_seconds: [Ratio]
+            var bars_per_set: Int, bars_per_second: Ratio, sets_per_second: Ratio
         }
         struct Heatmap: Encodable { var file: String, x: String, y: String?, period_left: String, period_right: String }
         struct Importance: Encodable { var name: String, spread: Ratio }
@@ -246,7 +246,9 @@ public enum OptimizationReport {
                             refused_draws: info.refusedDraws, refusals: Array(refusals))
             periods = Periods(split: info.split.description, in_sample: info.inSample, out_of_sample: info.outOfSample,
                               warm_up_days: info.warmUpDays)
-            timing = Timing(threads: r.threads, wall_seconds: Ratio(r.wallSeconds), worker_cpu_seconds: r.workerCPUSeconds.map(Ratio.init),
+            timing = Timing(threads: r.threads, scheduling: r.balanced ? "sets handed out as cores free up" : "each worker takes every n-th set",
+                            wall_seconds: Ratio(r.wallSeconds), cpu_seconds: Ratio(r.cpuSeconds),
+                            worker_cpu_seconds: r.workerCPUSeconds.map(Ratio.init),
                             bars_per_set: r.barsPerSet, bars_per_second: Ratio(r.barsPerSecond),
                             sets_per_second: Ratio(r.wallSeconds > 0 ? Double(r.evaluated) / r.wallSeconds : .nan))
             heatmap = Heatmap(file: OptimizationReport.heatmapFile, x: info.space.dimensions[axes.x].name,
@@ -334,8 +336,8 @@ public enum OptimizationReport {
             ("Out-of-sample", info.outOfSample.text + ", \(info.outOfSample.bars) bars"
                 + (info.outOfSample.warmUpFrom.map { ", indicators warmed up from \($0)" } ?? ""), nil),
             ("Split", info.split.description, nil),
-            ("Threads", "\(run.threads)", nil),
-            ("Sweep time", String(format: "%.3f s (%.0f bars/s)", run.wallSeconds, run.barsPerSecond), nil),
+            ("Threads", "\(run.threads)" + (run.balanced ? " (sets handed out as cores free up)" : " (each takes every n-th set)"), nil),
+            ("Sweep time", String(format: "%.3f s wall, %.3f s CPU (%.0f bars/s)", run.wallSeconds, run.cpuSeconds, run.barsPerSecond), nil),
             ("Started (IST)", ReportFormat.istISO8601(info.startedAt), nil),
         ]
         if !info.dataSources.isEmpty { rows.append(("Data", info.dataSources.joined(separator: ", "), nil)) }
@@ -384,9 +386,10 @@ public enum OptimizationReport {
         lines.append(search)
         lines.append("in-sample \(info.inSample.text), out-of-sample \(info.outOfSample.text)"
                      + (info.outOfSample.warmUpFrom.map { ", indicators warmed up from \($0)" } ?? ""))
-        lines.append(String(format: "%d sets × %d bars in %.3f s on %d thread%@ (%.1fM bars/s)",
-                            run.evaluated, run.barsPerSet, run.wallSeconds, run.threads, run.threads == 1 ? "" : "s",
-                            run.barsPerSecond / 1e6))
+        let on = run.balanced ? "on \(run.threads) core\(run.threads == 1 ? "" : "s") (sets handed out as cores free up)"
+            : "on \(run.threads) thread\(run.threads == 1 ? "" : "s")"
+        lines.append("\(run.evaluated) sets × \(run.barsPerSet) bars in " + String(format: "%.3f s ", run.wallSeconds) + on
+                     + String(format: ", %.1fM bars/s, %.3f s CPU", run.barsPerSecond / 1e6, run.cpuSeconds))
         lines.append("")
         let names = info.space.names
         let widths = names.map { max($0.count, 6) }

@@ -67,6 +67,8 @@ public struct SetResult: Sendable {
     public var refusal: String?
     /// Wall seconds of this set's backtests.
     public var seconds: Double
+    /// CPU seconds of this set's backtests (its thread's time).
+    public var cpuSeconds: Double = 0
 
     /// In-sample objective − out-of-sample objective: how much the result fell out of sample.
     public var gap: Double {
@@ -84,16 +86,22 @@ public struct OptimizationRun: Sendable {
     public var objective: OptimizationObjective
     /// One per set, in the order the sets were given.
     public var results: [SetResult]
-    /// Worker threads used.
+    /// Worker threads used (at most, when dispatch balanced the sets over the cores).
     public var threads: Int
+    /// True when the sets were handed out to the cores as they freed up, false when each of a fixed
+    /// number of workers took every `threads`-th set.
+    public var balanced: Bool
     /// Wall seconds of the whole sweep (bars already loaded).
     public var wallSeconds: Double
-    /// CPU seconds each worker thread spent (on a shared machine wall time includes waiting for a core).
+    /// CPU seconds each worker thread spent, with a fixed number of workers; empty when balanced.
+    /// (On a shared machine wall time includes waiting for a core; CPU time does not.)
     public var workerCPUSeconds: [Double]
     /// Bars backtested per set (in-sample + out-of-sample, warm-up included).
     public var barsPerSet: Int
 
     public var evaluated: Int { results.count { $0.wasRun } }
+    /// CPU seconds of all the sets' backtests.
+    public var cpuSeconds: Double { results.reduce(0) { $0 + $1.cpuSeconds } }
     public var refused: Int { results.count { !$0.wasRun } }
 
     /// Bars backtested per second of wall time, over all sets.
@@ -120,8 +128,9 @@ public struct OptimizationRun: Sendable {
 /// Backtests many parameter sets of one strategy, on both cores, through the same engine path as
 /// `backtest` (``BacktestPlan/run(period:riskFreeRateAnnual:)``).
 ///
-/// The bars are loaded once and shared read-only; sets are dealt to the worker threads in turn (set
-/// `i` to worker `i mod threads`) and each result is written into its own slot of a preallocated
+/// The bars are loaded once and shared read-only. By default the sets are handed out to every core
+/// as it frees up (`DispatchQueue.concurrentPerform`); with a fixed thread count each worker takes
+/// every `threads`-th set. Either way each result is written into its own slot of a preallocated
 /// array, so workers share nothing mutable and the results do not depend on the thread count.
 public struct Optimizer: Sendable {
     /// The plan to vary: ``BacktestPlan/setups`` `[setupIndex]` takes each set's values, the rest
@@ -129,18 +138,18 @@ public struct Optimizer: Sendable {
     public var plan: BacktestPlan
     public var setupIndex: Int
     public var objective: OptimizationObjective
-    /// Worker threads (at least 1).
-    public var threads: Int
+    /// Worker threads (at least 1); nil = every core, sets handed out as cores free up.
+    public var threads: Int?
     /// Checked before the strategy's own rules.
     public var constraints: [ParameterConstraint]
     public var riskFreeRateAnnual: Double
 
     public init(plan: BacktestPlan, setupIndex: Int = 0, objective: OptimizationObjective = .sharpe,
-                threads: Int = ProcessInfo.processInfo.activeProcessorCount, constraints: [ParameterConstraint] = [],
+                threads: Int? = nil, constraints: [ParameterConstraint] = [],
                 riskFreeRateAnnual: Double = 0) {
         precondition(plan.setups.indices.contains(setupIndex), "the plan has no setup \(setupIndex)")
         self.plan = plan; self.setupIndex = setupIndex; self.objective = objective
-        self.threads = max(1, threads); self.constraints = constraints; self.riskFreeRateAnnual = riskFreeRateAnnual
+        self.threads = threads.map { max(1, $0) }; self.constraints = constraints; self.riskFreeRateAnnual = riskFreeRateAnnual
     }
 
     /// The strategy setup a set describes (exits that name a parameter follow it).
@@ -179,29 +188,33 @@ public struct Optimizer: Sendable {
     /// A set that ``refusal(of:)`` refuses is not run and keeps its reason.
     public func run(sets: [ParameterSet], inSample: BacktestPeriod, outOfSample: BacktestPeriod? = nil) -> OptimizationRun {
         let n = sets.count
-        let workers = max(1, min(threads, n))
         let slots = ResultSlots<SetResult>(count: n)
-        let cpu = ResultSlots<Double>(count: workers)
         let started = DispatchTime.now().uptimeNanoseconds
-
-        let work: @Sendable (Int) -> Void = { worker in
-            let cpuStart = threadCPUSeconds()
-            var i = worker
-            while i < n {
-                slots[i] = self.evaluate(sets[i], index: i, inSample: inSample, outOfSample: outOfSample)
-                i += workers
+        var workers = 1
+        var cpu: [Double] = []
+        if let threads {
+            let count = max(1, min(threads, n))
+            workers = count
+            let perWorker = ResultSlots<Double>(count: count)
+            let work: @Sendable (Int) -> Void = { worker in
+                let cpuStart = threadCPUSeconds()
+                for i in stride(from: worker, to: n, by: count) {
+                    slots[i] = self.evaluate(sets[i], index: i, inSample: inSample, outOfSample: outOfSample)
+                }
+                perWorker[worker] = threadCPUSeconds() - cpuStart
             }
-            cpu[worker] = threadCPUSeconds() - cpuStart
-        }
-        if workers == 1 {
-            work(0)
+            if count == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: count, execute: work) }
+            cpu = perWorker.collect()
         } else {
-            DispatchQueue.concurrentPerform(iterations: workers, execute: work)
+            workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, n))
+            DispatchQueue.concurrentPerform(iterations: n) { i in
+                slots[i] = self.evaluate(sets[i], index: i, inSample: inSample, outOfSample: outOfSample)
+            }
         }
         let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         let barsPerSet = inSample.series.reduce(0) { $0 + $1.count } + (outOfSample?.series.reduce(0) { $0 + $1.count } ?? 0)
-        return OptimizationRun(objective: objective, results: slots.collect(), threads: workers, wallSeconds: wall,
-                               workerCPUSeconds: cpu.collect(), barsPerSet: barsPerSet)
+        return OptimizationRun(objective: objective, results: slots.collect(), threads: workers, balanced: threads == nil,
+                               wallSeconds: wall, workerCPUSeconds: cpu, barsPerSet: barsPerSet)
     }
 
     /// Splits bars already loaded into in-sample and out-of-sample trading days and runs every set
@@ -217,7 +230,7 @@ public struct Optimizer: Sendable {
     }
 
     func evaluate(_ set: ParameterSet, index: Int, inSample: BacktestPeriod, outOfSample: BacktestPeriod?) -> SetResult {
-        let started = DispatchTime.now().uptimeNanoseconds
+        let started = DispatchTime.now().uptimeNanoseconds, cpuStarted = threadCPUSeconds()
         var result = SetResult(index: index, set: set, refusal: refusal(of: set), seconds: 0)
         guard result.refusal == nil else { return result }
         do {
@@ -234,6 +247,7 @@ public struct Optimizer: Sendable {
             result.refusal = "\(error)"
         }
         result.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        result.cpuSeconds = threadCPUSeconds() - cpuStarted
         return result
     }
 }

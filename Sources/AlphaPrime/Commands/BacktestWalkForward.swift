@@ -18,7 +18,7 @@ extension BacktestCommand {
             let space = try ParameterSpace(config: session.strategy, only: options.search.parameterNames)
             let schedule = try WalkForwardSchedule(trainDays: options.trainDays!, testDays: options.testDays!, stepDays: options.stepDays)
             let optimizer = Optimizer(plan: session.plan, objective: options.search.objectiveChoice,
-                                      threads: options.search.threadCount)
+                                      threads: options.search.threads)
             let randomSeed = seed ?? 1
             let (sets, method, refusedDraws) = try options.search.sets(space: space, optimizer: optimizer, seed: randomSeed)
             guard !sets.isEmpty else {

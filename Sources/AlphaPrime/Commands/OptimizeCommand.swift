@@ -11,7 +11,8 @@ public struct OptimizeCommand: AsyncParsableCommand {
             in-sample period (the first --train-fraction of them, or the days before --split-date) and an \
             out-of-sample period; every set is backtested on each, through the same engine as backtest, and \
             the sets are ranked by the out-of-sample objective with the in-sample value and the gap beside it. \
-            Sets run on every core (--threads); the results do not depend on the thread count.
+            Sets run on every core, handed out as cores free up (or on --threads N workers); the results do \
+            not depend on the thread count.
             Results are written to reports/optimize/<run-id>/: results.csv (every set), heatmap.svg, report.html \
             and summary.json.
             Exit codes: 0 done, 64 bad flag, 65 bad data, 66 missing data, 78 bad configuration or no set could run.
@@ -113,7 +114,7 @@ public struct OptimizeCommand: AsyncParsableCommand {
             let inSample = BacktestPeriod(series: session.series, days: days, first: 0, last: k - 1)
             let outOfSample = BacktestPeriod(series: session.series, days: days, first: k, last: days.count - 1,
                                              warmUpDays: search.warmUpDayCount)
-            let optimizer = Optimizer(plan: session.plan, objective: search.objectiveChoice, threads: search.threadCount)
+            let optimizer = Optimizer(plan: session.plan, objective: search.objectiveChoice, threads: search.threads)
             let (sets, method, refusedDraws) = try search.sets(space: space, optimizer: optimizer, seed: seed ?? 1)
             let loadSeconds = Date().timeIntervalSince(started)
 

@@ -21,7 +21,8 @@ public struct ParameterSearchOptions: ParsableArguments, Sendable {
         "What to maximise: sharpe, sortino, calmar, net_pnl or profit_factor (default sharpe).", valueName: "name"))
     public var objective: OptimizationObjective?
 
-    @Option(name: .long, help: ArgumentHelp("Worker threads (default: every core).", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp(
+        "Worker threads, each taking every n-th set (default: every core, sets handed out as cores free up).", valueName: "n"))
     public var threads: Int?
 
     @Option(name: .long, help: ArgumentHelp("Refuse a grid larger than this (default 10000); use --params or --random.", valueName: "n"))
@@ -53,7 +54,6 @@ public struct ParameterSearchOptions: ParsableArguments, Sendable {
     }
 
     var objectiveChoice: OptimizationObjective { objective ?? .sharpe }
-    var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
     var warmUpDayCount: Int { warmUpDays ?? 2 }
 
     /// The sets to backtest: the whole grid (sets the strategy refuses stay in, to be reported), or

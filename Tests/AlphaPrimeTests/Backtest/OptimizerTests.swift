@@ -19,15 +19,18 @@ import Testing
         let (inSample, outOfSample) = try periods(f)
         let sets = try Self.space.grid()
         var runs: [OptimizationRun] = []
-        for threads in [1, 2, 3] {
+        for threads in [1, 2, 3, nil] {
             let run = Optimizer(plan: f.plan, objective: .sharpe, threads: threads).run(sets: sets, inSample: inSample, outOfSample: outOfSample)
-            #expect(run.threads == threads)
-            #expect(run.workerCPUSeconds.count == threads)
+            #expect(run.threads == threads ?? min(ProcessInfo.processInfo.activeProcessorCount, sets.count))
+            #expect(run.balanced == (threads == nil))
+            #expect(run.workerCPUSeconds.count == (threads ?? 0))
             #expect(run.results.map(\.index) == Array(sets.indices))
+            #expect(run.cpuSeconds > 0)
             runs.append(run)
         }
         #expect(runs[0].results.map(fingerprint) == runs[1].results.map(fingerprint))
         #expect(runs[0].results.map(fingerprint) == runs[2].results.map(fingerprint))
+        #expect(runs[0].results.map(fingerprint) == runs[3].results.map(fingerprint))
         #expect(runs[0].ranking() == runs[1].ranking())
         // The one-call form splits the same way.
         let oneCall = try Optimizer(plan: f.plan, threads: 2).run(sets: sets, series: f.series)
@@ -110,7 +113,7 @@ import Testing
             objective: .sharpe,
             results: [result(0, 9, 0.5), result(1, 1, 2), result(2, 5, .nan), result(3, 3, 2), result(4, 0, -1),
                       result(5, 7, 7, refused: true), result(6, .infinity, .infinity), result(7, 2, 2)],
-            threads: 1, wallSeconds: 0, workerCPUSeconds: [0], barsPerSet: 0)
+            threads: 1, balanced: false, wallSeconds: 0, workerCPUSeconds: [0], barsPerSet: 0)
         // ∞ first; equal OOS values by the in-sample value, then set order; NaN last; refused left out.
         #expect(run.ranking(by: .outOfSample) == [6, 3, 7, 1, 0, 4, 2])
         #expect(run.ranking(by: .inSample) == [6, 0, 2, 3, 7, 1, 4])
@@ -190,7 +193,8 @@ import Testing
             let value = 10 * set["c"]! + set["a"]!
             return SetResult(index: i, set: set, inSample: Self.score(value), outOfSample: Self.score(value), seconds: 0)
         }
-        let run = OptimizationRun(objective: .netPnL, results: results, threads: 1, wallSeconds: 0, workerCPUSeconds: [0], barsPerSet: 0)
+        let run = OptimizationRun(objective: .netPnL, results: results, threads: 1, balanced: false, wallSeconds: 0,
+                                  workerCPUSeconds: [0], barsPerSet: 0)
         #expect(OptimizationHeatmap.importance(run, space: space).map(\.name) == ["c", "a", "b"])
         let axes = OptimizationHeatmap.axes(run, space: space)
         #expect(axes.x == 2 && axes.y == 0)
