@@ -85,7 +85,13 @@ import Testing
         #expect(two.status == 0, "\(two.stderr)")
         let second = try Self.runDirectories(home, "optimize")[0]
         #expect(try Self.resultsWithoutTimes(kept) == (try Self.resultsWithoutTimes(second)))
-        #expect(one.stdout.contains("on 1 thread ") && two.stdout.contains("on 2 threads"))
+        #expect(one.stdout.contains("on 1 thread,") && two.stdout.contains("on 2 threads,"))
+        // Every core, sets handed out as cores free up: the same again.
+        try FileManager.default.removeItem(at: second)
+        let balanced = try home.run("optimize", arguments)
+        #expect(balanced.status == 0, "\(balanced.stderr)")
+        #expect(balanced.stdout.contains("(sets handed out as cores free up)"))
+        #expect(try Self.resultsWithoutTimes(kept) == (try Self.resultsWithoutTimes(try Self.runDirectories(home, "optimize")[0])))
         // The same seed draws the same sets; the ranking table printed is the same.
         func table(_ text: String) -> [String] { text.split(separator: "\n").filter { $0.hasPrefix("   ") }.map(String.init) }
         #expect(table(one.stdout) == table(two.stdout))
