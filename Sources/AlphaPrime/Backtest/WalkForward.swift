@@ -99,10 +99,10 @@ public struct WalkForwardResult: Sendable {
     /// Mean of the windows' test-day objectives (finite ones).
     public var meanOutOfSampleObjective: Double { Self.mean(windows.map(\.outOfSampleObjective)) }
     /// Out-of-sample annual return / in-sample (hindsight) annual return: how much of what the
-    /// optimiser promised with hindsight the walk-forward kept.
+    /// optimiser promised with hindsight the walk-forward kept. NaN unless the in-sample return is a gain.
     public var efficiency: Double {
         let i = inSample.metrics.annualReturn, o = outOfSample.metrics.annualReturn
-        guard i.isFinite, o.isFinite, i != 0 else { return .nan }
+        guard i.isFinite, o.isFinite, i > 0 else { return .nan }
         return o / i
     }
 

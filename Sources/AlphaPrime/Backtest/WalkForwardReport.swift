@@ -107,7 +107,7 @@ public enum WalkForwardReport {
             comparison: .init(mean_in_sample_objective: Ratio(r.meanInSampleObjective),
                               mean_out_of_sample_objective: Ratio(r.meanOutOfSampleObjective),
                               walk_forward_efficiency: Ratio(r.efficiency),
-                              efficiency_meaning: "out-of-sample annual return / in-sample (hindsight) annual return"),
+                              efficiency_meaning: "out-of-sample annual return / in-sample (hindsight) annual return; null unless the in-sample return is a gain"),
             wall_seconds: Ratio(r.wallSeconds))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
