@@ -130,6 +130,15 @@ def montecarlo_section(path_1m):
     return row
 
 
+def optimize_section():
+    """Optimisation: a 10x10 mean_reversion grid over a year of 1-minute bars, one thread and two."""
+    import optimize_grid
+    try:
+        return optimize_grid.measure(repeats=3)
+    except (SystemExit, subprocess.CalledProcessError) as e:
+        return {"error": str(e)}
+
+
 def tool_startup(home):
     rows = {}
     for name, cmd in [("health-check --fast", ["health-check", "--fast"]), ("engine status", ["engine", "status"]),
@@ -187,11 +196,28 @@ def print_table(result):
             print(f"  NumPy        {fmt_s(secs)} ({secs / two.get('seconds', float('nan')):.1f}x ALPHA-PRIME on both cores)")
         elif "error" in npy:
             print(f"  NumPy        {npy['error']}")
+    opt = result.get("optimize")
+    if opt:
+        print("\nOptimisation:")
+        if "error" in opt:
+            print(f"  {opt['error']}")
+        else:
+            import optimize_grid
+            print("  " + "\n  ".join(_lines(optimize_grid.print_result, opt)))
     for key in ("state_writes", "tool_startup"):
         if key in result:
             print(f"\n{key.replace('_', ' ')}:")
             for name, row in result[key].items():
                 print(f"  {name}: {json.dumps(row)}")
+
+
+def _lines(printer, value):
+    import contextlib
+    import io
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        printer(value)
+    return buffer.getvalue().rstrip("\n").split("\n")
 
 
 def main():
@@ -215,6 +241,7 @@ def main():
                 result["peers"][os.path.basename(path)] = peers
         path_1m = os.path.join(DATA, "bars_1000000_seed42.csv")
         result["montecarlo"] = montecarlo_section(path_1m)
+        result["optimize"] = optimize_section()
         db = os.path.join(home, "var", "bench_writes.db")
         result["state_writes"] = {"sqlite (WAL, synchronous=FULL, 100 fills/commit)":
                                   bench("state-writes", "--url", f"sqlite:{db}", "--fills", "20000", "--batch", "100")}

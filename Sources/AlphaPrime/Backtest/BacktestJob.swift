@@ -41,7 +41,13 @@ public struct BacktestPlan: Sendable {
 
     /// Runs the plan over one bar series per instrument.
     public func run(series: [BarSeries], progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> BacktestOutcome<AnyStrategy> {
-        let strategies = try makeStrategies()
+        try run(strategies: makeStrategies(), series: series, progress: progress)
+    }
+
+    /// Runs the plan with strategy instances made from it (``makeStrategies()``), possibly wrapped:
+    /// research runs them through a gate that lets them trade only from a given bar on.
+    public func run<S: Strategy>(strategies: [S], series: [BarSeries],
+                                 progress: (@Sendable (Int, Int) -> Void)? = nil) -> BacktestOutcome<S> {
         let product = setups.first?.product ?? .mis
         let core = TradingCore(strategies: strategies, instruments: instruments, startingCapital: startingCapital,
                                risk: risk, product: product)

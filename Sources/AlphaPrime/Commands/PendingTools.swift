@@ -78,21 +78,6 @@ public struct AnalyzeLogsCommand: AsyncParsableCommand {
     }
 }
 
-public struct OptimizeCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "optimize",
-        abstract: "Search strategy parameters and rank them by out-of-sample results.",
-        version: AlphaPrimeVersion.string)
-
-    @OptionGroup public var common: CommonOptions
-
-    public init() {}
-
-    public func run() async throws {
-        try await ToolRunner.run(tool: Self.configuration.commandName!) { throw NotBuiltYet("optimize") }
-    }
-}
-
 public struct StressTestCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "stress-test",

@@ -42,7 +42,8 @@ public struct EngineSetup: Sendable {
         }
         self.instances = instances
         // No India VIX series is stored yet: an enabled VIX filter is listed in `risk.inactiveRules`.
-        risk = RiskManager(config: c.risk, instruments: instruments)
+        let normal = c.tradingHours.sessions.normal
+        risk = RiskManager(config: c.risk, instruments: instruments, session: (normal.open, normal.close))
         product = c.general.trading.defaultProduct
         fillModel = FillModel(slippage: c.broker.paper.slippageTicks > 0 ? .ticks(Int64(c.broker.paper.slippageTicks)) : .none)
         startingCapital = c.general.capital.startingCapital.paise.value
