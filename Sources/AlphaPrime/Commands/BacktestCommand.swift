@@ -110,8 +110,11 @@ public struct BacktestCommand: AsyncParsableCommand {
                 context = try ToolContext.load(common, tool: "backtest", riskPreset: preset)
             }
             let series = try request.loadSeries(home: context.home, strategies: strategies)
-            let plan = try request.plan(configuration: context.configuration, calendar: context.calendar,
+            var plan = try request.plan(configuration: context.configuration, calendar: context.calendar,
                                         strategies: strategies, series: series, risk: RiskManager())
+            let normal = context.configuration.tradingHours.sessions.normal
+            plan.risk = RiskManager(config: context.configuration.risk, instruments: plan.instruments,
+                                    session: (normal.open, normal.close))
             let progress = ProgressLine(enabled: !common.json && isatty(STDERR_FILENO) == 1)
             let runStarted = Date()
             let outcome = try plan.run(series: series) { done, total in progress.show(done, total) }

@@ -17,12 +17,15 @@ public struct RiskConfig: Codable, Sendable, Equatable {
         /// Notional value of one symbol's positions as a % of equity (can exceed 100 with MIS leverage).
         public var maxExposurePerSymbolPct: Double
         public var maxTotalExposurePct: Double
+        /// Also flatten every position when the daily max loss is reached (entries stop either way);
+        /// absent = false.
+        public var flattenOnDailyMaxLoss: Bool?
 
         enum CodingKeys: String, CodingKey {
             case perTradeRiskPct = "per_trade_risk_pct", dailyMaxLossPct = "daily_max_loss_pct"
             case maxDrawdownPct = "max_drawdown_pct", drawdownMode = "drawdown_mode"
             case maxOpenPositions = "max_open_positions", maxExposurePerSymbolPct = "max_exposure_per_symbol_pct"
-            case maxTotalExposurePct = "max_total_exposure_pct"
+            case maxTotalExposurePct = "max_total_exposure_pct", flattenOnDailyMaxLoss = "flatten_on_daily_max_loss"
         }
     }
 

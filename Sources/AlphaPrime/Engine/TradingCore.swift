@@ -27,11 +27,24 @@ public struct TradingCore<S: Strategy>: Sendable {
     /// Signals dropped because the strategy already had an order working.
     public private(set) var suppressedSignals = 0
     public private(set) var signalCount = 0
-    public private(set) var dayStartEquity: Int64
-    /// Why new entries are refused (kill switch, circuit breaker, square-off, stop); nil when allowed.
-    /// Exits are never refused.
+    /// Equity at the start of the current trading day (the daily-loss baseline).
+    public var dayStartEquity: Int64 { risk.state.dayStartEquity }
+    /// Why new entries are refused for the run (kill switch, max drawdown, a prop firm's rule, an
+    /// engine stop); nil when allowed. Set by the risk stage when a run-level limit trips; the engine
+    /// persists it, so a restart stays halted. Exits are never refused.
     public var entriesHaltedReason: String?
-    public private(set) var peakEquity: Int64
+    /// The rule behind ``entriesHaltedReason`` (`kill_switch.drawdown_pct`, …); nil for a halt set
+    /// by the engine itself.
+    public var entriesHaltedRule: String?
+    /// Highest equity seen (marks and fills).
+    public var peakEquity: Int64 { risk.state.peakEquity }
+    /// What the risk stage decided and saw, in order: approvals with their size (entries, when
+    /// ``recordsApprovals``), rejections (once per strategy and rule in a row within a day; every
+    /// one is in ``rejections``), breaker trips, the kill switch. The engine persists them; reports
+    /// read them.
+    public private(set) var riskEvents: [RiskEvent] = []
+    /// Record an event for every approved entry (off for optimiser sweeps that only need results).
+    public var recordsApprovals = true
 
     /// Strategy instances by symbol, flattened: the instances of symbol s are
     /// `symbolInstances[symbolInstanceStart[s] ..< symbolInstanceStart[s + 1]]`.
@@ -46,6 +59,18 @@ public struct TradingCore<S: Strategy>: Sendable {
     /// Per strategy instance: working protective order ids.
     var protectiveOrders: [[Int64]]
     var nextOCOGroup: Int64 = 1
+    /// Per strategy instance: the working entry that will open a position from flat (0 when none).
+    var openingOrder: [Int64]
+    /// Entries working that will open a position from flat.
+    var pendingEntries = 0
+    /// Per symbol: books with a position plus entries working to open one.
+    var positionsBySymbol: [Int]
+    /// Per strategy instance: the rule of its last rejection event (repeats are not recorded again).
+    var lastRejectedRule: [String?]
+    /// Start of the next IST day (UTC epoch seconds): the first bar at or after it rolls the day.
+    var nextDayStart = Int64.min
+    /// The driver called ``startDay()`` for the day the next bar belongs to.
+    var dayBegunByDriver = false
 
     public init(strategies: [S], instruments: [Instrument], startingCapital: Int64, risk: RiskManager = RiskManager(),
                 product: ProductType = .mis) {
@@ -64,12 +89,18 @@ public struct TradingCore<S: Strategy>: Sendable {
         workingOrder = Array(repeating: 0, count: strategies.count)
         protection = Array(repeating: (0, 0), count: strategies.count)
         protectiveOrders = Array(repeating: [], count: strategies.count)
-        dayStartEquity = startingCapital
-        peakEquity = startingCapital
+        openingOrder = Array(repeating: 0, count: strategies.count)
+        positionsBySymbol = Array(repeating: 0, count: instruments.count)
+        lastRejectedRule = Array(repeating: nil, count: strategies.count)
+        self.risk.begin(startingCapital: startingCapital)
         outbox.reserveCapacity(8)
     }
 
     public mutating func start() {
+        // A risk manager assigned after init starts from this run's capital.
+        if risk.state.day == .min && risk.state.startingCapital != ledger.startingCapital {
+            risk.begin(startingCapital: ledger.startingCapital)
+        }
         for i in strategies.indices { strategies[i].onStart() }
     }
 
@@ -77,9 +108,50 @@ public struct TradingCore<S: Strategy>: Sendable {
         for i in strategies.indices { strategies[i].onStop() }
     }
 
-    /// A new trading day begins: the daily-loss baseline resets.
+    /// A new trading day begins: the daily-loss baseline is the equity now; the day's breakers,
+    /// pauses and halts end. The day's clock (square-off) is set from the next bar. Call before the
+    /// day's first fill or bar; a core that is not told rolls the day itself at its first bar.
     public mutating func startDay() {
-        dayStartEquity = ledger.equity
+        risk.beginDay(equity: ledger.equity, lastPrices: ledger.lastPrice)
+        dayBegunByDriver = true
+        nextDayStart = .min
+    }
+
+    /// ``startDay()`` with the day's clock set at once from `time` (any instant of that day). On the
+    /// day the risk state already belongs to (a restart that restored it), the day's breakers, pauses
+    /// and halts are kept and only the clock is set.
+    public mutating func startDay(at time: Int64) {
+        if RiskManager.istDay(time) != risk.state.day { startDay() }
+        rollDay(time)
+    }
+
+    /// The risk stage's state (day, peak, breakers, halts, recent trades), for the engine to persist.
+    public var riskState: RiskState { risk.state }
+
+    /// Resumes persisted risk state after a restart.
+    public mutating func restoreRiskState(_ state: RiskState) {
+        risk.restore(state)
+        nextDayStart = state.day == .min ? .min : (state.day + 1) * 86_400 - IST.offsetSeconds
+        dayBegunByDriver = false
+    }
+
+    /// An explicit, confirmed reset of the run-level halt (kill switch, max drawdown, firm rules).
+    public mutating func clearEntriesHalt() {
+        entriesHaltedReason = nil
+        entriesHaltedRule = nil
+        risk.clearHalt()
+    }
+
+    /// Why an entry at `time` would be refused before any sizing: the run halt, the day's halt, a
+    /// pause; nil when entries are open (the rules may still refuse a particular signal).
+    public func entryBlock(at time: Int64) -> RiskRejection? {
+        if let reason = entriesHaltedReason {
+            return RiskRejection(rule: entriesHaltedRule ?? RiskRule.entriesHalted, reason: reason)
+        }
+        if let halt = risk.state.halt { return halt }
+        if let halt = risk.state.dayHalt { return halt }
+        if time < risk.state.pausedUntil { return risk.state.pause }
+        return nil
     }
 
     /// Where the next bars sit in the session (minutes since open / to close at their start), or -1.
@@ -91,9 +163,12 @@ public struct TradingCore<S: Strategy>: Sendable {
     /// A bar closed: mark the symbol, ask its strategies, pass their signals through risk.
 
     public mutating func onBar(_ bar: Bar, symbol: SymbolID) {
+        if bar.time >= nextDayStart { rollDay(bar.time) }
         ledger.mark(symbol, price: bar.close)
         let equity = ledger.equity
-        if equity > peakEquity { peakEquity = equity }
+        if equity > risk.state.peakEquity { risk.raisePeak(equity) }
+        if equity <= risk.watch.floor || equity >= risk.watch.ceiling { applyRiskLimits(equity: equity, time: bar.time) }
+        if bar.time >= risk.watch.nextTime { applyRiskClock(time: bar.time) }
         var k = symbolInstanceStart[symbol]
         let end = symbolInstanceStart[symbol + 1]
         while k < end {
@@ -108,6 +183,51 @@ public struct TradingCore<S: Strategy>: Sendable {
         }
     }
 
+    /// The first bar of a new IST day: begins the day in the risk stage (unless the driver did with
+    /// ``startDay()``) and sets its clock: the square-off instant, moved for a session that opens
+    /// after it or closes before it when the driver gave the session position.
+    mutating func rollDay(_ time: Int64) {
+        let day = RiskManager.istDay(time)
+        if !dayBegunByDriver && day != risk.state.day { risk.beginDay(equity: ledger.equity, lastPrices: ledger.lastPrice) }
+        dayBegunByDriver = false
+        nextDayStart = (day + 1) * 86_400 - IST.offsetSeconds
+        var session: (open: Int64, close: Int64)?
+        if minutesSinceOpen >= 0 && minutesToClose >= 0 {
+            let open = time - Int64(minutesSinceOpen) * 60
+            if RiskManager.istDay(open) == day { session = (open, time + Int64(minutesToClose) * 60) }
+        }
+        risk.setDayClock(time: time, session: session, intraday: product == .mis)
+        // A new day records each strategy's first refusal again.
+        for i in lastRejectedRule.indices where lastRejectedRule[i] != nil { lastRejectedRule[i] = nil }
+    }
+
+    /// Equity reached a limit: record each trip, flatten when one says so, halt the run when one does.
+    mutating func applyRiskLimits(equity: Int64, time: Int64) {
+        let trips = risk.crossedThresholds(equity: equity, time: time)
+        apply(trips, time: time)
+    }
+
+    /// The clock reached the square-off: close intraday positions, no entries for the rest of the day.
+    mutating func applyRiskClock(time: Int64) {
+        if let trip = risk.clockReached(time: time) { apply([trip], time: time) }
+    }
+
+    mutating func apply(_ trips: [RiskTrip], time: Int64) {
+        guard !trips.isEmpty else { return }
+        var flatten = false
+        for trip in trips {
+            riskEvents.append(trip.event(time: time))
+            flatten = flatten || trip.flatten
+        }
+        // The most severe halting trip names the halt; one that flattens replaces one that did not.
+        if let halt = trips.first(where: { $0.haltsRun && $0.flatten }) ?? trips.first(where: \.haltsRun),
+           entriesHaltedReason == nil || halt.flatten {
+            entriesHaltedReason = halt.message
+            entriesHaltedRule = halt.rule
+        }
+        if flatten { flattenAll(time: time) }
+    }
+
     /// A signal from instance `i`: drop it if an order is already working, else ask the risk stage.
 
     mutating func handle(_ signal: Signal, instance i: Int, time: Int64) {
@@ -117,20 +237,32 @@ public struct TradingCore<S: Strategy>: Sendable {
             return
         }
         if signal.intent == .enter, let reason = entriesHaltedReason {
-            rejections.append(Rejection(strategy: i, signal: signal, rejection: RiskRejection(rule: "entries_halted", reason: reason)))
+            refuse(signal, instance: i, RiskRejection(rule: entriesHaltedRule ?? RiskRule.entriesHalted, reason: reason), time: time)
             return
         }
         let book = ledger.books[i]
         let symbol = signal.symbol
         let context = RiskContext(
             time: time, equity: ledger.equity, cash: ledger.cash, startingCapital: ledger.startingCapital,
-            dayStartEquity: dayStartEquity, peakEquity: peakEquity, openPositions: ledger.openPositionCount,
+            dayStartEquity: risk.state.dayStartEquity, peakEquity: risk.state.peakEquity, openPositions: ledger.openPositionCount,
             position: book.quantity, netPosition: ledger.netQuantity[symbol], lastPrice: ledger.lastPrice[symbol],
-            lotSize: instruments[symbol].lotSize, minutesSinceOpen: minutesSinceOpen, minutesToClose: minutesToClose)
-        switch risk.evaluate(signal, context: context) {
+            lotSize: instruments[symbol].lotSize, minutesSinceOpen: minutesSinceOpen, minutesToClose: minutesToClose,
+            pendingEntries: pendingEntries, positionsBySymbol: positionsBySymbol, netPositions: ledger.netQuantity,
+            lastPrices: ledger.lastPrice, product: product)
+        let assessment = risk.assess(signal, context: context)
+        switch assessment.decision {
         case .rejected(let rejection):
-            rejections.append(Rejection(strategy: i, signal: signal, rejection: rejection))
+            refuse(signal, instance: i, rejection, time: time)
         case .approved(let quantity):
+            lastRejectedRule[i] = nil
+            if signal.intent == .enter && recordsApprovals {
+                let sizing = assessment.sizing
+                riskEvents.append(RiskEvent(
+                    time: time, rule: sizing?.reducedBy ?? sizing.map { Self.sizingRule($0.method) } ?? RiskRule.sizing,
+                    severity: .info, action: sizing?.reducedBy == nil ? .approved : .reduced, strategy: i, symbol: symbol,
+                    quantity: quantity, value: Double(quantity), limit: sizing.map { Double($0.sized) },
+                    content: .approved(signal.side, quantity: quantity, symbol: instruments[symbol].symbol, sizing: sizing)))
+            }
 
             let limit = signal.orderType == .limit || signal.orderType == .stopLoss
                 ? instruments[symbol].roundToTick(signal.limitPrice, signal.side == .buy ? .down : .up) : 0
@@ -138,6 +270,11 @@ public struct TradingCore<S: Strategy>: Sendable {
                 id: 0, strategy: i, symbol: symbol, side: signal.side, quantity: quantity, type: signal.orderType,
                 limitPrice: limit, product: product, purpose: signal.intent == .enter ? .entry : .exit, time: time))
             workingOrder[i] = id
+            if signal.intent == .enter && book.quantity == 0 {
+                openingOrder[i] = id
+                pendingEntries += 1
+                positionsBySymbol[symbol] += 1
+            }
             if signal.intent == .enter {
                 let stop = signal.stopLoss > 0 ? instruments[symbol].roundToTick(signal.stopLoss) : 0
                 let target = signal.takeProfit > 0 ? instruments[symbol].roundToTick(signal.takeProfit) : 0
@@ -146,6 +283,32 @@ public struct TradingCore<S: Strategy>: Sendable {
                 cancelProtection(of: i)
             }
         }
+    }
+
+    static func sizingRule(_ method: String) -> String {
+        switch method {
+        case "kelly": RiskRule.kelly
+        case "fixed_fractional": RiskRule.perTradeRisk
+        default: RiskRule.sizing
+        }
+    }
+
+    /// A refused signal: kept in ``rejections``; a risk event unless the instance's last one was the same rule.
+    mutating func refuse(_ signal: Signal, instance i: Int, _ rejection: RiskRejection, time: Int64) {
+        rejections.append(Rejection(strategy: i, signal: signal, rejection: rejection))
+        guard lastRejectedRule[i] != rejection.rule else { return }
+        lastRejectedRule[i] = rejection.rule
+        riskEvents.append(RiskEvent(time: time, rule: rejection.rule, severity: .info, action: .rejected, strategy: i,
+                                    symbol: signal.symbol, quantity: 0, value: rejection.value, limit: rejection.limit,
+                                    content: .rejected(signal.side, symbol: instruments[signal.symbol].symbol, rejection)))
+    }
+
+    /// An opening entry filled or ended: it no longer waits to open a position.
+    mutating func openingEntryDone(_ id: Int64, instance i: Int, symbol: SymbolID) {
+        guard openingOrder[i] == id else { return }
+        openingOrder[i] = 0
+        pendingEntries -= 1
+        positionsBySymbol[symbol] -= 1
     }
 
     /// Records a new order as created and queues it for the broker. Returns its id.
@@ -192,6 +355,7 @@ public struct TradingCore<S: Strategy>: Sendable {
         orders[k].updatedAt = time
         let i = orders[k].request.strategy
         if workingOrder[i] == id { workingOrder[i] = 0 }
+        openingEntryDone(id, instance: i, symbol: orders[k].request.symbol)
     }
 
     /// A fill: the order, the ledger, and protective orders when an entry completes.
@@ -203,18 +367,36 @@ public struct TradingCore<S: Strategy>: Sendable {
         orders[k].updatedAt = fill.time
         let done = orders[k].filledQuantity >= orders[k].request.quantity
         orders[k].status = done ? .filled : .partiallyFilled
-        ledger.apply(fill)
-        let equity = ledger.equity
-        if equity > peakEquity { peakEquity = equity }
         let i = fill.strategy
+        let wasOpen = ledger.books[i].quantity != 0
+        let closedBefore = ledger.closedTrades.count
+        ledger.apply(fill)
+        risk.recordFill()
+        let isOpen = ledger.books[i].quantity != 0
+        if wasOpen != isOpen { positionsBySymbol[fill.symbol] += isOpen ? 1 : -1 }
+        openingEntryDone(fill.orderID, instance: i, symbol: fill.symbol)
         let request = orders[k].request
         if done && workingOrder[i] == fill.orderID { workingOrder[i] = 0 }
         if done && request.purpose == .entry {
             placeProtection(instance: i, request: request, time: fill.time)
         }
-        if ledger.books[i].quantity == 0 {
+        if !isOpen {
             cancelProtection(of: i)
         }
+        if ledger.closedTrades.count != closedBefore {
+            for t in closedBefore..<ledger.closedTrades.count {
+                let trade = ledger.closedTrades[t]
+                if let trip = risk.recordClosedTrade(netPnL: trade.netPnL, time: fill.time) {
+                    var event = trip.event(time: fill.time)
+                    event.strategy = trade.strategy
+                    event.symbol = trade.symbol
+                    riskEvents.append(event)
+                }
+            }
+        }
+        let equity = ledger.equity
+        if equity > risk.state.peakEquity { risk.raisePeak(equity) }
+        if equity <= risk.watch.floor || equity >= risk.watch.ceiling { applyRiskLimits(equity: equity, time: fill.time) }
     }
 
     mutating func placeProtection(instance i: Int, request: OrderRequest, time: Int64) {

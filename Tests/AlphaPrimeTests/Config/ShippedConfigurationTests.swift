@@ -10,7 +10,7 @@ import Testing
         return try copy.load(environment: [:], riskPreset: preset)
     }
 
-    @Test(arguments: [nil, "prop_challenge", "funded_conservative", "dev"])
+    @Test(arguments: [nil, "prop_challenge", "funded_conservative", "dev", "reference"])
     func everyFileAndPresetLoadsCleanly(preset: String?) throws {
         let config = try load(preset: preset)
         #expect(config.riskPreset == preset ?? "default")
@@ -24,7 +24,7 @@ import Testing
         let issues = home.issues(riskPreset: "yolo")
         #expect(issues.count == 1)
         #expect(issues.first?.file == "config/risk_config_yolo.yaml")
-        #expect(issues.first?.message == "no risk preset 'yolo' (available: 'dev', 'funded_conservative', 'prop_challenge')")
+        #expect(issues.first?.message == "no risk preset 'yolo' (available: 'dev', 'funded_conservative', 'prop_challenge', 'reference')")
     }
 
     @Test func presetsCarryTheNumbersTheIssueStates() throws {
@@ -44,6 +44,11 @@ import Testing
         let dev = try load(preset: "dev").risk
         #expect(dev.sizing.method == .fixedQuantity && dev.sizing.fixedQuantityLots == 1)
         #expect(!dev.vixFilter.enabled)
+
+        let reference = try load(preset: "reference").risk
+        #expect(reference.sizing.method == .fixedQuantity)
+        #expect(!reference.vixFilter.enabled && reference.correlation.groups.isEmpty)
+        #expect(reference.timeFilters.noEntryFirstMinutes == 0 && reference.timeFilters.noEntryLastMinutes == 0)
 
         let standard = try load().risk
         #expect(standard.timeFilters.squareOffTime == TimeOfDay("15:20"))

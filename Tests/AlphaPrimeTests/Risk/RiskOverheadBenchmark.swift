@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+@testable import AlphaPrime
+
+/// What the risk stage costs a backtest: bars per second of one year of real NIFTY 50 and BANKNIFTY
+/// 1-minute bars (2021) with the rules off, with every rule armed but wide (the same trades), and with
+/// the default risk_config.yaml. A benchmark, not a timed test: it prints the figures and asserts
+/// nothing about time. Run it with a release build:
+///
+///     ALPHA_PRIME_BENCHMARK=1 swift test -c release --filter RiskOverheadBenchmark
+///
+/// The bars come from `../shared/data/intraday_1min/` next to the repository (or
+/// `ALPHA_PRIME_BENCH_DATA`).
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["ALPHA_PRIME_BENCHMARK"] != nil))
+struct RiskOverheadBenchmark {
+    static var dataDirectory: URL {
+        if let path = ProcessInfo.processInfo.environment["ALPHA_PRIME_BENCH_DATA"] { return URL(filePath: path) }
+        return ConfigTestHome.repositoryRoot.deletingLastPathComponent().appending(path: "shared/data/intraday_1min")
+    }
+
+    /// The session bars of a year of `NIFTY50_2021-MM.txt` files (end-labelled IST, see ``riskFixtureSeries``).
+    static func year(_ prefix: String, symbol: String) throws -> BarSeries {
+        var series = BarSeries(symbol: symbol, timeframeSeconds: 60)
+        for month in 1...12 {
+            let url = dataDirectory.appending(path: "\(prefix)_2021-\(month < 10 ? "0" : "")\(month).txt")
+            let text = try String(contentsOf: url, encoding: .utf8)
+            for line in text.split(separator: "\n") {
+                let f = line.split(separator: ",", omittingEmptySubsequences: false)
+                let d = f[1], t = TimeOfDay(String(f[2]))!.minutes
+                guard t >= 9 * 60 + 16, t <= 15 * 60 + 30 else { continue }
+                let date = LocalDate(year: Int(d.prefix(4))!, month: Int(d.dropFirst(4).prefix(2))!, day: Int(d.suffix(2))!)!
+                let p = { (s: Substring) in Paise(rupees: String(s))!.value }
+                series.append(Bar(time: IST.epochSeconds(date: date, secondOfDay: (t - 1) * 60),
+                                  open: p(f[3]), high: p(f[4]), low: p(f[5]), close: p(f[6])))
+            }
+        }
+        return series
+    }
+
+    @Test func barsPerSecondWithAndWithoutTheRiskStage() throws {
+        guard FileManager.default.fileExists(atPath: Self.dataDirectory.path) else {
+            print("risk benchmark: no data at \(Self.dataDirectory.path)")
+            return
+        }
+        let series = [try Self.year("NIFTY50", symbol: "NIFTY 50"), try Self.year("BANKNIFTY", symbol: "BANKNIFTY")]
+        let bars = series.reduce(0) { $0 + $1.count }
+        let values = try ParameterValues(strategy: "bollinger_reference", specs: BollingerReference.specs, given: [:])
+        let strategies = [BollingerReference(symbol: 0, parameters: values), BollingerReference(symbol: 1, parameters: values)]
+
+        // Default rules (fixed quantity: the reference strategy sets no stop) with the India VIX series.
+        let home = try ConfigTestHome()
+        var standard = try home.load(environment: [:]).risk
+        standard.sizing = .init(method: .fixedQuantity, fixedQuantityLots: 1)
+        let vixURL = Self.dataDirectory.deletingLastPathComponent().appending(path: "india_vix/india_vix_2016_2023.csv")
+        var closes: [(date: LocalDate, close: Double)] = []
+        for line in try String(contentsOf: vixURL, encoding: .utf8).split(separator: "\n").dropFirst() {
+            let f = line.split(separator: ","), mdy = f[0].split(separator: "/").compactMap { Int($0) }
+            if mdy.count == 3, let date = LocalDate(year: mdy[2], month: mdy[0], day: mdy[1]), let c = Double(f[4]) { closes.append((date, c)) }
+        }
+        let vix = IndiaVIXSeries(closes: closes).lookup
+
+        // Every rule armed, none binding: the same trades as with no rules.
+        var wide = RiskRules()
+        wide.sizing = .fixedQuantity(lots: 1)
+        wide.perTradeRisk = RiskPercent(percent: 100); wide.dailyMaxLoss = RiskPercent(percent: 100)
+        wide.maxDrawdown = RiskPercent(percent: 100); wide.drawdownMode = .trailing
+        wide.maxOpenPositions = 100; wide.maxExposurePerSymbol = RiskPercent(percent: 1_000); wide.maxTotalExposure = RiskPercent(percent: 2_000)
+        wide.groups = [RiskRules.Group(name: "index_futures", symbols: [0, 1], maxOpenPositions: 100)]
+        wide.rollingCorrelation = (windowDays: 20, maxCorrelation: 1)
+        wide.maxConsecutiveLosses = 1_000_000; wide.halfDailyLimitPauseSeconds = 60
+        wide.vixBand = 0...1_000   // no square-off: the reference strategy holds overnight
+        wide.killSwitchDailyLoss = RiskPercent(percent: 100); wide.killSwitchDrawdown = RiskPercent(percent: 100)
+
+        let variants: [(String, RiskManager)] = [
+            ("no rules", RiskManager()),
+            ("no rules, approvals not recorded", RiskManager()),
+            ("all rules armed, none binding", RiskManager(rules: wide, symbolNames: ["NIFTY 50", "BANKNIFTY"], indiaVIX: vix)),
+            ("default risk_config.yaml", RiskManager(config: standard, instruments: indexInstruments, indiaVIX: vix)),
+        ]
+        var baseline = 0.0
+        var baselineTrades: [ClosedTrade] = []
+        for (name, risk) in variants {
+            var best = Double.infinity
+            var outcome: BacktestOutcome<BollingerReference>?
+            for _ in 0..<7 {
+                var core = TradingCore(strategies: strategies, instruments: indexInstruments, startingCapital: tenLakh, risk: risk)
+                core.recordsApprovals = !name.hasSuffix("not recorded")
+                let start = ContinuousClock.now
+                let result = Backtester.run(core: core, series: series, broker: SimulatedBroker(tickSizes: [5, 5]))
+                let elapsed = ContinuousClock.now - start
+                best = min(best, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                outcome = result
+            }
+            let rate = Double(bars) / best
+            if baseline == 0 { baseline = rate; baselineTrades = outcome!.trades }
+            if name.hasPrefix("all rules") {
+                let same = outcome!.trades == baselineTrades
+                #expect(same, "the armed rules changed the trades")
+            }
+            print(String(format: "risk benchmark: %-32@ %9.0f bars/s  (%.1f%% of no rules)  %d trades, %d risk events",
+                         name as NSString, rate, rate / baseline * 100, outcome!.trades.count, outcome!.core.riskEvents.count))
+            let byRule = Dictionary(grouping: outcome!.core.rejections, by: \.rejection.rule).mapValues(\.count)
+            if !byRule.isEmpty {
+                print("risk benchmark:   rejections: " + byRule.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            }
+        }
+        print("risk benchmark: \(bars) bars per run, best of 7")
+    }
+}
