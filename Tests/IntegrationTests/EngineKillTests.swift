@@ -12,7 +12,8 @@ import Testing
 /// moments.
 @Suite(.serialized) struct EngineKillTests {
     static let day = "2021-02-22"
-    static let run = ["run", "--mode", "paper", "--replay", day, "--json"]
+    /// The `dev` risk preset (one lot, wide limits) makes the day busy: over 200 orders.
+    static let run = ["run", "--mode", "paper", "--replay", day, "--risk-preset", "dev", "--json"]
     static let crashHook = "ALPHA_PRIME_ENGINE_CRASH_AFTER_COMMITS"
 
     static func summary(_ output: String) throws -> [String: Any] {

@@ -114,8 +114,9 @@ import Testing
         // Square-off: nothing open after the close, nothing entered after 15:20 IST.
         #expect(try db.queryFirst("SELECT COUNT(*) AS n FROM orders WHERE status NOT IN ('FILLED', 'CANCELLED', 'REJECTED')")?.int64("n") == 0)
         let squareOff = IST.epochSeconds(date: LocalDate(Self.day)!, time: TimeOfDay(hour: 15, minute: 20)!) * 1_000_000
-        #expect(try db.queryFirst("SELECT COUNT(*) AS n FROM orders WHERE created_at_us > ? AND client_order_id LIKE '%E%'",
+        #expect(try db.queryFirst("SELECT COUNT(*) AS n FROM orders WHERE created_at_us >= ? AND substr(client_order_id, 11, 1) = 'E'",
                                   [.integer(squareOff)])?.int64("n") == 0)
+        #expect(try db.queryFirst("SELECT COUNT(*) AS n FROM risk_events WHERE action = 'squared_off'")?.int64("n") == 1)
         // Snapshots every minute of the session, the heartbeat, the session record.
         #expect(try db.queryFirst("SELECT COUNT(*) AS n FROM portfolio_history")?.int64("n") ?? 0 >= 370)
         #expect(try db.queryFirst("SELECT status FROM engine_sessions")?.string("status") == "completed")
@@ -207,6 +208,30 @@ import Testing
         #expect(summary["ending"] as? String == "completed")
         let db = try home.database()
         #expect(try db.queryFirst("SELECT COUNT(*) AS n FROM orders WHERE status NOT IN ('FILLED', 'CANCELLED', 'REJECTED')")?.int64("n") == 0)
+    }
+
+    @Test func aKillSwitchTripStopsTheNextStartUntilAConfirmedResetLiftsIt() throws {
+        let home = try EngineTestHome(killSwitchDailyLossPct: "0.3")
+        let first = try home.engine(["run", "--mode", "paper", "--replay", "2021-02-22", "--json"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let summary = try #require((try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [[String: Any]])?.first)
+        #expect((summary["ending"] as? String)?.hasPrefix("kill switch: ") == true, "\(summary)")
+        let paper = try #require(Self.paperState(try Self.status(home)))
+        #expect(paper["kill_switch"] as? Bool == true)
+        #expect(paper["kill_switch_by"] as? String == "risk stage")
+        #expect((paper["open_positions"] as? [Any])?.isEmpty == true, "the trip flattened everything")
+
+        let refused = try home.engine(["run", "--mode", "paper", "--replay", Self.day])
+        #expect(refused.status == 5)
+        #expect(refused.stderr.contains("kill_switch.daily_loss_pct"))
+        let reset = try home.engine(["reset-kill-switch", "--confirm", "--reason", "new day, limits reviewed"])
+        #expect(reset.status == 0, "\(reset.stderr)")
+        let next = try home.engine(["run", "--mode", "paper", "--replay", Self.day, "--json"])
+        #expect(next.status == 0, "\(next.stderr)")
+        let nextSummary = try #require((try JSONSerialization.jsonObject(with: Data(next.stdout.utf8)) as? [[String: Any]])?.first)
+        #expect((nextSummary["orders"] as? Int ?? 0) > 0, "the halt carried from the day before was lifted by the reset")
+        let risk = try String(contentsOf: home.home.path("logs/risk.log"), encoding: .utf8)
+        #expect(risk.contains("was reset with reset-kill-switch"))
     }
 
     @Test func emergencyStopKillsAHungEngineAndTakesOver() throws {

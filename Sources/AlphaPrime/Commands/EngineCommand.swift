@@ -94,6 +94,9 @@ extension EngineCommand {
         @Option(name: .long, help: ArgumentHelp("Earlier sessions fed to the strategies first, to warm their indicators up.", valueName: "n"))
         public var warmupDays = 2
 
+        @Option(name: .long, help: ArgumentHelp("Use config/risk_config_NAME.yaml instead of risk_config.yaml.", valueName: "name"))
+        public var riskPreset: String?
+
         public init() {}
 
         public func validate() throws {
@@ -105,7 +108,7 @@ extension EngineCommand {
 
         public func run() async throws {
             try await ToolRunner.run(tool: "engine") {
-                let context = try ToolContext.load(common, tool: "engine")
+                let context = try ToolContext.load(common, tool: "engine", riskPreset: riskPreset)
                 let settings = context.configuration.environment
                 // Safety gates, each refusal naming the gate that is closed.
                 switch mode {
@@ -295,6 +298,9 @@ extension EngineCommand {
             var lines: [String] = []
             lines.append("engine:   \(r.engine.map { "running (\($0))" } ?? "not running")")
             lines.append("database: \(r.database)")
+            if r.pendingMigrations > 0 {
+                lines.append("schema:   \(r.pendingMigrations) migration(s) pending (an engine starting applies them; else run db-maintenance migrate)")
+            }
             if r.modes.isEmpty { lines.append("no engine has run on this database") }
             for m in r.modes {
                 var head = "\(m.mode): \(m.status)"
@@ -501,11 +507,14 @@ extension EngineCommand {
         @Option(name: .long, help: ArgumentHelp("Earlier sessions that warm the strategies up.", valueName: "n"))
         public var warmupDays = 2
 
+        @Option(name: .long, help: ArgumentHelp("Use config/risk_config_NAME.yaml instead of risk_config.yaml.", valueName: "name"))
+        public var riskPreset: String?
+
         public init() {}
 
         public func run() async throws {
             try await ToolRunner.run(tool: "engine benchmark") {
-                let context = try ToolContext.load(common, tool: "engine")
+                let context = try ToolContext.load(common, tool: "engine", riskPreset: riskPreset)
                 let setup = try EngineSetup(configuration: context.configuration)
                 let plan = try ReplayData.load(
                     sources: replay.map(ReplaySource.init), setup: setup, calendar: context.calendar,

@@ -53,9 +53,7 @@ public enum EngineBenchmark {
         var result = Replay(persistence: persistence, sessions: 0, bars: 0, orders: 0, fills: 0, commits: 0, seconds: 0,
                             secondsPerSession: [], decisionNanoseconds: Percentiles([]), placementNanoseconds: Percentiles([]))
         var decisions: [Int64] = [], placements: [Int64] = []
-        var noKillSwitch = setup
-        noKillSwitch.killSwitch = RiskConfig.KillSwitch(dailyLossPct: 100, drawdownPct: 100)
-        let runner = EngineRunner(setup: noKillSwitch, calendar: calendar, repository: repository, logs: .silent,
+        let runner = EngineRunner(setup: setup, calendar: calendar, repository: repository, logs: .silent,
                                   options: EngineRunOptions(mode: .paper, measureLatency: true, pid: 0, host: "benchmark"))
         for day in days {
             let started = ContinuousClock.now

@@ -47,6 +47,8 @@ public enum EngineControl {
 
     public struct StatusReport: Sendable, Codable, Equatable {
         public var database: String
+        /// Migrations not applied yet (an engine about to start applies them; else db-maintenance migrate).
+        public var pendingMigrations: Int = 0
         public var running: Bool
         public var engine: EngineLockHolder?
         public var modes: [ModeState]
@@ -67,7 +69,10 @@ public enum EngineControl {
         var report = StatusReport(database: url.description, running: holder != nil, engine: holder, modes: [])
         guard try database.tableExists("engine_state") else { return report }
         let repository = StateRepository(database: database)
-        let v2 = try database.tableExists("engine_sessions")
+        let migrations = try Migrator(database: database).status()
+        report.pendingMigrations = migrations.pending.count
+        // The engine's own tables are read only once they are as this build knows them.
+        let v2 = migrations.isUpToDate
         for mode in [TradingMode.paper, .live] {
             let state = try repository.engineState(mode: mode)
             let session = v2 ? try repository.latestEngineSession(mode: mode) : nil

@@ -324,13 +324,16 @@ final class EngineJournal {
     // MARK: Written at once
 
     /// Sets the kill switch at once, unless this trip (same market time) is already recorded: a
-    /// restart that re-creates the trip does not set it again after a confirmed reset.
-    func setKillSwitch(by who: String, reason: String, time: Int64) throws {
+    /// restart that re-creates the trip does not set it again after a confirmed reset. Returns
+    /// whether it was already recorded.
+    @discardableResult
+    func setKillSwitch(by who: String, reason: String, time: Int64) throws -> Bool {
         let at = UTCTimestamp(secondsSinceEpoch: time)
         let recorded = try repository.riskEvents(mode: mode, from: at, before: at.adding(microseconds: 1))
             .contains { $0.rule == "kill_switch" && $0.action == "kill_switch_set" }
-        if recorded { return }
+        if recorded { return true }
         try commit { try repository.setKillSwitch(mode: mode, by: who, reason: reason, at: at) }
+        return false
     }
 
     // MARK: Recovery

@@ -67,6 +67,8 @@ public final class EngineRunner {
         var journal: EngineJournal?
         var broker: PaperBroker?
         var dayStartCash = setup.startingCapital
+        var riskState: RiskState?
+        var killSwitchSet = false
         if options.mode != .monitor, let repository {
             try settleEarlierSessions(before: day.date, open: open)
             var record = try repository.engineSession(mode: mode, date: day.date)
@@ -83,9 +85,20 @@ public final class EngineRunner {
             } else {
                 let account = try PaperBook(repository: repository, mode: mode, setup: setup).account(before: open)
                 dayStartCash = account.cash
+                // The risk stage carries on from where the last session before this one left it.
+                let carried = try repository.latestEngineSession(mode: mode, before: day.date)?.riskStateClose
                 record = try repository.insertEngineSession(EngineSessionRecord(
-                    mode: mode, tradingDate: day.date, source: day.source, dayStartCash: Paise(dayStartCash), startedAt: .now()))
+                    mode: mode, tradingDate: day.date, source: day.source, dayStartCash: Paise(dayStartCash), startedAt: .now(),
+                    riskStateOpen: carried))
             }
+            if let json = record?.riskStateOpen {
+                do {
+                    riskState = try JSONDecoder().decode(RiskState.self, from: Data(json.utf8))
+                } catch {
+                    throw EngineError.badReplay("the risk state the \(day.date) session opened with cannot be read (\(error)); the database was written by another version")
+                }
+            }
+            killSwitchSet = try repository.engineState(mode: mode)?.killSwitch ?? false
             journal = try EngineJournal(
                 repository: repository, session: record!, sessionFrom: open, sessionBefore: close,
                 symbols: setup.instruments.count,
@@ -99,17 +112,31 @@ public final class EngineRunner {
                 mode: mode, repository: repository, startingCapital: setup.startingCapital, sessionFrom: open, sessionBefore: close)
         }
         let strategies = try warmedStrategies(day)
-        let core = TradingCore(strategies: strategies.map(ObservedStrategy.init), instruments: setup.instruments,
+        var core = TradingCore(strategies: strategies.map(ObservedStrategy.init), instruments: setup.instruments,
                                startingCapital: dayStartCash, risk: setup.risk, product: setup.product)
+        if let riskState {
+            core.restoreRiskState(riskState)
+            if let halt = riskState.halt {
+                if killSwitchSet {
+                    logs.risk.warning("the run is halted by the risk stage; entries stay refused", metadata: ["halt": "\(halt)"])
+                } else {
+                    // Recorded as the kill switch when it tripped; the switch was reset since.
+                    logs.risk.notice("the run halt carried from the last session was reset with reset-kill-switch; entries are allowed",
+                                     metadata: ["halt": "\(halt)"])
+                    core.clearEntriesHalt()
+                }
+            }
+        }
+        for rule in setup.risk.inactiveRules { logs.risk.warning("risk rule not active in this run", metadata: ["rule": "\(rule)"]) }
         let plan = SessionPlan(date: day.date, open: session.openEpochSeconds, close: session.closeEpochSeconds, series: day.series,
-                               squareOffAt: setup.squareOffAt(session), source: day.source)
+                               source: day.source)
         logs.engine.info("session starting", metadata: [
             "session.date": "\(day.date)", "session": "\(session.description)", "mode": "\(options.mode.rawValue)",
             "speed": "\(options.speed)", "strategies": "\(strategies.count)", "cash": "\(Paise(dayStartCash))",
             "source": "\(day.source)"])
         let run = SessionRun<AnyStrategy, PaperBroker>(
             core: core, broker: broker, journal: journal, plan: plan, mode: options.mode, logs: logs, speed: options.speed,
-            snapshotInterval: setup.snapshotIntervalSeconds, killSwitch: setup.killSwitch, measureLatency: options.measureLatency,
+            snapshotInterval: setup.snapshotIntervalSeconds, measureLatency: options.measureLatency,
             control: control)
         let outcome = try run.run()
         logs.engine.info("session ended", metadata: [

@@ -1,6 +1,7 @@
 /// What the engine builds from the configuration: the instruments (symbol ids in
 /// `general_config.yaml` order), one strategy instance per enabled strategy and symbol, the risk
-/// stage, the paper broker's fill model, and the session rules (square-off, snapshots, kill switch).
+/// stage from `risk_config.yaml` (sizing, limits, breakers, kill switch, the square-off — all inside
+/// the trading core), the paper broker's fill model and the snapshot interval.
 public struct EngineSetup: Sendable {
     public struct Instance: Sendable {
         public var setup: StrategySetup
@@ -15,9 +16,7 @@ public struct EngineSetup: Sendable {
     public var fillModel: FillModel
     /// The paper account's starting capital, paise.
     public var startingCapital: Int64
-    public var squareOff: TimeOfDay
     public var snapshotIntervalSeconds: Int64
-    public var killSwitch: RiskConfig.KillSwitch
 
     public init(configuration c: AlphaPrimeConfiguration) throws {
         instruments = c.general.instruments.map {
@@ -42,14 +41,12 @@ public struct EngineSetup: Sendable {
             }
         }
         self.instances = instances
-        let normal = c.tradingHours.sessions.normal
-        risk = RiskManager(config: c.risk, instruments: instruments, session: (normal.open, normal.close))
+        // No India VIX series is stored yet: an enabled VIX filter is listed in `risk.inactiveRules`.
+        risk = RiskManager(config: c.risk, instruments: instruments)
         product = c.general.trading.defaultProduct
         fillModel = FillModel(slippage: c.broker.paper.slippageTicks > 0 ? .ticks(Int64(c.broker.paper.slippageTicks)) : .none)
         startingCapital = c.general.capital.startingCapital.paise.value
-        squareOff = c.risk.timeFilters.squareOffTime
         snapshotIntervalSeconds = Int64(c.general.portfolio.snapshotIntervalSeconds)
-        killSwitch = c.risk.killSwitch
     }
 
     /// The symbol ids some strategy trades, in id order.
@@ -58,13 +55,5 @@ public struct EngineSetup: Sendable {
     /// A fresh instance of every strategy (indicators empty).
     public func makeStrategies() throws -> [AnyStrategy] {
         try instances.map { try StrategyRegistry.make($0.setup, symbol: $0.symbol, instrument: instruments[$0.symbol]) }
-    }
-
-    /// When intraday positions are squared off in a session (UTC epoch seconds): the configured
-    /// time when it falls inside the session, else ten minutes before its close (a Muhurat evening).
-    public func squareOffAt(_ session: TradingCalendar.Session) -> Int64 {
-        let configured = IST.epochSeconds(date: session.date, time: squareOff)
-        if configured > session.openEpochSeconds && configured < session.closeEpochSeconds { return configured }
-        return max(session.openEpochSeconds, session.closeEpochSeconds - 600)
     }
 }

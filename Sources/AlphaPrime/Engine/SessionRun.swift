@@ -23,14 +23,11 @@ public struct SessionPlan: Sendable {
     public var close: Int64
     /// The session's bars per symbol id (an instrument no strategy trades may have none).
     public var series: [BarSeries]
-    /// Intraday positions are squared off when the replay clock reaches this (UTC epoch seconds).
-    public var squareOffAt: Int64
     /// Where the bars came from, for the session record.
     public var source: String
 
-    public init(date: LocalDate, open: Int64, close: Int64, series: [BarSeries], squareOffAt: Int64, source: String) {
-        self.date = date; self.open = open; self.close = close; self.series = series
-        self.squareOffAt = squareOffAt; self.source = source
+    public init(date: LocalDate, open: Int64, close: Int64, series: [BarSeries], source: String) {
+        self.date = date; self.open = open; self.close = close; self.series = series; self.source = source
     }
 }
 
@@ -41,7 +38,7 @@ public struct SessionOutcome: Sendable {
         /// Stopped by `engine stop` or a signal; the session can be resumed.
         case stopped(String)
         case emergencyStopped
-        /// The kill switch tripped during the session.
+        /// The risk stage halted the run (the kill switch, max drawdown, a prop firm's rule) during the session.
         case killSwitch(String)
         /// The session had already been run to its end.
         case alreadyCompleted
@@ -89,8 +86,10 @@ public struct EngineControlChannel {
 }
 
 /// One trading session driven through a ``TradingCore``: bars in (replayed, paced by the replay
-/// clock), the broker's fills and order updates, the risk stage's decisions, orders out through the
-/// order journal (write-ahead) to the broker, MIS square-off, snapshots, heartbeat, control requests.
+/// clock), the broker's fills and order updates, the risk stage's decisions (its limits, breakers,
+/// kill switch and MIS square-off trip inside the core; the engine records them and keeps a run halt
+/// across restarts), orders out through the order journal (write-ahead) to the broker, snapshots,
+/// heartbeat, control requests.
 ///
 /// It is the engine's twin of ``Backtester/run(core:series:broker:sessions:)``: for each bar the
 /// broker sees it first (working orders fill), fills reach the core (protective orders they cause
@@ -116,7 +115,6 @@ final class SessionRun<S: Strategy, B: Broker> {
     let mode: EngineMode
     let logs: EngineLogs
     let snapshotInterval: Int64
-    let killSwitch: RiskConfig.KillSwitch?
     let measureLatency: Bool
     var clock: ReplayClock
     var control: EngineControlChannel?
@@ -132,8 +130,11 @@ final class SessionRun<S: Strategy, B: Broker> {
     private var rejectionsSeen = 0
     private var inCatchUp = false
     private var catchUpUntil: Int64 = 0
-    private var squaredOff = false
-    private var killSwitchTripped = false
+    private var riskEventsRecorded = 0
+    private var runHaltsSeen = 0
+    /// A run halt the replay re-created that the database already had: lifted after the recovery
+    /// when the kill switch was reset meanwhile.
+    private var recordedHaltRecreated = false
     private var nextSnapshot: Int64
     private var barStart: UInt64 = 0
     private var measuringBar = false
@@ -145,7 +146,7 @@ final class SessionRun<S: Strategy, B: Broker> {
     var outcome: SessionOutcome
 
     init(core: Core, broker: B?, journal: EngineJournal?, plan: SessionPlan, mode: EngineMode, logs: EngineLogs,
-         speed: ReplaySpeed, snapshotInterval: Int64, killSwitch: RiskConfig.KillSwitch?, measureLatency: Bool = false,
+         speed: ReplaySpeed, snapshotInterval: Int64, measureLatency: Bool = false,
          control: EngineControlChannel? = nil) {
         self.core = core
         self.broker = broker
@@ -155,7 +156,6 @@ final class SessionRun<S: Strategy, B: Broker> {
         self.mode = mode
         self.logs = logs
         self.snapshotInterval = max(1, snapshotInterval)
-        self.killSwitch = killSwitch
         self.measureLatency = measureLatency
         self.control = control
         clock = ReplayClock(speed: speed)
@@ -205,6 +205,9 @@ final class SessionRun<S: Strategy, B: Broker> {
             if symbol < 0 { break }
             let bar = series[symbol][cursor[symbol]]
             if bar.time != minute {
+                if minute == .min && !inCatchUp {
+                    _ = clock.wait(untilMarketTime: bar.time + 60) { false }  // the replay clock starts at the first bar's close
+                }
                 if minute != .min {
                     try endOfMinute(minute)
                     if let ending = try betweenMinutes(finished: minute, next: bar.time) {
@@ -215,7 +218,6 @@ final class SessionRun<S: Strategy, B: Broker> {
                 }
                 minute = bar.time
                 journal?.currentBarTime = bar.time
-                if !squaredOff && bar.time >= plan.squareOffAt { try squareOff(time: bar.time) }
             }
             cursor[symbol] += 1
             try process(bar, symbol: symbol)
@@ -243,12 +245,16 @@ final class SessionRun<S: Strategy, B: Broker> {
         }
         if inCatchUp { return nil }
         guard let control else {
-            _ = clock.wait(untilMarketTime: next + 60) { false }
+            _ = try clock.wait(untilMarketTime: next + 60) {
+                try journal?.flushIfDue()  // the heartbeat goes on while the replay clock waits
+                return false
+            }
             return nil
         }
         var request: EngineControlRecord?
         var signalled = false
         func check() throws -> Bool {
+            try journal?.flushIfDue()
             if control.signalled() { signalled = true; return true }
             let now = ContinuousClock.now
             guard now - lastPoll >= pollInterval else { return false }
@@ -278,11 +284,12 @@ final class SessionRun<S: Strategy, B: Broker> {
         core.setSessionPosition(minutesSinceOpen: Int((bar.time - plan.open) / 60),
                                 minutesToClose: Int((plan.close - bar.time) / 60))
         core.onBar(bar, symbol: symbol)
+        try persistRunHalts()
         if !core.outbox.isEmpty || !core.cancelRequests.isEmpty { try route(time: bar.time) }
         // Logged once the orders are at the broker: the decision path does no formatting.
         logDecisions(symbol: symbol, time: bar.time)
+        recordRiskEvents()
         journal?.mark(symbol: symbol, name: core.instruments[symbol].symbol, price: bar.close, time: bar.time)
-        try watchKillSwitch(time: bar.time)
     }
 
     /// Broker events until none are left: fills and cancellations reach the core and the journal,
@@ -313,6 +320,7 @@ final class SessionRun<S: Strategy, B: Broker> {
         for c in cancelLogs { logOrder("order \(c.status == .cancelled ? "cancelled" : "rejected") by the broker", c.coreId, reason: c.reason) }
         fillLogs.removeAll(keepingCapacity: true)
         cancelLogs.removeAll(keepingCapacity: true)
+        recordRiskEvents()
     }
 
     private func apply(_ events: [BrokerEvent], time: Int64) throws {
@@ -334,7 +342,7 @@ final class SessionRun<S: Strategy, B: Broker> {
         journal?.recordEvents(fills: fills, cancels: cancels)
         for f in fills { fillLogs.append((f.fill, f.brokerTradeId, f.trades.map(\.trade))) }
         cancelLogs.append(contentsOf: cancels)
-        try watchKillSwitch(time: time)
+        try persistRunHalts()
     }
 
     /// Applies a fill to the core and returns the trades it closed, as database records with the
@@ -419,41 +427,49 @@ final class SessionRun<S: Strategy, B: Broker> {
 
     // MARK: Session rules
 
-    /// MIS square-off: no new entries from now on, every position closed with a market order.
-    private func squareOff(time: Int64) throws {
-        squaredOff = true
-        halt("MIS square-off at \(ist(plan.squareOffAt).time)")
-        let queued = core.flattenAll(time: time)
-        log(logs.engine, "square-off: closing every intraday position", ["orders": "\(queued)", "time": "\(ist(time))"])
-        if !core.outbox.isEmpty || !core.cancelRequests.isEmpty { try route(time: time) }
-    }
-
     private func halt(_ reason: String) {
         if core.entriesHaltedReason == nil { core.entriesHaltedReason = reason }
         journal?.haltedReason = core.entriesHaltedReason
     }
 
-    /// The kill switch limits (daily loss, drawdown from the peak), checked on every fill and mark.
-    private func watchKillSwitch(time: Int64) throws {
-        guard let limits = killSwitch, !killSwitchTripped, mode != .monitor else { return }
-        let equity = core.ledger.equity
-        let start = core.dayStartEquity, peak = core.peakEquity
-        var reason: String?
-        if start > 0, Double(start - equity) * 100 >= limits.dailyLossPct * Double(start) {
-            reason = "daily loss \(Paise(start - equity)) reached kill_switch.daily_loss_pct \(limits.dailyLossPct)% of \(Paise(start))"
-        } else if peak > 0, Double(peak - equity) * 100 >= limits.drawdownPct * Double(peak) {
-            reason = "drawdown \(Paise(peak - equity)) from the peak \(Paise(peak)) reached kill_switch.drawdown_pct \(limits.drawdownPct)%"
+    /// The risk stage halted the run (kill switch, max drawdown, a prop firm's rule): the halt is
+    /// recorded at once as the kill switch, so it survives restarts until a confirmed reset. Runs
+    /// before the orders the trip caused (the flattening) go to the broker.
+    private func persistRunHalts() throws {
+        let events = core.riskEvents
+        guard events.count > runHaltsSeen else { return }
+        for event in events[runHaltsSeen...] {
+            switch event.action {
+            case .killSwitch, .halted, .failed, .targetReached:
+                journal?.haltedReason = core.entriesHaltedReason
+                if event.action == .killSwitch { outcome.ending = .killSwitch(event.message) }
+                guard let journal else { continue }
+                let recorded = try journal.setKillSwitch(by: "risk stage", reason: "\(event.rule): \(event.message)", time: event.time)
+                if recorded && inCatchUp { recordedHaltRecreated = true }
+            default:
+                continue
+            }
         }
-        guard let reason else { return }
-        killSwitchTripped = true
-        core.entriesHaltedReason = "kill switch: \(reason)"
-        journal?.haltedReason = core.entriesHaltedReason
-        logs.risk.log(level: inCatchUp ? .debug : .critical, "kill switch tripped: flattening and halting",
-                      metadata: ["risk.rule": "kill_switch", "reason": "\(reason)"])
-        try journal?.setKillSwitch(by: "engine", reason: reason, time: time)
-        outcome.ending = .killSwitch(reason)
-        core.flattenAll(time: time)
-        if !core.outbox.isEmpty || !core.cancelRequests.isEmpty { try route(time: time) }
+        runHaltsSeen = events.count
+    }
+
+    /// The risk stage's events (approvals, refusals, breakers, halts, the square-off) become
+    /// `risk_events` rows and `risk.log` lines, after the orders of the moment were placed.
+    private func recordRiskEvents() {
+        let events = core.riskEvents
+        guard events.count > riskEventsRecorded else { return }
+        for event in events[riskEventsRecorded...] {
+            let strategy = event.strategy.map { strategyNames[$0] }
+            let symbol = event.symbol.map { core.instruments[$0].symbol }
+            journal?.deferRiskEvent(event.record(mode: tradingMode, strategyName: strategy, symbolName: symbol))
+            let level: Logger.Level = inCatchUp ? .debug : (event.severity == .critical ? .critical : event.severity == .warning ? .warning : .info)
+            var metadata: Logger.Metadata = ["risk.rule": "\(event.rule)", "action": "\(event.action.rawValue)", "time": "\(ist(event.time))"]
+            if let strategy { metadata["strategy"] = "\(strategy)" }
+            if let symbol { metadata["symbol"] = "\(symbol)" }
+            logs.risk.log(level: level, "\(event.message)", metadata: metadata)
+        }
+        riskEventsRecorded = events.count
+        if journal?.haltedReason != core.entriesHaltedReason { journal?.haltedReason = core.entriesHaltedReason }
     }
 
     /// A minute is over: a snapshot when one is due.
@@ -482,10 +498,13 @@ final class SessionRun<S: Strategy, B: Broker> {
             try closeEverything(time: lastBarTime, reason: "the session ended with open positions: squared off at the last price")
         }
         try expireWorkingOrders(time: plan.close, reason: "expired at the close")
+        recordRiskEvents()
         recordSnapshot(at: plan.close)
         if let journal {
+            let state = try riskStateJSON()
             try journal.commit {
                 try writeStrategyPerformance()
+                try journal.repository.recordEngineRiskStateClose(sessionId: journal.sessionId, json: state)
                 try journal.repository.setEngineSessionStatus(sessionId: journal.sessionId, status: .completed, at: .now())
             }
         }
@@ -542,8 +561,11 @@ final class SessionRun<S: Strategy, B: Broker> {
             ending = .emergencyStopped
         }
         logs.engine.notice("stopping", metadata: ["command": "\(command.rawValue)", "by": "\(who)", "at": "\(ist(time))"])
+        recordRiskEvents()
         if let journal {
+            let state = try riskStateJSON()
             try journal.commit {
+                try journal.repository.recordEngineRiskStateClose(sessionId: journal.sessionId, json: state)
                 try journal.repository.setEngineSessionStatus(sessionId: journal.sessionId, status: .stopped, at: .now())
             }
         }
@@ -627,6 +649,15 @@ final class SessionRun<S: Strategy, B: Broker> {
         try applyRecorded(upTo: minute)
         inCatchUp = false
         journal.inCatchUp = false
+        // The previous run's halt, re-created by the replay: lifted if the kill switch was reset since.
+        if recordedHaltRecreated, core.entriesHaltedReason != nil,
+           try journal.repository.engineState(mode: tradingMode)?.killSwitch == false {
+            logs.risk.notice("the run halt recorded before the restart was reset with reset-kill-switch; entries are allowed again",
+                             metadata: ["halt": "\(core.entriesHaltedReason ?? "")"])
+            core.clearEntriesHalt()
+            journal.haltedReason = nil
+            if case .killSwitch = outcome.ending { outcome.ending = .completed }
+        }
         var mismatches: [String] = []
         if let broker {
             var expected: [String: Int64] = [:]
@@ -684,6 +715,13 @@ final class SessionRun<S: Strategy, B: Broker> {
             entryAt: UTCTimestamp(secondsSinceEpoch: t.entryTime), exitAt: UTCTimestamp(secondsSinceEpoch: t.exitTime),
             grossPnl: Paise(t.grossPnL), charges: Paise(t.charges),
             exitReason: exit > 0 ? core.orders[Int(exit - 1)].request.purpose.rawValue : nil)
+    }
+
+    /// The risk stage's state as stored (stable key order).
+    func riskStateJSON() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(core.riskState), as: UTF8.self)
     }
 
     private func writeStrategyPerformance() throws {
@@ -752,10 +790,6 @@ final class SessionRun<S: Strategy, B: Broker> {
                     log(logs.risk, "signal rejected", [
                         "strategy": "\(strategyNames[i])", "symbol": "\(core.instruments[symbol].symbol)",
                         "risk.rule": "\(r.rejection.rule)", "reason": "\(r.rejection.reason)", "intent": "\(s.intent.rawValue)"])
-                    journal?.deferRiskEvent(RiskEventRecord(
-                        mode: tradingMode, occurredAt: UTCTimestamp(secondsSinceEpoch: time), rule: r.rejection.rule,
-                        severity: .info, action: "rejected", strategy: strategyNames[i],
-                        symbol: core.instruments[symbol].symbol, message: "\(s.intent.rawValue) \(s.side.rawValue): \(r.rejection.reason)"))
                 }
             }
             if !decided {

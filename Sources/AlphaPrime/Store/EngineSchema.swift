@@ -50,4 +50,12 @@ extension StateSchema {
             PRIMARY KEY (mode, symbol)
         ){{strict}};
         """
+
+    /// Migration 3: the risk stage's state (JSON of `RiskState`) at a session's open and at its close
+    /// or stop, so the next session carries the peak, the recent trades and any run halt forward, and
+    /// a restart rebuilds the day from the same state.
+    static let v3EngineRiskState = """
+        ALTER TABLE engine_sessions ADD COLUMN risk_state_open TEXT;
+        ALTER TABLE engine_sessions ADD COLUMN risk_state_close TEXT;
+        """
 }

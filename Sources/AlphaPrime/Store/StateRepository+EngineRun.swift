@@ -27,10 +27,14 @@ public struct EngineSessionRecord: Sendable, Equatable, Codable {
     public var startedAt: UTCTimestamp
     public var updatedAt: UTCTimestamp
     public var completedAt: UTCTimestamp?
+    /// The risk stage's state (JSON) the session started from, and the one it closed or stopped with.
+    public var riskStateOpen: String?
+    public var riskStateClose: String?
 
     public init(id: Int64? = nil, mode: TradingMode, tradingDate: LocalDate, status: Status = .running, source: String,
                 dayStartCash: Paise, deferredRows: Int64 = 0, lastBarAt: UTCTimestamp? = nil, haltedReason: String? = nil,
-                recoveries: Int = 0, startedAt: UTCTimestamp, updatedAt: UTCTimestamp? = nil, completedAt: UTCTimestamp? = nil) {
+                recoveries: Int = 0, startedAt: UTCTimestamp, updatedAt: UTCTimestamp? = nil, completedAt: UTCTimestamp? = nil,
+                riskStateOpen: String? = nil, riskStateClose: String? = nil) {
         self.id = id
         self.mode = mode
         self.tradingDate = tradingDate
@@ -44,6 +48,8 @@ public struct EngineSessionRecord: Sendable, Equatable, Codable {
         self.startedAt = startedAt
         self.updatedAt = updatedAt ?? startedAt
         self.completedAt = completedAt
+        self.riskStateOpen = riskStateOpen
+        self.riskStateClose = riskStateClose
     }
 }
 
@@ -112,7 +118,7 @@ extension StateRepository {
 
     static let engineSessionColumns = """
         id, mode, trading_date, status, source, day_start_cash_paise, deferred_rows, last_bar_at_us, halted_reason, \
-        recoveries, started_at_us, updated_at_us, completed_at_us
+        recoveries, started_at_us, updated_at_us, completed_at_us, risk_state_open, risk_state_close
         """
 
     public func engineSession(mode: TradingMode, date: LocalDate) throws -> EngineSessionRecord? {
@@ -141,13 +147,14 @@ extension StateRepository {
         var stored = session
         stored.id = try insertReturningId("""
             INSERT INTO engine_sessions (mode, trading_date, status, source, day_start_cash_paise, deferred_rows, \
-            last_bar_at_us, halted_reason, recoveries, started_at_us, updated_at_us, completed_at_us) \
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            last_bar_at_us, halted_reason, recoveries, started_at_us, updated_at_us, completed_at_us, risk_state_open, \
+            risk_state_close) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [
                 SQLValue(session.mode), .text(session.tradingDate.description), SQLValue(session.status), .text(session.source),
                 SQLValue(session.dayStartCash), .integer(session.deferredRows), SQLValue(session.lastBarAt),
                 SQLValue(session.haltedReason), SQLValue(session.recoveries), SQLValue(session.startedAt),
-                SQLValue(session.updatedAt), SQLValue(session.completedAt),
+                SQLValue(session.updatedAt), SQLValue(session.completedAt), SQLValue(session.riskStateOpen),
+                SQLValue(session.riskStateClose),
             ])
         return stored
     }
@@ -158,6 +165,11 @@ extension StateRepository {
         try database.execute("""
             UPDATE engine_sessions SET deferred_rows = ?, last_bar_at_us = ?, halted_reason = ?, updated_at_us = ? WHERE id = ?
             """, [.integer(deferredRows), SQLValue(lastBarAt), SQLValue(haltedReason), SQLValue(time), .integer(sessionId)])
+    }
+
+    /// Records the risk stage's state a session closed or stopped with.
+    public func recordEngineRiskStateClose(sessionId: Int64, json: String) throws {
+        try database.execute("UPDATE engine_sessions SET risk_state_close = ? WHERE id = ?", [.text(json), .integer(sessionId)])
     }
 
     /// Sets a session's status (and, when completed, when); counts a recovery when asked.
@@ -263,7 +275,8 @@ extension EngineSessionRecord {
             deferredRows: try row.int64("deferred_rows"), lastBarAt: try row.optionalTimestamp("last_bar_at_us"),
             haltedReason: try row.optionalString("halted_reason"), recoveries: try row.int("recoveries"),
             startedAt: try row.timestamp("started_at_us"), updatedAt: try row.timestamp("updated_at_us"),
-            completedAt: try row.optionalTimestamp("completed_at_us"))
+            completedAt: try row.optionalTimestamp("completed_at_us"), riskStateOpen: try row.optionalString("risk_state_open"),
+            riskStateClose: try row.optionalString("risk_state_close"))
     }
 }
 

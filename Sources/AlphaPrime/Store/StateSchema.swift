@@ -13,6 +13,7 @@ public enum StateSchema {
     public static let migrations: [Migration] = [
         Migration(version: 1, name: "initial state schema", sql: v1),
         Migration(version: 2, name: "engine sessions, control requests and marks", sql: v2Engine),
+        Migration(version: 3, name: "risk state at a session's open and close", sql: v3EngineRiskState),
     ]
 
     /// The tables the current schema must have (checked by `db-maintenance integrity-check`).

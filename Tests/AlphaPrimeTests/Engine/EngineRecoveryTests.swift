@@ -36,12 +36,14 @@ import Testing
         return (try SessionRecord.read(database), crashed)
     }
 
-    @Test func aSessionStoppedAfterAnyCommitEndsAsIfItHadNeverStopped() throws {
-        let fixture = try EngineFixture(killSwitchDailyLossPct: 50)
+    @Test(arguments: ["dev", nil])
+    func aSessionStoppedAfterAnyCommitEndsAsIfItHadNeverStopped(riskPreset: String?) throws {
+        let fixture = try EngineFixture(riskPreset: riskPreset)
         let days = try fixture.days([Self.day])
         let (reference, commits) = try Self.reference(fixture, days)
-        #expect(reference.orders.count > 50, "a busy day: \(reference)")
+        #expect(reference.orders.count > (riskPreset == nil ? 30 : 150), "a busy day: \(reference)")
         #expect(reference.trades.count > 10)
+        #expect(reference.riskEvents.count > 10, "the risk stage's approvals and refusals are recorded")
         let step = max(1, commits / 60)
         var checked = 0
         for point in stride(from: 1, to: commits, by: step) {
@@ -50,11 +52,11 @@ import Testing
             #expect(record == reference, "crash after commit \(point) of \(commits): \(record.firstDifference(from: reference) ?? "")")
             checked += 1
         }
-        #expect(checked >= 30)
+        #expect(checked >= (riskPreset == nil ? 25 : 30))
     }
 
     @Test func aSessionCrashedAgainAndAgainWhileRecoveringStillEndsTheSame() throws {
-        let fixture = try EngineFixture(killSwitchDailyLossPct: 50)
+        let fixture = try EngineFixture(riskPreset: "dev")
         let days = try fixture.days([Self.day])
         let (reference, _) = try Self.reference(fixture, days)
         // Each run crashes a few commits after it starts (some of them while still recovering).
@@ -64,19 +66,19 @@ import Testing
     }
 
     @Test func aKillSwitchTripIsRecordedOnceAcrossRestarts() throws {
-        let fixture = try EngineFixture()  // the shipped 3% daily loss limit trips on this day
+        let fixture = try EngineFixture(riskPreset: "dev", killSwitchDailyLossPct: 1.0)  // trips on this day
         let days = try fixture.days([Self.day])
         let (reference, commits) = try Self.reference(fixture, days)
-        #expect(reference.riskEvents.contains { $0.contains("kill_switch_set") })
+        #expect(reference.riskEvents.contains { $0.contains("|kill_switch|") && $0.contains("kill_switch_set") })
         for point in [commits / 3, commits / 2, commits - 5, commits - 1] {
             let (record, _) = try Self.crashing(fixture, days, at: [point])
             #expect(record == reference, "crash after commit \(point): \(record.firstDifference(from: reference) ?? "")")
-            #expect(record.riskEvents.filter { $0.contains("kill_switch_set") }.count == 1)
+            #expect(record.riskEvents.filter { $0.contains("|kill_switch|") && $0.contains("kill_switch_set") }.count == 1)
         }
     }
 
     @Test func aCompletedSessionRunAgainChangesNothing() throws {
-        let fixture = try EngineFixture(killSwitchDailyLossPct: 50)
+        let fixture = try EngineFixture()
         let days = try fixture.days([Self.day])
         let database = try migratedMemoryDatabase()
         _ = try fixture.runner(StateRepository(database: database)).run(days)
@@ -87,7 +89,7 @@ import Testing
     }
 
     @Test func clientOrderIdsAreUniqueAndFitKitesTag() throws {
-        let fixture = try EngineFixture(killSwitchDailyLossPct: 50)
+        let fixture = try EngineFixture(riskPreset: "dev")
         let database = try migratedMemoryDatabase()
         _ = try fixture.runner(StateRepository(database: database)).run(try fixture.days(["2021-02-22", "2021-02-23"]))
         let ids = try database.query("SELECT client_order_id AS id FROM orders").map { try $0.string("id") }

@@ -22,14 +22,14 @@ import Testing
 
     final class Counter { var count = 0 }
 
-    @Test func theEngineTradesLikeTheBacktesterUntilTheSquareOff() throws {
-        let fixture = try EngineFixture(killSwitchDailyLossPct: 50)
+    @Test(arguments: ["dev", nil])
+    func theEngineTradesLikeTheBacktester(riskPreset: String?) throws {
+        let fixture = try EngineFixture(riskPreset: riskPreset)
         let day = try #require(try fixture.days([Self.day]).first)
         let setup = fixture.setup
         let strategies = try fixture.runner(nil).warmedStrategies(day)
         let costs = try CostModel(instrumentKinds: setup.instrumentKinds, pricingDate: day.date)
         let simulator = SimulatedBroker(fillModel: setup.fillModel, charges: costs, tickSizes: setup.instruments.map(\.tickSize))
-        let squareOff = setup.squareOffAt(day.session)
 
         let broker = PaperBroker(simulator: simulator, repository: nil, startingCapital: setup.startingCapital,
                                  sessionFrom: UTCTimestamp(secondsSinceEpoch: day.session.openEpochSeconds),
@@ -39,8 +39,8 @@ import Testing
                               startingCapital: setup.startingCapital, risk: setup.risk, product: setup.product),
             broker: broker, journal: nil,
             plan: SessionPlan(date: day.date, open: day.session.openEpochSeconds, close: day.session.closeEpochSeconds,
-                              series: day.series, squareOffAt: squareOff, source: "test"),
-            mode: .paper, logs: .silent, speed: .max, snapshotInterval: 60, killSwitch: nil)
+                              series: day.series, source: "test"),
+            mode: .paper, logs: .silent, speed: .max, snapshotInterval: 60)
         _ = try run.run()
 
         let calendar = fixture.calendar
@@ -50,21 +50,19 @@ import Testing
             series: day.series, broker: simulator,
             sessions: { date in calendar.session(on: date).map { ($0.openEpochSeconds, $0.closeEpochSeconds) } })
 
-        let engineOrders = run.core.orders.map(\.request).filter { $0.time < squareOff }
-        let backtestOrders = backtest.core.orders.map(\.request).filter { $0.time < squareOff }
-        #expect(engineOrders.count > 50)
-        #expect(engineOrders == backtestOrders)
-        let engineTrades = run.core.ledger.closedTrades.filter { $0.exitTime < squareOff }
-        let backtestTrades = backtest.trades.filter { $0.exitTime < squareOff }
-        #expect(engineTrades == backtestTrades)
-        // After the square-off the engine is flat and enters nothing; the backtester knows no square-off.
-        #expect(run.core.ledger.openPositionCount == 0)
-        #expect(!run.core.orders.contains { $0.request.time >= squareOff && $0.request.purpose == .entry })
+        // The same core, the same broker rules: the same orders, trades and risk decisions all day,
+        // the square-off at 15:20 included.
+        #expect(run.core.orders.count > 30)
+        #expect(run.core.orders.map(\.request) == backtest.core.orders.map(\.request))
+        #expect(run.core.ledger.closedTrades == backtest.trades)
+        #expect(run.core.riskEvents == backtest.core.riskEvents)
+        #expect(run.core.riskEvents.contains { $0.action == .squaredOff })
+        #expect(run.core.ledger.openPositionCount == 0 && backtest.ledger.openPositionCount == 0)
         #expect(run.core.orders.allSatisfy { $0.status.isTerminal })
     }
 
     @Test func aStopWithFlattenResumedLaterStaysConsistentAcrossAnotherCrash() throws {
-        let fixture = try EngineFixture(killSwitchDailyLossPct: 50)
+        let fixture = try EngineFixture(riskPreset: "dev")
         let days = try fixture.days([Self.day])
 
         func stopThenResume(crashAt: Int?) throws -> SessionRecord {
@@ -96,7 +94,7 @@ import Testing
     }
 
     @Test func anEmergencyTakeoverResumedLaterStaysConsistentAcrossAnotherCrash() throws {
-        let fixture = try EngineFixture(killSwitchDailyLossPct: 50)
+        let fixture = try EngineFixture(riskPreset: "dev")
         let days = try fixture.days([Self.day])
 
         func takeoverThenResume(crashAt: Int?) throws -> (SessionRecord, Int) {
@@ -132,7 +130,7 @@ import Testing
     }
 
     @Test func aSessionLeftOpenIsSettledBeforeTheNextOne() throws {
-        let fixture = try EngineFixture(killSwitchDailyLossPct: 50)
+        let fixture = try EngineFixture(riskPreset: "dev")
         let database = try migratedMemoryDatabase()
         let repository = StateRepository(database: database)
         // 2021-02-22 dies with positions and working orders; 2021-02-23 is run next.
@@ -182,13 +180,5 @@ import Testing
                                           store: EngineFixture.store, warmupDays: 2, currentDirectory: directory)
         #expect(holiday.days.isEmpty)
         #expect(holiday.closedDates.first?.contains("Republic Day") == true)
-    }
-
-    @Test func theSquareOffMovesInsideSessionsThatCloseEarlyOrOpenLate() throws {
-        let fixture = try EngineFixture()
-        let normal = try #require(fixture.calendar.session(on: LocalDate("2021-02-22")!))
-        #expect(fixture.setup.squareOffAt(normal) == IST.epochSeconds(date: normal.date, time: TimeOfDay(hour: 15, minute: 20)!))
-        let muhurat = try #require(fixture.calendar.session(on: LocalDate("2021-11-04")!))
-        #expect(fixture.setup.squareOffAt(muhurat) == muhurat.closeEpochSeconds - 600)
     }
 }

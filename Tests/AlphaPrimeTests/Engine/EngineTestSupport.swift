@@ -8,11 +8,11 @@ struct EngineFixture {
     let setup: EngineSetup
     let calendar: TradingCalendar
 
-    /// The repository's configuration; `killSwitchDailyLossPct` raises the kill switch limit so a
-    /// busy replayed day runs to its close.
-    init(killSwitchDailyLossPct: Double? = nil) throws {
+    /// The repository's configuration with a risk preset (`dev`: one lot, wide limits — a busy day;
+    /// nil: the default rules); `killSwitchDailyLossPct` moves the kill switch's daily limit.
+    init(riskPreset: String? = nil, killSwitchDailyLossPct: Double? = nil) throws {
         let home = try ConfigTestHome()
-        var configuration = try home.load(environment: [:])
+        var configuration = try home.load(environment: [:], riskPreset: riskPreset)
         if let pct = killSwitchDailyLossPct { configuration.risk.killSwitch.dailyLossPct = pct }
         self.configuration = configuration
         setup = try EngineSetup(configuration: configuration)
