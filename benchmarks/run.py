@@ -139,6 +139,26 @@ def optimize_section():
         return {"error": str(e)}
 
 
+def engine_section(home):
+    """One replayed trading day (NIFTY 50 and BANKNIFTY, all three strategies), with and without SQLite."""
+    exe = os.path.join(RELEASE, "engine")
+    r = subprocess.run([exe, "--home", home, "benchmark", "--replay", "2021-02-22"], capture_output=True, text=True)
+    if r.returncode != 0:
+        return {"error": (r.stderr or r.stdout).strip()[-400:]}
+    return json.loads(r.stdout)
+
+
+def optimize_section():
+    """The 10x10 mean_reversion grid over a year of 1-minute bars, 1 thread and 2 (optimize_grid.py)."""
+    r = subprocess.run([sys.executable, os.path.join(HERE, "optimize_grid.py"), "--repeats", "2"], cwd=ROOT,
+                       capture_output=True, text=True)
+    out = os.path.join(RESULTS, "optimize-grid.json")
+    if r.returncode != 0 or not os.path.exists(out):
+        return {"error": (r.stderr or r.stdout).strip()[-400:]}
+    with open(out) as f:
+        return {"json": json.load(f), "table": r.stdout.strip()}
+
+
 def tool_startup(home):
     rows = {}
     for name, cmd in [("health-check --fast", ["health-check", "--fast"]), ("engine status", ["engine", "status"]),
@@ -204,6 +224,19 @@ def print_table(result):
         else:
             import optimize_grid
             print("  " + "\n  ".join(_lines(optimize_grid.print_result, opt)))
+    opt = result.get("optimize")
+    if opt:
+        print("\noptimisation, 10x10 mean_reversion grid over a year of 1-minute bars:")
+        print("  " + (opt.get("table") or opt.get("error", "")).replace("\n", "\n  "))
+    eng = result.get("engine")
+    if eng:
+        print("\nengine, one replayed day (2021-02-22), NIFTY 50 + BANKNIFTY, three strategies:")
+        if isinstance(eng, list):
+            for row in eng:
+                print(f"  persistence {row['persistence']:<14} {fmt_s(row['seconds'])}, {row['bars']} bars, {row['orders']} orders, "
+                      f"decision p50 {row['decision_nanoseconds']['p50'] / 1000:.1f} us, p99 {row['decision_nanoseconds']['p99'] / 1000:.1f} us")
+        else:
+            print(f"  {eng.get('error')}")
     for key in ("state_writes", "tool_startup"):
         if key in result:
             print(f"\n{key.replace('_', ' ')}:")
@@ -249,6 +282,8 @@ def main():
         if pg:
             result["state_writes"]["postgresql (synchronous_commit on, 100 fills/commit)"] = bench(
                 "state-writes", "--url", pg, "--fills", "20000", "--batch", "100")
+        result["engine"] = engine_section(home)
+        result["optimize"] = optimize_section()
         result["tool_startup"] = tool_startup(home)
     finally:
         shutil.rmtree(home, ignore_errors=True)

@@ -284,6 +284,7 @@ public enum OptimizationReport {
         table.ranked th{background:#fafbfc;font-weight:600;color:#444}
         table.ranked td.params{text-align:left;white-space:normal;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
         .card .value.params{font-size:14px;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+        .card .value{font-size:18px}
         </style>
         </head>
         <body>

@@ -157,10 +157,11 @@ public struct Optimizer: Sendable {
         plan.setups[setupIndex].with(parameters: set.overrides)
     }
 
-    /// The plan with the set's values.
+    /// The plan with the set's values (approvals are not recorded as risk events: only results are kept).
     public func plan(for set: ParameterSet) -> BacktestPlan {
         var p = plan
         p.setups[setupIndex] = setup(for: set)
+        p.recordsRiskApprovals = false
         return p
     }
 

@@ -147,6 +147,7 @@ public enum WalkForwardReport {
         table.ranked th{background:#fafbfc;font-weight:600;color:#444}
         table.ranked td.params{text-align:left;white-space:normal;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
         .card .value.params{font-size:14px;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+        .card .value{font-size:18px}
         </style>
         </head>
         <body>
@@ -174,7 +175,7 @@ public enum WalkForwardReport {
         html += "<th>OOS trades</th><th>OOS net P&amp;L</th><th>OOS return</th></tr></thead>\n<tbody>\n"
         for w in r.windows {
             let m = w.outOfSample.metrics
-            html += "<tr><td>\(w.window.index + 1)</td><td>\(w.trainFirstDay) → \(w.trainLastDay)</td><td>\(w.testFirstDay) → \(w.testLastDay)</td>"
+            html += "<tr><td>\(w.window.index + 1)</td><td>\(span(w.trainFirstDay, w.trainLastDay))</td><td>\(span(w.testFirstDay, w.testLastDay))</td>"
             html += "<td class=\"params\">\(e(w.chosen.description))\(w.chosenByObjective ? "" : " (configured)")</td>"
             html += "<td>\(e(OptimizationHeatmap.value(w.inSample.objective, objective)))</td>"
             html += "<td>\(e(OptimizationHeatmap.value(w.outOfSampleObjective, objective)))</td>"
@@ -209,6 +210,11 @@ public enum WalkForwardReport {
 
         """
         return html
+    }
+
+    /// `2021-01-01 → 03-30` (the year once when both days share it).
+    static func span(_ first: LocalDate, _ last: LocalDate) -> String {
+        first.year == last.year ? "\(first) → \(String(last.description.dropFirst(5)))" : "\(first) → \(last)"
     }
 
     static func subtitle(_ run: BacktestRunInfo, _ r: WalkForwardResult, _ search: Search) -> String {

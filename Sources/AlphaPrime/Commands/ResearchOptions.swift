@@ -85,8 +85,12 @@ struct ResearchSession {
             context = try ToolContext.load(common, tool: tool, riskPreset: preset)
         }
         let series = try request.loadSeries(home: context.home, strategies: strategies)
-        let plan = try request.plan(configuration: context.configuration, calendar: context.calendar,
+        // The risk stage as backtest builds it: the rules of the risk file, for these instruments.
+        var plan = try request.plan(configuration: context.configuration, calendar: context.calendar,
                                     strategies: strategies, series: series, risk: RiskManager())
+        let normal = context.configuration.tradingHours.sessions.normal
+        plan.risk = RiskManager(config: context.configuration.risk, instruments: plan.instruments,
+                                session: (normal.open, normal.close))
         let sources = request.dataFiles.isEmpty
             ? series.map { "data/market_data/\(BacktestRequest.dataFolder(for: $0.symbol))/1m" } : request.dataFiles
         return ResearchSession(context: context, strategy: strategies[0], series: series, plan: plan, dataSources: sources)

@@ -18,8 +18,11 @@ struct ResearchFixture {
         let file = ConfigTestHome.repositoryRoot.appending(path: "data/market_data/NIFTY50/1m/2021.csv").path
         let request = BacktestRequest(strategyNames: [name], symbols: ["NIFTY 50"], dataFiles: [file])
         series = try given ?? request.loadSeries(home: home.home, strategies: [strategy])
-        plan = try request.plan(configuration: configuration, calendar: TradingCalendar(config: configuration.tradingHours),
-                                strategies: [strategy], series: series, risk: RiskManager())
+        var plan = try request.plan(configuration: configuration, calendar: TradingCalendar(config: configuration.tradingHours),
+                                    strategies: [strategy], series: series, risk: RiskManager())
+        let normal = configuration.tradingHours.sessions.normal
+        plan.risk = RiskManager(config: configuration.risk, instruments: plan.instruments, session: (normal.open, normal.close))
+        self.plan = plan
     }
 
     var days: [LocalDate] { TradingDays.of(series) }
