@@ -33,6 +33,16 @@ import Testing
         #expect(bad.stderr.contains("Usage: engine \(subcommand)"))
     }
 
+    @Test func sharedFlagsWorkBeforeTheSubcommandToo() throws {
+        let home = try EngineTestHome()
+        let run = try ToolProcess.run("engine", ["--home", home.home.root.path, "--json", "--mode", "monitor", "--replay", Self.day])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.hasPrefix("["), "--json given before the (default) subcommand")
+        let status = try ToolProcess.run("engine", ["--home", home.home.root.path, "status", "--json"])
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(try Self.json(status.stdout)["database"] as? String == "sqlite:\(home.home.path("var/alpha_prime.db").standardizedFileURL.path)")
+    }
+
     @Test func aSpeedThatIsNotOneIsAUsageError() throws {
         let result = try ToolProcess.run("engine", ["--mode", "paper", "--replay", Self.day, "--speed", "fast"])
         #expect(result.status == 64)

@@ -34,7 +34,19 @@ public struct EngineCommand: AsyncParsableCommand {
         subcommands: [Run.self, Status.self, Stop.self, EmergencyStop.self, ResetKillSwitch.self, Benchmark.self],
         defaultSubcommand: Run.self)
 
+    /// The shared flags given before the subcommand (`engine --home DIR status`).
+    @OptionGroup public var common: CommonOptions
+
     public init() {}
+
+    /// The shared flags of a subcommand: its own, else those given before its name.
+    static func merged(_ own: CommonOptions, _ parent: CommonOptions) -> CommonOptions {
+        var merged = own
+        if merged.home == nil { merged.home = parent.home }
+        if !merged.json { merged.json = parent.json }
+        if merged.logLevel == nil { merged.logLevel = parent.logLevel }
+        return merged
+    }
 
     /// Who is doing something, for the records: `--by`, else the login name.
     static func person(_ by: String?) -> String {
@@ -76,7 +88,11 @@ extension EngineCommand {
                 ENABLE_REAL_TRADING=true and --confirm-live.
                 """)
 
-        @OptionGroup public var common: CommonOptions
+        @OptionGroup public var own: CommonOptions
+        @ParentCommand var parent: EngineCommand
+
+        /// The shared flags, given after the subcommand or before it.
+        public var common: CommonOptions { EngineCommand.merged(own, parent.common) }
 
         @Option(name: .long, help: ArgumentHelp("monitor (signals only), paper or live.", valueName: "mode"))
         public var mode: EngineMode = .paper
@@ -270,7 +286,11 @@ extension EngineCommand {
             commandName: "status",
             abstract: "Show the engine: running or not, mode, pid, heartbeat age, positions, today's P&L, kill switch, breakers.")
 
-        @OptionGroup public var common: CommonOptions
+        @OptionGroup public var own: CommonOptions
+        @ParentCommand var parent: EngineCommand
+
+        /// The shared flags, given after the subcommand or before it.
+        public var common: CommonOptions { EngineCommand.merged(own, parent.common) }
 
         public init() {}
 
@@ -346,7 +366,11 @@ extension EngineCommand {
             abstract: "Ask the running engine to stop between bars (no new entries), optionally closing every position first.",
             discussion: "The request goes through the state database (and SIGTERM when the engine runs on this host); the command waits for the engine to exit.")
 
-        @OptionGroup public var common: CommonOptions
+        @OptionGroup public var own: CommonOptions
+        @ParentCommand var parent: EngineCommand
+
+        /// The shared flags, given after the subcommand or before it.
+        public var common: CommonOptions { EngineCommand.merged(own, parent.common) }
 
         @Flag(name: .long, help: "Close every position (and cancel working orders) before exiting.")
         public var flatten = false
@@ -399,7 +423,11 @@ extension EngineCommand {
                 broker's recorded book, at the last known prices.
                 """)
 
-        @OptionGroup public var common: CommonOptions
+        @OptionGroup public var own: CommonOptions
+        @ParentCommand var parent: EngineCommand
+
+        /// The shared flags, given after the subcommand or before it.
+        public var common: CommonOptions { EngineCommand.merged(own, parent.common) }
 
         @Option(name: .long, help: ArgumentHelp("The account: paper or live (default: the running engine's, else paper).", valueName: "mode"))
         public var mode: TradingMode?
@@ -447,7 +475,11 @@ extension EngineCommand {
             commandName: "reset-kill-switch",
             abstract: "Clear the kill switch (only with --confirm); recorded with who, when and why.")
 
-        @OptionGroup public var common: CommonOptions
+        @OptionGroup public var own: CommonOptions
+        @ParentCommand var parent: EngineCommand
+
+        /// The shared flags, given after the subcommand or before it.
+        public var common: CommonOptions { EngineCommand.merged(own, parent.common) }
 
         @Flag(name: .long, help: "Confirm the reset.")
         public var confirm = false
@@ -499,7 +531,11 @@ extension EngineCommand {
             abstract: "Measure replayed sessions and the decision latency (prints JSON).",
             shouldDisplay: false)
 
-        @OptionGroup public var common: CommonOptions
+        @OptionGroup public var own: CommonOptions
+        @ParentCommand var parent: EngineCommand
+
+        /// The shared flags, given after the subcommand or before it.
+        public var common: CommonOptions { EngineCommand.merged(own, parent.common) }
 
         @Option(name: .long, help: ArgumentHelp("A trading date or canonical CSV; repeatable.", valueName: "date|file"))
         public var replay: [String] = []
