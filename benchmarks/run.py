@@ -142,21 +142,10 @@ def optimize_section():
 def engine_section(home):
     """One replayed trading day (NIFTY 50 and BANKNIFTY, all three strategies), with and without SQLite."""
     exe = os.path.join(RELEASE, "engine")
-    r = subprocess.run([exe, "--home", home, "benchmark", "--replay", "2021-02-22"], capture_output=True, text=True)
+    r = subprocess.run([exe, "benchmark", "--home", home, "--replay", "2021-02-22"], capture_output=True, text=True)
     if r.returncode != 0:
         return {"error": (r.stderr or r.stdout).strip()[-400:]}
     return json.loads(r.stdout)
-
-
-def optimize_section():
-    """The 10x10 mean_reversion grid over a year of 1-minute bars, 1 thread and 2 (optimize_grid.py)."""
-    r = subprocess.run([sys.executable, os.path.join(HERE, "optimize_grid.py"), "--repeats", "2"], cwd=ROOT,
-                       capture_output=True, text=True)
-    out = os.path.join(RESULTS, "optimize-grid.json")
-    if r.returncode != 0 or not os.path.exists(out):
-        return {"error": (r.stderr or r.stdout).strip()[-400:]}
-    with open(out) as f:
-        return {"json": json.load(f), "table": r.stdout.strip()}
 
 
 def tool_startup(home):
@@ -167,7 +156,7 @@ def tool_startup(home):
         times = []
         code = None
         for _ in range(5):
-            wall, _, _, _, code = peak_rss([exe, "--home", home, *cmd[1:]])
+            wall, _, _, _, code = peak_rss([exe, *cmd[1:], "--home", home])
             times.append(wall)
         rows[name] = {"best_seconds": min(times), "median_seconds": sorted(times)[2], "exit": code}
     return rows
@@ -224,10 +213,6 @@ def print_table(result):
         else:
             import optimize_grid
             print("  " + "\n  ".join(_lines(optimize_grid.print_result, opt)))
-    opt = result.get("optimize")
-    if opt:
-        print("\noptimisation, 10x10 mean_reversion grid over a year of 1-minute bars:")
-        print("  " + (opt.get("table") or opt.get("error", "")).replace("\n", "\n  "))
     eng = result.get("engine")
     if eng:
         print("\nengine, one replayed day (2021-02-22), NIFTY 50 + BANKNIFTY, three strategies:")
@@ -283,7 +268,6 @@ def main():
             result["state_writes"]["postgresql (synchronous_commit on, 100 fills/commit)"] = bench(
                 "state-writes", "--url", pg, "--fills", "20000", "--batch", "100")
         result["engine"] = engine_section(home)
-        result["optimize"] = optimize_section()
         result["tool_startup"] = tool_startup(home)
     finally:
         shutil.rmtree(home, ignore_errors=True)
