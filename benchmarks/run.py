@@ -130,6 +130,24 @@ def montecarlo_section(path_1m):
     return row
 
 
+def optimize_section():
+    """Optimisation: a 10x10 mean_reversion grid over a year of 1-minute bars, one thread and two."""
+    import optimize_grid
+    try:
+        return optimize_grid.measure(repeats=3)
+    except (SystemExit, subprocess.CalledProcessError) as e:
+        return {"error": str(e)}
+
+
+def engine_section(home):
+    """One replayed trading day (NIFTY 50 and BANKNIFTY, all three strategies), with and without SQLite."""
+    exe = os.path.join(RELEASE, "engine")
+    r = subprocess.run([exe, "benchmark", "--home", home, "--replay", "2021-02-22"], capture_output=True, text=True)
+    if r.returncode != 0:
+        return {"error": (r.stderr or r.stdout).strip()[-400:]}
+    return json.loads(r.stdout)
+
+
 def tool_startup(home):
     rows = {}
     for name, cmd in [("health-check --fast", ["health-check", "--fast"]), ("engine status", ["engine", "status"]),
@@ -138,7 +156,7 @@ def tool_startup(home):
         times = []
         code = None
         for _ in range(5):
-            wall, _, _, _, code = peak_rss([exe, "--home", home, *cmd[1:]])
+            wall, _, _, _, code = peak_rss([exe, *cmd[1:], "--home", home])
             times.append(wall)
         rows[name] = {"best_seconds": min(times), "median_seconds": sorted(times)[2], "exit": code}
     return rows
@@ -187,11 +205,37 @@ def print_table(result):
             print(f"  NumPy        {fmt_s(secs)} ({secs / two.get('seconds', float('nan')):.1f}x ALPHA-PRIME on both cores)")
         elif "error" in npy:
             print(f"  NumPy        {npy['error']}")
+    opt = result.get("optimize")
+    if opt:
+        print("\nOptimisation:")
+        if "error" in opt:
+            print(f"  {opt['error']}")
+        else:
+            import optimize_grid
+            print("  " + "\n  ".join(_lines(optimize_grid.print_result, opt)))
+    eng = result.get("engine")
+    if eng:
+        print("\nengine, one replayed day (2021-02-22), NIFTY 50 + BANKNIFTY, three strategies:")
+        if isinstance(eng, list):
+            for row in eng:
+                print(f"  persistence {row['persistence']:<14} {fmt_s(row['seconds'])}, {row['bars']} bars, {row['orders']} orders, "
+                      f"decision p50 {row['decision_nanoseconds']['p50'] / 1000:.1f} us, p99 {row['decision_nanoseconds']['p99'] / 1000:.1f} us")
+        else:
+            print(f"  {eng.get('error')}")
     for key in ("state_writes", "tool_startup"):
         if key in result:
             print(f"\n{key.replace('_', ' ')}:")
             for name, row in result[key].items():
                 print(f"  {name}: {json.dumps(row)}")
+
+
+def _lines(printer, value):
+    import contextlib
+    import io
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        printer(value)
+    return buffer.getvalue().rstrip("\n").split("\n")
 
 
 def main():
@@ -215,6 +259,7 @@ def main():
                 result["peers"][os.path.basename(path)] = peers
         path_1m = os.path.join(DATA, "bars_1000000_seed42.csv")
         result["montecarlo"] = montecarlo_section(path_1m)
+        result["optimize"] = optimize_section()
         db = os.path.join(home, "var", "bench_writes.db")
         result["state_writes"] = {"sqlite (WAL, synchronous=FULL, 100 fills/commit)":
                                   bench("state-writes", "--url", f"sqlite:{db}", "--fills", "20000", "--batch", "100")}
@@ -222,6 +267,7 @@ def main():
         if pg:
             result["state_writes"]["postgresql (synchronous_commit on, 100 fills/commit)"] = bench(
                 "state-writes", "--url", pg, "--fills", "20000", "--batch", "100")
+        result["engine"] = engine_section(home)
         result["tool_startup"] = tool_startup(home)
     finally:
         shutil.rmtree(home, ignore_errors=True)

@@ -16,10 +16,13 @@ import Testing
         ["trading-calendar", "minutes-to-close"], ["trading-calendar", "holidays"],
     ]
 
+    /// Flags a tool cannot start without (a missing one would be reported before the unknown flag).
+    static let required: [String: [String]] = ["backtest": ["--strategy", "momentum"], "optimize": ["--strategy", "momentum"]]
+
     @Test(arguments: tools) func unknownFlag(tool: String) throws {
         let home = try TestHome()
         defer { home.remove() }
-        let result = try home.run(tool, ["--no-such-flag"])
+        let result = try home.run(tool, (Self.required[tool] ?? []) + ["--no-such-flag"])
         #expect(result.status == 64, "\(tool): \(result.output)")
         #expect(result.stderr.contains("Unknown option '--no-such-flag'"), "\(result.stderr)")
         #expect(result.stderr.contains("Usage: \(tool)"), "the usage line shows what is expected")

@@ -18,7 +18,7 @@ import Testing
         let after = try home.run("health-check", [], environment: environment)
         #expect(after.status == 0, "\(after.output)")
         #expect(!after.stdout.contains("[FAIL]"))
-        #expect(after.stdout.contains("[ OK ] migrations: up to date (1 applied)"))
+        #expect(after.stdout.contains("[ OK ] migrations: up to date (\(StateSchema.migrations.count) applied)"))
         #expect(after.stdout.contains("[ OK ] configuration: valid"))
         #expect(after.stderr.isEmpty, "health-check writes its report on stdout only: \(after.stderr)")
         return after
@@ -42,7 +42,8 @@ import Testing
         let home = try TestHome()
         defer { home.remove() }
         try home.writeDotEnv("DATABASE_URL=\(schema.url())\n")
-        let after = try Self.failThenPass(home, missing: "[FAIL] migrations: 1 pending (1); run: db-maintenance migrate")
+        let versions = StateSchema.migrations.map { String($0.version) }.joined(separator: ", ")
+        let after = try Self.failThenPass(home, missing: "[FAIL] migrations: \(versions.split(separator: ",").count) pending (\(versions)); run: db-maintenance migrate")
         #expect(after.stdout.contains("[ OK ] database: PostgreSQL at postgres://"))
     }
 

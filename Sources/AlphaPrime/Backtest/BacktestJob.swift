@@ -14,6 +14,9 @@ public struct BacktestPlan: Sendable {
     public var fillModel: FillModel
     public var charges: any ChargesModel
     public var calendar: TradingCalendar?
+    /// Record a risk event for every approved entry (``TradingCore/recordsApprovals``); research
+    /// sweeps that only need results turn it off.
+    public var recordsRiskApprovals = true
 
     public init(setups: [StrategySetup], instruments: [Instrument], symbolsBySetup: [[String]] = [],
                 startingCapital: Int64, risk: RiskManager = RiskManager(), fillModel: FillModel = FillModel(),
@@ -41,10 +44,17 @@ public struct BacktestPlan: Sendable {
 
     /// Runs the plan over one bar series per instrument.
     public func run(series: [BarSeries], progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> BacktestOutcome<AnyStrategy> {
-        let strategies = try makeStrategies()
+        try run(strategies: makeStrategies(), series: series, progress: progress)
+    }
+
+    /// Runs the plan with strategy instances made from it (``makeStrategies()``), possibly wrapped:
+    /// research runs them through a gate that lets them trade only from a given bar on.
+    public func run<S: Strategy>(strategies: [S], series: [BarSeries],
+                                 progress: (@Sendable (Int, Int) -> Void)? = nil) -> BacktestOutcome<S> {
         let product = setups.first?.product ?? .mis
-        let core = TradingCore(strategies: strategies, instruments: instruments, startingCapital: startingCapital,
+        var core = TradingCore(strategies: strategies, instruments: instruments, startingCapital: startingCapital,
                                risk: risk, product: product)
+        core.recordsApprovals = recordsRiskApprovals
         let broker = SimulatedBroker(fillModel: fillModel, charges: charges, tickSizes: instruments.map(\.tickSize))
         var sessions: SessionLookup?
         if let calendar {

@@ -133,6 +133,7 @@ public enum Backtester {
                 sessionOpen = session.open; sessionClose = session.close
             } else {
                 sessionOpen = -1; sessionClose = -1
+                core.setSessionPosition(minutesSinceOpen: -1, minutesToClose: -1)
             }
         }
 

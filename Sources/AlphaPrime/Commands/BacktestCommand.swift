@@ -9,6 +9,9 @@ public struct BacktestCommand: AsyncParsableCommand {
             Strategies come from config/strategies/ by name. Bars come from --data files (canonical CSV: \
             timestamp,open,high,low,close,volume) or from data/market_data/<SYMBOL>/1m/. Results are written \
             to reports/backtest/<run-id>/: summary.json, trades.csv, daily_equity.csv and report.html.
+            With --walk-forward (one strategy), parameters are chosen from the strategy's ranges on each \
+            train window and traded on the next test window; the files describe the stitched test windows, \
+            with walk_forward.json and walk_forward.html beside them (docs/research.md).
             Exit codes: 0 done, 64 bad flag, 65 bad data, 66 missing data, 78 bad configuration.
             """,
         version: AlphaPrimeVersion.string)
@@ -66,6 +69,8 @@ public struct BacktestCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Monte Carlo paths.", valueName: "n"))
     public var simulations: Int = 10_000
 
+    @OptionGroup(title: "Walk-forward") public var walkForward: WalkForwardOptions
+
     public init() {}
 
     public enum MetricsChoice: String, ExpressibleByArgument, Sendable { case key, all }
@@ -84,12 +89,14 @@ public struct BacktestCommand: AsyncParsableCommand {
         if slippageTicks < 0 { throw ValidationError("--slippage-ticks expects 0 or more, got \(slippageTicks)") }
         if strategyNames.isEmpty { throw ValidationError("--strategy expects at least one strategy name") }
         if simulations < 1 || simulations > 10_000_000 { throw ValidationError("--simulations expects 1 to 10000000, got \(simulations)") }
+        try walkForward.validate(strategies: strategyNames.count, save: save, monteCarlo: monteCarlo)
     }
 
     var strategyNames: [String] { strategy.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
     var symbolList: [String] { (symbols ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
 
     public func run() async throws {
+        if walkForward.walkForward { return try await runWalkForward() }
         try await ToolRunner.run(tool: "backtest") {
             let started = Date()
             let request = BacktestRequest(
@@ -103,8 +110,11 @@ public struct BacktestCommand: AsyncParsableCommand {
                 context = try ToolContext.load(common, tool: "backtest", riskPreset: preset)
             }
             let series = try request.loadSeries(home: context.home, strategies: strategies)
-            let plan = try request.plan(configuration: context.configuration, calendar: context.calendar,
+            var plan = try request.plan(configuration: context.configuration, calendar: context.calendar,
                                         strategies: strategies, series: series, risk: RiskManager())
+            let normal = context.configuration.tradingHours.sessions.normal
+            plan.risk = RiskManager(config: context.configuration.risk, instruments: plan.instruments,
+                                    session: (normal.open, normal.close))
             let progress = ProgressLine(enabled: !common.json && isatty(STDERR_FILENO) == 1)
             let runStarted = Date()
             let outcome = try plan.run(series: series) { done, total in progress.show(done, total) }

@@ -3,21 +3,6 @@ import ArgumentParser
 // Tools whose work is not built yet. Each answers --help and --version, accepts the shared
 // flags, says plainly that nothing was done and exits with ExitStatus.notImplemented (3).
 
-public struct EngineCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "engine",
-        abstract: "Run the trading engine: monitor, paper or live; status, stop, emergency-stop.",
-        version: AlphaPrimeVersion.string)
-
-    @OptionGroup public var common: CommonOptions
-
-    public init() {}
-
-    public func run() async throws {
-        try await ToolRunner.run(tool: Self.configuration.commandName!) { throw NotBuiltYet("engine") }
-    }
-}
-
 public struct ReportCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "report",
@@ -90,21 +75,6 @@ public struct AnalyzeLogsCommand: AsyncParsableCommand {
 
     public func run() async throws {
         try await ToolRunner.run(tool: Self.configuration.commandName!) { throw NotBuiltYet("analyze-logs") }
-    }
-}
-
-public struct OptimizeCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "optimize",
-        abstract: "Search strategy parameters and rank them by out-of-sample results.",
-        version: AlphaPrimeVersion.string)
-
-    @OptionGroup public var common: CommonOptions
-
-    public init() {}
-
-    public func run() async throws {
-        try await ToolRunner.run(tool: Self.configuration.commandName!) { throw NotBuiltYet("optimize") }
     }
 }
 

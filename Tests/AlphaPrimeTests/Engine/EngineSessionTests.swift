@@ -1,0 +1,184 @@
+import Foundation
+import Testing
+@testable import AlphaPrime
+
+/// The engine's session loop: the same trading core as the backtester, the session rules, stops and
+/// take-overs that stay consistent across later restarts.
+@Suite struct EngineSessionTests {
+    static let day = "2021-02-22"
+
+    /// A control channel that asks for `command` at the `after`-th minute boundary, deterministically.
+    static func stopping(after boundaries: Int, _ command: EngineControlCommand) -> EngineControlChannel {
+        let state = Counter()
+        return EngineControlChannel(
+            poll: { state.count > boundaries ? EngineControlRecord(id: 1, mode: .paper, command: command, requestedBy: "test",
+                                                                   requestedAt: .now()) : nil },
+            markHandled: { _, _ in },
+            signalled: {
+                state.count += 1
+                return state.count == boundaries + 1
+            })
+    }
+
+    final class Counter { var count = 0 }
+
+    @Test(arguments: ["dev", nil])
+    func theEngineTradesLikeTheBacktester(riskPreset: String?) throws {
+        let fixture = try EngineFixture(riskPreset: riskPreset)
+        let day = try #require(try fixture.days([Self.day]).first)
+        let setup = fixture.setup
+        let strategies = try fixture.runner(nil).warmedStrategies(day)
+        let costs = try CostModel(instrumentKinds: setup.instrumentKinds, pricingDate: day.date)
+        let simulator = SimulatedBroker(fillModel: setup.fillModel, charges: costs, tickSizes: setup.instruments.map(\.tickSize))
+
+        let broker = PaperBroker(simulator: simulator, repository: nil, startingCapital: setup.startingCapital,
+                                 sessionFrom: UTCTimestamp(secondsSinceEpoch: day.session.openEpochSeconds),
+                                 sessionBefore: UTCTimestamp(secondsSinceEpoch: day.session.closeEpochSeconds))
+        let run = SessionRun<AnyStrategy, PaperBroker>(
+            core: TradingCore(strategies: strategies.map(ObservedStrategy.init), instruments: setup.instruments,
+                              startingCapital: setup.startingCapital, risk: setup.risk, product: setup.product),
+            broker: broker, journal: nil,
+            plan: SessionPlan(date: day.date, open: day.session.openEpochSeconds, close: day.session.closeEpochSeconds,
+                              series: day.series, source: "test"),
+            mode: .paper, logs: .silent, speed: .max, snapshotInterval: 60)
+        _ = try run.run()
+
+        let calendar = fixture.calendar
+        let backtest = Backtester.run(
+            core: TradingCore(strategies: strategies, instruments: setup.instruments, startingCapital: setup.startingCapital,
+                              risk: setup.risk, product: setup.product),
+            series: day.series, broker: simulator,
+            sessions: { date in calendar.session(on: date).map { ($0.openEpochSeconds, $0.closeEpochSeconds) } })
+
+        // The same core, the same broker rules: the same orders, trades and risk decisions all day,
+        // the square-off at 15:20 included.
+        #expect(run.core.orders.count > 30)
+        #expect(run.core.orders.map(\.request) == backtest.core.orders.map(\.request))
+        #expect(run.core.ledger.closedTrades == backtest.trades)
+        #expect(run.core.riskEvents == backtest.core.riskEvents)
+        #expect(run.core.riskEvents.contains { $0.action == .squaredOff })
+        #expect(run.core.ledger.openPositionCount == 0 && backtest.ledger.openPositionCount == 0)
+        #expect(run.core.orders.allSatisfy { $0.status.isTerminal })
+    }
+
+    @Test func aStopWithFlattenResumedLaterStaysConsistentAcrossAnotherCrash() throws {
+        let fixture = try EngineFixture(riskPreset: "dev")
+        let days = try fixture.days([Self.day])
+
+        func stopThenResume(crashAt: Int?) throws -> SessionRecord {
+            let database = try migratedMemoryDatabase()
+            let repository = StateRepository(database: database)
+            let stopping = fixture.runner(repository)
+            stopping.control = Self.stopping(after: 100, .stopFlatten)
+            let first = try stopping.run(days)
+            #expect(first.first?.ending == .stopped("stopped and flattened by test"))
+            #expect(try PaperBook(repository: repository, setup: fixture.setup).account().openBooks.isEmpty)
+            if let crashAt {
+                #expect(throws: SimulatedCrash.self) {
+                    _ = try fixture.runner(repository, afterCommit: { if $0 == crashAt { throw SimulatedCrash() } }).run(days)
+                }
+            }
+            let resumed = try fixture.runner(repository).run(days)
+            #expect(resumed.first?.ending == .completed)
+            if crashAt == nil { #expect(resumed.first?.adoptedOrders ?? 0 > 0, "the stop's square-off orders are taken in") }
+            #expect(try database.queryFirst("SELECT COUNT(*) AS n FROM orders WHERE status NOT IN ('FILLED', 'CANCELLED', 'REJECTED')")?
+                .int64("n") == 0)
+            return try SessionRecord.read(database)
+        }
+
+        let plain = try stopThenResume(crashAt: nil)
+        for crash in [1, 3, 10, 40] {
+            let crashed = try stopThenResume(crashAt: crash)
+            #expect(crashed == plain, "crash after commit \(crash) of the resumed run: \(crashed.firstDifference(from: plain) ?? "")")
+        }
+    }
+
+    @Test func anEmergencyTakeoverResumedLaterStaysConsistentAcrossAnotherCrash() throws {
+        let fixture = try EngineFixture(riskPreset: "dev")
+        let days = try fixture.days([Self.day])
+
+        func takeoverThenResume(crashAt: Int?) throws -> (SessionRecord, Int) {
+            let database = try migratedMemoryDatabase()
+            let repository = StateRepository(database: database)
+            // The engine dies with positions open (after its 41st commit on this day).
+            #expect(throws: SimulatedCrash.self) {
+                _ = try fixture.runner(repository, afterCommit: { if $0 == 41 { throw SimulatedCrash() } }).run(days)
+            }
+            let book = PaperBook(repository: repository, setup: fixture.setup)
+            let open = try book.account().openBooks.count
+            let at = try EngineControl.marketTimeNow(repository: repository, mode: .paper)
+            try book.cancelWorkingOrders(reason: "cancelled: emergency stop by test", at: at)
+            let closed = try book.closePositions(reason: "emergency stop by test", at: at)
+            #expect(closed.count == open)
+            #expect(try book.account().openBooks.isEmpty)
+            if let crashAt {
+                #expect(throws: SimulatedCrash.self) {
+                    _ = try fixture.runner(repository, afterCommit: { if $0 == crashAt { throw SimulatedCrash() } }).run(days)
+                }
+            }
+            let resumed = try fixture.runner(repository).run(days)
+            #expect(resumed.first?.ending == .completed)
+            return (try SessionRecord.read(database), open)
+        }
+
+        let (plain, open) = try takeoverThenResume(crashAt: nil)
+        #expect(open > 0, "the crash left positions to close")
+        for crash in [1, 2, 7, 30] {
+            let (crashed, _) = try takeoverThenResume(crashAt: crash)
+            #expect(crashed == plain, "crash after commit \(crash) of the resumed run: \(crashed.firstDifference(from: plain) ?? "")")
+        }
+    }
+
+    @Test func aSessionLeftOpenIsSettledBeforeTheNextOne() throws {
+        let fixture = try EngineFixture(riskPreset: "dev")
+        let database = try migratedMemoryDatabase()
+        let repository = StateRepository(database: database)
+        // 2021-02-22 dies with positions and working orders; 2021-02-23 is run next.
+        #expect(throws: SimulatedCrash.self) {
+            _ = try fixture.runner(repository, afterCommit: { if $0 == 41 { throw SimulatedCrash() } }).run(try fixture.days(["2021-02-22"]))
+        }
+        #expect(try !PaperBook(repository: repository, setup: fixture.setup).account().openBooks.isEmpty)
+        let next = try fixture.runner(repository).run(try fixture.days(["2021-02-23"]))
+        #expect(next.first?.ending == .completed)
+        let account = try PaperBook(repository: repository, setup: fixture.setup).account()
+        #expect(account.openBooks.isEmpty)
+        #expect(try repository.openOrders(mode: .paper).isEmpty)
+        // The second day opened with the cash the first left, positions squared off at their last price.
+        let opening = try #require(try repository.engineSession(mode: .paper, date: LocalDate("2021-02-23")!)).dayStartCash.value
+        let before = try PaperBook(repository: repository, setup: fixture.setup)
+            .account(before: UTCTimestamp(secondsSinceEpoch: IST.epochSeconds(date: LocalDate("2021-02-23")!, secondOfDay: 0)))
+        #expect(opening == before.cash)
+        #expect(before.openBooks.isEmpty)
+    }
+
+    @Test func monitorModeWritesNoOrders() throws {
+        let fixture = try EngineFixture()
+        let database = try migratedMemoryDatabase()
+        let outcomes = try fixture.runner(StateRepository(database: database), mode: .monitor).run(try fixture.days([Self.day]))
+        #expect(outcomes.first?.signals ?? 0 > 0)
+        #expect(outcomes.first?.orders == 0)
+        #expect(try database.queryFirst("SELECT COUNT(*) AS n FROM orders")?.int64("n") == 0)
+    }
+
+    @Test func replayFilesGiveEverySessionInThemAndSayWhichSymbolsAreMissing() throws {
+        let fixture = try EngineFixture()
+        let directory = FileManager.default.temporaryDirectory.appending(path: "engine-replay-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let bars = try EngineFixture.store.load(symbol: "NIFTY50", timeframe: .oneMinute, from: LocalDate("2021-02-18"),
+                                                through: LocalDate("2021-02-22"))
+        let file = directory.appending(path: "NIFTY50_2021-02-18_22.csv")
+        try CanonicalCSV.write(bars, to: file)
+        let plan = try ReplayData.load(sources: [.file(file.path)], setup: fixture.setup, calendar: fixture.calendar,
+                                       store: EngineFixture.store, warmupDays: 1, currentDirectory: directory)
+        #expect(plan.days.map(\.date.description) == ["2021-02-18", "2021-02-19", "2021-02-22"])
+        #expect(plan.symbolsWithoutBars == ["BANKNIFTY"])
+        #expect(plan.days[2].series[0].count == 375 && plan.days[2].series[1].isEmpty)
+        #expect(plan.days[2].warmup[0].count == 375, "one earlier session warms up")
+
+        let holiday = try ReplayData.load(sources: [.date(LocalDate("2021-01-26")!)], setup: fixture.setup, calendar: fixture.calendar,
+                                          store: EngineFixture.store, warmupDays: 2, currentDirectory: directory)
+        #expect(holiday.days.isEmpty)
+        #expect(holiday.closedDates.first?.contains("Republic Day") == true)
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+@testable import AlphaPrime
+
+/// The shipped configuration and the committed sample bars, ready for in-process engine runs.
+struct EngineFixture {
+    let configuration: AlphaPrimeConfiguration
+    let setup: EngineSetup
+    let calendar: TradingCalendar
+
+    /// The repository's configuration with a risk preset (`dev`: one lot, wide limits — a busy day;
+    /// nil: the default rules); `killSwitchDailyLossPct` moves the kill switch's daily limit.
+    init(riskPreset: String? = nil, killSwitchDailyLossPct: Double? = nil) throws {
+        let home = try ConfigTestHome()
+        var configuration = try home.load(environment: [:], riskPreset: riskPreset)
+        if let pct = killSwitchDailyLossPct { configuration.risk.killSwitch.dailyLossPct = pct }
+        self.configuration = configuration
+        setup = try EngineSetup(configuration: configuration)
+        calendar = try TradingCalendar(config: configuration.tradingHours)
+    }
+
+    static var store: MarketDataStore {
+        MarketDataStore(root: ConfigTestHome.repositoryRoot.appending(path: "data/market_data", directoryHint: .isDirectory), cache: nil)
+    }
+
+    /// Replay days from the committed sample data.
+    func days(_ dates: [String], warmupDays: Int = 2) throws -> [ReplayDay] {
+        try ReplayData.load(sources: dates.map(ReplaySource.init), setup: setup, calendar: calendar, store: Self.store,
+                            warmupDays: warmupDays, currentDirectory: ConfigTestHome.repositoryRoot).days
+    }
+
+    func runner(_ repository: StateRepository?, mode: EngineMode = .paper, measureLatency: Bool = false,
+                afterCommit: ((Int) throws -> Void)? = nil) -> EngineRunner {
+        let runner = EngineRunner(setup: setup, calendar: calendar, repository: repository, logs: .silent,
+                                  options: EngineRunOptions(mode: mode, measureLatency: measureLatency, pid: 1, host: "test"))
+        runner.afterCommit = afterCommit
+        return runner
+    }
+}
+
+/// Thrown by the commit hook to stop a run the way a crash would: after a commit, nothing more written.
+struct SimulatedCrash: Error {}
+
+/// Everything a session leaves in the database that must not depend on crashes and restarts,
+/// each row as text with database ids replaced by client order ids.
+struct SessionRecord: Equatable, CustomStringConvertible {
+    var orders: [String]
+    var fills: [String]
+    var trades: [String]
+    var snapshots: [String]
+    var riskEvents: [String]
+    var performance: [String]
+    var sessions: [String]
+
+    var netPnL: Int64
+
+    static func read(_ database: any SQLDatabase) throws -> SessionRecord {
+        func rows(_ sql: String) throws -> [String] {
+            try database.query(sql).map { $0.values.map(\.description).joined(separator: "|") }
+        }
+        let net = try database.queryFirst("SELECT COALESCE(SUM(net_pnl_paise), 0) AS net FROM trades")?.int64("net") ?? 0
+        return SessionRecord(
+            orders: try rows("""
+                SELECT mode, client_order_id, broker_order_id, strategy, symbol, side, order_type, product, quantity,
+                    limit_price_paise, trigger_price_paise, status, filled_quantity, average_price_paise, status_reason,
+                    created_at_us, updated_at_us
+                FROM orders ORDER BY created_at_us, client_order_id
+                """),
+            fills: try rows("""
+                SELECT f.mode, o.client_order_id, f.broker_trade_id, f.quantity, f.price_paise, f.charges_paise, f.filled_at_us
+                FROM fills f JOIN orders o ON o.id = f.order_id ORDER BY f.filled_at_us, o.client_order_id, f.broker_trade_id
+                """),
+            trades: try rows("""
+                SELECT t.mode, t.strategy, t.symbol, t.side, t.quantity, t.entry_price_paise, t.exit_price_paise, t.entry_at_us,
+                    t.exit_at_us, t.gross_pnl_paise, t.charges_paise, t.net_pnl_paise, e.client_order_id, x.client_order_id, t.exit_reason
+                FROM trades t LEFT JOIN orders e ON e.id = t.entry_order_id LEFT JOIN orders x ON x.id = t.exit_order_id
+                ORDER BY t.exit_at_us, t.strategy, t.symbol
+                """),
+            snapshots: try rows("""
+                SELECT mode, recorded_at_us, cash_paise, positions_value_paise, equity_paise, realized_pnl_paise,
+                    unrealized_pnl_paise, open_positions FROM portfolio_history ORDER BY recorded_at_us, id
+                """),
+            riskEvents: try rows("""
+                SELECT mode, occurred_at_us, rule, severity, action, strategy, symbol, message FROM risk_events
+                ORDER BY occurred_at_us, id
+                """),
+            performance: try rows("""
+                SELECT mode, strategy, trading_date, trades, wins, losses, gross_pnl_paise, charges_paise, net_pnl_paise,
+                    max_drawdown_paise FROM strategy_performance ORDER BY trading_date, strategy
+                """),
+            sessions: try rows("""
+                SELECT mode, trading_date, status, day_start_cash_paise, deferred_rows, last_bar_at_us, halted_reason
+                FROM engine_sessions ORDER BY trading_date
+                """),
+            netPnL: net)
+    }
+
+    var description: String {
+        "\(orders.count) orders, \(fills.count) fills, \(trades.count) trades, \(snapshots.count) snapshots, "
+            + "\(riskEvents.count) risk events, net \(Paise(netPnL))"
+    }
+
+    /// The first difference, for a readable failure.
+    func firstDifference(from other: SessionRecord) -> String? {
+        for (name, a, b) in [("orders", orders, other.orders), ("fills", fills, other.fills), ("trades", trades, other.trades),
+                             ("snapshots", snapshots, other.snapshots), ("risk events", riskEvents, other.riskEvents),
+                             ("performance", performance, other.performance), ("sessions", sessions, other.sessions)] where a != b {
+            if a.count != b.count { return "\(name): \(a.count) rows vs \(b.count)" }
+            if let i = a.indices.first(where: { a[$0] != b[$0] }) { return "\(name) row \(i): \(a[i]) vs \(b[i])" }
+        }
+        return nil
+    }
+}
+
+/// A migrated in-memory database.
+func migratedMemoryDatabase() throws -> any SQLDatabase {
+    let database = try SQLiteConnection(path: ":memory:")
+    try Migrator(database: database, logger: quietLogger).migrate()
+    return database
+}

@@ -1,0 +1,107 @@
+import AlphaPrime
+import Foundation
+import Testing
+
+/// Crash recovery of the built engine: a replayed trading day killed with SIGKILL at many points and
+/// restarted each time ends with exactly the orders, fills, trades, snapshots and P&L (to the paisa)
+/// of the same day run without interruption, and no order is ever recorded twice.
+///
+/// Two ways of killing it: the hidden hook `ALPHA_PRIME_ENGINE_CRASH_AFTER_COMMITS=n` (the engine
+/// sends itself SIGKILL right after its n-th database commit — so each restart dies a little further
+/// into the day, some of them while still recovering), and a real `kill -9` from outside at random
+/// moments.
+@Suite(.serialized) struct EngineKillTests {
+    static let day = "2021-02-22"
+    /// The `dev` risk preset (one lot, wide limits) makes the day busy: over 200 orders.
+    static let run = ["run", "--mode", "paper", "--replay", day, "--risk-preset", "dev", "--json"]
+    static let crashHook = "ALPHA_PRIME_ENGINE_CRASH_AFTER_COMMITS"
+
+    static func summary(_ output: String) throws -> [String: Any] {
+        let sessions = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[String: Any]])
+        return try #require(sessions.first)
+    }
+
+    /// The uninterrupted run: its record and how many commits it made.
+    static func reference(postgres: Bool) throws -> (record: EngineRecord, commits: Int) {
+        let home = try EngineTestHome(postgres: postgres)
+        let result = try home.engine(run)
+        #expect(result.status == 0, "\(result.stderr)")
+        let summary = try Self.summary(result.stdout)
+        #expect(summary["ending"] as? String == "completed")
+        let record = try EngineRecord.read(home.database())
+        #expect(record.orders.count > 100, "a busy day: \(record)")
+        return (record, summary["commits"] as? Int ?? 0)
+    }
+
+    static func expectSame(_ record: EngineRecord, _ reference: EngineRecord, _ what: String,
+                           sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(Set(record.clientOrderIds).count == record.clientOrderIds.count, "\(what): a client order id recorded twice",
+                sourceLocation: sourceLocation)
+        #expect(record.orders.count == reference.orders.count, "\(what): \(record.orders.count) orders vs \(reference.orders.count)",
+                sourceLocation: sourceLocation)
+        #expect(record.netPnL == reference.netPnL, "\(what): net P&L \(Paise(record.netPnL)) vs \(Paise(reference.netPnL))",
+                sourceLocation: sourceLocation)
+        #expect(record == reference, "\(what): \(record.firstDifference(from: reference) ?? "")", sourceLocation: sourceLocation)
+    }
+
+    /// Restarts until the engine finishes, each run dying after `step` commits.
+    static func crashRepeatedly(postgres: Bool, step: Int, crashes: Int) throws -> (EngineRecord, Int) {
+        let home = try EngineTestHome(postgres: postgres)
+        var killed = 0
+        for _ in 0..<crashes {
+            let result = try home.engine(run, [crashHook: "\(step)"])
+            if result.status == 0 { break }  // it finished before its crash point
+            #expect(result.status == SIGKILL, "a crashed run ends by SIGKILL, got \(result.status): \(result.stderr)")
+            killed += 1
+        }
+        let final = try home.engine(run)
+        #expect(final.status == 0, "\(final.stderr)")
+        let summary = try Self.summary(final.stdout)
+        #expect(summary["ending"] as? String == "completed")
+        return (try EngineRecord.read(home.database()), killed)
+    }
+
+    /// Kills the engine with SIGKILL from outside at random moments, then lets it finish. The runs
+    /// are paced at 3600x (a minute bar every 17 ms, the day in about 6 s) so that each one gets a
+    /// random way further into the day before it dies; a restart replays what was done at full speed.
+    static func killRandomly(postgres: Bool, times: Int) throws -> (EngineRecord, Int) {
+        let home = try EngineTestHome(postgres: postgres)
+        var killed = 0
+        for _ in 0..<times {
+            let engine = try home.start(run + ["--speed", "3600x"])
+            Thread.sleep(forTimeInterval: Double.random(in: 0.3...1.3))
+            engine.kill(SIGKILL)
+            let end = engine.wait()
+            if end.killed { killed += 1 } else { #expect(end.status == 0, "\(end.stderr)") }
+        }
+        let final = try home.engine(run)
+        #expect(final.status == 0, "\(final.stderr)")
+        return (try EngineRecord.read(home.database()), killed)
+    }
+
+    @Test func sqliteKilledAtTwelvePointsAndAtRandomEndsLikeTheUninterruptedDay() throws {
+        let (reference, commits) = try Self.reference(postgres: false)
+        #expect(commits > 50)
+        let crashes = 12
+        let (crashed, killed) = try Self.crashRepeatedly(postgres: false, step: max(2, commits / (crashes + 1)), crashes: crashes)
+        #expect(killed >= crashes - 1, "only \(killed) runs were killed")
+        Self.expectSame(crashed, reference, "after \(killed) crashes at commit boundaries")
+
+        let (random, randomKills) = try Self.killRandomly(postgres: false, times: 6)
+        #expect(randomKills >= 4, "only \(randomKills) of 6 runs were still running when killed")
+        Self.expectSame(random, reference, "after \(randomKills) kill -9 at random moments")
+    }
+
+    @Test(.enabled(if: TestPostgres.enabled, TestPostgres.skipNote))
+    func postgresqlKilledAtEightPointsAndAtRandomEndsLikeTheUninterruptedDay() throws {
+        let (reference, commits) = try Self.reference(postgres: true)
+        let crashes = 8
+        let (crashed, killed) = try Self.crashRepeatedly(postgres: true, step: max(2, commits / (crashes + 1)), crashes: crashes)
+        #expect(killed >= crashes - 1, "only \(killed) runs were killed")
+        Self.expectSame(crashed, reference, "after \(killed) crashes at commit boundaries")
+
+        let (random, randomKills) = try Self.killRandomly(postgres: true, times: 4)
+        #expect(randomKills >= 3, "only \(randomKills) of 4 runs were still running when killed")
+        Self.expectSame(random, reference, "after \(randomKills) kill -9 at random moments")
+    }
+}
