@@ -41,59 +41,29 @@ public struct TradingCore<S: Strategy>: Sendable {
     /// What the risk stage decided and saw, in order: approvals with their size (entries, when
     /// ``recordsApprovals``), rejections (once per strategy and rule in a row within a day; every
     /// one is in ``rejections``), breaker trips, the kill switch. The engine persists them; reports
-    /// read them. Built when read (approvals are kept as plain numbers while the run goes on); use
-    /// ``riskEventCount`` and ``riskEvents(from:)`` to take only the new ones.
-    public var riskEvents: [RiskEvent] { riskEvents(from: 0) }
-    /// Events other than approvals, in order; `approvalsBefore[k]` approvals came before `eventLog[k]`.
-    var eventLog: [RiskEvent] = []
-    var approvalsBefore: [Int] = []
-    /// Approved entries, as plain data.
-    var approvalLog: [Approval] = []
+    /// read them. Each keeps its numbers; its sentence (``RiskEvent/message``) is written when read.
+    public private(set) var riskEvents: [RiskEvent] = []
 
-    /// An approved entry, kept without strings until its event is read.
-    struct Approval: Sendable {
-        var time: Int64
-        var strategy: Int
-        var symbol: SymbolID
-        var side: Side
-        var quantity: Int64
-        var sizing: SizingDetail
+    /// How many risk events there are so far.
+    public var riskEventCount: Int { riskEvents.count }
+
+    /// The risk events from position `index` on (those not yet written, say).
+    public func riskEvents(from index: Int) -> ArraySlice<RiskEvent> {
+        riskEvents[min(max(0, index), riskEvents.count)...]
     }
 
-    /// How many risk events there are so far (``riskEvents`` without building them).
-    public var riskEventCount: Int { eventLog.count + approvalLog.count }
-
-    /// The risk events from position `index` on (0-based, in the order of ``riskEvents``).
-    public func riskEvents(from index: Int) -> [RiskEvent] {
-        var out: [RiskEvent] = []
-        out.reserveCapacity(max(0, riskEventCount - index))
-        var position = 0, a = 0
-        func approval(_ k: Int) {
-            if position >= index { out.append(event(for: approvalLog[k])) }
-            position += 1
-        }
-        for (k, event) in eventLog.enumerated() {
-            while a < approvalsBefore[k] { approval(a); a += 1 }
-            if position >= index { out.append(event) }
-            position += 1
-        }
-        while a < approvalLog.count { approval(a); a += 1 }
-        return out
-    }
-
-    func event(for approval: Approval) -> RiskEvent {
-        let sizing = approval.sizing
-        return RiskEvent(
-            time: approval.time, rule: sizing.reducedBy ?? sizing.method.rule, severity: .info,
-            action: sizing.reduction == .none ? .approved : .reduced, strategy: approval.strategy, symbol: approval.symbol,
-            quantity: approval.quantity, value: Double(approval.quantity), limit: Double(sizing.sized),
-            content: .approved(approval.side, quantity: approval.quantity, symbol: instruments[approval.symbol].symbol, sizing: sizing))
-    }
-
-    /// Records an event (not an approval) in order.
+    /// Records an event in order.
     mutating func record(_ event: RiskEvent) {
-        eventLog.append(event)
-        approvalsBefore.append(approvalLog.count)
+        riskEvents.append(event)
+    }
+
+    /// An approved entry's event: plain numbers and the symbol's name, the sentence written when read.
+    mutating func recordApproval(time: Int64, instance i: Int, symbol: SymbolID, side: Side, quantity: Int64, sizing: SizingDetail) {
+        riskEvents.append(RiskEvent(
+            time: time, rule: sizing.reducedBy ?? sizing.method.rule, severity: .info,
+            action: sizing.reduction == .none ? .approved : .reduced, strategy: i, symbol: symbol, quantity: quantity,
+            value: Double(quantity), limit: Double(sizing.sized),
+            content: .approved(side, quantity: quantity, symbol: instruments[symbol].symbol, sizing: sizing)))
     }
     /// Record an event for every approved entry (off for optimiser sweeps that only need results);
     /// the risk manager's setting.
@@ -321,7 +291,7 @@ public struct TradingCore<S: Strategy>: Sendable {
             }
             quantity = sizing.quantity
             if risk.recordsApprovals {
-                approvalLog.append(Approval(time: time, strategy: i, symbol: symbol, side: signal.side, quantity: quantity, sizing: sizing))
+                recordApproval(time: time, instance: i, symbol: symbol, side: signal.side, quantity: quantity, sizing: sizing)
             }
         } else {
             let portfolio = risk.needsPortfolio
@@ -345,7 +315,7 @@ public struct TradingCore<S: Strategy>: Sendable {
             }
             quantity = q
             if risk.recordsApprovals {
-                approvalLog.append(Approval(time: time, strategy: i, symbol: symbol, side: signal.side, quantity: q, sizing: sizing))
+                recordApproval(time: time, instance: i, symbol: symbol, side: signal.side, quantity: q, sizing: sizing)
             }
         }
         if lastRejectedRule[i] != nil { lastRejectedRule[i] = nil }

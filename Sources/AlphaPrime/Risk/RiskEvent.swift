@@ -67,7 +67,7 @@ public struct RiskEvent: Sendable, Equatable, Codable {
     enum Content: Sendable, Equatable {
         case text(String)
         case approved(Side, quantity: Int64, symbol: String, sizing: SizingDetail)
-        case rejected(Side, symbol: String, RiskRejection)
+        indirect case rejected(Side, symbol: String, RiskRejection)
 
         var text: String {
             switch self {
