@@ -94,7 +94,11 @@ struct RiskOverheadBenchmark {
         }
         // Rounds interleave the variants so a busy machine slows them alike; each counts its mean CPU time.
         let rounds = Int(ProcessInfo.processInfo.environment["ALPHA_PRIME_BENCH_ROUNDS"] ?? "") ?? 30
-        let plans = variants.map { BacktestPlan(setups: [setup], instruments: indexInstruments, startingCapital: tenLakh, risk: $0.1) }
+        let plans = variants.map { variant in
+            var plan = BacktestPlan(setups: [setup], instruments: indexInstruments, startingCapital: tenLakh, risk: variant.1)
+            plan.recordsRiskApprovals = variant.1.recordsApprovals
+            return plan
+        }
         var best = Array(repeating: 0.0, count: variants.count)   // total CPU seconds, then the mean
         var outcomes: [BacktestOutcome<AnyStrategy>?] = Array(repeating: nil, count: variants.count)
         for _ in 0..<rounds {
