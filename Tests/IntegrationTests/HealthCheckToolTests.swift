@@ -76,21 +76,30 @@ import Testing
     }
 
     /// A year with no holidays configured is a warning (every weekday would look like a trading day);
-    /// today is reported either way.
+    /// today is reported either way. The test writes the year's holidays itself, so it passes whatever
+    /// year the clock shows and whatever years the bundled calendar covers.
     @Test func calendarCoverageOfTheCurrentYear() throws {
         let home = try TestHome()
         defer { home.remove() }
         let year = IST.today().year
-        let covered = try home.run("health-check", ["--fast", "--json"])
-        let findings = try Self.findings(covered)
-        #expect(findings.contains { $0["check"] as? String == "calendar" && $0["status"] as? String == "ok" })
+        let file = home.path("config/trading_hours.yaml")
+        let lines = try String(contentsOf: file, encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            .filter { !$0.contains("{date: \(year)-") }
+        let holidaysAt = try #require(lines.firstIndex(of: "holidays:"))
+
+        var covered = lines
+        covered.insert(contentsOf: ["  - {date: \(year)-03-03, name: Test Holiday One}",
+                                    "  - {date: \(year)-03-04, name: Test Holiday Two}"], at: holidaysAt + 1)
+        try covered.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        let withHolidays = try home.run("health-check", ["--fast", "--json"])
+        let findings = try Self.findings(withHolidays)
+        #expect(findings.contains { $0["check"] as? String == "calendar" && $0["status"] as? String == "ok"
+                                    && ($0["detail"] as? String ?? "").contains("2 holidays configured for \(year)") },
+                "\(withHolidays.stdout)")
         #expect(findings.contains { $0["check"] as? String == "today" && $0["status"] as? String == "info" })
 
-        let file = home.path("config/trading_hours.yaml")
-        let text = try String(contentsOf: file, encoding: .utf8)
-        let kept = text.split(separator: "\n", omittingEmptySubsequences: false)
-            .filter { !$0.contains("{date: \(year)-") }
-        try kept.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
         let uncovered = try home.run("health-check", ["--fast"])
         #expect(uncovered.stdout.contains("[WARN] calendar: no holidays configured for \(year) in config/trading_hours.yaml"),
                 "\(uncovered.stdout)")
