@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// The command-line tools of ALPHA-PRIME. Each is one thin `@main` file in `Sources/<tool>/`
-/// that runs a command type defined in the library (`Sources/AlphaPrime/Commands/`).
+/// that runs a command type defined in `AlphaPrimeCommands`.
 let tools = [
     "health-check", "engine", "report", "backup", "reset-portfolio", "archive",
     "analyze-logs", "db-maintenance", "backtest", "optimize", "stress-test", "cleanup-logs",
@@ -10,10 +10,37 @@ let tools = [
     "alpha-prime-bench", "market-data",
 ]
 
+/// The library, in layers whose arrows point one way (docs/architecture.md):
+///
+///     AlphaPrimeSupport → AlphaPrimeDomain (model, settings, records, ports) → AlphaPrimeCore
+///     adapters beside the core, on the domain's ports only: AlphaPrimeStore, AlphaPrimeConfig,
+///     AlphaPrimeLogs, AlphaPrimeOps
+///     AlphaPrimeCommands composes them; every tool depends on AlphaPrimeCommands alone.
+///
+/// `ArchitectureTests` reads this manifest and fails when a target gains a dependency the rule forbids.
+let log = Target.Dependency.product(name: "Logging", package: "swift-log")
+let libraries: [Target] = [
+    .target(name: "AlphaPrimeSupport"),
+    .target(name: "AlphaPrimeDomain", dependencies: ["AlphaPrimeSupport", log]),
+    .target(name: "AlphaPrimeCore", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain", log]),
+    .target(name: "AlphaPrimeStore", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain", "CSQLite", "CLibPQ", log]),
+    .target(name: "AlphaPrimeConfig", dependencies: [
+        "AlphaPrimeSupport", "AlphaPrimeDomain", .product(name: "Yams", package: "Yams"),
+    ]),
+    .target(name: "AlphaPrimeLogs", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain", log]),
+    .target(name: "AlphaPrimeOps", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain"]),
+    .target(name: "AlphaPrimeCommands", dependencies: [
+        "AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeCore", "AlphaPrimeStore", "AlphaPrimeConfig",
+        "AlphaPrimeLogs", "AlphaPrimeOps",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"), log,
+    ]),
+]
+let libraryNames = libraries.map { Target.Dependency.target(name: $0.name) }
+
 let package = Package(
     name: "AlphaPrime",
     platforms: [.macOS(.v15)],
-    products: [.library(name: "AlphaPrime", targets: ["AlphaPrime"])]
+    products: [.library(name: "AlphaPrime", targets: libraries.map(\.name))]
         + tools.map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -33,23 +60,14 @@ let package = Package(
         .systemLibrary(
             name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
-        .target(
-            name: "AlphaPrime",
-            dependencies: [
-                "CSQLite", "CLibPQ", "CZstd", "CCurl",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "Logging", package: "swift-log"),
-            ]),
+    ] + libraries + [
         .testTarget(
             name: "AlphaPrimeTests",
-            dependencies: [
-                "AlphaPrime", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
-            ],
+            dependencies: libraryNames + [log, .product(name: "Yams", package: "Yams")],
             resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "SmokeTests", dependencies: ["AlphaPrime"] + tools.map { .target(name: $0) }),
+            name: "SmokeTests", dependencies: libraryNames + tools.map { .target(name: $0) }),
         .testTarget(
-            name: "IntegrationTests", dependencies: ["AlphaPrime"] + tools.map { .target(name: $0) }),
-    ] + tools.map { .executableTarget(name: $0, dependencies: ["AlphaPrime"], path: "Sources/\($0)") }
+            name: "IntegrationTests", dependencies: libraryNames + tools.map { .target(name: $0) }),
+    ] + tools.map { .executableTarget(name: $0, dependencies: ["AlphaPrimeCommands"], path: "Sources/\($0)") }
 )

@@ -1,4 +1,4 @@
-import AlphaPrime
+import AlphaPrimeCommands
 
 @main
 struct Entrypoint {

@@ -1,4 +1,11 @@
-import AlphaPrime
+import AlphaPrimeSupport
+import AlphaPrimeDomain
+import AlphaPrimeCore
+import AlphaPrimeStore
+import AlphaPrimeConfig
+import AlphaPrimeLogs
+import AlphaPrimeOps
+import AlphaPrimeCommands
 import Foundation
 import Testing
 

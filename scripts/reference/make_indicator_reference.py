@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reference values for the streaming indicators in Sources/AlphaPrime/Indicators/.
+"""Reference values for the streaming indicators in Sources/AlphaPrimeCore/Indicators/.
 
 Reads the real-data slices committed in Tests/AlphaPrimeTests/Fixtures/indicators/ and writes one
 `<slice>.reference.csv` next to each, computed with TA-Lib (SMA, EMA, STDDEV, BBANDS, ATR, RSI, MAX,

@@ -1,6 +1,13 @@
 import Foundation
 import Testing
-@testable import AlphaPrime
+@testable import AlphaPrimeSupport
+@testable import AlphaPrimeDomain
+@testable import AlphaPrimeCore
+@testable import AlphaPrimeStore
+@testable import AlphaPrimeConfig
+@testable import AlphaPrimeLogs
+@testable import AlphaPrimeOps
+@testable import AlphaPrimeCommands
 
 /// Day-end equity on consecutive weekdays from Monday 2021-01-04.
 func equityCurve(_ equity: [Int64], from start: LocalDate = LocalDate(year: 2021, month: 1, day: 4)!) -> [DailyEquity] {

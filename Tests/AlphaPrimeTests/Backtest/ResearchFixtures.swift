@@ -1,5 +1,12 @@
 import Foundation
-@testable import AlphaPrime
+@testable import AlphaPrimeSupport
+@testable import AlphaPrimeDomain
+@testable import AlphaPrimeCore
+@testable import AlphaPrimeStore
+@testable import AlphaPrimeConfig
+@testable import AlphaPrimeLogs
+@testable import AlphaPrimeOps
+@testable import AlphaPrimeCommands
 
 /// The shipped configuration and the bundled sample (`data/market_data/`, two weeks of NIFTY 50
 /// and BANKNIFTY 1-minute bars), made into a backtest plan the way `optimize` makes one.

@@ -1,7 +1,14 @@
 import Foundation
 import Testing
 import Yams
-@testable import AlphaPrime
+@testable import AlphaPrimeSupport
+@testable import AlphaPrimeDomain
+@testable import AlphaPrimeCore
+@testable import AlphaPrimeStore
+@testable import AlphaPrimeConfig
+@testable import AlphaPrimeLogs
+@testable import AlphaPrimeOps
+@testable import AlphaPrimeCommands
 
 /// The `charges` configuration: exact rates, strict keys, validation, and the YAML proposed in
 /// `docs/charges.md` decoding to the built-in defaults.

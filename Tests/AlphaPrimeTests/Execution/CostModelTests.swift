@@ -1,6 +1,13 @@
 import Foundation
 import Testing
-@testable import AlphaPrime
+@testable import AlphaPrimeSupport
+@testable import AlphaPrimeDomain
+@testable import AlphaPrimeCore
+@testable import AlphaPrimeStore
+@testable import AlphaPrimeConfig
+@testable import AlphaPrimeLogs
+@testable import AlphaPrimeOps
+@testable import AlphaPrimeCommands
 
 /// Side rules, brokerage, GST base, effective dates and exactness of ``CostModel``. Amounts in
 /// paise; the arithmetic behind each expectation is in its comment.
@@ -273,7 +280,7 @@ import Testing
     @Test func moneyCodeHasNoFloatingPoint() throws {
         let execution = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/AlphaPrime/Execution")
+            .appendingPathComponent("Sources/AlphaPrimeCore/Execution")
         for file in ["CostModel.swift", "ChargeRates.swift", "ChargeRates+Defaults.swift", "ChargesBreakdown.swift",
                      "ChargesModel.swift", "OrderProducts.swift"] {
             let text = try String(contentsOf: execution.appendingPathComponent(file), encoding: .utf8)

@@ -1,5 +1,12 @@
 import Testing
-import AlphaPrime
+import AlphaPrimeSupport
+import AlphaPrimeDomain
+import AlphaPrimeCore
+import AlphaPrimeStore
+import AlphaPrimeConfig
+import AlphaPrimeLogs
+import AlphaPrimeOps
+import AlphaPrimeCommands
 
 /// Every indicator against TA-Lib (and numpy/pandas where TA-Lib has no such function) on real bars:
 /// each value to 1e-9 relative, and the same warm-up (a reference cell is empty exactly when the

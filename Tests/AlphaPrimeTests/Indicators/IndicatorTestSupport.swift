@@ -23,4 +23,11 @@ func values<I: ScalarIndicator>(_ indicator: I, _ inputs: [Double]) -> [Double?]
     return inputs.map { indicator.update($0); return indicator.value }
 }
 
-import AlphaPrime
+import AlphaPrimeSupport
+import AlphaPrimeDomain
+import AlphaPrimeCore
+import AlphaPrimeStore
+import AlphaPrimeConfig
+import AlphaPrimeLogs
+import AlphaPrimeOps
+import AlphaPrimeCommands

@@ -1,5 +1,12 @@
 import Testing
-import AlphaPrime
+import AlphaPrimeSupport
+import AlphaPrimeDomain
+import AlphaPrimeCore
+import AlphaPrimeStore
+import AlphaPrimeConfig
+import AlphaPrimeLogs
+import AlphaPrimeOps
+import AlphaPrimeCommands
 
 /// A long synthetic stream (a tick-grid random walk with calm and wild stretches, gaps, flat runs)
 /// through the floating-point window statistics, checked at every bar against the exact integer

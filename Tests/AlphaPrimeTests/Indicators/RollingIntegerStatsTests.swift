@@ -1,5 +1,12 @@
 import Testing
-import AlphaPrime
+import AlphaPrimeSupport
+import AlphaPrimeDomain
+import AlphaPrimeCore
+import AlphaPrimeStore
+import AlphaPrimeConfig
+import AlphaPrimeLogs
+import AlphaPrimeOps
+import AlphaPrimeCommands
 
 /// Exact decisions on constructed ties: the cases the reference preset meets on a 0.05-rupee grid,
 /// where floating point answers by luck. Prices are in paise.

@@ -1,5 +1,12 @@
 import Testing
-import AlphaPrime
+import AlphaPrimeSupport
+import AlphaPrimeDomain
+import AlphaPrimeCore
+import AlphaPrimeStore
+import AlphaPrimeConfig
+import AlphaPrimeLogs
+import AlphaPrimeOps
+import AlphaPrimeCommands
 
 @Suite struct SessionVWAPTests {
     @Test func volumeWeightedTypicalPriceResetAtEachSession() {

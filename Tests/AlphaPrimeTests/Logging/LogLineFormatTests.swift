@@ -1,7 +1,14 @@
 import Foundation
 import Logging
 import Testing
-@testable import AlphaPrime
+@testable import AlphaPrimeSupport
+@testable import AlphaPrimeDomain
+@testable import AlphaPrimeCore
+@testable import AlphaPrimeStore
+@testable import AlphaPrimeConfig
+@testable import AlphaPrimeLogs
+@testable import AlphaPrimeOps
+@testable import AlphaPrimeCommands
 
 @Suite struct LogLineFormatTests {
     func record(level: Logger.Level = .info, message: String = "order sent", metadata: Logger.Metadata = [:]) -> LogRecord {

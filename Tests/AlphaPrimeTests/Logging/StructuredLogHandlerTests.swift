@@ -2,7 +2,14 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
-@testable import AlphaPrime
+@testable import AlphaPrimeSupport
+@testable import AlphaPrimeDomain
+@testable import AlphaPrimeCore
+@testable import AlphaPrimeStore
+@testable import AlphaPrimeConfig
+@testable import AlphaPrimeLogs
+@testable import AlphaPrimeOps
+@testable import AlphaPrimeCommands
 
 /// A logs directory under a fresh temporary directory, removed afterwards.
 final class TemporaryLogs {

@@ -1,5 +1,12 @@
 import Foundation
-@testable import AlphaPrime
+@testable import AlphaPrimeSupport
+@testable import AlphaPrimeDomain
+@testable import AlphaPrimeCore
+@testable import AlphaPrimeStore
+@testable import AlphaPrimeConfig
+@testable import AlphaPrimeLogs
+@testable import AlphaPrimeOps
+@testable import AlphaPrimeCommands
 
 /// Real market-data excerpts in `Fixtures/market/` (sources in data/README.md) and a trading
 /// calendar that knows the holidays of the years they cover.

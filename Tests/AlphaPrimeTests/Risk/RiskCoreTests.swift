@@ -1,6 +1,13 @@
 import Foundation
 import Testing
-@testable import AlphaPrime
+@testable import AlphaPrimeSupport
+@testable import AlphaPrimeDomain
+@testable import AlphaPrimeCore
+@testable import AlphaPrimeStore
+@testable import AlphaPrimeConfig
+@testable import AlphaPrimeLogs
+@testable import AlphaPrimeOps
+@testable import AlphaPrimeCommands
 
 /// Bars of one symbol at given IST times: (date, time, open, close); high and low from them.
 func istBars(_ rows: [(String, String, Int64, Int64)], symbol: String = "TEST") -> BarSeries {

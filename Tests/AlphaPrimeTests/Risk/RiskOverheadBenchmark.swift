@@ -1,6 +1,13 @@
 import Foundation
 import Testing
-@testable import AlphaPrime
+@testable import AlphaPrimeSupport
+@testable import AlphaPrimeDomain
+@testable import AlphaPrimeCore
+@testable import AlphaPrimeStore
+@testable import AlphaPrimeConfig
+@testable import AlphaPrimeLogs
+@testable import AlphaPrimeOps
+@testable import AlphaPrimeCommands
 
 /// What the risk stage costs a backtest: bars per second of one year of real NIFTY 50 and BANKNIFTY
 /// 1-minute bars (2021) through the backtest tool's path (`BacktestPlan`, the `bollinger_reference`

@@ -1,6 +1,13 @@
 import Foundation
 import Testing
-@testable import AlphaPrime
+@testable import AlphaPrimeSupport
+@testable import AlphaPrimeDomain
+@testable import AlphaPrimeCore
+@testable import AlphaPrimeStore
+@testable import AlphaPrimeConfig
+@testable import AlphaPrimeLogs
+@testable import AlphaPrimeOps
+@testable import AlphaPrimeCommands
 
 /// India VIX closes of 2021-02-15 → 2021-03-12 (NSE export rows, `M/D/YYYY`) from `Fixtures/risk/`.
 func riskFixtureVIX() throws -> IndiaVIXSeries {

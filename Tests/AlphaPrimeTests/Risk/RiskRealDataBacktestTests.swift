@@ -1,5 +1,12 @@
 import Testing
-@testable import AlphaPrime
+@testable import AlphaPrimeSupport
+@testable import AlphaPrimeDomain
+@testable import AlphaPrimeCore
+@testable import AlphaPrimeStore
+@testable import AlphaPrimeConfig
+@testable import AlphaPrimeLogs
+@testable import AlphaPrimeOps
+@testable import AlphaPrimeCommands
 
 /// Enters `quantity` in `side`'s direction whenever flat, from the first bar of `fromDay` (IST day
 /// number) on; never exits by itself.

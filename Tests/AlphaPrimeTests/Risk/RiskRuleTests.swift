@@ -1,5 +1,12 @@
 import Testing
-@testable import AlphaPrime
+@testable import AlphaPrimeSupport
+@testable import AlphaPrimeDomain
+@testable import AlphaPrimeCore
+@testable import AlphaPrimeStore
+@testable import AlphaPrimeConfig
+@testable import AlphaPrimeLogs
+@testable import AlphaPrimeOps
+@testable import AlphaPrimeCommands
 
 /// Each rule refuses a signal with its name and numbers, and lets one just inside the limit through.
 @Suite struct RiskRuleTests {

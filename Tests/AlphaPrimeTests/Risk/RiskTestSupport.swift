@@ -1,6 +1,13 @@
 import Foundation
 import Testing
-@testable import AlphaPrime
+@testable import AlphaPrimeSupport
+@testable import AlphaPrimeDomain
+@testable import AlphaPrimeCore
+@testable import AlphaPrimeStore
+@testable import AlphaPrimeConfig
+@testable import AlphaPrimeLogs
+@testable import AlphaPrimeOps
+@testable import AlphaPrimeCommands
 
 let niftyInstrument = Instrument(symbol: "NIFTY 50", lotSize: 65, tickSize: 5, freezeQuantity: 1800)
 let bankNiftyInstrument = Instrument(symbol: "BANKNIFTY", lotSize: 30, tickSize: 5, freezeQuantity: 900)

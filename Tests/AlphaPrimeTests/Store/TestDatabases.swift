@@ -1,7 +1,14 @@
 import Foundation
 import Logging
 import Testing
-@testable import AlphaPrime
+@testable import AlphaPrimeSupport
+@testable import AlphaPrimeDomain
+@testable import AlphaPrimeCore
+@testable import AlphaPrimeStore
+@testable import AlphaPrimeConfig
+@testable import AlphaPrimeLogs
+@testable import AlphaPrimeOps
+@testable import AlphaPrimeCommands
 
 /// The backends every store test runs against. The PostgreSQL cases need a real server whose URL is
 /// in ALPHA_PRIME_TEST_POSTGRES_URL (`bin/test` starts one and sets it).

@@ -1,0 +1,97 @@
+import AlphaPrimeSupport
+import AlphaPrimeDomain
+import AlphaPrimeCore
+import AlphaPrimeStore
+import AlphaPrimeConfig
+import AlphaPrimeLogs
+import AlphaPrimeOps
+import ArgumentParser
+import Foundation
+import Logging
+
+public struct HealthCheckCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "health-check",
+        abstract: "Check configuration, calendar, state database, migrations, directories, disk and clock before trading.",
+        discussion: """
+            Prints one line per check: [ OK ], [INFO], [WARN] or [FAIL]. Every configuration error \
+            is a '[FAIL] configuration: FILE:LINE: KEY: MESSAGE' line. The database is the one \
+            DATABASE_URL names (environment, then .env). Exits 0 when nothing failed, 1 when a check \
+            failed (or, with --strict, when anything warned).
+            """,
+        version: AlphaPrimeVersion.string)
+
+    @OptionGroup public var common: CommonOptions
+
+    @Flag(name: .long, help: "Only the quick checks (no database integrity scan).")
+    public var fast = false
+
+    @Flag(name: .long, help: "Treat warnings as failures.")
+    public var strict = false
+
+    public init() {}
+
+    public func run() async throws {
+        try await ToolRunner.run(tool: "health-check") {
+            let setup = ToolSetup.load(common, tool: "health-check", checkAllRiskPresets: true)
+            let home = setup.home
+            var report = HealthReport()
+            report.findings += SystemHealth.directories(home: home)
+            report.findings.append(SystemHealth.diskSpace(home: home))
+            report.findings.append(SystemHealth.clock())
+            if FileManager.default.fileExists(atPath: home.configDirectory.path) {
+                report.findings += Self.configuration(setup)
+                do {
+                    report.findings += CalendarHealth.check(try setup.tradingCalendar())
+                } catch let error as ConfigError {
+                    report.findings.append(.failure("calendar", "config/\(TradingHoursConfig.fileName) has \(error.issues.count) error(s) (above); no calendar"))
+                } catch {
+                    report.findings.append(.failure("calendar", "\(error)"))
+                }
+            }
+            do {
+                report.findings += StateHealth.check(url: try setup.databaseURL(), integrity: !fast)
+            } catch {
+                report.findings.append(.failure("database", "\(error)"))
+            }
+
+            if common.json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                struct Output: Encodable { let passed: Bool; let worst: String; let findings: [HealthFinding] }
+                let output = Output(passed: report.passed(strict: strict), worst: report.worst.rawValue, findings: report.findings)
+                ToolRunner.printOut(String(decoding: try encoder.encode(output), as: UTF8.self))
+            } else {
+                ToolRunner.printOut(report.text)
+            }
+            Self.log(report, strict: strict, to: setup.logger)
+            return report.passed(strict: strict) ? .ok : .failure
+        }
+    }
+
+    /// One `[FAIL] configuration: FILE:LINE: KEY: MESSAGE` per configuration error, a warning per
+    /// finding (a `.env` others can read), or one OK line.
+    static func configuration(_ setup: ToolSetup) -> [HealthFinding] {
+        switch setup.configuration {
+        case .success(let configuration):
+            let enabled = configuration.enabledStrategies.count
+            return [.ok("configuration", "valid (risk preset \(configuration.riskPreset), \(enabled) of "
+                        + "\(configuration.strategies.count) strategies enabled, environment \(configuration.environment.environment.rawValue))")]
+                + configuration.findings.map { .warning("configuration", $0.description) }
+        case .failure(let error):
+            return error.issues.map { .failure("configuration", $0.description) }
+                + error.findings.map { .warning("configuration", $0.description) }
+        }
+    }
+
+    static func log(_ report: HealthReport, strict: Bool, to logger: Logger) {
+        for finding in report.findings where finding.status == .warning || finding.status == .failure {
+            logger.log(level: finding.status == .failure ? .error : .warning, "health check \(finding.status.rawValue)",
+                       metadata: ["check": "\(finding.check)", "detail": "\(finding.detail)"])
+        }
+        logger.info("health check finished", metadata: [
+            "passed": .stringConvertible(report.passed(strict: strict)), "strict": .stringConvertible(strict),
+            "failures": .stringConvertible(report.failureCount), "warnings": .stringConvertible(report.warningCount),
+        ])
+    }
+}

@@ -1,0 +1,116 @@
+import AlphaPrimeSupport
+import AlphaPrimeDomain
+import AlphaPrimeCore
+import AlphaPrimeStore
+import AlphaPrimeConfig
+import AlphaPrimeLogs
+import AlphaPrimeOps
+import ArgumentParser
+
+// Tools whose work is not built yet. Each answers --help and --version, accepts the shared
+// flags, says plainly that nothing was done and exits with ExitStatus.notImplemented (3).
+
+public struct ReportCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write the daily, weekly and monthly performance reports from the state database.",
+        version: AlphaPrimeVersion.string)
+
+    @OptionGroup public var common: CommonOptions
+
+    public init() {}
+
+    public func run() async throws {
+        try await ToolRunner.run(tool: Self.configuration.commandName!) { throw NotBuiltYet("report") }
+    }
+}
+
+public struct BackupCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Take a consistent, verified backup of the state database and configuration.",
+        version: AlphaPrimeVersion.string)
+
+    @OptionGroup public var common: CommonOptions
+
+    public init() {}
+
+    public func run() async throws {
+        try await ToolRunner.run(tool: Self.configuration.commandName!) { throw NotBuiltYet("backup") }
+    }
+}
+
+public struct ResetPortfolioCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "reset-portfolio",
+        abstract: "Reset the paper portfolio to its starting capital (confirmed, backed up first).",
+        version: AlphaPrimeVersion.string)
+
+    @OptionGroup public var common: CommonOptions
+
+    public init() {}
+
+    public func run() async throws {
+        try await ToolRunner.run(tool: Self.configuration.commandName!) { throw NotBuiltYet("reset-portfolio") }
+    }
+}
+
+public struct ArchiveCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "archive",
+        abstract: "Move old orders, fills and trades into compressed archives.",
+        version: AlphaPrimeVersion.string)
+
+    @OptionGroup public var common: CommonOptions
+
+    public init() {}
+
+    public func run() async throws {
+        try await ToolRunner.run(tool: Self.configuration.commandName!) { throw NotBuiltYet("archive") }
+    }
+}
+
+public struct AnalyzeLogsCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "analyze-logs",
+        abstract: "Summarise errors, warnings, risk events and trades from the structured logs.",
+        version: AlphaPrimeVersion.string)
+
+    @OptionGroup public var common: CommonOptions
+
+    public init() {}
+
+    public func run() async throws {
+        try await ToolRunner.run(tool: Self.configuration.commandName!) { throw NotBuiltYet("analyze-logs") }
+    }
+}
+
+public struct StressTestCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "stress-test",
+        abstract: "Replay historical stress days and shocks through the strategies and risk rules.",
+        version: AlphaPrimeVersion.string)
+
+    @OptionGroup public var common: CommonOptions
+
+    public init() {}
+
+    public func run() async throws {
+        try await ToolRunner.run(tool: Self.configuration.commandName!) { throw NotBuiltYet("stress-test") }
+    }
+}
+
+public struct CleanupLogsCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "cleanup-logs",
+        abstract: "Rotate, compress and expire the log files.",
+        version: AlphaPrimeVersion.string)
+
+    @OptionGroup public var common: CommonOptions
+
+    public init() {}
+
+    public func run() async throws {
+        try await ToolRunner.run(tool: Self.configuration.commandName!) { throw NotBuiltYet("cleanup-logs") }
+    }
+}

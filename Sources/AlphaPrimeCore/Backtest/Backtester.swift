@@ -1,0 +1,194 @@
+import AlphaPrimeSupport
+import AlphaPrimeDomain
+
+/// Equity at the close of one trading day (IST).
+public struct DailyEquity: Sendable, Equatable, Codable {
+    public var date: LocalDate
+    public var equity: Int64
+    public var realizedPnL: Int64
+    public var charges: Int64
+}
+
+/// Everything a backtest produced: the trades, the day-by-day equity, the orders and refusals.
+public struct BacktestOutcome<S: Strategy>: Sendable {
+    public var core: TradingCore<S>
+    public var dailyEquity: [DailyEquity]
+    public var barsProcessed: Int
+    /// Bars processed while at least one position was open (exposure).
+    public var barsWithPosition: Int
+    public var firstBarTime: Int64
+    public var lastBarTime: Int64
+
+    public var trades: [ClosedTrade] { core.ledger.closedTrades }
+    public var ledger: Ledger { core.ledger }
+}
+
+/// Session open and close (UTC epoch seconds) for an IST date, or nil when it is not a trading day.
+public typealias SessionLookup = @Sendable (LocalDate) -> (open: Int64, close: Int64)?
+
+/// Runs a trading core over recorded bars with a simulated broker: the backtest driver.
+///
+/// Bars of several symbols are merged by time (ties by symbol id). For every bar: working orders
+/// fill against it (``FillModel``), protective orders placed by those fills are checked against the
+/// rest of the bar, then the strategies see the closed bar and their approved orders go to the broker
+/// for the next bar. Orders still working after the last bar are cancelled ("end of data"), so a
+/// signal on the last bar never trades; a position still open is left open and reported as such.
+public enum Backtester {
+    public static func run<S: Strategy>(
+        core initialCore: TradingCore<S>, series: [BarSeries], broker initialBroker: SimulatedBroker,
+        sessions: SessionLookup? = nil, progress: (@Sendable (_ processed: Int, _ total: Int) -> Void)? = nil
+    ) -> BacktestOutcome<S> {
+        precondition(series.count == initialCore.instruments.count, "one bar series per instrument")
+        var loop = Loop(core: initialCore, broker: initialBroker, sessions: sessions, progress: progress,
+                        total: series.reduce(0) { $0 + $1.count })
+        loop.core.start()
+        if series.count == 1 {
+            // One symbol: walk the columns directly.
+            let only = series[0]
+            only.time.withUnsafeBufferPointer { t in
+                only.open.withUnsafeBufferPointer { o in
+                    only.high.withUnsafeBufferPointer { h in
+                        only.low.withUnsafeBufferPointer { l in
+                            only.close.withUnsafeBufferPointer { c in
+                                only.volume.withUnsafeBufferPointer { v in
+                                    for i in 0..<t.count {
+                                        loop.step(Bar(time: t[i], open: o[i], high: h[i], low: l[i], close: c[i], volume: v[i]), symbol: 0)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        } else {
+            // Several symbols: merge by time, ties by symbol id.
+            var cursor = Array(repeating: 0, count: series.count)
+            while true {
+                var symbol = -1
+                var best = Int64.max
+                for s in 0..<series.count where cursor[s] < series[s].count {
+                    let t = series[s].time[cursor[s]]
+                    if t < best { best = t; symbol = s }
+                }
+                if symbol < 0 { break }
+                let bar = series[symbol][cursor[symbol]]
+                cursor[symbol] += 1
+                loop.step(bar, symbol: symbol)
+            }
+        }
+        return loop.finish()
+    }
+
+    /// The state of one run, advanced bar by bar.
+    struct Loop<S: Strategy> {
+        var core: TradingCore<S>
+        var broker: SimulatedBroker
+        let sessions: SessionLookup?
+        let progress: (@Sendable (Int, Int) -> Void)?
+        let total: Int
+        var fills: [Fill] = []
+        var daily: [DailyEquity] = []
+        var currentDay = Int64.min
+        var sessionOpen: Int64 = -1
+        var sessionClose: Int64 = -1
+        var processed = 0
+        var withPosition = 0
+        var firstTime: Int64 = 0
+        var lastTime: Int64 = 0
+
+        init(core: TradingCore<S>, broker: SimulatedBroker, sessions: SessionLookup?,
+             progress: (@Sendable (Int, Int) -> Void)?, total: Int) {
+            self.core = core; self.broker = broker; self.sessions = sessions; self.progress = progress; self.total = total
+            fills.reserveCapacity(8)
+        }
+
+        @inline(__always)
+        mutating func step(_ bar: Bar, symbol: SymbolID) {
+            if processed == 0 { firstTime = bar.time }
+            processed += 1
+            lastTime = bar.time
+            if let progress, processed & 0x3FFFF == 0 { progress(processed, total) }
+
+            let day = istDay(bar.time)
+            if day != currentDay { newDay(day) }
+
+            if broker.hasWorkingOrders {
+                fills.removeAll(keepingCapacity: true)
+                broker.processBar(bar, symbol: symbol, fills: &fills)
+                deliver(&fills, to: &core, broker: &broker, bar: bar, symbol: symbol)
+            }
+            if sessionOpen >= 0 {
+                core.setSessionPosition(minutesSinceOpen: Int((bar.time - sessionOpen) / 60),
+                                        minutesToClose: Int((sessionClose - bar.time) / 60))
+            }
+            if core.ledger.openPositionCount > 0 { withPosition += 1 }
+            core.onBar(bar, symbol: symbol)
+            if !core.outbox.isEmpty || !core.cancelRequests.isEmpty {
+                route(&core, &broker, time: bar.time)
+            }
+        }
+
+        mutating func newDay(_ day: Int64) {
+            if currentDay != Int64.min { daily.append(closeOfDay(currentDay, core.ledger)) }
+            currentDay = day
+            core.startDay()
+            if let sessions, let session = sessions(LocalDate(daysSinceEpoch: Int(day))) {
+                sessionOpen = session.open; sessionClose = session.close
+            } else {
+                sessionOpen = -1; sessionClose = -1
+                core.setSessionPosition(minutesSinceOpen: -1, minutesToClose: -1)
+            }
+        }
+
+        mutating func finish() -> BacktestOutcome<S> {
+            if currentDay != Int64.min { daily.append(closeOfDay(currentDay, core.ledger)) }
+            for order in broker.working {
+                broker.cancel(orderID: order.id)
+                core.orderCancelled(order.id, reason: "end of data", time: lastTime)
+            }
+            core.stop()
+            return BacktestOutcome(core: core, dailyEquity: daily, barsProcessed: processed,
+                                   barsWithPosition: withPosition, firstBarTime: firstTime, lastBarTime: lastTime)
+        }
+    }
+
+    /// Days since 1970-01-01 of the IST date of a UTC instant.
+    @inline(__always)
+    static func istDay(_ time: Int64) -> Int64 {
+        let t = time + IST.offsetSeconds
+        return t >= 0 ? t / 86_400 : (t - 86_399) / 86_400
+    }
+
+    static func closeOfDay(_ day: Int64, _ ledger: Ledger) -> DailyEquity {
+        DailyEquity(date: LocalDate(daysSinceEpoch: Int(day)), equity: ledger.equity,
+                    realizedPnL: ledger.realizedPnL, charges: ledger.totalCharges)
+    }
+
+    /// Fills go to the core; protective orders they cause are checked against the rest of the bar.
+    static func deliver<S: Strategy>(_ fills: inout [Fill], to core: inout TradingCore<S>, broker: inout SimulatedBroker,
+                                     bar: Bar, symbol: SymbolID) {
+        var rounds = 0
+        while !fills.isEmpty {
+            for fill in fills { core.onFill(fill) }
+            for id in broker.takeCancelledByOCO() { core.orderCancelled(id, reason: "OCO sibling filled", time: bar.time) }
+            fills.removeAll(keepingCapacity: true)
+            guard !core.outbox.isEmpty || !core.cancelRequests.isEmpty else { break }
+            route(&core, &broker, time: bar.time)
+            rounds += 1
+            if rounds > 4 { break }
+            broker.processRestOfBar(bar, symbol: symbol, fills: &fills)
+        }
+    }
+
+    static func route<S: Strategy>(_ core: inout TradingCore<S>, _ broker: inout SimulatedBroker, time: Int64) {
+        for id in core.cancelRequests where broker.cancel(orderID: id) {
+            core.orderCancelled(id, reason: "cancelled by engine", time: time)
+        }
+        core.cancelRequests.removeAll(keepingCapacity: true)
+        for order in core.outbox {
+            broker.submit(order)
+            core.orderAccepted(order.id, time: time)
+        }
+        core.outbox.removeAll(keepingCapacity: true)
+    }
+}

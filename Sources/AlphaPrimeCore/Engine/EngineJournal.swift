@@ -1,0 +1,414 @@
+import AlphaPrimeSupport
+import AlphaPrimeDomain
+import Foundation
+import Logging
+
+/// The order manager's record of one session in the state database.
+///
+/// - **Write-ahead.** Before the engine calls the broker (a placement, a cancellation) it commits,
+///   in one synchronous, durable transaction (SQLite WAL with `synchronous=FULL`, PostgreSQL with
+///   `synchronous_commit` on): the new orders (status SUBMITTED, with their deterministic client
+///   order ids) and every transition and fill it learnt since the last commit (each fill with its
+///   order's new status and the trade it closed). So nothing the engine acts on at the broker is
+///   unrecorded, and an order is recorded before it can exist at the broker.
+/// - **Idempotent.** A restart re-creates the session's orders and fills in the same order with the
+///   same ids; what the database already holds is recognised (by client order id, by broker trade
+///   id) and not written again, and an order already recorded is never placed twice. A status only
+///   moves forward. What the database recorded wins over what is re-created.
+/// - **Behind the loop.** Snapshots, risk events, marks and the heartbeat ride along in the next
+///   commit (or are committed after `flushInterval`); each commit also records how many snapshot and
+///   risk-event rows exist and the bar the engine was on, so a restart knows exactly which to skip.
+final class EngineJournal {
+    /// An order the database held when the session (re)started.
+    struct KnownOrder {
+        var record: OrderRecord
+        var fills: [FillRecord]
+        /// The core's id once the re-created order has been matched, 0 before (-1: left alone).
+        var coreId: Int64 = 0
+        var seenTradeIds: Set<String> = []
+    }
+
+    /// One core order as recorded (or about to be, in the next commit).
+    struct Entry {
+        var clientOrderId: String
+        var dbId: Int64
+        var status: OrderStatus
+        var quantity: Int64
+        var filled: Int64
+    }
+
+    struct Heartbeat {
+        var mode: TradingMode
+        var status: String
+        var pid: Int64
+        var host: String
+    }
+
+    /// A write waiting for the next commit, executed in order.
+    enum Operation {
+        case insertOrder(coreId: Int64, record: OrderRecord)
+        case status(coreId: Int64, status: OrderStatus, reason: String?, brokerOrderId: String?, time: Int64)
+        case fill(coreId: Int64, record: FillRecord, trades: [(trade: TradeRecord, entry: Int64, exit: Int64)])
+    }
+
+    let repository: any StateStore
+    let mode: TradingMode
+    let sessionId: Int64
+    let logs: EngineLogs
+    var known: [String: KnownOrder]
+    /// Known orders in the order they were created (for adoption).
+    let knownOrder: [String]
+    private(set) var entries: [Entry] = []
+    private var operations: [Operation] = []
+
+    // Deferred rows and progress.
+    let skipDeferred: Int64
+    private(set) var deferredCount: Int64 = 0
+    private var pendingSnapshots: [PortfolioSnapshot] = []
+    private var pendingRiskEvents: [RiskEventRecord] = []
+    private var pendingMarks: [MarkRecord?]
+    var haltedReason: String?
+    /// Market time (UTC epoch seconds) of the bar being processed.
+    var currentBarTime: Int64 = 0
+    private var storedLastBar: Int64
+    var inCatchUp = false
+    private(set) var repairs = 0
+
+    // Heartbeat and flushing (wall clock).
+    var heartbeat: Heartbeat
+    let heartbeatInterval: Duration
+    let flushInterval: Duration
+    private var lastHeartbeat: ContinuousClock.Instant?
+    private var lastFlush = ContinuousClock.now
+    private(set) var commits = 0
+    let afterCommit: ((Int) throws -> Void)?
+
+    init(repository: any StateStore, session: EngineSessionRecord, sessionFrom: UTCTimestamp, sessionBefore: UTCTimestamp,
+         symbols: Int, heartbeat: Heartbeat, logs: EngineLogs, heartbeatInterval: Duration = .seconds(2),
+         flushInterval: Duration = .milliseconds(500), afterCommit: ((Int) throws -> Void)? = nil) throws {
+        self.repository = repository
+        self.mode = session.mode
+        self.sessionId = session.id!
+        self.logs = logs
+        self.heartbeat = heartbeat
+        self.heartbeatInterval = heartbeatInterval
+        self.flushInterval = flushInterval
+        self.afterCommit = afterCommit
+        skipDeferred = session.deferredRows
+        storedLastBar = session.lastBarAt.map { $0.microseconds / 1_000_000 } ?? 0
+        haltedReason = nil
+        pendingMarks = Array(repeating: nil, count: symbols)
+        let orders = try repository.orders(mode: session.mode, createdFrom: sessionFrom, before: sessionBefore)
+        var fillsByOrder: [Int64: [FillRecord]] = [:]
+        for f in try repository.accountFills(mode: session.mode, from: sessionFrom, before: sessionBefore) {
+            fillsByOrder[f.fill.orderId, default: []].append(f.fill)
+        }
+        var known: [String: KnownOrder] = [:]
+        for o in orders { known[o.clientOrderId] = KnownOrder(record: o, fills: fillsByOrder[o.id!] ?? []) }
+        self.known = known
+        knownOrder = orders.map(\.clientOrderId)
+        operations.reserveCapacity(16)
+    }
+
+    /// The market time of the bar the previous run was on at its last commit (0 when none).
+    var recordedProgress: Int64 { storedLastBar }
+
+    func entry(_ coreId: Int64) -> Entry { entries[Int(coreId - 1)] }
+
+    var hasPending: Bool {
+        !operations.isEmpty || !pendingSnapshots.isEmpty || !pendingRiskEvents.isEmpty
+            || (!inCatchUp && pendingMarks.contains { $0 != nil })
+    }
+
+    // MARK: Commits
+
+    /// Writes everything waiting (and `body`) in one transaction, then counts the commit.
+    func commit(_ body: () throws -> Void = {}) throws {
+        let now = ContinuousClock.now
+        let beat = lastHeartbeat.map { now - $0 >= heartbeatInterval } ?? true
+        try repository.transaction {
+            for operation in operations { try execute(operation) }
+            try body()
+            for s in pendingSnapshots { try repository.recordPortfolioSnapshot(s) }
+            for e in pendingRiskEvents { try repository.recordRiskEvent(e) }
+            if !inCatchUp {
+                for case let m? in pendingMarks { try repository.upsertMark(m) }
+            }
+            storedLastBar = max(storedLastBar, currentBarTime)
+            try repository.recordEngineProgress(
+                sessionId: sessionId, deferredRows: max(skipDeferred, deferredCount),
+                lastBarAt: storedLastBar > 0 ? UTCTimestamp(secondsSinceEpoch: storedLastBar) : nil,
+                haltedReason: haltedReason, at: .now())
+            if beat {
+                try repository.recordHeartbeat(mode: heartbeat.mode, status: heartbeat.status, pid: heartbeat.pid,
+                                               host: heartbeat.host, at: .now())
+            }
+        }
+        operations.removeAll(keepingCapacity: true)
+        pendingSnapshots.removeAll(keepingCapacity: true)
+        pendingRiskEvents.removeAll(keepingCapacity: true)
+        for i in pendingMarks.indices { pendingMarks[i] = nil }
+        if beat { lastHeartbeat = now }
+        lastFlush = now
+        commits += 1
+        try afterCommit?(commits)
+    }
+
+    private func execute(_ operation: Operation) throws {
+        switch operation {
+        case .insertOrder(let coreId, let record):
+            entries[Int(coreId - 1)].dbId = try repository.insertOrder(record).id!
+        case .status(let coreId, let status, let reason, let brokerOrderId, let time):
+            try repository.updateOrderStatus(id: entries[Int(coreId - 1)].dbId, status: status, reason: reason,
+                                             brokerOrderId: brokerOrderId, at: UTCTimestamp(secondsSinceEpoch: time))
+        case .fill(let coreId, var record, let trades):
+            record.orderId = entries[Int(coreId - 1)].dbId
+            try repository.recordFill(record)
+            for (var trade, entry, exit) in trades {
+                trade.entryOrderId = dbId(entry)
+                trade.exitOrderId = dbId(exit)
+                try repository.insertTrade(trade)
+            }
+        }
+    }
+
+    private func dbId(_ coreId: Int64) -> Int64? {
+        guard coreId > 0, coreId <= Int64(entries.count) else { return nil }
+        let id = entries[Int(coreId - 1)].dbId
+        return id > 0 ? id : nil
+    }
+
+    /// Commits what is waiting when it has waited `flushInterval`, or when a heartbeat is due.
+    func flushIfDue() throws {
+        let now = ContinuousClock.now
+        let heartbeatDue = lastHeartbeat.map { now - $0 >= heartbeatInterval } ?? true
+        if heartbeatDue || (hasPending && now - lastFlush >= flushInterval) { try commit() }
+    }
+
+    // MARK: Deferred rows
+
+    /// The n-th deferred row of the session is written only if the previous runs did not commit it.
+    private func nextDeferred() -> Bool {
+        deferredCount += 1
+        return deferredCount > skipDeferred
+    }
+
+    func deferSnapshot(_ snapshot: PortfolioSnapshot) {
+        if nextDeferred() { pendingSnapshots.append(snapshot) }
+    }
+
+    func deferRiskEvent(_ event: RiskEventRecord) {
+        if nextDeferred() { pendingRiskEvents.append(event) }
+    }
+
+    func mark(symbol: SymbolID, name: String, price: Int64, time: Int64) {
+        pendingMarks[symbol] = MarkRecord(mode: mode, symbol: name, price: Paise(price), markedAt: UTCTimestamp(secondsSinceEpoch: time))
+    }
+
+    // MARK: Orders
+
+    /// The write-ahead: records new orders (status SUBMITTED) together with everything waiting, in
+    /// one committed transaction, before the broker is called. An order whose client order id is
+    /// already recorded is recognised, not written again; one recorded differently (another side,
+    /// quantity or instrument) stops the engine.
+    func writeAhead(_ orders: [(coreId: Int64, record: OrderRecord)]) throws {
+        for item in orders {
+            precondition(item.coreId == Int64(entries.count + 1), "orders are recorded in the order the core creates them")
+            let id = item.record.clientOrderId
+            if var recorded = known[id] {
+                let r = recorded.record
+                guard r.strategy == item.record.strategy, r.symbol == item.record.symbol, r.side == item.record.side,
+                      r.quantity == item.record.quantity, r.orderType == item.record.orderType
+                else {
+                    throw EngineError.recordMismatch(
+                        "order \(id) is recorded as \(r.side.rawValue) \(r.quantity) \(r.symbol) (\(r.strategy)) but the engine re-created it as \(item.record.side.rawValue) \(item.record.quantity) \(item.record.symbol) (\(item.record.strategy)): the configuration or the market data changed since the session started")
+                }
+                recorded.coreId = item.coreId
+                known[id] = recorded
+                entries.append(Entry(clientOrderId: id, dbId: r.id!, status: r.status, quantity: r.quantity, filled: r.filledQuantity))
+            } else {
+                entries.append(Entry(clientOrderId: id, dbId: 0, status: .submitted, quantity: item.record.quantity, filled: 0))
+                operations.append(.insertOrder(coreId: item.coreId, record: item.record))
+            }
+        }
+        try commitBeforeBrokerCall()
+    }
+
+    /// Commits what is waiting, if anything: called before every call to the broker.
+    func commitBeforeBrokerCall() throws {
+        if !operations.isEmpty { try commit() }
+    }
+
+    /// Maps an adopted order (recorded by another process) to the core id it was given.
+    func adopt(clientOrderId: String, coreId: Int64) {
+        precondition(coreId == Int64(entries.count + 1))
+        guard var recorded = known[clientOrderId] else { return }
+        recorded.coreId = coreId
+        known[clientOrderId] = recorded
+        let r = recorded.record
+        entries.append(Entry(clientOrderId: clientOrderId, dbId: r.id!, status: r.status, quantity: r.quantity, filled: r.filledQuantity))
+    }
+
+    /// Moves recorded statuses forward (never back), in the next commit.
+    func advance(_ changes: [(coreId: Int64, status: OrderStatus, reason: String?, brokerOrderId: String?)], time: Int64) {
+        for c in changes {
+            let i = Int(c.coreId - 1)
+            guard Self.rank(c.status) > Self.rank(entries[i].status) else { continue }
+            if inCatchUp, known[entries[i].clientOrderId] != nil {
+                repairs += 1
+                logs.engine.warning("recovered order status", metadata: [
+                    "order.client_id": "\(entries[i].clientOrderId)", "order.recorded": "\(entries[i].status.rawValue)",
+                    "order.status": "\(c.status.rawValue)"])
+            }
+            entries[i].status = c.status
+            operations.append(.status(coreId: c.coreId, status: c.status, reason: c.reason, brokerOrderId: c.brokerOrderId, time: time))
+        }
+    }
+
+    static func rank(_ status: OrderStatus) -> Int {
+        switch status {
+        case .created: 0
+        case .submitted: 1
+        case .open: 2
+        case .partiallyFilled: 3
+        case .filled, .cancelled, .rejected: 4
+        }
+    }
+
+    // MARK: Fills
+
+    /// The fill as recorded, when the database already holds it (the recorded values win).
+    func recordedFill(_ fill: Fill, brokerTradeId: String) -> Fill? {
+        let e = entries[Int(fill.orderID - 1)]
+        guard var recorded = known[e.clientOrderId],
+              let r = recorded.fills.first(where: { $0.brokerTradeId == brokerTradeId }) else { return nil }
+        recorded.seenTradeIds.insert(brokerTradeId)
+        known[e.clientOrderId] = recorded
+        var out = fill
+        out.quantity = r.quantity
+        out.price = r.price.value
+        out.charges = r.charges.value
+        out.time = r.filledAt.microseconds / 1_000_000
+        if out != fill {
+            repairs += 1
+            logs.engine.warning("a re-created fill differs from the recorded one; the recorded fill is applied", metadata: [
+                "order.client_id": "\(e.clientOrderId)", "fill.trade_id": "\(brokerTradeId)"])
+        }
+        return out
+    }
+
+    /// Queues fills (each with its order's new status and the trades it closed) and the broker's
+    /// cancellations for the next commit. Fills already recorded are skipped.
+    func recordEvents(fills: [(fill: Fill, brokerTradeId: String, trades: [(trade: TradeRecord, entry: Int64, exit: Int64)])],
+                      cancels: [(coreId: Int64, status: OrderStatus, reason: String)]) {
+        for f in fills {
+            let i = Int(f.fill.orderID - 1)
+            if let recorded = known[entries[i].clientOrderId], recorded.fills.contains(where: { $0.brokerTradeId == f.brokerTradeId }) {
+                continue
+            }
+            if inCatchUp && known[entries[i].clientOrderId] != nil {
+                repairs += 1
+                logs.engine.warning("recovered a fill the database did not have", metadata: ["order.client_id": "\(entries[i].clientOrderId)"])
+            }
+            entries[i].filled += f.fill.quantity
+            if entries[i].filled >= entries[i].quantity {
+                entries[i].status = .filled
+            } else if !entries[i].status.isTerminal {
+                entries[i].status = .partiallyFilled
+            }
+            operations.append(.fill(coreId: f.fill.orderID, record: FillRecord(
+                mode: mode, orderId: 0, brokerTradeId: f.brokerTradeId, quantity: f.fill.quantity, price: Paise(f.fill.price),
+                charges: Paise(f.fill.charges), filledAt: UTCTimestamp(secondsSinceEpoch: f.fill.time)), trades: f.trades))
+        }
+        advance(cancels.map { ($0.coreId, $0.status, $0.reason, nil) }, time: currentBarTime)
+    }
+
+    // MARK: Written at once
+
+    /// Sets the kill switch at once, unless this trip (same market time) is already recorded: a
+    /// restart that re-creates the trip does not set it again after a confirmed reset. Returns
+    /// whether it was already recorded.
+    @discardableResult
+    func setKillSwitch(by who: String, reason: String, time: Int64) throws -> Bool {
+        let at = UTCTimestamp(secondsSinceEpoch: time)
+        let recorded = try repository.riskEvents(mode: mode, from: at, before: at.adding(microseconds: 1))
+            .contains { $0.rule == "kill_switch" && $0.action == "kill_switch_set" }
+        if recorded { return true }
+        try commit { try repository.setKillSwitch(mode: mode, by: who, reason: reason, at: at) }
+        return false
+    }
+
+    // MARK: Recovery
+
+    /// Recorded orders created at or before `time` that the run has not re-created: written by
+    /// another process (an emergency close) or by the engine outside the replayed bars (a stop's
+    /// square-off). Oldest first.
+    func unmatchedOrders(createdAtOrBefore time: Int64) -> [KnownOrder] {
+        let limit = time * 1_000_000
+        return knownOrder.compactMap { id in
+            guard let k = known[id], k.coreId == 0, k.record.createdAt.microseconds <= limit else { return nil }
+            return k
+        }
+    }
+
+    func knownOrder(clientOrderId: String) -> KnownOrder? { known[clientOrderId] }
+
+    /// A recorded order that cannot be taken in (no strategy of this run trades its book): leave it.
+    func skipAdoption(clientOrderId: String) { known[clientOrderId]?.coreId = -1 }
+
+    /// Marks a recorded fill as applied to the core (adoption and recovery).
+    func markSeen(clientOrderId: String, brokerTradeId: String) {
+        known[clientOrderId]?.seenTradeIds.insert(brokerTradeId)
+    }
+
+    func countRepair() { repairs += 1 }
+}
+
+/// Errors of the engine that are not the store's or the configuration's.
+public enum EngineError: Error, ExitStatusProviding, CustomStringConvertible {
+    /// A recorded order differs from the one the engine re-created.
+    case recordMismatch(String)
+    /// Market data for the replay is missing.
+    case noMarketData(String)
+    /// The replay source cannot be used.
+    case badReplay(String)
+
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .recordMismatch: .dataError
+        case .noMarketData: .noInput
+        case .badReplay: .dataError
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .recordMismatch(let m), .noMarketData(let m), .badReplay(let m): m
+        }
+    }
+}
+
+/// The engine's loggers, one per log category: signals (`strategy`), risk decisions (`risk` →
+/// `logs/risk.log`), orders and fills (`trades` → `logs/trades.log`), the engine itself.
+public struct EngineLogs: Sendable {
+    public var engine: Logger
+    public var strategy: Logger
+    public var risk: Logger
+    public var trades: Logger
+
+    public init(level: Logger.Level = .info) {
+        engine = Logger(category: .engine)
+        strategy = Logger(category: .strategy)
+        risk = Logger(category: .risk)
+        trades = Logger(category: .trades)
+        for keyPath in [\EngineLogs.engine, \.strategy, \.risk, \.trades] { self[keyPath: keyPath].logLevel = level }
+    }
+
+    /// Loggers that drop everything (benchmarks, tests).
+    public static var silent: EngineLogs {
+        var logs = EngineLogs()
+        let quiet = Logger(label: "alpha_prime.engine") { _ in SwiftLogNoOpLogHandler() }
+        logs.engine = quiet; logs.strategy = quiet; logs.risk = quiet; logs.trades = quiet
+        return logs
+    }
+}

@@ -1,0 +1,193 @@
+import AlphaPrimeSupport
+import AlphaPrimeDomain
+import Foundation
+import Logging
+
+/// How an engine run is asked to behave.
+public struct EngineRunOptions: Sendable {
+    public var mode: EngineMode
+    public var speed: ReplaySpeed
+    /// Earlier trading sessions fed to the strategies before each session (indicators warm up; no orders).
+    public var warmupDays: Int
+    /// Record the decision latency of every order (see ``SessionOutcome/decisionLatencies``).
+    public var measureLatency: Bool
+    public var pid: Int64
+    public var host: String
+
+    public init(mode: EngineMode, speed: ReplaySpeed = .max, warmupDays: Int = 2, measureLatency: Bool = false,
+                pid: Int64 = Int64(ProcessInfo.processInfo.processIdentifier), host: String = ProcessInfo.processInfo.hostName) {
+        self.mode = mode
+        self.speed = speed
+        self.warmupDays = warmupDays
+        self.measureLatency = measureLatency
+        self.pid = pid
+        self.host = host
+    }
+}
+
+/// Runs replayed sessions through the trading core with the paper broker and the state database:
+/// prepares each session (what earlier sessions left behind, the day's opening cash, recovery of a
+/// session started before), warms the strategies up, and drives a ``SessionRun``.
+public final class EngineRunner {
+    public let setup: EngineSetup
+    public let calendar: TradingCalendar
+    public let repository: (any StateStore)?
+    public let logs: EngineLogs
+    public let options: EngineRunOptions
+    /// Requests from other processes and signals, checked between bars.
+    public var control: EngineControlChannel?
+    /// Called after every commit with the number of commits so far (a crash-test hook).
+    public var afterCommit: ((Int) throws -> Void)?
+
+    public init(setup: EngineSetup, calendar: TradingCalendar, repository: (any StateStore)?, logs: EngineLogs, options: EngineRunOptions) {
+        self.setup = setup
+        self.calendar = calendar
+        self.repository = repository
+        self.logs = logs
+        self.options = options
+    }
+
+    /// Runs the days in order; stops after a day that ended with a stop, an emergency stop or the kill switch.
+    public func run(_ days: [ReplayDay]) throws -> [SessionOutcome] {
+        var outcomes: [SessionOutcome] = []
+        for day in days {
+            let outcome = try runSession(day)
+            outcomes.append(outcome)
+            switch outcome.ending {
+            case .completed, .alreadyCompleted: continue
+            case .stopped, .emergencyStopped, .killSwitch: return outcomes
+            }
+        }
+        return outcomes
+    }
+
+    public func runSession(_ day: ReplayDay) throws -> SessionOutcome {
+        let mode = options.mode.tradingMode
+        let session = day.session
+        let open = UTCTimestamp(secondsSinceEpoch: session.openEpochSeconds)
+        let close = UTCTimestamp(secondsSinceEpoch: session.closeEpochSeconds)
+        var journal: EngineJournal?
+        var broker: PaperBroker?
+        var dayStartCash = setup.startingCapital
+        var riskState: RiskState?
+        var killSwitchSet = false
+        if options.mode != .monitor, let repository {
+            try settleEarlierSessions(before: day.date, open: open)
+            var record = try repository.engineSession(mode: mode, date: day.date)
+            if let existing = record, existing.status == .completed {
+                logs.engine.notice("the session was already run to its close; nothing to do", metadata: [
+                    "session.date": "\(day.date)", "mode": "\(mode.rawValue)"])
+                var outcome = SessionOutcome(date: day.date, ending: .alreadyCompleted)
+                outcome.dayStartCash = existing.dayStartCash.value
+                return outcome
+            }
+            if let existing = record {
+                dayStartCash = existing.dayStartCash.value
+                try repository.setEngineSessionStatus(sessionId: existing.id!, status: .running, countRecovery: true, at: .now())
+            } else {
+                let account = try PaperBook(repository: repository, mode: mode, setup: setup).account(before: open)
+                dayStartCash = account.cash
+                // The risk stage carries on from where the last session before this one left it.
+                let carried = try repository.latestEngineSession(mode: mode, before: day.date)?.riskStateClose
+                record = try repository.insertEngineSession(EngineSessionRecord(
+                    mode: mode, tradingDate: day.date, source: day.source, dayStartCash: Paise(dayStartCash), startedAt: .now(),
+                    riskStateOpen: carried))
+            }
+            if let json = record?.riskStateOpen {
+                do {
+                    riskState = try JSONDecoder().decode(RiskState.self, from: Data(json.utf8))
+                } catch {
+                    throw EngineError.badReplay("the risk state the \(day.date) session opened with cannot be read (\(error)); the database was written by another version")
+                }
+            }
+            killSwitchSet = try repository.engineState(mode: mode)?.killSwitch ?? false
+            journal = try EngineJournal(
+                repository: repository, session: record!, sessionFrom: open, sessionBefore: close,
+                symbols: setup.instruments.count,
+                heartbeat: .init(mode: mode, status: options.mode.rawValue, pid: options.pid, host: options.host),
+                logs: logs, afterCommit: afterCommit)
+        }
+        if options.mode != .monitor {
+            let costs = try CostModel(instrumentKinds: setup.instrumentKinds, pricingDate: day.date)
+            broker = PaperBroker(
+                simulator: SimulatedBroker(fillModel: setup.fillModel, charges: costs, tickSizes: setup.instruments.map(\.tickSize)),
+                mode: mode, repository: repository, startingCapital: setup.startingCapital, sessionFrom: open, sessionBefore: close)
+        }
+        let strategies = try warmedStrategies(day)
+        var core = TradingCore(strategies: strategies.map(ObservedStrategy.init), instruments: setup.instruments,
+                               startingCapital: dayStartCash, risk: setup.risk, product: setup.product)
+        if let riskState {
+            core.restoreRiskState(riskState)
+            if let halt = riskState.halt {
+                if killSwitchSet {
+                    logs.risk.warning("the run is halted by the risk stage; entries stay refused", metadata: ["halt": "\(halt)"])
+                } else {
+                    // Recorded as the kill switch when it tripped; the switch was reset since.
+                    logs.risk.notice("the run halt carried from the last session was reset with reset-kill-switch; entries are allowed",
+                                     metadata: ["halt": "\(halt)"])
+                    core.clearEntriesHalt()
+                }
+            }
+        }
+        for rule in setup.risk.inactiveRules { logs.risk.warning("risk rule not active in this run", metadata: ["rule": "\(rule)"]) }
+        let plan = SessionPlan(date: day.date, open: session.openEpochSeconds, close: session.closeEpochSeconds, series: day.series,
+                               source: day.source)
+        logs.engine.info("session starting", metadata: [
+            "session.date": "\(day.date)", "session": "\(session.description)", "mode": "\(options.mode.rawValue)",
+            "speed": "\(options.speed)", "strategies": "\(strategies.count)", "cash": "\(Paise(dayStartCash))",
+            "source": "\(day.source)"])
+        let run = SessionRun<AnyStrategy, PaperBroker>(
+            core: core, broker: broker, journal: journal, plan: plan, mode: options.mode, logs: logs, speed: options.speed,
+            snapshotInterval: setup.snapshotIntervalSeconds, measureLatency: options.measureLatency,
+            control: control)
+        let outcome = try run.run()
+        logs.engine.info("session ended", metadata: [
+            "session.date": "\(day.date)", "ending": "\(outcome.ending)", "bars": "\(outcome.bars)",
+            "signals": "\(outcome.signals)", "orders": "\(outcome.orders)", "fills": "\(outcome.fills)",
+            "trades": "\(outcome.trades)", "pnl.net": "\(Paise(outcome.netPnL))", "equity": "\(Paise(outcome.equity))"])
+        return outcome
+    }
+
+    /// What an earlier session left at the paper broker: day orders still working expire, intraday
+    /// positions still open are squared off at their last known price.
+    func settleEarlierSessions(before date: LocalDate, open: UTCTimestamp) throws {
+        guard let repository else { return }
+        let book = PaperBook(repository: repository, mode: options.mode.tradingMode, setup: setup)
+        let earlier = try repository.latestEngineSession(mode: options.mode.tradingMode, before: date)
+        let at = earlier?.lastBarAt ?? open.adding(seconds: -60)
+        let expired = try book.cancelWorkingOrders(createdBefore: open, reason: "expired: day order of an earlier session", at: at)
+        if !expired.isEmpty {
+            logs.trades.warning("orders left working by an earlier session expired", metadata: ["orders": "\(expired.joined(separator: ", "))"])
+        }
+        let closed = try book.closePositions(before: open, reason: "MIS square-off by the paper broker (position left open by an earlier session)", at: at)
+        for c in closed {
+            logs.trades.warning("position left open by an earlier session squared off at its last price", metadata: [
+                "order.client_id": "\(c.clientOrderId)", "strategy": "\(c.strategy)", "symbol": "\(c.symbol)",
+                "side": "\(c.side.rawValue)", "quantity": "\(c.quantity)", "price": "\(Paise(c.price))", "pnl.net": "\(Paise(c.netPnL))"])
+        }
+    }
+
+    /// The strategies, their indicators fed with the warm-up bars (flat, no orders).
+    func warmedStrategies(_ day: ReplayDay) throws -> [AnyStrategy] {
+        var strategies = try setup.makeStrategies()
+        var sessions: [Int64: (open: Int64, close: Int64)?] = [:]
+        for i in strategies.indices {
+            let bars = day.warmup[strategies[i].symbol]
+            for k in 0..<bars.count {
+                let bar = bars[k]
+                let local = IST.dateTime(epochSeconds: bar.time).date
+                let key = Int64(local.daysSinceEpoch)
+                if sessions[key] == nil {
+                    sessions[key] = calendar.session(on: local).map { ($0.openEpochSeconds, $0.closeEpochSeconds) }
+                }
+                var context = BarContext()
+                if let s = sessions[key] ?? nil {
+                    context.minutesSinceOpen = Int((bar.time - s.open) / 60)
+                    context.minutesToClose = Int((s.close - bar.time) / 60)
+                }
+                _ = strategies[i].onBar(bar, context: context)
+            }
+        }
+        return strategies
+    }
+}

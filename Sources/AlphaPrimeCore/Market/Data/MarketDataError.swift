@@ -1,0 +1,38 @@
+import AlphaPrimeSupport
+import AlphaPrimeDomain
+
+/// A market-data file could not be used. Each case names the file (and line) that is wrong.
+public enum MarketDataError: Error, Hashable, Sendable, CustomStringConvertible, ExitStatusProviding {
+    /// The file does not exist or cannot be opened.
+    case missingFile(path: String, reason: String)
+    /// A row that cannot be used (the reader stops at the first one).
+    case badRow(file: String, line: Int, message: String)
+    /// The whole file is unusable (no header, wrong columns, empty).
+    case badFile(file: String, message: String)
+    /// The data does not say which convention it follows; a flag must.
+    case ambiguous(file: String, message: String)
+    /// A file could not be written.
+    case writeFailed(path: String, reason: String)
+    /// Bars that cannot be resampled (outside a session, wrong timeframe, out of order).
+    case cannotResample(message: String)
+
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .missingFile: .noInput
+        case .badRow, .badFile, .cannotResample: .dataError
+        case .ambiguous: .usage
+        case .writeFailed: .internalError
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .missingFile(let path, let reason): "\(path): cannot read: \(reason)"
+        case .badRow(let file, let line, let message): "\(file):\(line): \(message)"
+        case .badFile(let file, let message): "\(file): \(message)"
+        case .ambiguous(let file, let message): "\(file): \(message)"
+        case .writeFailed(let path, let reason): "\(path): cannot write: \(reason)"
+        case .cannotResample(let message): "cannot resample: \(message)"
+        }
+    }
+}

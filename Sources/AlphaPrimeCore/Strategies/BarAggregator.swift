@@ -1,0 +1,48 @@
+import AlphaPrimeSupport
+import AlphaPrimeDomain
+
+/// Builds N-minute bars from 1-minute bars, aligned to the session open (09:15 IST, so 15-minute bars
+/// start 09:15, 09:30, …). A bar is complete on its last minute, or when the next bucket starts early
+/// (missing minutes); the session's last bucket may be short and completes on the session's last minute.
+struct BarAggregator: Sendable {
+    let minutes: Int
+    private var bucket = Int64.min
+    private var current = Bar(time: 0, open: 0, high: 0, low: 0, close: 0)
+    private var filled = false
+
+    init(minutes: Int) { self.minutes = max(1, minutes) }
+
+    /// Adds a 1-minute bar; returns the completed N-minute bar, if this minute completed one.
+    /// `minutesSinceOpen` is the bar's start relative to the session open, or -1 when unknown (then
+    /// buckets align to 09:15 IST).
+    mutating func add(_ bar: Bar, minutesSinceOpen: Int, minutesToClose: Int = -1) -> Bar? {
+        if minutes == 1 { return bar }
+        let sinceOpen = minutesSinceOpen >= 0 ? minutesSinceOpen : istMinuteOfDay(bar.time) - (9 * 60 + 15)
+        let index = Int64(sinceOpen >= 0 ? sinceOpen / minutes : (sinceOpen - minutes + 1) / minutes)
+        let day = (bar.time + IST.offsetSeconds) / 86_400
+        let key = day * 10_000 + index
+        var completed: Bar?
+        if filled && key != bucket {
+            completed = current  // the previous bucket ended (early, if minutes were missing)
+            filled = false
+        }
+        if filled {
+            current.high = max(current.high, bar.high)
+            current.low = min(current.low, bar.low)
+            current.close = bar.close
+            current.volume += bar.volume
+        } else {
+            bucket = key
+            current = Bar(time: bar.time - Int64(sinceOpen - Int(index) * minutes) * 60, open: bar.open, high: bar.high,
+                          low: bar.low, close: bar.close, volume: bar.volume)
+            filled = true
+        }
+        let lastOfSession = minutesToClose >= 0 && minutesToClose <= 1
+        if ((sinceOpen + 1) % minutes == 0 || lastOfSession) && completed == nil {
+            filled = false
+            return current
+        }
+        // When an early-ended bucket is reported, a just-completed one is reported with the next minute.
+        return completed
+    }
+}

@@ -1,0 +1,47 @@
+import AlphaPrimeSupport
+import AlphaPrimeDomain
+
+/// The reference preset `bollinger_reference`, kept exactly so its trades can be compared one for one
+/// with other backtesting engines.
+///
+/// On each bar close: SMA(20) and **population** standard deviation of the last 20 closes. When flat
+/// and close < SMA − 2σ, buy `quantity` (next bar's open). When long and close > SMA, sell it all. Long
+/// only; comparisons are strict and decided exactly in integer paise, so a close equal to the SMA or
+/// on the band gives no signal.
+public struct BollingerReference: Strategy {
+    public static let kind = "bollinger_reference"
+    public static let specs = [
+        StrategyParameterSpec("period", default: 20, min: 2, max: 1000, integer: true, help: "bars in the SMA and σ window"),
+        StrategyParameterSpec("deviations", default: 2, min: 1, max: 10, integer: true, help: "lower band at SMA − k·σ"),
+        StrategyParameterSpec("quantity", default: 1, min: 1, max: 1_000_000, integer: true, help: "units per entry"),
+    ]
+
+    public let symbol: SymbolID
+    public let name: String
+    let deviations: Int64
+    let quantity: Int64
+    var stats: RollingIntegerStats
+
+    public init(symbol: SymbolID, name: String = kind, parameters: ParameterValues) {
+        self.symbol = symbol
+        self.name = name
+        deviations = parameters.int64("deviations")
+        quantity = parameters.int64("quantity")
+        stats = RollingIntegerStats(period: parameters.int("period"))
+    }
+
+    @inline(__always)
+    public mutating func onBar(_ bar: Bar, context: BarContext) -> Signal? {
+        stats.update(bar.close)
+        guard stats.isReady else { return nil }
+        if context.position == 0 {
+            if stats.isBelowLowerBand(bar.close, sigmas: deviations) {
+                return Signal(symbol: symbol, side: .buy, intent: .enter, quantity: quantity,
+                              reason: "close below SMA − \(deviations)σ", time: bar.time)
+            }
+        } else if context.position > 0 && stats.isAboveMean(bar.close) {
+            return Signal(symbol: symbol, side: .sell, intent: .exit, reason: "close above SMA", time: bar.time)
+        }
+        return nil
+    }
+}

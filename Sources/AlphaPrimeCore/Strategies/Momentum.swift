@@ -1,0 +1,102 @@
+import AlphaPrimeSupport
+import AlphaPrimeDomain
+
+/// Momentum / trend: on its slower timeframe, enters with the trend when the fast EMA is above (below)
+/// the slow one, price is on the trend's side of the slow EMA, the last `swing_bars` bars made a higher
+/// high and higher low (lower high and lower low) than the `swing_bars` before, and ADX shows strength.
+/// Exits when the EMAs cross back, on a trailing stop at the bar close when the setup trails, at the
+/// protective stop or target, or after `max_bars_in_trade`.
+public struct Momentum: Strategy {
+    public static let kind = "momentum"
+    public static let specs = StrategyFrame.specs + [
+        StrategyParameterSpec("fast_ma", default: 9, min: 1, max: 500, integer: true, help: "fast EMA bars"),
+        StrategyParameterSpec("slow_ma", default: 21, min: 2, max: 1000, integer: true, help: "slow EMA bars"),
+        StrategyParameterSpec("swing_bars", default: 3, min: 1, max: 50, integer: true, help: "bars per swing window"),
+        StrategyParameterSpec("adx_period", default: 14, min: 2, max: 500, integer: true, help: "ADX bars"),
+        StrategyParameterSpec("min_adx", default: 25, min: 0, max: 100, help: "no entries below this ADX"),
+        StrategyParameterSpec("atr_period", default: 14, min: 1, max: 500, integer: true, help: "ATR bars"),
+        StrategyParameterSpec("stop_atr_multiple", default: 2, min: 0.1, max: 20, help: "stop distance in ATRs"),
+        StrategyParameterSpec("target_r", default: 2, min: 0.1, max: 20, help: "target as a multiple of the risk"),
+    ]
+
+    public var symbol: SymbolID { frame.symbol }
+    public var name: String { frame.name }
+    var frame: StrategyFrame
+    let minADX: Double
+    let trailing: Bool
+    let trailMultiple: Double
+    var fast: ExponentialMovingAverage
+    var slow: ExponentialMovingAverage
+    var adx: AverageDirectionalIndex
+    var atr: AverageTrueRange
+    var recentHigh: RollingMaximum
+    var recentLow: RollingMinimum
+    var priorHigh: RollingMaximum
+    var priorLow: RollingMinimum
+    var delayedHighs: FixedRing<Double>
+    var delayedLows: FixedRing<Double>
+    /// The trailing stop level of the trade in progress, paise (0 when none).
+    var trailStop: Int64 = 0
+
+    public init(setup: StrategySetup, symbol: SymbolID, instrument: Instrument, parameters p: ParameterValues) {
+        frame = StrategyFrame(setup: setup, symbol: symbol, instrument: instrument, quantity: p.int64("quantity"))
+        minADX = p["min_adx"]
+        fast = ExponentialMovingAverage(period: p.int("fast_ma"))
+        slow = ExponentialMovingAverage(period: p.int("slow_ma"))
+        adx = AverageDirectionalIndex(period: p.int("adx_period"))
+        atr = AverageTrueRange(period: p.int("atr_period"))
+        let swing = p.int("swing_bars")
+        recentHigh = RollingMaximum(period: swing); recentLow = RollingMinimum(period: swing)
+        priorHigh = RollingMaximum(period: swing); priorLow = RollingMinimum(period: swing)
+        delayedHighs = FixedRing(capacity: swing, filler: 0); delayedLows = FixedRing(capacity: swing, filler: 0)
+        if case .atrMultiple(let k) = setup.stop, setup.trailingStop {
+            trailing = true; trailMultiple = k
+        } else {
+            trailing = false; trailMultiple = 0
+        }
+    }
+
+    public mutating func onBar(_ minute: Bar, context: BarContext) -> Signal? {
+        guard let bar = frame.strategyBar(minute, context: context) else { return nil }
+        let high = Double(bar.high), low = Double(bar.low), close = Double(bar.close)
+        fast.update(close); slow.update(close)
+        adx.update(high: high, low: low, close: close)
+        atr.update(high: high, low: low, close: close)
+        recentHigh.update(high); recentLow.update(low)
+        // The window before the recent one: bars leave the recent window into the prior one.
+        if let h = delayedHighs.push(high) { priorHigh.update(h) }
+        if let l = delayedLows.push(low) { priorLow.update(l) }
+        guard let f = fast.value, let s = slow.value else { return nil }
+
+        if context.position != 0 {
+            if frame.timedOut { return frame.exit(position: context.position, bar: bar, reason: "max bars in trade") }
+            let long = context.position > 0
+            if (long && f < s) || (!long && f > s) {
+                return frame.exit(position: context.position, bar: bar, reason: "EMA(\(fast.period)) crossed EMA(\(slow.period))")
+            }
+            if trailing, let a = atr.value {
+                // Close through the level trailed so far ends the trade; otherwise the level follows the price.
+                if trailStop != 0 && ((long && bar.close < trailStop) || (!long && bar.close > trailStop)) {
+                    return frame.exit(position: context.position, bar: bar, reason: "close through the trailing stop \(Paise(trailStop))")
+                }
+                let level = Int64((long ? close - trailMultiple * a : close + trailMultiple * a).rounded())
+                if trailStop == 0 || (long ? level > trailStop : level < trailStop) { trailStop = level }
+            }
+            return nil
+        }
+        trailStop = 0
+        guard frame.entryAllowed(bar), let strength = adx.value, strength >= minADX,
+              let rh = recentHigh.value, let rl = recentLow.value, let ph = priorHigh.value, let pl = priorLow.value
+        else { return nil }
+        let confidence = min(1, strength / 50)
+        if frame.allowsLong && f > s && close > s && rh > ph && rl > pl {
+            return frame.enter(.buy, bar: bar, atr: atr.value, swing: Int64(rl), confidence: confidence,
+                               reason: "uptrend: EMA(\(fast.period)) > EMA(\(slow.period)), higher high and low, ADX \(format(strength))")
+        }
+        if frame.allowsShort && f < s && close < s && rh < ph && rl < pl {
+            return frame.enter(.sell, bar: bar, atr: atr.value, swing: Int64(rh), confidence: confidence,
+                               reason: "downtrend: EMA(\(fast.period)) < EMA(\(slow.period)), lower high and low, ADX \(format(strength))")
+        }
+        return nil
+    }
+}

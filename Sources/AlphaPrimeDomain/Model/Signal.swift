@@ -1,0 +1,41 @@
+import AlphaPrimeSupport
+
+/// What a strategy wants: to enter or exit a position in one symbol, with its stop and target.
+///
+/// Strategies only emit signals. Every signal passes the risk stage, which sizes it or rejects it
+/// with a reason; only then does it become an order.
+public struct Signal: Sendable, Equatable {
+    public enum Intent: String, Sendable, Codable {
+        /// Open a position, or add to one, in `side`'s direction.
+        case enter
+        /// Close the strategy's position in the symbol (`side` is the closing side).
+        case exit
+    }
+
+    public var symbol: SymbolID
+    public var side: Side
+    public var intent: Intent
+    /// Quantity the strategy asks for; the risk stage may size it differently. For `exit`, 0 means all.
+    public var quantity: Int64
+    public var orderType: OrderType
+    /// Limit price in paise for LIMIT and SL orders; 0 when not used.
+    public var limitPrice: Int64
+    /// Protective stop price in paise; 0 when the strategy sets none.
+    public var stopLoss: Int64
+    /// Target price in paise; 0 when the strategy sets none.
+    public var takeProfit: Int64
+    /// 0…1: how sure the strategy is. Informational; sizing rules may use it.
+    public var confidence: Double
+    /// Why, in the trader's words ("close 2.1σ below SMA(20)"). Built only when a signal is emitted.
+    public var reason: String
+    /// Start time (UTC epoch seconds) of the bar that produced the signal.
+    public var time: Int64
+
+    public init(symbol: SymbolID, side: Side, intent: Intent, quantity: Int64 = 0, orderType: OrderType = .market,
+                limitPrice: Int64 = 0, stopLoss: Int64 = 0, takeProfit: Int64 = 0, confidence: Double = 1,
+                reason: String = "", time: Int64 = 0) {
+        self.symbol = symbol; self.side = side; self.intent = intent; self.quantity = quantity
+        self.orderType = orderType; self.limitPrice = limitPrice; self.stopLoss = stopLoss
+        self.takeProfit = takeProfit; self.confidence = confidence; self.reason = reason; self.time = time
+    }
+}

@@ -1,0 +1,122 @@
+import AlphaPrimeSupport
+
+// What the trading engine reads and writes beyond the v1 repository: its sessions, requests from
+// other processes, the last prices it saw, and the account's fills joined with their orders.
+
+/// One trading day the engine ran in one mode (migration 2, `engine_sessions`).
+public struct EngineSessionRecord: Sendable, Equatable, Codable {
+    public enum Status: String, Sendable, Codable, CaseIterable {
+        case running, stopped, completed
+    }
+
+    public var id: Int64?
+    public var mode: TradingMode
+    public var tradingDate: LocalDate
+    public var status: Status
+    /// Where the bars came from (`replay 2021-02-22`, a file path).
+    public var source: String
+    /// The account's cash when the session opened (the account is flat between sessions).
+    public var dayStartCash: Paise
+    /// How many snapshot and risk-event rows the engine committed for this session: a restart
+    /// re-creates the same rows in the same order and skips this many.
+    public var deferredRows: Int64
+    /// Market time of the bar the engine was on at its last commit.
+    public var lastBarAt: UTCTimestamp?
+    /// Why new entries are refused (square-off, stop, a breaker), nil while they are allowed.
+    public var haltedReason: String?
+    /// How many times the session was resumed after the engine stopped or crashed.
+    public var recoveries: Int
+    public var startedAt: UTCTimestamp
+    public var updatedAt: UTCTimestamp
+    public var completedAt: UTCTimestamp?
+    /// The risk stage's state (JSON) the session started from, and the one it closed or stopped with.
+    public var riskStateOpen: String?
+    public var riskStateClose: String?
+
+    public init(id: Int64? = nil, mode: TradingMode, tradingDate: LocalDate, status: Status = .running, source: String,
+                dayStartCash: Paise, deferredRows: Int64 = 0, lastBarAt: UTCTimestamp? = nil, haltedReason: String? = nil,
+                recoveries: Int = 0, startedAt: UTCTimestamp, updatedAt: UTCTimestamp? = nil, completedAt: UTCTimestamp? = nil,
+                riskStateOpen: String? = nil, riskStateClose: String? = nil) {
+        self.id = id
+        self.mode = mode
+        self.tradingDate = tradingDate
+        self.status = status
+        self.source = source
+        self.dayStartCash = dayStartCash
+        self.deferredRows = deferredRows
+        self.lastBarAt = lastBarAt
+        self.haltedReason = haltedReason
+        self.recoveries = recoveries
+        self.startedAt = startedAt
+        self.updatedAt = updatedAt ?? startedAt
+        self.completedAt = completedAt
+        self.riskStateOpen = riskStateOpen
+        self.riskStateClose = riskStateClose
+    }
+}
+
+/// What another process asks the running engine to do.
+public enum EngineControlCommand: String, Sendable, Codable, CaseIterable {
+    /// No new entries; exit cleanly, leaving positions and their protective orders in place.
+    case stop
+    /// No new entries; close every position, then exit.
+    case stopFlatten = "stop_flatten"
+    /// Cancel every order, close every position, keep the kill switch set, exit.
+    case emergencyStop = "emergency_stop"
+}
+
+/// A request in `engine_control`.
+public struct EngineControlRecord: Sendable, Equatable, Codable {
+    public var id: Int64?
+    public var mode: TradingMode
+    public var command: EngineControlCommand
+    public var requestedBy: String
+    public var reason: String?
+    public var requestedAt: UTCTimestamp
+    public var handledAt: UTCTimestamp?
+    public var outcome: String?
+
+    public init(id: Int64? = nil, mode: TradingMode, command: EngineControlCommand, requestedBy: String, reason: String? = nil,
+                requestedAt: UTCTimestamp, handledAt: UTCTimestamp? = nil, outcome: String? = nil) {
+        self.id = id
+        self.mode = mode
+        self.command = command
+        self.requestedBy = requestedBy
+        self.reason = reason
+        self.requestedAt = requestedAt
+        self.handledAt = handledAt
+        self.outcome = outcome
+    }
+}
+
+/// The last price the engine saw for a symbol.
+public struct MarkRecord: Sendable, Equatable, Codable {
+    public var mode: TradingMode
+    public var symbol: String
+    public var price: Paise
+    public var markedAt: UTCTimestamp
+
+    public init(mode: TradingMode, symbol: String, price: Paise, markedAt: UTCTimestamp) {
+        self.mode = mode
+        self.symbol = symbol
+        self.price = price
+        self.markedAt = markedAt
+    }
+}
+
+/// A fill with the order it belongs to: what an account is rebuilt from.
+public struct AccountFill: Sendable, Equatable {
+    public var fill: FillRecord
+    public var clientOrderId: String
+    public var strategy: String
+    public var symbol: String
+    public var exchange: String
+    public var side: Side
+    public var product: ProductType
+
+    public init(fill: FillRecord, clientOrderId: String, strategy: String, symbol: String, exchange: String,
+                side: Side, product: ProductType) {
+        self.fill = fill; self.clientOrderId = clientOrderId; self.strategy = strategy; self.symbol = symbol
+        self.exchange = exchange; self.side = side; self.product = product
+    }
+}

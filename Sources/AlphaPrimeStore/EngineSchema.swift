@@ -1,0 +1,64 @@
+import AlphaPrimeSupport
+import AlphaPrimeDomain
+
+extension StateSchema {
+    /// The tables migration 2 adds for the trading engine.
+    public static let engineTables = ["engine_sessions", "engine_control", "engine_marks"]
+
+    /// Migration 2: what the engine keeps beyond the v1 tables.
+    ///
+    /// - `engine_sessions`: one row per mode and trading day the engine ran: the paper account's cash at
+    ///   the open (so a restart rebuilds the same day), how far the last run got (the number of
+    ///   snapshot/risk-event rows it committed and the market time of the bar it was on), whether
+    ///   entries were halted and why, and how often the session was recovered after a crash.
+    /// - `engine_control`: requests from other processes (`engine stop`, `engine emergency-stop`) that
+    ///   the running loop polls, with when and how each was handled.
+    /// - `engine_marks`: the last price the engine saw per symbol, so `engine emergency-stop` can close
+    ///   the paper account at the last known price when the engine is hung or gone.
+    static let v2Engine = """
+        CREATE TABLE engine_sessions (
+            id {{id}},
+            mode TEXT NOT NULL CHECK (mode IN ('backtest', 'paper', 'live')),
+            trading_date TEXT NOT NULL CHECK (length(trading_date) = 10),
+            status TEXT NOT NULL CHECK (status IN ('running', 'stopped', 'completed')),
+            source TEXT NOT NULL,
+            day_start_cash_paise {{int}} NOT NULL,
+            deferred_rows {{int}} NOT NULL DEFAULT 0 CHECK (deferred_rows >= 0),
+            last_bar_at_us {{int}},
+            halted_reason TEXT,
+            recoveries {{int}} NOT NULL DEFAULT 0 CHECK (recoveries >= 0),
+            started_at_us {{int}} NOT NULL,
+            updated_at_us {{int}} NOT NULL,
+            completed_at_us {{int}},
+            CONSTRAINT engine_sessions_day_unique UNIQUE (mode, trading_date)
+        ){{strict}};
+
+        CREATE TABLE engine_control (
+            id {{id}},
+            mode TEXT NOT NULL CHECK (mode IN ('backtest', 'paper', 'live')),
+            command TEXT NOT NULL CHECK (command IN ('stop', 'stop_flatten', 'emergency_stop')),
+            requested_by TEXT NOT NULL,
+            reason TEXT,
+            requested_at_us {{int}} NOT NULL,
+            handled_at_us {{int}},
+            outcome TEXT
+        ){{strict}};
+        CREATE INDEX engine_control_pending_idx ON engine_control (mode, handled_at_us);
+
+        CREATE TABLE engine_marks (
+            mode TEXT NOT NULL CHECK (mode IN ('backtest', 'paper', 'live')),
+            symbol TEXT NOT NULL,
+            price_paise {{int}} NOT NULL CHECK (price_paise > 0),
+            marked_at_us {{int}} NOT NULL,
+            PRIMARY KEY (mode, symbol)
+        ){{strict}};
+        """
+
+    /// Migration 3: the risk stage's state (JSON of `RiskState`) at a session's open and at its close
+    /// or stop, so the next session carries the peak, the recent trades and any run halt forward, and
+    /// a restart rebuilds the day from the same state.
+    static let v3EngineRiskState = """
+        ALTER TABLE engine_sessions ADD COLUMN risk_state_open TEXT;
+        ALTER TABLE engine_sessions ADD COLUMN risk_state_close TEXT;
+        """
+}

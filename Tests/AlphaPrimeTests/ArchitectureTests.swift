@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+
+/// The dependency rule of the library's targets (docs/architecture.md), checked on the manifest and
+/// on every source file: a target declares only the dependencies the rule allows, and imports only
+/// what it declares (SwiftPM lets a file import a module it reaches only through another target, so
+/// the imports are read too).
+@Suite struct ArchitectureTests {
+    static let root = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// What each library target may depend on. Nothing points back up: the domain knows no adapter
+    /// and no core type, the core knows the domain's ports and no adapter, the adapters know the
+    /// domain and never the core or each other, and only the commands target composes them.
+    static let allowed: [String: Set<String>] = [
+        "AlphaPrimeSupport": [],
+        "AlphaPrimeDomain": ["AlphaPrimeSupport", "Logging"],
+        "AlphaPrimeCore": ["AlphaPrimeSupport", "AlphaPrimeDomain", "Logging"],
+        "AlphaPrimeStore": ["AlphaPrimeSupport", "AlphaPrimeDomain", "CSQLite", "CLibPQ", "Logging"],
+        "AlphaPrimeConfig": ["AlphaPrimeSupport", "AlphaPrimeDomain", "Yams"],
+        "AlphaPrimeLogs": ["AlphaPrimeSupport", "AlphaPrimeDomain", "Logging"],
+        "AlphaPrimeOps": ["AlphaPrimeSupport", "AlphaPrimeDomain"],
+        "AlphaPrimeCommands": [
+            "AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeCore", "AlphaPrimeStore", "AlphaPrimeConfig",
+            "AlphaPrimeLogs", "AlphaPrimeOps", "ArgumentParser", "Logging",
+        ],
+    ]
+
+    /// Modules of the toolchain and the operating system any target may import.
+    static let system: Set<String> = ["Foundation", "FoundationEssentials", "Glibc", "Musl", "Darwin", "Dispatch", "Synchronization"]
+
+    /// `.target(name: "X", dependencies: [...])` of the manifest's `libraries`, with the products
+    /// spelled as their module names.
+    static func declaredDependencies() throws -> [String: Set<String>] {
+        let manifest = try String(contentsOf: root.appending(path: "Package.swift"), encoding: .utf8)
+        let start = try #require(manifest.range(of: "let libraries: [Target] = ["))
+        let end = try #require(manifest.range(of: "\n]\n", range: start.upperBound..<manifest.endIndex))
+        let block = String(manifest[start.upperBound..<end.lowerBound])
+        var result: [String: Set<String>] = [:]
+        let quoted = try Regex(#"(package: )?"([^"]+)""#)
+        for entry in block.components(separatedBy: ".target(name: ").dropFirst() {
+            var words = entry.matches(of: quoted).filter { $0.output[1].substring == nil }
+                .compactMap { $0.output[2].substring.map(String.init) }
+            guard !words.isEmpty else { continue }
+            let name = words.removeFirst()
+            var deps = Set(words)
+            // `let log = Target.Dependency.product(name: "Logging", package: "swift-log")`
+            if entry.firstMatch(of: try Regex(#"[\[ ]log[,\]]"#)) != nil { deps.insert("Logging") }
+            result[name] = deps
+        }
+        return result
+    }
+
+    @Test func manifestDeclaresOnlyAllowedDependencies() throws {
+        let declared = try Self.declaredDependencies()
+        #expect(Set(declared.keys) == Set(Self.allowed.keys), "library targets: \(declared.keys.sorted())")
+        for (target, deps) in declared {
+            let forbidden = deps.subtracting(Self.allowed[target] ?? [])
+            #expect(forbidden.isEmpty, "\(target) depends on \(forbidden.sorted()), which the dependency rule forbids")
+        }
+    }
+
+    /// `import X` lines of every file of every library target.
+    static func imports() throws -> [(target: String, file: String, module: String)] {
+        var found: [(String, String, String)] = []
+        for target in allowed.keys {
+            let folder = root.appending(path: "Sources/\(target)")
+            let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?
+                .compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" } ?? []
+            #expect(!files.isEmpty, "no sources for \(target)")
+            for file in files {
+                let text = try String(contentsOf: file, encoding: .utf8)
+                for line in text.split(separator: "\n") {
+                    let words = line.split(separator: " ")
+                    guard let i = words.firstIndex(of: "import"), i + 1 < words.count,
+                          words[..<i].allSatisfy({ $0.hasPrefix("@") || ["public", "package", "internal"].contains($0) })
+                    else { continue }
+                    let module = words[i + 1].split(separator: ".").first.map(String.init) ?? ""
+                    found.append((target, file.lastPathComponent, module))
+                }
+            }
+        }
+        return found
+    }
+
+    @Test func everyImportIsAnAllowedDependency() throws {
+        for (target, file, module) in try Self.imports() where !Self.system.contains(module) && module != target {
+            #expect(Self.allowed[target]?.contains(module) == true,
+                    "\(target)/\(file) imports \(module), which the dependency rule forbids for \(target)")
+        }
+    }
+
+    /// One owning file per C library: the connection type that owns its handles.
+    @Test func theCModulesHaveOneOwner() throws {
+        let owners = ["CSQLite": "SQLiteConnection.swift", "CLibPQ": "PostgresConnection.swift"]
+        for (target, file, module) in try Self.imports() where ["CSQLite", "CLibPQ", "CZstd", "CCurl"].contains(module) {
+            #expect(target == "AlphaPrimeStore" && owners[module] == file,
+                    "\(target)/\(file) imports \(module); only \(owners[module] ?? "its owner") may")
+        }
+    }
+
+    /// The trading core knows the state database only through the `StateStore` port: no store type,
+    /// no SQL, no wall-clock read through `Date`.
+    @Test func theCoreNamesNoStoreTypeAndNoSQL() throws {
+        let folder = Self.root.appending(path: "Sources/AlphaPrimeCore")
+        let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?
+            .compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" } ?? []
+        let forbidden = ["StateRepository", "SQLiteConnection", "PostgresConnection", "SQLDatabase", "SQLValue", "Migrator",
+                         "DatabaseURL", "Date()", "Date.now"]
+        let sql = try Regex(#""[^"\n]*\b(SELECT|INSERT INTO|UPDATE [a-z_]+ SET|DELETE FROM|CREATE TABLE)\b"#)
+        for file in files {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            for word in forbidden {
+                #expect(!text.contains(word), "AlphaPrimeCore/\(file.lastPathComponent) names \(word)")
+            }
+            #expect(text.firstMatch(of: sql) == nil, "AlphaPrimeCore/\(file.lastPathComponent) contains SQL")
+        }
+    }
+
+    /// Every tool is one thin `@main` file over the commands target.
+    @Test func executablesDependOnTheCommandsTargetAlone() throws {
+        let manifest = try String(contentsOf: Self.root.appending(path: "Package.swift"), encoding: .utf8)
+        #expect(manifest.contains(#".executableTarget(name: $0, dependencies: ["AlphaPrimeCommands"], path: "Sources/\($0)")"#))
+    }
+}
