@@ -162,7 +162,7 @@ public struct BacktestCommand: AsyncParsableCommand {
             }
             if save {
                 let database = try context.openDatabase()
-                try BacktestPerformance.save(outcome: outcome, to: StateRepository(database: database))
+                try BacktestPerformance.save(outcome: outcome, to: StateRepository(database: database), now: .now())
             }
             context.logger.info("backtest finished", metadata: [
                 "run.id": "\(info.runID)", "bars": "\(outcome.barsProcessed)", "trades": "\(outcome.trades.count)",

@@ -98,21 +98,26 @@ import Testing
         }
     }
 
-    /// The trading core knows the state database only through the `StateStore` port: no store type,
-    /// no SQL, no wall-clock read through `Date`.
+    /// The trading core knows the state database only through the `StateStore` port (no store type,
+    /// no SQL) and time only through the `EngineClock` port (no `Date`, no clock read, no sleep).
     @Test func theCoreNamesNoStoreTypeAndNoSQL() throws {
         let folder = Self.root.appending(path: "Sources/AlphaPrimeCore")
         let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?
             .compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" } ?? []
         let forbidden = ["StateRepository", "SQLiteConnection", "PostgresConnection", "SQLDatabase", "SQLValue", "Migrator",
-                         "DatabaseURL", "Date()", "Date.now"]
+                         "DatabaseURL", "Date()", "Date.now", "ContinuousClock", "SuspendingClock", "Thread.sleep", "usleep(",
+                         "UTCTimestamp.now"]
+        let implicitNow = try Regex(#"[^A-Za-z0-9_)\]]\.now\(\)"#)  // `at: .now()`; `clock.now()` is the port
         let sql = try Regex(#""[^"\n]*\b(SELECT|INSERT INTO|UPDATE [a-z_]+ SET|DELETE FROM|CREATE TABLE)\b"#)
         for file in files {
-            let text = try String(contentsOf: file, encoding: .utf8)
+            // The monotonic uptime measures how long something took (latency figures, a sweep's
+            // seconds); it decides nothing. Every other reading of time goes through `EngineClock`.
+            let text = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "DispatchTime.now()", with: "")
             for word in forbidden {
                 #expect(!text.contains(word), "AlphaPrimeCore/\(file.lastPathComponent) names \(word)")
             }
             #expect(text.firstMatch(of: sql) == nil, "AlphaPrimeCore/\(file.lastPathComponent) contains SQL")
+            #expect(text.firstMatch(of: implicitNow) == nil, "AlphaPrimeCore/\(file.lastPathComponent) reads the wall clock")
         }
     }
 

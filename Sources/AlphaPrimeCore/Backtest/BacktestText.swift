@@ -54,7 +54,7 @@ package enum BacktestText {
 
 /// `backtest --save`: one `strategy_performance` row per strategy and trading day (mode backtest).
 public enum BacktestPerformance {
-    public static func save(outcome: BacktestOutcome<AnyStrategy>, to repository: any StateStore, now: UTCTimestamp = .now()) throws {
+    public static func save(outcome: BacktestOutcome<AnyStrategy>, to repository: any StateStore, now: UTCTimestamp) throws {
         struct Key: Hashable { var strategy: String; var day: LocalDate }
         var byKey: [Key: [ClosedTrade]] = [:]
         for trade in outcome.trades {

@@ -58,9 +58,9 @@ public enum EngineBenchmark {
         let runner = EngineRunner(setup: setup, calendar: calendar, repository: repository, logs: .silent,
                                   options: EngineRunOptions(mode: .paper, measureLatency: true, pid: 0, host: "benchmark"))
         for day in days {
-            let started = ContinuousClock.now
+            let started = runner.clock.monotonic()
             let outcome = try runner.runSession(day)
-            let elapsed = ContinuousClock.now - started
+            let elapsed = runner.clock.monotonic() - started
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             result.sessions += 1
             result.bars += outcome.bars

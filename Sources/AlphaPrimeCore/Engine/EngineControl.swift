@@ -63,7 +63,8 @@ public enum EngineControl {
 
     /// The engine's state as the database and the lock tell it.
     public static func status(store: any StateStore, setup: EngineSetup, calendar: TradingCalendar,
-                              now: UTCTimestamp = .now()) throws -> StatusReport {
+                              clock: any EngineClock = SystemClock()) throws -> StatusReport {
+        let now = clock.now()
         let holder = try store.engineLockHolder()
         // One snapshot of the database, however often the engine commits meanwhile.
         return try store.readTransaction {
@@ -148,13 +149,13 @@ public enum EngineControl {
     /// Asks the running engine to stop (a control row it polls, and SIGTERM when it runs on this
     /// host), then waits for it to let go of the lock.
     public static func stop(store: any StateStore, flatten: Bool, by who: String, reason: String?,
-                            timeout: Duration) throws -> StopResult {
+                            timeout: Duration, clock: any EngineClock = SystemClock()) throws -> StopResult {
         guard let holder = try store.engineLockHolder() else { return .notRunning }
         let mode = holder.mode.flatMap(EngineMode.init(rawValue:))?.tradingMode ?? .paper
         let request = try store.requestEngineControl(EngineControlRecord(
-            mode: mode, command: flatten ? .stopFlatten : .stop, requestedBy: who, reason: reason, requestedAt: .now()))
+            mode: mode, command: flatten ? .stopFlatten : .stop, requestedBy: who, reason: reason, requestedAt: clock.now()))
         signal(holder, SIGTERM)
-        guard try waitForRelease(store: store, timeout: timeout) else { return .stillRunning(holder) }
+        guard try waitForRelease(store: store, timeout: timeout, clock: clock) else { return .stillRunning(holder) }
         return .stopped(outcome: try store.engineControl(id: request.id!)?.outcome)
     }
 
@@ -175,24 +176,25 @@ public enum EngineControl {
     /// within `timeout`, kills it), then takes the lock and closes whatever is still open through
     /// the paper broker's recorded book, at the last known prices.
     public static func emergencyStop(store repository: any StateStore, setup: EngineSetup, mode requested: TradingMode?,
-                                     by who: String, reason: String, timeout: Duration) throws -> EmergencyResult {
+                                     by who: String, reason: String, timeout: Duration,
+                                     clock: any EngineClock = SystemClock()) throws -> EmergencyResult {
         let holder = try repository.engineLockHolder()
         let mode = requested ?? holder?.mode.flatMap(EngineMode.init(rawValue:))?.tradingMode ?? .paper
-        try repository.setKillSwitch(mode: mode, by: who, reason: "emergency stop: \(reason)", at: .now())
+        try repository.setKillSwitch(mode: mode, by: who, reason: "emergency stop: \(reason)", at: clock.now())
         var result = EmergencyResult(mode: mode.rawValue, engine: "none running", engineOutcome: nil, cancelledOrders: [],
                                      closedPositions: [], brokerUnreachable: false)
         var request: EngineControlRecord?
         if let holder {
             request = try repository.requestEngineControl(EngineControlRecord(
-                mode: mode, command: .emergencyStop, requestedBy: who, reason: reason, requestedAt: .now()))
+                mode: mode, command: .emergencyStop, requestedBy: who, reason: reason, requestedAt: clock.now()))
             signal(holder, SIGTERM)
-            if try waitForRelease(store: repository, timeout: timeout) {
+            if try waitForRelease(store: repository, timeout: timeout, clock: clock) {
                 result.engine = "stopped itself"
             } else {
                 // Hung: end it. Its writes stop with its process (and, on PostgreSQL, its session).
                 signal(holder, SIGKILL)
                 try? repository.endEngineConnection(of: holder)
-                guard try waitForRelease(store: repository, timeout: .seconds(10)) else {
+                guard try waitForRelease(store: repository, timeout: .seconds(10), clock: clock) else {
                     throw EngineLockedError(holder: holder, location: repository.location)
                 }
                 result.engine = "killed (it did not react within \(timeout))"
@@ -201,33 +203,33 @@ public enum EngineControl {
         }
         let lock = try repository.acquireEngineLock(holder: EngineLockHolder(
             pid: Int64(ProcessInfo.processInfo.processIdentifier), host: ProcessInfo.processInfo.hostName,
-            mode: "emergency-stop", since: UTCTimestamp.now().description))
+            mode: "emergency-stop", since: clock.now().description))
         defer { lock.release() }
         if mode == .live {
             result.brokerUnreachable = true
             return result
         }
-        let at = try marketTimeNow(repository: repository, mode: mode)
+        let at = try marketTimeNow(repository: repository, mode: mode, clock: clock)
         let book = PaperBook(repository: repository, mode: mode, setup: setup)
         result.cancelledOrders = try book.cancelWorkingOrders(reason: "cancelled: emergency stop by \(who)", at: at)
         result.closedPositions = try book.closePositions(reason: "emergency stop by \(who)", at: at).map { c in
             "\(c.strategy) \(c.symbol): \(c.side.rawValue) \(c.quantity) at \(Paise(c.price)) (\(c.clientOrderId)), net \(Paise(c.netPnL))"
         }
         if let request, result.engineOutcome == nil {
-            try repository.markEngineControlHandled(id: request.id!, outcome: "taken over by emergency-stop", at: .now())
+            try repository.markEngineControlHandled(id: request.id!, outcome: "taken over by emergency-stop", at: clock.now())
         }
         if let session = try repository.latestEngineSession(mode: mode), session.status == .running {
-            try repository.setEngineSessionStatus(sessionId: session.id!, status: .stopped, at: .now())
+            try repository.setEngineSessionStatus(sessionId: session.id!, status: .stopped, at: clock.now())
         }
-        try repository.markEmergencyStopped(mode: mode, at: .now())
+        try repository.markEmergencyStopped(mode: mode, at: clock.now())
         return result
     }
 
     /// The market time of the engine's "now" when it is not running: the bar its last session was on.
-    static func marketTimeNow(repository: any StateStore, mode: TradingMode) throws -> UTCTimestamp {
+    static func marketTimeNow(repository: any StateStore, mode: TradingMode, clock: any EngineClock) throws -> UTCTimestamp {
         if let last = try repository.latestEngineSession(mode: mode)?.lastBarAt { return last }
         if let mark = try repository.marks(mode: mode).map(\.markedAt).max() { return mark }
-        return .now()
+        return clock.now()
     }
 
     // MARK: Kill switch
@@ -237,9 +239,10 @@ public enum EngineControl {
         case notSet
     }
 
-    public static func resetKillSwitch(repository: any StateStore, mode: TradingMode, by who: String, reason: String) throws -> ResetResult {
+    public static func resetKillSwitch(repository: any StateStore, mode: TradingMode, by who: String, reason: String,
+                                       clock: any EngineClock = SystemClock()) throws -> ResetResult {
         guard let state = try repository.engineState(mode: mode), state.killSwitch else { return .notSet }
-        try repository.clearKillSwitch(mode: mode, by: who, reason: reason, at: .now())
+        try repository.clearKillSwitch(mode: mode, by: who, reason: reason, at: clock.now())
         return .cleared(previousBy: state.killSwitchBy, previousReason: state.killSwitchReason)
     }
 
@@ -252,12 +255,12 @@ public enum EngineControl {
     }
 
     /// Polls until no engine holds the lock; false after `timeout`.
-    static func waitForRelease(store: any StateStore, timeout: Duration) throws -> Bool {
-        let deadline = ContinuousClock.now + timeout
+    static func waitForRelease(store: any StateStore, timeout: Duration, clock: any EngineClock) throws -> Bool {
+        let deadline = clock.monotonic() + timeout
         while true {
             if try store.engineLockHolder() == nil { return true }
-            if ContinuousClock.now >= deadline { return false }
-            Thread.sleep(forTimeInterval: 0.05)
+            if clock.monotonic() >= deadline { return false }
+            clock.sleep(for: .milliseconds(50))
         }
     }
 }

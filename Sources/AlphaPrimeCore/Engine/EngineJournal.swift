@@ -52,6 +52,7 @@ final class EngineJournal {
     }
 
     let repository: any StateStore
+    let clock: any EngineClock
     let mode: TradingMode
     let sessionId: Int64
     let logs: EngineLogs
@@ -78,15 +79,17 @@ final class EngineJournal {
     var heartbeat: Heartbeat
     let heartbeatInterval: Duration
     let flushInterval: Duration
-    private var lastHeartbeat: ContinuousClock.Instant?
-    private var lastFlush = ContinuousClock.now
+    private var lastHeartbeat: Duration?
+    private var lastFlush: Duration
     private(set) var commits = 0
     let afterCommit: ((Int) throws -> Void)?
 
-    init(repository: any StateStore, session: EngineSessionRecord, sessionFrom: UTCTimestamp, sessionBefore: UTCTimestamp,
-         symbols: Int, heartbeat: Heartbeat, logs: EngineLogs, heartbeatInterval: Duration = .seconds(2),
+    init(repository: any StateStore, clock: any EngineClock, session: EngineSessionRecord, sessionFrom: UTCTimestamp,
+         sessionBefore: UTCTimestamp, symbols: Int, heartbeat: Heartbeat, logs: EngineLogs, heartbeatInterval: Duration = .seconds(2),
          flushInterval: Duration = .milliseconds(500), afterCommit: ((Int) throws -> Void)? = nil) throws {
         self.repository = repository
+        self.clock = clock
+        lastFlush = clock.monotonic()
         self.mode = session.mode
         self.sessionId = session.id!
         self.logs = logs
@@ -124,7 +127,7 @@ final class EngineJournal {
 
     /// Writes everything waiting (and `body`) in one transaction, then counts the commit.
     func commit(_ body: () throws -> Void = {}) throws {
-        let now = ContinuousClock.now
+        let now = clock.monotonic()
         let beat = lastHeartbeat.map { now - $0 >= heartbeatInterval } ?? true
         try repository.transaction {
             for operation in operations { try execute(operation) }
@@ -138,10 +141,10 @@ final class EngineJournal {
             try repository.recordEngineProgress(
                 sessionId: sessionId, deferredRows: max(skipDeferred, deferredCount),
                 lastBarAt: storedLastBar > 0 ? UTCTimestamp(secondsSinceEpoch: storedLastBar) : nil,
-                haltedReason: haltedReason, at: .now())
+                haltedReason: haltedReason, at: clock.now())
             if beat {
                 try repository.recordHeartbeat(mode: heartbeat.mode, status: heartbeat.status, pid: heartbeat.pid,
-                                               host: heartbeat.host, at: .now())
+                                               host: heartbeat.host, at: clock.now())
             }
         }
         operations.removeAll(keepingCapacity: true)
@@ -180,7 +183,7 @@ final class EngineJournal {
 
     /// Commits what is waiting when it has waited `flushInterval`, or when a heartbeat is due.
     func flushIfDue() throws {
-        let now = ContinuousClock.now
+        let now = clock.monotonic()
         let heartbeatDue = lastHeartbeat.map { now - $0 >= heartbeatInterval } ?? true
         if heartbeatDue || (hasPending && now - lastFlush >= flushInterval) { try commit() }
     }

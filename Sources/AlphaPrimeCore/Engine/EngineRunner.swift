@@ -34,12 +34,16 @@ public final class EngineRunner {
     public let repository: (any StateStore)?
     public let logs: EngineLogs
     public let options: EngineRunOptions
+    /// The wall clock records are stamped with and a replay is paced by.
+    public let clock: any EngineClock
     /// Requests from other processes and signals, checked between bars.
     public var control: EngineControlChannel?
     /// Called after every commit with the number of commits so far (a crash-test hook).
     public var afterCommit: ((Int) throws -> Void)?
 
-    public init(setup: EngineSetup, calendar: TradingCalendar, repository: (any StateStore)?, logs: EngineLogs, options: EngineRunOptions) {
+    public init(setup: EngineSetup, calendar: TradingCalendar, repository: (any StateStore)?, logs: EngineLogs,
+                options: EngineRunOptions, clock: any EngineClock = SystemClock()) {
+        self.clock = clock
         self.setup = setup
         self.calendar = calendar
         self.repository = repository
@@ -83,14 +87,14 @@ public final class EngineRunner {
             }
             if let existing = record {
                 dayStartCash = existing.dayStartCash.value
-                try repository.setEngineSessionStatus(sessionId: existing.id!, status: .running, countRecovery: true, at: .now())
+                try repository.setEngineSessionStatus(sessionId: existing.id!, status: .running, countRecovery: true, at: clock.now())
             } else {
                 let account = try PaperBook(repository: repository, mode: mode, setup: setup).account(before: open)
                 dayStartCash = account.cash
                 // The risk stage carries on from where the last session before this one left it.
                 let carried = try repository.latestEngineSession(mode: mode, before: day.date)?.riskStateClose
                 record = try repository.insertEngineSession(EngineSessionRecord(
-                    mode: mode, tradingDate: day.date, source: day.source, dayStartCash: Paise(dayStartCash), startedAt: .now(),
+                    mode: mode, tradingDate: day.date, source: day.source, dayStartCash: Paise(dayStartCash), startedAt: clock.now(),
                     riskStateOpen: carried))
             }
             if let json = record?.riskStateOpen {
@@ -102,7 +106,7 @@ public final class EngineRunner {
             }
             killSwitchSet = try repository.engineState(mode: mode)?.killSwitch ?? false
             journal = try EngineJournal(
-                repository: repository, session: record!, sessionFrom: open, sessionBefore: close,
+                repository: repository, clock: clock, session: record!, sessionFrom: open, sessionBefore: close,
                 symbols: setup.instruments.count,
                 heartbeat: .init(mode: mode, status: options.mode.rawValue, pid: options.pid, host: options.host),
                 logs: logs, afterCommit: afterCommit)
@@ -139,7 +143,7 @@ public final class EngineRunner {
         let run = SessionRun<AnyStrategy, PaperBroker>(
             core: core, broker: broker, journal: journal, plan: plan, mode: options.mode, logs: logs, speed: options.speed,
             snapshotInterval: setup.snapshotIntervalSeconds, measureLatency: options.measureLatency,
-            control: control)
+            control: control, clock: clock)
         let outcome = try run.run()
         logs.engine.info("session ended", metadata: [
             "session.date": "\(day.date)", "ending": "\(outcome.ending)", "bars": "\(outcome.bars)",

@@ -24,35 +24,34 @@ public enum ReplaySpeed: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// Paces a replay: a bar becomes available when the replay clock reaches its close. The clock is
-/// anchored at the first bar it is asked about; waits are cut into short slices so a stop request
-/// is seen within a fraction of a second.
+/// Paces a replay: a bar becomes available when the replay clock reaches its close. The replay
+/// clock is anchored at the first bar it is asked about and runs on the engine's clock; waits are cut
+/// into short slices so a stop request is seen within a fraction of a second.
 struct ReplayClock {
     let speed: ReplaySpeed
-    private var anchor: (wall: ContinuousClock.Instant, market: Int64)?
+    let clock: any EngineClock
+    private var anchor: (wall: Duration, market: Int64)?
 
-    init(speed: ReplaySpeed) { self.speed = speed }
+    init(speed: ReplaySpeed, clock: any EngineClock) {
+        self.speed = speed
+        self.clock = clock
+    }
 
     /// Waits until the market time `time` (UTC epoch seconds) is reached on the replay clock, or
     /// until `interrupted` answers true (checked at least every `slice`). Returns false when interrupted.
     mutating func wait(untilMarketTime time: Int64, slice: Duration = .milliseconds(100), interrupted: () throws -> Bool) rethrows -> Bool {
         guard case .times(let factor) = speed else { return true }
         guard let anchor else {
-            anchor = (.now, time)
+            anchor = (clock.monotonic(), time)
             return true
         }
         let offset = Duration.seconds(Double(time - anchor.market) / Double(factor))
         let target = anchor.wall + offset
         while true {
             if try interrupted() { return false }
-            let now = ContinuousClock.now
+            let now = clock.monotonic()
             if now >= target { return true }
-            let remaining = target - now
-            Thread.sleep(forTimeInterval: Self.seconds(min(remaining, slice)))
+            clock.sleep(for: min(target - now, slice))
         }
-    }
-
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 }

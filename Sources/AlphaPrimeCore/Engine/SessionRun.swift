@@ -118,7 +118,9 @@ final class SessionRun<S: Strategy, B: Broker> {
     let logs: EngineLogs
     let snapshotInterval: Int64
     let measureLatency: Bool
-    var clock: ReplayClock
+    /// Paces the replay on ``clock``.
+    var pacer: ReplayClock
+    let clock: any EngineClock
     var control: EngineControlChannel?
     let strategyNames: [String]
     let bookCodes: [String]
@@ -142,14 +144,14 @@ final class SessionRun<S: Strategy, B: Broker> {
     private var measuringBar = false
     /// Time spent in write-ahead commits since the bar arrived (taken out of the decision latency).
     private var barPersistence: UInt64 = 0
-    private var lastPoll = ContinuousClock.now
+    private var lastPoll: Duration
     let pollInterval: Duration = .milliseconds(200)
     private var stoppedByControl = false
     var outcome: SessionOutcome
 
     init(core: Core, broker: B?, journal: EngineJournal?, plan: SessionPlan, mode: EngineMode, logs: EngineLogs,
          speed: ReplaySpeed, snapshotInterval: Int64, measureLatency: Bool = false,
-         control: EngineControlChannel? = nil) {
+         control: EngineControlChannel? = nil, clock: any EngineClock) {
         self.core = core
         self.broker = broker
         self.paper = broker as? PaperBroker
@@ -160,7 +162,9 @@ final class SessionRun<S: Strategy, B: Broker> {
         self.snapshotInterval = max(1, snapshotInterval)
         self.measureLatency = measureLatency
         self.control = control
-        clock = ReplayClock(speed: speed)
+        self.clock = clock
+        pacer = ReplayClock(speed: speed, clock: clock)
+        lastPoll = clock.monotonic()
         strategyNames = core.strategies.map(\.name)
         bookCodes = core.strategies.map { ClientOrderID.bookCode(strategy: $0.name, symbol: core.instruments[$0.symbol].symbol) }
         var bySymbol = Array(repeating: [Int](), count: core.instruments.count)
@@ -208,7 +212,7 @@ final class SessionRun<S: Strategy, B: Broker> {
             let bar = series[symbol][cursor[symbol]]
             if bar.time != minute {
                 if minute == .min && !inCatchUp {
-                    _ = clock.wait(untilMarketTime: bar.time + 60) { false }  // the replay clock starts at the first bar's close
+                    _ = pacer.wait(untilMarketTime: bar.time + 60) { false }  // the replay clock starts at the first bar's close
                 }
                 if minute != .min {
                     try endOfMinute(minute)
@@ -247,7 +251,7 @@ final class SessionRun<S: Strategy, B: Broker> {
         }
         if inCatchUp { return nil }
         guard let control else {
-            _ = try clock.wait(untilMarketTime: next + 60) {
+            _ = try pacer.wait(untilMarketTime: next + 60) {
                 try journal?.flushIfDue()  // the heartbeat goes on while the replay clock waits
                 return false
             }
@@ -258,13 +262,13 @@ final class SessionRun<S: Strategy, B: Broker> {
         func check() throws -> Bool {
             try journal?.flushIfDue()
             if control.signalled() { signalled = true; return true }
-            let now = ContinuousClock.now
+            let now = clock.monotonic()
             guard now - lastPoll >= pollInterval else { return false }
             lastPoll = now
             request = try control.poll()
             return request != nil
         }
-        _ = try clock.wait(untilMarketTime: next + 60, interrupted: check)
+        _ = try pacer.wait(untilMarketTime: next + 60, interrupted: check)
         if request == nil && !signalled { _ = try check() }
         guard request != nil || signalled else { return nil }
         if request == nil { request = try control.poll() }
@@ -507,7 +511,7 @@ final class SessionRun<S: Strategy, B: Broker> {
             try journal.commit {
                 try writeStrategyPerformance()
                 try journal.repository.recordEngineRiskStateClose(sessionId: journal.sessionId, json: state)
-                try journal.repository.setEngineSessionStatus(sessionId: journal.sessionId, status: .completed, at: .now())
+                try journal.repository.setEngineSessionStatus(sessionId: journal.sessionId, status: .completed, at: clock.now())
             }
         }
     }
@@ -568,7 +572,7 @@ final class SessionRun<S: Strategy, B: Broker> {
             let state = try riskStateJSON()
             try journal.commit {
                 try journal.repository.recordEngineRiskStateClose(sessionId: journal.sessionId, json: state)
-                try journal.repository.setEngineSessionStatus(sessionId: journal.sessionId, status: .stopped, at: .now())
+                try journal.repository.setEngineSessionStatus(sessionId: journal.sessionId, status: .stopped, at: clock.now())
             }
         }
         if let request {

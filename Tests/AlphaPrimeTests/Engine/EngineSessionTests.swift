@@ -47,7 +47,7 @@ import Testing
             broker: broker, journal: nil,
             plan: SessionPlan(date: day.date, open: day.session.openEpochSeconds, close: day.session.closeEpochSeconds,
                               series: day.series, source: "test"),
-            mode: .paper, logs: .silent, speed: .max, snapshotInterval: 60)
+            mode: .paper, logs: .silent, speed: .max, snapshotInterval: 60, clock: SystemClock())
         _ = try run.run()
 
         let calendar = fixture.calendar
@@ -113,7 +113,7 @@ import Testing
             }
             let book = PaperBook(repository: repository, setup: fixture.setup)
             let open = try book.account().openBooks.count
-            let at = try EngineControl.marketTimeNow(repository: repository, mode: .paper)
+            let at = try EngineControl.marketTimeNow(repository: repository, mode: .paper, clock: SystemClock())
             try book.cancelWorkingOrders(reason: "cancelled: emergency stop by test", at: at)
             let closed = try book.closePositions(reason: "emergency stop by test", at: at)
             #expect(closed.count == open)

@@ -43,7 +43,7 @@ final class TemporaryLogs {
     }
 }
 
-final class ManualClock: Sendable {
+final class LogLineClock: Sendable {
     let milliseconds: Atomic<Int64>
     init(_ start: Int64) { milliseconds = Atomic(start) }
     func advance(by ms: Int64) { milliseconds.add(ms, ordering: .relaxed) }
@@ -77,7 +77,7 @@ struct SecretLeak: Error, CustomStringConvertible {
 
     @Test func eachLineIsJSONWithTheExpectedFields() throws {
         let tmp = TemporaryLogs()
-        let clock = ManualClock(1_769_485_500_123)
+        let clock = LogLineClock(1_769_485_500_123)
         let sink = try LogFileSink(directory: tmp.logs, clock: clock.read)
         let log = logger("alpha_prime.engine", sink: sink, secrets: SecretRegistry())
         log.info("engine started", metadata: ["engine.mode": "paper", "strategies": .stringConvertible(3)])
@@ -190,7 +190,7 @@ struct SecretLeak: Error, CustomStringConvertible {
 
     @Test func reopensAFileRenamedByRotation() throws {
         let tmp = TemporaryLogs()
-        let clock = ManualClock(1_769_485_500_000)
+        let clock = LogLineClock(1_769_485_500_000)
         let sink = try LogFileSink(directory: tmp.logs, clock: clock.read)
         let log = logger("alpha_prime.ops", sink: sink, secrets: SecretRegistry())
         log.info("before rotation")
