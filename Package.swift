@@ -12,26 +12,31 @@ let tools = [
 
 /// The library, in layers whose arrows point one way (docs/architecture.md):
 ///
-///     AlphaPrimeSupport → AlphaPrimeDomain (model, settings, records, ports) → AlphaPrimeCore
-///     adapters beside the core, on the domain's ports only: AlphaPrimeStore, AlphaPrimeConfig,
-///     AlphaPrimeLogs, AlphaPrimeOps
+///     AlphaPrimeSupport → AlphaPrimeDomain (model, settings, records, ports)
+///       → AlphaPrimeExecution (fill model, charges, the simulated exchange, the ledger, client order ids)
+///       → AlphaPrimeCore (market data, indicators, strategies, risk, engine, backtest)
+///     adapters beside the core, never on it or on each other: AlphaPrimeStore, AlphaPrimeConfig,
+///     AlphaPrimeLogs, AlphaPrimeOps, AlphaPrimePaper (the paper broker)
 ///     AlphaPrimeCommands composes them; every tool depends on AlphaPrimeCommands alone.
 ///
-/// `ArchitectureTests` reads this manifest and fails when a target gains a dependency the rule forbids.
+/// `ArchitectureTests` reads this manifest and every import, and fails when a target gains a
+/// dependency the rule forbids.
 let log = Target.Dependency.product(name: "Logging", package: "swift-log")
 let libraries: [Target] = [
     .target(name: "AlphaPrimeSupport"),
     .target(name: "AlphaPrimeDomain", dependencies: ["AlphaPrimeSupport", log]),
-    .target(name: "AlphaPrimeCore", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain", log]),
+    .target(name: "AlphaPrimeExecution", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain"]),
+    .target(name: "AlphaPrimeCore", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", log]),
     .target(name: "AlphaPrimeStore", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain", "CSQLite", "CLibPQ", log]),
     .target(name: "AlphaPrimeConfig", dependencies: [
         "AlphaPrimeSupport", "AlphaPrimeDomain", .product(name: "Yams", package: "Yams"),
     ]),
     .target(name: "AlphaPrimeLogs", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain", log]),
     .target(name: "AlphaPrimeOps", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain"]),
+    .target(name: "AlphaPrimePaper", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution"]),
     .target(name: "AlphaPrimeCommands", dependencies: [
-        "AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeCore", "AlphaPrimeStore", "AlphaPrimeConfig",
-        "AlphaPrimeLogs", "AlphaPrimeOps",
+        "AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeCore", "AlphaPrimeStore",
+        "AlphaPrimeConfig", "AlphaPrimeLogs", "AlphaPrimeOps", "AlphaPrimePaper",
         .product(name: "ArgumentParser", package: "swift-argument-parser"), log,
     ]),
 ]

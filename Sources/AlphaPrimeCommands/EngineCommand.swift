@@ -5,6 +5,8 @@ import AlphaPrimeStore
 import AlphaPrimeConfig
 import AlphaPrimeLogs
 import AlphaPrimeOps
+import AlphaPrimeExecution
+import AlphaPrimePaper
 import ArgumentParser
 import Foundation
 
@@ -194,7 +196,8 @@ extension EngineCommand {
 
                 EngineSignals.install()
                 let logs = EngineLogs(level: context.logger.logLevel)
-                let runner = EngineRunner(setup: setup, calendar: context.calendar, repository: repository, logs: logs,
+                let broker = mode == .monitor ? nil : BrokerAccounts.account(for: tradingMode, store: repository, setup: setup)
+                let runner = EngineRunner(setup: setup, calendar: context.calendar, repository: repository, broker: broker, logs: logs,
                                           options: EngineRunOptions(mode: mode, speed: speed.speed, warmupDays: warmupDays, pid: pid, host: host))
                 var lastBeat = ContinuousClock.now
                 runner.control = EngineControlChannel(
@@ -309,8 +312,9 @@ extension EngineCommand {
                     if common.json { try EngineCommand.printJSON(report) } else { ToolRunner.printOut(Self.text(report)) }
                     return .ok
                 }
+                let setup = try EngineSetup(configuration: context.configuration)
                 let report = try EngineControl.status(store: store,
-                                                      setup: try EngineSetup(configuration: context.configuration),
+                                                      accounts: { BrokerAccounts.recordedBook(for: $0, store: store, setup: setup) },
                                                       calendar: context.calendar)
                 if common.json {
                     try EngineCommand.printJSON(report)
@@ -455,9 +459,10 @@ extension EngineCommand {
                 let context = try ToolContext.load(common, tool: "engine")
                 let database = try context.openDatabase()
                 try Migrator(database: database, logger: context.logger).migrate()
+                let store = StateRepository(database: database, url: context.databaseURL)
+                let setup = try EngineSetup(configuration: context.configuration)
                 let result = try EngineControl.emergencyStop(
-                    store: StateRepository(database: database, url: context.databaseURL),
-                    setup: try EngineSetup(configuration: context.configuration),
+                    store: store, accounts: { BrokerAccounts.account(for: $0, store: store, setup: setup) },
                     mode: mode, by: EngineCommand.person(by), reason: reason, timeout: .seconds(timeout))
                 if common.json {
                     try EngineCommand.printJSON(result)
@@ -570,12 +575,15 @@ extension EngineCommand {
                 defer { try? FileManager.default.removeItem(at: directory) }
                 var results: [EngineBenchmark.Replay] = []
                 results.append(try EngineBenchmark.replay(plan.days, setup: setup, calendar: context.calendar, store: nil,
+                                                          broker: PaperBrokerAccount(store: nil, settings: PaperSettings(setup)),
                                                           persistence: "none"))
                 for (name, path) in [("sqlite-memory", ":memory:"), ("sqlite-file", directory.appending(path: "state.db").path)] {
                     let database = try SQLiteConnection(path: path)
                     try Migrator(database: database, logger: context.logger).migrate()
-                    results.append(try EngineBenchmark.replay(plan.days, setup: setup, calendar: context.calendar,
-                                                              store: StateRepository(database: database), persistence: name))
+                    let store = StateRepository(database: database)
+                    results.append(try EngineBenchmark.replay(plan.days, setup: setup, calendar: context.calendar, store: store,
+                                                              broker: PaperBrokerAccount(store: store, settings: PaperSettings(setup)),
+                                                              persistence: name))
                 }
                 try EngineCommand.printJSON(results)
                 return .ok

@@ -5,6 +5,8 @@ import AlphaPrimeStore
 import AlphaPrimeConfig
 import AlphaPrimeLogs
 import AlphaPrimeOps
+import AlphaPrimeExecution
+import AlphaPrimePaper
 import ArgumentParser
 
 // Tools whose work is not built yet. Each answers --help and --version, accepts the shared

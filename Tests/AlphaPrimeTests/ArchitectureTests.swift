@@ -9,19 +9,23 @@ import Testing
     static let root = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// What each library target may depend on. Nothing points back up: the domain knows no adapter
-    /// and no core type, the core knows the domain's ports and no adapter, the adapters know the
-    /// domain and never the core or each other, and only the commands target composes them.
+    /// and no core type; execution (fills, charges, the ledger) sits between the domain and both the
+    /// core and the paper broker; the core knows the domain's ports and no adapter; the adapters know
+    /// the domain (and the paper broker execution) and never the core or each other; only the
+    /// commands target composes them.
     static let allowed: [String: Set<String>] = [
         "AlphaPrimeSupport": [],
         "AlphaPrimeDomain": ["AlphaPrimeSupport", "Logging"],
-        "AlphaPrimeCore": ["AlphaPrimeSupport", "AlphaPrimeDomain", "Logging"],
+        "AlphaPrimeExecution": ["AlphaPrimeSupport", "AlphaPrimeDomain"],
+        "AlphaPrimeCore": ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "Logging"],
         "AlphaPrimeStore": ["AlphaPrimeSupport", "AlphaPrimeDomain", "CSQLite", "CLibPQ", "Logging"],
         "AlphaPrimeConfig": ["AlphaPrimeSupport", "AlphaPrimeDomain", "Yams"],
         "AlphaPrimeLogs": ["AlphaPrimeSupport", "AlphaPrimeDomain", "Logging"],
         "AlphaPrimeOps": ["AlphaPrimeSupport", "AlphaPrimeDomain"],
+        "AlphaPrimePaper": ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution"],
         "AlphaPrimeCommands": [
-            "AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeCore", "AlphaPrimeStore", "AlphaPrimeConfig",
-            "AlphaPrimeLogs", "AlphaPrimeOps", "ArgumentParser", "Logging",
+            "AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeCore", "AlphaPrimeStore",
+            "AlphaPrimeConfig", "AlphaPrimeLogs", "AlphaPrimeOps", "AlphaPrimePaper", "ArgumentParser", "Logging",
         ],
     ]
 
@@ -98,13 +102,14 @@ import Testing
         }
     }
 
-    /// The trading core knows the state database only through the `StateStore` port (no store type,
-    /// no SQL) and time only through the `EngineClock` port (no `Date`, no clock read, no sleep).
-    @Test func theCoreNamesNoStoreTypeAndNoSQL() throws {
+    /// The trading core knows the broker only through the `Broker` and `BrokerAccount` ports (no
+    /// paper broker type), the state database only through the `StateStore` port (no store type, no
+    /// SQL), and time only through the `EngineClock` port (no `Date`, no clock read, no sleep).
+    @Test func theCoreNamesNoAdapterTypeAndNoSQL() throws {
         let folder = Self.root.appending(path: "Sources/AlphaPrimeCore")
         let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?
             .compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" } ?? []
-        let forbidden = ["StateRepository", "SQLiteConnection", "PostgresConnection", "SQLDatabase", "SQLValue", "Migrator",
+        let forbidden = ["PaperBroker", "PaperBook", "PaperAccount", "StateRepository", "SQLiteConnection", "PostgresConnection", "SQLDatabase", "SQLValue", "Migrator",
                          "DatabaseURL", "Date()", "Date.now", "ContinuousClock", "SuspendingClock", "Thread.sleep", "usleep(",
                          "UTCTimestamp.now"]
         let implicitNow = try Regex(#"[^A-Za-z0-9_)\]]\.now\(\)"#)  // `at: .now()`; `clock.now()` is the port

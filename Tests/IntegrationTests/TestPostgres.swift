@@ -1,6 +1,8 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 import AlphaPrimeCore
+import AlphaPrimePaper
 import AlphaPrimeStore
 import AlphaPrimeConfig
 import AlphaPrimeLogs

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 import Foundation
 
 /// `backtest --monte-carlo`: the run's trades and daily returns resampled into many paths, judged

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// The IST trading days of recorded bars: every date on which at least one series has a bar.
 public enum TradingDays {

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// The CSV files of a backtest run: one row per closed trade, one row per trading day.
 ///

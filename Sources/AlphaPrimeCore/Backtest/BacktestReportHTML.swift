@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 import Foundation
 
 /// `report.html`: one self-contained page (inline CSS and SVG, no script, no external asset) with

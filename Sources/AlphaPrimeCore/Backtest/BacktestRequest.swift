@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 import Foundation
 
 /// Resolves what `backtest` was asked into a runnable plan: strategies from `config/strategies/`,

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// What the backtest command knows about a run, written into `summary.json` and the HTML report.
 public struct BacktestRunInfo: Sendable, Equatable, Codable {

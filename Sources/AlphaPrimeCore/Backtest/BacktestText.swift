@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 import Foundation
 
 /// The text a trader reads after `backtest`: what ran, the money, the key ratios.

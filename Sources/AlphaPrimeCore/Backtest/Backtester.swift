@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// Equity at the close of one trading day (IST).
 public struct DailyEquity: Sendable, Equatable, Codable {

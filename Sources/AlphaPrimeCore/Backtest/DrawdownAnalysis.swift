@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// One fall of the equity curve from a peak: how deep, when, and how long until it was made good.
 public struct DrawdownEpisode: Sendable, Equatable, Codable {

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 // JSON form of the metrics (summary.json): snake_case keys, money as integer paise with a `_paise`
 // suffix, ratios as numbers. JSON has no NaN or infinity, so a ratio that is undefined (NaN) or

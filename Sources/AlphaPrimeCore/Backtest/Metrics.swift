@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// How much of a run had money at risk, as counted by the backtest driver (for example bars with at
 /// least one open position / bars processed).

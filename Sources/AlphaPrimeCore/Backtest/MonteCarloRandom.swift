@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// SplitMix64 (Steele, Lea and Flood; Vigna's `splitmix64.c`): a generator with 64 bits of state.
 ///

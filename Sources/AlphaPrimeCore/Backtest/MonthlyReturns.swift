@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// Calendar-month and calendar-year returns of a day-end equity curve (IST dates).
 ///

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// One parameter the optimiser varies: its name in the strategy file and the values of its range.
 public struct ParameterDimension: Sendable, Equatable, Codable {

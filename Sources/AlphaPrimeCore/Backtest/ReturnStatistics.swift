@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 import Foundation
 
 /// Statistics of a series of daily returns, with empyrical-reloaded's conventions, so that a

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 import Foundation
 
 /// A line (or area) chart over trading days, as a self-contained inline SVG: no script, no external

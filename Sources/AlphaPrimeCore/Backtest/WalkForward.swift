@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 import Dispatch
 
 /// One train/test pair of a walk-forward, as indices into the list of trading days.

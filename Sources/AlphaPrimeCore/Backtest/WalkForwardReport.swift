@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 import Foundation
 
 /// The walk-forward files of a backtest run directory: `walk_forward.json` (windows, chosen

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 import Foundation
 
 /// Measurements of the engine for the benchmark suite (figures are printed, never asserted).
@@ -48,14 +49,14 @@ public enum EngineBenchmark {
     /// Replays `days` through the engine in paper mode, with latencies recorded.
     ///
     /// - Parameter store: where the session is persisted; nil runs without a database (the loop,
-    ///   the core, the paper broker and nothing else).
+    ///   the core, the broker and nothing else). `broker` is the account the orders go to.
     public static func replay(_ days: [ReplayDay], setup: EngineSetup, calendar: TradingCalendar, store: (any StateStore)?,
-                              persistence: String) throws -> Replay {
+                              broker: any BrokerAccount, persistence: String) throws -> Replay {
         let repository = store
         var result = Replay(persistence: persistence, sessions: 0, bars: 0, orders: 0, fills: 0, commits: 0, seconds: 0,
                             secondsPerSession: [], decisionNanoseconds: Percentiles([]), placementNanoseconds: Percentiles([]))
         var decisions: [Int64] = [], placements: [Int64] = []
-        let runner = EngineRunner(setup: setup, calendar: calendar, repository: repository, logs: .silent,
+        let runner = EngineRunner(setup: setup, calendar: calendar, repository: repository, broker: broker, logs: .silent,
                                   options: EngineRunOptions(mode: .paper, measureLatency: true, pid: 0, host: "benchmark"))
         for day in days {
             let started = runner.clock.monotonic()

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 import Foundation
 
 /// What other processes do to the engine: read its state, ask it to stop, stop it in an emergency
@@ -62,17 +63,18 @@ public enum EngineControl {
     }
 
     /// The engine's state as the database and the lock tell it.
-    public static func status(store: any StateStore, setup: EngineSetup, calendar: TradingCalendar,
+    /// - Parameter accounts: the broker account of a mode, whose positions are shown.
+    public static func status(store: any StateStore, accounts: (TradingMode) -> (any BrokerAccount)?, calendar: TradingCalendar,
                               clock: any EngineClock = SystemClock()) throws -> StatusReport {
         let now = clock.now()
         let holder = try store.engineLockHolder()
         // One snapshot of the database, however often the engine commits meanwhile.
         return try store.readTransaction {
-            try status(holder: holder, repository: store, setup: setup, calendar: calendar, now: now)
+            try status(holder: holder, repository: store, accounts: accounts, calendar: calendar, now: now)
         }
     }
 
-    private static func status(holder: EngineLockHolder?, repository: any StateStore, setup: EngineSetup,
+    private static func status(holder: EngineLockHolder?, repository: any StateStore, accounts: (TradingMode) -> (any BrokerAccount)?,
                                calendar: TradingCalendar, now: UTCTimestamp) throws -> StatusReport {
         var report = StatusReport(database: repository.location, running: holder != nil, engine: holder, modes: [])
         let migrations = try repository.engineSchemaStatus()
@@ -96,16 +98,14 @@ public enum EngineControl {
             } else if state != nil, m.status != "stopped", m.status != "emergency_stopped" {
                 m.status = "not running (last: \(m.status))"
             }
-            let account = PaperAccount(startingCapital: setup.startingCapital, fills: try repository.accountFills(mode: mode))
+            let positions = try accounts(mode)?.positions() ?? []
             let marks = v2 ? Dictionary(try repository.marks(mode: mode).map { ($0.symbol, $0.price.value) }, uniquingKeysWith: { a, _ in a }) : [:]
             var unrealized: Int64 = 0
-            for i in account.openBooks {
-                let book = account.ledger.books[i]
-                let key = account.books[i]
+            for book in positions {
                 let average = Paise(book.openValue / max(1, abs(book.quantity)))
-                var position = Position(strategy: key.strategy, symbol: key.symbol, quantity: book.quantity,
+                var position = Position(strategy: book.strategy ?? "", symbol: book.symbol, quantity: book.quantity,
                                         averagePrice: average.description)
-                if let mark = marks[key.symbol] {
+                if let mark = marks[book.symbol] {
                     let u = book.quantity > 0 ? book.quantity * mark - book.openValue : book.openValue + book.quantity * mark
                     unrealized += u
                     position.lastPrice = Paise(mark).description
@@ -175,7 +175,10 @@ public enum EngineControl {
     /// Sets the kill switch, has the running engine cancel and flatten (or, when it does not react
     /// within `timeout`, kills it), then takes the lock and closes whatever is still open through
     /// the paper broker's recorded book, at the last known prices.
-    public static func emergencyStop(store repository: any StateStore, setup: EngineSetup, mode requested: TradingMode?,
+    /// - Parameter accounts: the broker account of a mode; nil when the engine has no adapter for it
+    ///   (the orders and positions are then left to the trader at the broker).
+    public static func emergencyStop(store repository: any StateStore, accounts: (TradingMode) -> (any BrokerAccount)?,
+                                     mode requested: TradingMode?,
                                      by who: String, reason: String, timeout: Duration,
                                      clock: any EngineClock = SystemClock()) throws -> EmergencyResult {
         let holder = try repository.engineLockHolder()
@@ -205,14 +208,13 @@ public enum EngineControl {
             pid: Int64(ProcessInfo.processInfo.processIdentifier), host: ProcessInfo.processInfo.hostName,
             mode: "emergency-stop", since: clock.now().description))
         defer { lock.release() }
-        if mode == .live {
+        guard let account = accounts(mode) else {
             result.brokerUnreachable = true
             return result
         }
         let at = try marketTimeNow(repository: repository, mode: mode, clock: clock)
-        let book = PaperBook(repository: repository, mode: mode, setup: setup)
-        result.cancelledOrders = try book.cancelWorkingOrders(reason: "cancelled: emergency stop by \(who)", at: at)
-        result.closedPositions = try book.closePositions(reason: "emergency stop by \(who)", at: at).map { c in
+        result.cancelledOrders = try account.cancelWorkingOrders(createdBefore: nil, reason: "cancelled: emergency stop by \(who)", at: at)
+        result.closedPositions = try account.closePositions(reason: "emergency stop by \(who)", at: at).map { c in
             "\(c.strategy) \(c.symbol): \(c.side.rawValue) \(c.quantity) at \(Paise(c.price)) (\(c.clientOrderId)), net \(Paise(c.netPnL))"
         }
         if let request, result.engineOutcome == nil {

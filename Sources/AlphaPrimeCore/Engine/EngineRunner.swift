@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 import Foundation
 import Logging
 
@@ -25,13 +26,16 @@ public struct EngineRunOptions: Sendable {
     }
 }
 
-/// Runs replayed sessions through the trading core with the paper broker and the state database:
+/// Runs replayed sessions through the trading core with a broker account and the state database:
 /// prepares each session (what earlier sessions left behind, the day's opening cash, recovery of a
-/// session started before), warms the strategies up, and drives a ``SessionRun``.
+/// session started before), warms the strategies up, and drives a ``SessionRun``. The broker is a
+/// port (``BrokerAccount``): the paper account, or any adapter that implements it.
 public final class EngineRunner {
     public let setup: EngineSetup
     public let calendar: TradingCalendar
     public let repository: (any StateStore)?
+    /// Where orders go (nil: monitor mode sends none).
+    public let broker: (any BrokerAccount)?
     public let logs: EngineLogs
     public let options: EngineRunOptions
     /// The wall clock records are stamped with and a replay is paced by.
@@ -41,9 +45,10 @@ public final class EngineRunner {
     /// Called after every commit with the number of commits so far (a crash-test hook).
     public var afterCommit: ((Int) throws -> Void)?
 
-    public init(setup: EngineSetup, calendar: TradingCalendar, repository: (any StateStore)?, logs: EngineLogs,
-                options: EngineRunOptions, clock: any EngineClock = SystemClock()) {
+    public init(setup: EngineSetup, calendar: TradingCalendar, repository: (any StateStore)?, broker: (any BrokerAccount)?,
+                logs: EngineLogs, options: EngineRunOptions, clock: any EngineClock = SystemClock()) {
         self.clock = clock
+        self.broker = broker
         self.setup = setup
         self.calendar = calendar
         self.repository = repository
@@ -71,7 +76,7 @@ public final class EngineRunner {
         let open = UTCTimestamp(secondsSinceEpoch: session.openEpochSeconds)
         let close = UTCTimestamp(secondsSinceEpoch: session.closeEpochSeconds)
         var journal: EngineJournal?
-        var broker: PaperBroker?
+        var brokerSession: BrokerSession?
         var dayStartCash = setup.startingCapital
         var riskState: RiskState?
         var killSwitchSet = false
@@ -89,8 +94,7 @@ public final class EngineRunner {
                 dayStartCash = existing.dayStartCash.value
                 try repository.setEngineSessionStatus(sessionId: existing.id!, status: .running, countRecovery: true, at: clock.now())
             } else {
-                let account = try PaperBook(repository: repository, mode: mode, setup: setup).account(before: open)
-                dayStartCash = account.cash
+                dayStartCash = try broker?.cash(at: open) ?? setup.startingCapital
                 // The risk stage carries on from where the last session before this one left it.
                 let carried = try repository.latestEngineSession(mode: mode, before: day.date)?.riskStateClose
                 record = try repository.insertEngineSession(EngineSessionRecord(
@@ -111,11 +115,8 @@ public final class EngineRunner {
                 heartbeat: .init(mode: mode, status: options.mode.rawValue, pid: options.pid, host: options.host),
                 logs: logs, afterCommit: afterCommit)
         }
-        if options.mode != .monitor {
-            let costs = try CostModel(instrumentKinds: setup.instrumentKinds, pricingDate: day.date)
-            broker = PaperBroker(
-                simulator: SimulatedBroker(fillModel: setup.fillModel, charges: costs, tickSizes: setup.instruments.map(\.tickSize)),
-                mode: mode, repository: repository, startingCapital: setup.startingCapital, sessionFrom: open, sessionBefore: close)
+        if options.mode != .monitor, let broker {
+            brokerSession = try broker.session(date: day.date, open: open, close: close)
         }
         let strategies = try warmedStrategies(day)
         var core = TradingCore(strategies: strategies.map(ObservedStrategy.init), instruments: setup.instruments,
@@ -140,8 +141,8 @@ public final class EngineRunner {
             "session.date": "\(day.date)", "session": "\(session.description)", "mode": "\(options.mode.rawValue)",
             "speed": "\(options.speed)", "strategies": "\(strategies.count)", "cash": "\(Paise(dayStartCash))",
             "source": "\(day.source)"])
-        let run = SessionRun<AnyStrategy, PaperBroker>(
-            core: core, broker: broker, journal: journal, plan: plan, mode: options.mode, logs: logs, speed: options.speed,
+        let run = SessionRun<AnyStrategy>(
+            core: core, broker: brokerSession, journal: journal, plan: plan, mode: options.mode, logs: logs, speed: options.speed,
             snapshotInterval: setup.snapshotIntervalSeconds, measureLatency: options.measureLatency,
             control: control, clock: clock)
         let outcome = try run.run()
@@ -152,18 +153,16 @@ public final class EngineRunner {
         return outcome
     }
 
-    /// What an earlier session left at the paper broker: day orders still working expire, intraday
+    /// What an earlier session left at the broker: day orders still working expire, intraday
     /// positions still open are squared off at their last known price.
     func settleEarlierSessions(before date: LocalDate, open: UTCTimestamp) throws {
-        guard let repository else { return }
-        let book = PaperBook(repository: repository, mode: options.mode.tradingMode, setup: setup)
+        guard let repository, let broker else { return }
         let earlier = try repository.latestEngineSession(mode: options.mode.tradingMode, before: date)
         let at = earlier?.lastBarAt ?? open.adding(seconds: -60)
-        let expired = try book.cancelWorkingOrders(createdBefore: open, reason: "expired: day order of an earlier session", at: at)
+        let (expired, closed) = try broker.settle(before: open, at: at)
         if !expired.isEmpty {
             logs.trades.warning("orders left working by an earlier session expired", metadata: ["orders": "\(expired.joined(separator: ", "))"])
         }
-        let closed = try book.closePositions(before: open, reason: "MIS square-off by the paper broker (position left open by an earlier session)", at: at)
         for c in closed {
             logs.trades.warning("position left open by an earlier session squared off at its last price", metadata: [
                 "order.client_id": "\(c.clientOrderId)", "strategy": "\(c.strategy)", "symbol": "\(c.symbol)",

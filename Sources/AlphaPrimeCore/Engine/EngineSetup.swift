@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// What the engine builds from the configuration: the instruments (symbol ids in
 /// `general_config.yaml` order), one strategy instance per enabled strategy and symbol, the risk

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// A strategy with its last signal kept, so the engine can log every signal with what the risk
 /// stage made of it. Adds one branch per bar; the signal is stored only when one is emitted.

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 import Foundation
 
 /// How fast a replay runs against the wall clock: `max` (no waiting) or a multiple of real time.

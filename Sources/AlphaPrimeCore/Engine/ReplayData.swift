@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 import Foundation
 
 /// Where replayed bars come from: a trading date (the canonical store under `data/market_data/`)

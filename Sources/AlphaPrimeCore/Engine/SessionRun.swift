@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 import Foundation
 import Logging
 
@@ -106,12 +107,14 @@ public struct EngineControlChannel {
 /// (written by `engine emergency-stop`, or a stop's square-off) are taken in, and cancellations
 /// recorded while the engine was down are applied. After the bar the previous run was on, the
 /// positions are checked against the broker's and the loop carries on normally.
-final class SessionRun<S: Strategy, B: Broker> {
+final class SessionRun<S: Strategy> {
     typealias Core = TradingCore<ObservedStrategy<S>>
 
     var core: Core
-    let broker: B?
-    let paper: PaperBroker?
+    /// Where orders go; nil in monitor mode.
+    let broker: (any Broker)?
+    /// The broker's market hooks when it simulates the market from the bars (the paper broker).
+    let market: (any SimulatedMarket)?
     let journal: EngineJournal?
     let plan: SessionPlan
     let mode: EngineMode
@@ -128,6 +131,12 @@ final class SessionRun<S: Strategy, B: Broker> {
     let instancesBySymbol: [[Int]]
 
     private var events: [BrokerEvent] = []
+    /// Orders sent whose placement the broker has not answered yet.
+    private var awaitingPlacement: Set<Int64> = []
+    /// Placements whose outcome is unknown, with why: resolved from the broker's order book.
+    private var unknownOutcomes: [Int64: String] = [:]
+    /// Cancellations the engine asked for, with the reason it records.
+    private var requestedCancels: [Int64: String] = [:]
     private var entryOrder: [Int64]
     private var seenSignals: [Int]
     private var ordersSeen = 0
@@ -149,12 +158,12 @@ final class SessionRun<S: Strategy, B: Broker> {
     private var stoppedByControl = false
     var outcome: SessionOutcome
 
-    init(core: Core, broker: B?, journal: EngineJournal?, plan: SessionPlan, mode: EngineMode, logs: EngineLogs,
+    init(core: Core, broker session: BrokerSession?, journal: EngineJournal?, plan: SessionPlan, mode: EngineMode, logs: EngineLogs,
          speed: ReplaySpeed, snapshotInterval: Int64, measureLatency: Bool = false,
          control: EngineControlChannel? = nil, clock: any EngineClock) {
         self.core = core
-        self.broker = broker
-        self.paper = broker as? PaperBroker
+        self.broker = session?.broker
+        self.market = session?.market
         self.journal = journal
         self.plan = plan
         self.mode = mode
@@ -283,8 +292,9 @@ final class SessionRun<S: Strategy, B: Broker> {
             measuringBar = true
         }
         defer { measuringBar = false }
-        if let broker {
-            broker.marketBar(bar, symbol: symbol)
+        if broker != nil {
+            if !unknownOutcomes.isEmpty { try resolveUnknownOutcomes(time: bar.time) }
+            market?.marketBar(bar, symbol: symbol)
             try deliver(bar: bar, symbol: symbol, time: bar.time)
         }
         core.setSessionPosition(minutesSinceOpen: Int((bar.time - plan.open) / 60),
@@ -312,7 +322,7 @@ final class SessionRun<S: Strategy, B: Broker> {
             try route(time: time)
             rounds += 1
             if rounds > 4 { break }
-            if let bar { broker.marketRestOfBar(bar, symbol: symbol) }
+            if let bar { market?.marketRestOfBar(bar, symbol: symbol) }
         }
         flushEventLogs()
     }
@@ -329,20 +339,50 @@ final class SessionRun<S: Strategy, B: Broker> {
         recordRiskEvents()
     }
 
+    /// What the broker reported, in the order it happened: answers to placements and to the
+    /// engine's cancellations, fills, and orders ended by the broker.
     private func apply(_ events: [BrokerEvent], time: Int64) throws {
         var fills: [(fill: Fill, brokerTradeId: String, trades: [(trade: TradeRecord, entry: Int64, exit: Int64)])] = []
         var cancels: [(coreId: Int64, status: OrderStatus, reason: String)] = []
+        var placements: [(coreId: Int64, status: OrderStatus, reason: String?, brokerOrderId: String?)] = []
+        var cancelled: [(coreId: Int64, reason: String)] = []
         for event in events {
             switch event {
             case .filled(let raw, let tradeId):
                 let fill = journal?.recordedFill(raw, brokerTradeId: tradeId) ?? raw
                 fills.append((fill, tradeId, applyFill(fill)))
-            case .cancelled(let id, let reason):
-                core.orderCancelled(id, reason: reason, time: time)
-                cancels.append((id, .cancelled, reason))
+            case .accepted(let id, let brokerOrderId):
+                guard awaitingPlacement.remove(id) != nil else { continue }
+                placements.append((id, .open, nil, brokerOrderId))
             case .rejected(let id, let reason):
-                core.orderRejected(id, reason: reason, time: time)
-                cancels.append((id, .rejected, reason))
+                if awaitingPlacement.remove(id) != nil || unknownOutcomes.removeValue(forKey: id) != nil {
+                    placements.append((id, .rejected, reason, nil))
+                } else {
+                    core.orderRejected(id, reason: reason, time: time)
+                    cancels.append((id, .rejected, reason))
+                }
+            case .outcomeUnknown(let id, let reason):
+                guard awaitingPlacement.remove(id) != nil else { continue }
+                unknownOutcomes[id] = reason
+                logOrder("placement outcome unknown: the order will be looked up in the broker's book by its client order id", id,
+                         reason: reason, level: .warning)
+            case .cancelled(let id, let reason):
+                if let ours = requestedCancels.removeValue(forKey: id) {
+                    cancelled.append((id, ours))
+                } else {
+                    core.orderCancelled(id, reason: reason, time: time)
+                    cancels.append((id, .cancelled, reason))
+                }
+            case .cancelRefused(let id, _):
+                requestedCancels.removeValue(forKey: id)
+            }
+        }
+        if !placements.isEmpty { placed(placements, time: time) }
+        if !cancelled.isEmpty {
+            journal?.advance(cancelled.map { ($0.coreId, .cancelled, $0.reason, nil) }, time: time)
+            for c in cancelled {
+                core.orderCancelled(c.coreId, reason: c.reason, time: time)
+                logOrder("order cancelled", c.coreId, reason: c.reason)
             }
         }
         journal?.recordEvents(fills: fills, cancels: cancels)
@@ -392,43 +432,67 @@ final class SessionRun<S: Strategy, B: Broker> {
             if measuringBar { barPersistence &+= DispatchTime.now().uptimeNanoseconds &- decided }
         }
         if !core.cancelRequests.isEmpty {
-            var done: [Int64] = []
-            for id in core.cancelRequests where try broker.cancel(orderID: id, clientOrderId: clientId(id)) { done.append(id) }
-            core.cancelRequests.removeAll(keepingCapacity: true)
-            journal?.advance(done.map { ($0, .cancelled, "cancelled by engine", nil) }, time: time)
-            for id in done {
-                core.orderCancelled(id, reason: "cancelled by engine", time: time)
-                logOrder("order cancelled", id, reason: "cancelled by engine")
+            for id in core.cancelRequests {
+                requestedCancels[id] = "cancelled by engine"
+                broker.requestCancel(orderID: id, clientOrderId: clientId(id))
             }
+            core.cancelRequests.removeAll(keepingCapacity: true)
+            try takeAnswers(time: time)
         }
         guard !batch.isEmpty else { return }
         outcome.orders += batch.count
-        var placements: [BrokerPlacement] = []
-        placements.reserveCapacity(batch.count)
         for order in batch {
             if measuringBar {
                 let now = DispatchTime.now().uptimeNanoseconds
                 outcome.decisionLatencies.append(Int64(decided &- barStart &- previousPersistence))
                 outcome.placementLatencies.append(Int64(now &- barStart))
             }
-            placements.append(try broker.place(BrokerOrderRequest(clientOrderId: clientId(order.id), order: order)))
+            awaitingPlacement.insert(order.id)
+            broker.submit(BrokerOrderRequest(clientOrderId: clientId(order.id), order: order))
         }
-        journal?.advance(zip(batch, placements).map { order, placement in
-            switch placement {
-            case .accepted(let brokerId): (order.id, .open, nil, brokerId)
-            case .rejected(let reason): (order.id, .rejected, reason, nil)
-            }
-        }, time: time)
-        for (order, placement) in zip(batch, placements) {
-            switch placement {
-            case .accepted:
+        try takeAnswers(time: time)
+    }
+
+    /// Whatever the broker has answered by now (a paper broker answers at once; a real one later,
+    /// and the answers are taken with the next events).
+    private func takeAnswers(time: Int64) throws {
+        guard let broker else { return }
+        events.removeAll(keepingCapacity: true)
+        broker.takeEvents(into: &events)
+        if !events.isEmpty { try apply(events, time: time) }
+    }
+
+    /// Placements the broker answered: recorded, then the core and the log are told.
+    private func placed(_ answers: [(coreId: Int64, status: OrderStatus, reason: String?, brokerOrderId: String?)], time: Int64) {
+        journal?.advance(answers, time: time)
+        for answer in answers {
+            let order = core.orders[Int(answer.coreId - 1)].request
+            if answer.status == .rejected {
+                core.orderRejected(order.id, reason: answer.reason ?? "rejected", time: time)
+                logOrder("order rejected by the broker", order.id, reason: answer.reason ?? "rejected", level: .warning)
+            } else {
                 core.orderAccepted(order.id, time: time)
                 log(logs.trades, "order placed", orderMetadata(order, clientId: clientId(order.id)))
-            case .rejected(let reason):
-                core.orderRejected(order.id, reason: reason, time: time)
-                logOrder("order rejected by the broker", order.id, reason: reason, level: .warning)
             }
         }
+    }
+
+    /// Placements whose outcome was unknown, looked up in the broker's order book by their client
+    /// order id: an order found there was placed; one not found was not, and is never sent again.
+    private func resolveUnknownOutcomes(time: Int64) throws {
+        guard let broker, !unknownOutcomes.isEmpty else { return }
+        let book = Dictionary(try broker.orders().map { ($0.clientOrderId, $0) }, uniquingKeysWith: { a, _ in a })
+        var answers: [(coreId: Int64, status: OrderStatus, reason: String?, brokerOrderId: String?)] = []
+        for (id, why) in unknownOutcomes.sorted(by: { $0.key < $1.key }) {
+            if let found = book[clientId(id)] {
+                answers.append((id, .open, nil, found.brokerOrderId))
+                logOrder("placement outcome resolved: the order is in the broker's book", id, reason: why, level: .notice)
+            } else {
+                answers.append((id, .rejected, "not in the broker's order book after an unknown placement outcome (\(why))", nil))
+            }
+        }
+        unknownOutcomes.removeAll()
+        placed(answers, time: time)
     }
 
     // MARK: Session rules
@@ -522,8 +586,8 @@ final class SessionRun<S: Strategy, B: Broker> {
         let queued = core.flattenAll(time: time)
         log(logs.engine, "closing every position", ["orders": "\(queued)", "reason": "\(reason)"])
         if !core.outbox.isEmpty || !core.cancelRequests.isEmpty { try route(time: time) }
-        if let paper {
-            for s in core.instruments.indices { paper.fillMarketOrdersAtLastPrice(symbol: s, time: time) }
+        if let market {
+            for s in core.instruments.indices { market.fillMarketOrdersAtLastPrice(symbol: s, time: time) }
         }
         try deliver(bar: nil, symbol: 0, time: time)
     }
@@ -531,16 +595,14 @@ final class SessionRun<S: Strategy, B: Broker> {
     private func expireWorkingOrders(time: Int64, reason: String) throws {
         guard let broker else { return }
         try journal?.commitBeforeBrokerCall()
-        var expired: [Int64] = []
+        try resolveUnknownOutcomes(time: time)
+        var asked = false
         for order in core.orders where !order.status.isTerminal {
-            if try broker.cancel(orderID: order.request.id, clientOrderId: clientId(order.request.id)) { expired.append(order.request.id) }
+            requestedCancels[order.request.id] = reason
+            broker.requestCancel(orderID: order.request.id, clientOrderId: clientId(order.request.id))
+            asked = true
         }
-        guard !expired.isEmpty else { return }
-        journal?.advance(expired.map { ($0, .cancelled, reason, nil) }, time: time)
-        for id in expired {
-            core.orderCancelled(id, reason: reason, time: time)
-            logOrder("order cancelled", id, reason: reason)
-        }
+        if asked { try takeAnswers(time: time) }
     }
 
     // MARK: Control
@@ -620,7 +682,7 @@ final class SessionRun<S: Strategy, B: Broker> {
             if r.status == .cancelled || r.status == .rejected {
                 core.orderCancelled(id, reason: r.statusReason ?? "recorded \(r.status.rawValue)", time: request.time)
             } else if !r.status.isTerminal {
-                paper?.adoptWorking(adopted, clientOrderId: r.clientOrderId, filledSoFar: filled)
+                market?.adoptWorking(adopted, clientOrderId: r.clientOrderId, filledSoFar: filled)
             }
         }
         // Orders still working here that the database says ended while the engine was down.
@@ -637,9 +699,9 @@ final class SessionRun<S: Strategy, B: Broker> {
                 journal.countRepair()
                 logs.engine.warning("applied a fill recorded while the engine was down", metadata: ["order.client_id": "\(r.clientOrderId)"])
             }
-            if !core.isWorking(id) { paper?.forget(orderID: id) }
+            if !core.isWorking(id) { market?.forget(orderID: id) }
             if core.isWorking(id), r.status == .cancelled || r.status == .rejected, r.updatedAt.microseconds <= limit {
-                paper?.forget(orderID: id)
+                market?.forget(orderID: id)
                 core.orderCancelled(id, reason: r.statusReason ?? "cancelled while the engine was down", time: minute)
                 journal.countRepair()
                 logs.engine.warning("applied a cancellation recorded while the engine was down", metadata: [

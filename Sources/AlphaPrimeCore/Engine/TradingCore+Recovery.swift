@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 // What the engine needs from the trading core when it recovers: taking in orders that exist at the
 // broker but that the core did not create (an emergency close written by another process, a

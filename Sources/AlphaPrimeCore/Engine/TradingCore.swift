@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// The trading core every mode runs: strategies → risk stage → orders, and fills → ledger.
 ///

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// Average directional index with +DI and −DI, Wilder's smoothing exactly as TA-Lib
 /// (`ADX`, `PLUS_DI`, `MINUS_DI` with the same period).

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// Average true range, Wilder's smoothing with TA-Lib's seeding (TA-Lib `ATR`).
 ///

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// Bollinger bands: SMA(N) ± k·σ, σ the population standard deviation of the same N inputs
 /// (TA-Lib `BBANDS` with `matype` SMA, `nbDevUp = nbDevDn = k`).

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// Donchian channel: the highest high and the lowest low of the last `period` bars, this bar included
 /// (TA-Lib `MAX` on highs and `MIN` on lows); the middle is their average.

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// Exponential moving average with TA-Lib's seeding (TA-Lib `EMA`, default compatibility).
 ///

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// A fixed-capacity ring of the last `capacity` values: storage is allocated once in `init` and
 /// never grows, so pushing is O(1) with no allocation. The building block of the rolling windows.

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// Relative strength index, Wilder's smoothing with TA-Lib's seeding (TA-Lib `RSI`, default
 /// compatibility).

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// The largest of the last `period` inputs (TA-Lib `MAX`), in O(1) amortised per update.
 ///

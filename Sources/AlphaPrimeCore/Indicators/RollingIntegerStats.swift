@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// Where a value lies against a threshold that was decided exactly.
 public enum ExactComparison: Sendable, Equatable {

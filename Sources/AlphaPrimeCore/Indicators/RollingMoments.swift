@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// Mean and sum of squared deviations of the last `period` values, kept accurate on long streams.
 ///

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// Rolling standard deviation of the last `period` inputs, population and sample.
 ///

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// Z-score of the latest input against its own window: `(x − SMA(N)) / σ(N)`, σ the population
 /// standard deviation of the same `N` inputs, the latest one included.

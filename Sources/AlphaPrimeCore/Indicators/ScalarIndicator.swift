@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// An indicator fed one number per bar (usually the close): SMA, EMA, RSI, z-score, standard deviation.
 ///

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// Simple moving average: the mean of the last `period` inputs (TA-Lib `SMA`).
 ///

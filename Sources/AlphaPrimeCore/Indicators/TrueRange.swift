@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// True range of a bar against the previous close: the greatest of `high − low`,
 /// `|previousClose − high|` and `|previousClose − low|` (TA-Lib `TRANGE`, compared in that order).

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// One thing the risk stage decided or saw: an entry approved with its size, a signal rejected, a
 /// breaker or the kill switch tripping. The trading core keeps them in order; the engine writes them

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// The risk stage's memory: the day, the peak, the breakers, and the limits that trip on a bar or a
 /// fill. The trading core calls these; a driver or a test may call them directly.

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// What the risk stage knows when it judges a signal: the account and the position, now.
 public struct RiskContext: Sendable {

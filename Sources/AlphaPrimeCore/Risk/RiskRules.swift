@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 import Foundation
 
 /// The names rules go by in rejections and risk events: their key paths in `risk_config.yaml`.

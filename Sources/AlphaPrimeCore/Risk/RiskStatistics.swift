@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// The net P&L of the last `capacity` closed trades, with running sums for the Kelly estimate.
 /// Updated once per closed trade in O(1).

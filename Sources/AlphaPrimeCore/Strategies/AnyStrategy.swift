@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// One of the built-in strategies, as a single concrete type so a portfolio can mix kinds while the
 /// engine loop stays specialised (a switch per bar, no existential, no copy of the strategy's state).

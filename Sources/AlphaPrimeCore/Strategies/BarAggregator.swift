@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// Builds N-minute bars from 1-minute bars, aligned to the session open (09:15 IST, so 15-minute bars
 /// start 09:15, 09:30, …). A bar is complete on its last minute, or when the next bucket starts early

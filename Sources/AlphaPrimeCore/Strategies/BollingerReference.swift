@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// The reference preset `bollinger_reference`, kept exactly so its trades can be compared one for one
 /// with other backtesting engines.

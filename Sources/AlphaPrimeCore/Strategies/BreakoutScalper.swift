@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// Breakout scalper: a close beyond the recent range (the previous `range_bars` bars' high/low) by
 /// `breakout_buffer_ticks`, when that range is at least `min_range_atr` ATRs wide. Tight stop, small

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// Mean reversion: fade a move of `entry_z` standard deviations away from the moving average; exit
 /// back within `exit_z` of the mean, at the stop, or after `max_bars_in_trade`.

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// Momentum / trend: on its slower timeframe, enters with the trend when the fast EMA is above (below)
 /// the slow one, price is on the trend's side of the slow EMA, the last `swing_bars` bars made a higher

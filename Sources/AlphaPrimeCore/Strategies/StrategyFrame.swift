@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// What the three built-in strategies share: their own timeframe built from 1-minute bars, the entry
 /// window, the allowed directions, the exit plan and the bar count of the trade in progress.

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// One tunable number of a strategy: its name as in `config/strategies/*.yaml`, default and bounds.
 public struct StrategyParameterSpec: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// Everything a strategy instance is built from, taken from its `config/strategies/*.yaml` entry (or
 /// made by hand in tests and research): parameters checked against the kind's specs, direction,

@@ -12,19 +12,24 @@ public struct BrokerOrderRequest: Sendable, Equatable {
     }
 }
 
-/// What a broker answered to a placement.
-public enum BrokerPlacement: Sendable, Equatable {
-    case accepted(brokerOrderId: String)
-    case rejected(reason: String)
-}
-
 /// Something that happened to an order at the broker, reported to the engine in the order it happened.
 public enum BrokerEvent: Sendable, Equatable {
-    /// An execution. `brokerTradeId` is unique per order (a replayed fill is recognised by it).
-    case filled(Fill, brokerTradeId: String)
-    /// The broker cancelled the order on its own (its OCO sibling filled, it expired).
-    case cancelled(orderID: Int64, reason: String)
+    /// The broker took the order into its book under its own id.
+    case accepted(orderID: Int64, brokerOrderId: String)
+    /// The broker refused the order.
     case rejected(orderID: Int64, reason: String)
+    /// An execution, whole or partial. `brokerTradeId` is unique per order (a replayed fill is
+    /// recognised by it).
+    case filled(Fill, brokerTradeId: String)
+    /// The order stopped working without filling (further): cancelled on the engine's request, by
+    /// the broker (its OCO sibling filled), or expired.
+    case cancelled(orderID: Int64, reason: String)
+    /// A placement whose outcome is not known (a timeout, a reset connection, a 5xx): the order may
+    /// or may not be at the broker. The engine resolves it from ``Broker/orders()`` by the client
+    /// order id; the placement is never simply sent again.
+    case outcomeUnknown(orderID: Int64, reason: String)
+    /// A cancel request that found the order no longer working (filled, cancelled, unknown).
+    case cancelRefused(orderID: Int64, reason: String)
 }
 
 /// An order in the broker's order book.
@@ -91,29 +96,26 @@ public struct BrokerFill: Sendable, Equatable {
     }
 }
 
-/// The port every broker adapter implements (the paper broker now; Kite Connect and Upstox later).
+/// The port every broker adapter implements for a session (the paper broker now; Kite Connect and
+/// Upstox later).
 ///
-/// Placement is never retried blindly: an order whose placement outcome is unknown (a timeout, a
-/// 5xx) is looked up in ``orders()`` by its client order id. Order updates and fills arrive through
-/// ``takeEvents(into:)`` in the order they happened. A broker that simulates the market (the paper
-/// broker) sees the bars through ``marketBar(_:symbol:)``; a real broker ignores them.
+/// Commands go out without waiting for an answer: ``submit(_:)`` and ``requestCancel(orderID:clientOrderId:)``
+/// return at once, and what came of them arrives through ``takeEvents(into:)`` with the fills and
+/// order updates, in the order they happened, whenever the engine asks (between bars, on a timer).
+/// A real broker answers in 50 ms or in 90 s, or not at all (``BrokerEvent/outcomeUnknown(orderID:reason:)``);
+/// the decision loop never waits on it. The book (``orders()``, ``positions()``, ``fills()``) is
+/// read to reconcile and to resolve an unknown outcome by the client order id.
 public protocol Broker: AnyObject {
     /// `paper`, `kite`, …, for logs.
     var name: String { get }
 
-    /// Places an order tagged with its client order id.
-    func place(_ request: BrokerOrderRequest) throws -> BrokerPlacement
+    /// Sends an order tagged with its client order id; its outcome comes back as an event.
+    func submit(_ request: BrokerOrderRequest)
 
-    /// Cancels a working order; false when it is not working any more (filled, cancelled, unknown).
-    func cancel(orderID: Int64, clientOrderId: String) throws -> Bool
+    /// Asks for a working order to be cancelled; `.cancelled` or `.cancelRefused` comes back as an event.
+    func requestCancel(orderID: Int64, clientOrderId: String)
 
-    /// A new bar: working orders may fill against it, from its open.
-    func marketBar(_ bar: Bar, symbol: SymbolID)
-
-    /// Orders placed while the current bar was being processed may fill within the rest of it.
-    func marketRestOfBar(_ bar: Bar, symbol: SymbolID)
-
-    /// Fills and order updates since the last call, oldest first (appended to `events`).
+    /// What happened since the last call, oldest first (appended to `events`).
     func takeEvents(into events: inout [BrokerEvent])
 
     /// The day's order book.
@@ -126,7 +128,78 @@ public protocol Broker: AnyObject {
     func fills() throws -> [BrokerFill]
 }
 
-extension Broker {
-    public func marketBar(_ bar: Bar, symbol: SymbolID) {}
-    public func marketRestOfBar(_ bar: Bar, symbol: SymbolID) {}
+/// A broker that makes its own market from the bars the engine sees (the paper broker, the
+/// backtest's simulator): the engine hands it each bar before the strategies see it. A real broker
+/// has no such hooks.
+public protocol SimulatedMarket: AnyObject {
+    /// A new bar: working orders of `symbol` may fill against it, from its open.
+    func marketBar(_ bar: Bar, symbol: SymbolID)
+    /// Orders placed while the bar was being processed may fill within the rest of it.
+    func marketRestOfBar(_ bar: Bar, symbol: SymbolID)
+    /// Working market orders of `symbol` fill at the last price seen: the broker squaring off at the
+    /// close, or an engine stopping with `--flatten` between bars.
+    func fillMarketOrdersAtLastPrice(symbol: SymbolID, time: Int64)
+    /// Takes an order already in the book (recorded by another process, or re-created during
+    /// recovery) into the working set without a placement.
+    func adoptWorking(_ order: OrderRequest, clientOrderId: String, filledSoFar: Int)
+    /// Drops a working order the book says is no longer working.
+    func forget(orderID: Int64)
+}
+
+/// One session's broker: the port the engine sends orders through and, for a broker that
+/// simulates the market, the hooks it is fed bars through.
+public struct BrokerSession {
+    public var broker: any Broker
+    public var market: (any SimulatedMarket)?
+
+    public init(broker: any Broker, market: (any SimulatedMarket)?) {
+        self.broker = broker
+        self.market = market
+    }
+}
+
+/// A position closed outside a session (an emergency flatten, a square-off of what an earlier
+/// session left open).
+public struct ClosedPosition: Sendable, Equatable {
+    public var clientOrderId: String
+    public var strategy: String
+    public var symbol: String
+    public var side: Side
+    public var quantity: Int64
+    public var price: Int64
+    public var netPnL: Int64
+    public var time: UTCTimestamp
+
+    public init(clientOrderId: String, strategy: String, symbol: String, side: Side, quantity: Int64, price: Int64,
+                netPnL: Int64, time: UTCTimestamp) {
+        self.clientOrderId = clientOrderId; self.strategy = strategy; self.symbol = symbol; self.side = side
+        self.quantity = quantity; self.price = price; self.netPnL = netPnL; self.time = time
+    }
+}
+
+/// The broker account across sessions, as the engine runner and the control commands use it: the
+/// account's cash and positions, a session's broker, what the broker does between sessions, and the
+/// emergency cancel-all and flatten-all.
+public protocol BrokerAccount: AnyObject {
+    /// `paper`, `kite`, …, for logs.
+    var name: String { get }
+
+    /// The cash the account held at `time` (a session's opening cash).
+    func cash(at time: UTCTimestamp) throws -> Int64
+
+    /// Open positions now, per book where the broker keeps books.
+    func positions() throws -> [BrokerPosition]
+
+    /// The broker for the session `[open, close)` of `date`.
+    func session(date: LocalDate, open: UTCTimestamp, close: UTCTimestamp) throws -> BrokerSession
+
+    /// What the broker does to what sessions before `open` left behind, stamped `at`: day orders
+    /// still working expire; intraday positions still open are squared off at their last price.
+    func settle(before open: UTCTimestamp, at time: UTCTimestamp) throws -> (expired: [String], closed: [ClosedPosition])
+
+    /// Cancels every working order (created before `before`, when given), stamped `at`; their client order ids.
+    func cancelWorkingOrders(createdBefore before: UTCTimestamp?, reason: String, at time: UTCTimestamp) throws -> [String]
+
+    /// Closes every open position at the last known price, stamped `at`.
+    func closePositions(reason: String, at time: UTCTimestamp) throws -> [ClosedPosition]
 }

@@ -2,8 +2,11 @@ import Foundation
 import Testing
 @testable import AlphaPrimeSupport
 @testable import AlphaPrimeDomain
+@testable import AlphaPrimeExecution
 @testable import AlphaPrimeCore
+@testable import AlphaPrimePaper
 @testable import AlphaPrimeStore
+@testable import AlphaPrimeCommands
 
 /// The engine reads time only through its clock port: a test clock decides the wall time the
 /// records carry and how long a paced replay waits, so a real-time day runs in no time.
@@ -41,7 +44,8 @@ import Testing
         let days = try fixture.days(["2021-02-22"])
         try TestDatabases.withMigrated(.sqlite) { repository in
             let clock = ManualClock(now: Self.start)
-            let runner = EngineRunner(setup: fixture.setup, calendar: fixture.calendar, repository: repository, logs: .silent,
+            let runner = EngineRunner(setup: fixture.setup, calendar: fixture.calendar, repository: repository,
+                                      broker: PaperBrokerAccount(store: repository, settings: PaperSettings(fixture.setup)), logs: .silent,
                                       options: EngineRunOptions(mode: .paper, speed: .times(60), pid: 1, host: "test"), clock: clock)
             let began = ContinuousClock.now
             let outcome = try runner.runSession(days[0])

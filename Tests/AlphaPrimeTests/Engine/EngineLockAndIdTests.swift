@@ -2,7 +2,9 @@ import Foundation
 import Testing
 @testable import AlphaPrimeSupport
 @testable import AlphaPrimeDomain
+@testable import AlphaPrimeExecution
 @testable import AlphaPrimeCore
+@testable import AlphaPrimePaper
 @testable import AlphaPrimeStore
 @testable import AlphaPrimeConfig
 @testable import AlphaPrimeLogs
@@ -97,11 +99,14 @@ import Testing
                                  repository: nil, startingCapital: 0, sessionFrom: UTCTimestamp(microseconds: 0),
                                  sessionBefore: UTCTimestamp(microseconds: .max))
         let entry = OrderRequest(id: 1, strategy: 0, symbol: 0, side: .buy, quantity: 65, time: 60)
-        #expect(try broker.place(BrokerOrderRequest(clientOrderId: "AENTRY", order: entry)) == .accepted(brokerOrderId: "PAENTRY"))
-        #expect(try broker.place(BrokerOrderRequest(clientOrderId: "ABAD", order: OrderRequest(id: 2, strategy: 0, symbol: 0, side: .buy, quantity: 0, time: 60)))
-                == .rejected(reason: "quantity must be positive, got 0"))
-        broker.marketBar(Bar(time: 120, open: 1_500_000, high: 1_501_000, low: 1_499_000, close: 1_500_500), symbol: 0)
         var events: [BrokerEvent] = []
+        broker.submit(BrokerOrderRequest(clientOrderId: "AENTRY", order: entry))
+        broker.submit(BrokerOrderRequest(clientOrderId: "ABAD", order: OrderRequest(id: 2, strategy: 0, symbol: 0, side: .buy, quantity: 0, time: 60)))
+        broker.takeEvents(into: &events)
+        #expect(events == [.accepted(orderID: 1, brokerOrderId: "PAENTRY"),
+                           .rejected(orderID: 2, reason: "quantity must be positive, got 0")], "placements are answered as events, at once")
+        events.removeAll()
+        broker.marketBar(Bar(time: 120, open: 1_500_000, high: 1_501_000, low: 1_499_000, close: 1_500_500), symbol: 0)
         broker.takeEvents(into: &events)
         #expect(events == [.filled(Fill(orderID: 1, strategy: 0, symbol: 0, side: .buy, quantity: 65, price: 1_500_005, time: 120),
                                    brokerTradeId: "AENTRY-1")])
@@ -110,8 +115,11 @@ import Testing
                                 triggerPrice: 1_495_000, purpose: .stopLoss, ocoGroup: 1, time: 120)
         let target = OrderRequest(id: 4, strategy: 0, symbol: 0, side: .sell, quantity: 65, type: .limit, limitPrice: 1_510_000,
                                   purpose: .takeProfit, ocoGroup: 1, time: 120)
-        _ = try broker.place(BrokerOrderRequest(clientOrderId: "ASTOP", order: stop))
-        _ = try broker.place(BrokerOrderRequest(clientOrderId: "ATARGET", order: target))
+        broker.submit(BrokerOrderRequest(clientOrderId: "ASTOP", order: stop))
+        broker.submit(BrokerOrderRequest(clientOrderId: "ATARGET", order: target))
+        events.removeAll()
+        broker.takeEvents(into: &events)
+        #expect(events == [.accepted(orderID: 3, brokerOrderId: "PASTOP"), .accepted(orderID: 4, brokerOrderId: "PATARGET")])
         broker.marketBar(Bar(time: 180, open: 1_500_000, high: 1_512_000, low: 1_490_000, close: 1_500_000), symbol: 0)
         events.removeAll()
         broker.takeEvents(into: &events)
@@ -120,5 +128,9 @@ import Testing
             .cancelled(orderID: 4, reason: "OCO sibling filled"),
         ])
         #expect(!broker.hasWorkingOrders)
+        broker.requestCancel(orderID: 4, clientOrderId: "ATARGET")
+        events.removeAll()
+        broker.takeEvents(into: &events)
+        #expect(events == [.cancelRefused(orderID: 4, reason: "not working")], "a cancel that finds nothing working is refused")
     }
 }

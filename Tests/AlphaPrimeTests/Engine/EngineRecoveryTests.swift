@@ -2,7 +2,9 @@ import Foundation
 import Testing
 @testable import AlphaPrimeSupport
 @testable import AlphaPrimeDomain
+@testable import AlphaPrimeExecution
 @testable import AlphaPrimeCore
+@testable import AlphaPrimePaper
 @testable import AlphaPrimeStore
 @testable import AlphaPrimeConfig
 @testable import AlphaPrimeLogs

@@ -2,7 +2,9 @@ import Foundation
 import Testing
 @testable import AlphaPrimeSupport
 @testable import AlphaPrimeDomain
+@testable import AlphaPrimeExecution
 @testable import AlphaPrimeCore
+@testable import AlphaPrimePaper
 @testable import AlphaPrimeStore
 @testable import AlphaPrimeConfig
 @testable import AlphaPrimeLogs
@@ -41,10 +43,10 @@ import Testing
         let broker = PaperBroker(simulator: simulator, repository: nil, startingCapital: setup.startingCapital,
                                  sessionFrom: UTCTimestamp(secondsSinceEpoch: day.session.openEpochSeconds),
                                  sessionBefore: UTCTimestamp(secondsSinceEpoch: day.session.closeEpochSeconds))
-        let run = SessionRun<AnyStrategy, PaperBroker>(
+        let run = SessionRun<AnyStrategy>(
             core: TradingCore(strategies: strategies.map(ObservedStrategy.init), instruments: setup.instruments,
                               startingCapital: setup.startingCapital, risk: setup.risk, product: setup.product),
-            broker: broker, journal: nil,
+            broker: BrokerSession(broker: broker, market: broker), journal: nil,
             plan: SessionPlan(date: day.date, open: day.session.openEpochSeconds, close: day.session.closeEpochSeconds,
                               series: day.series, source: "test"),
             mode: .paper, logs: .silent, speed: .max, snapshotInterval: 60, clock: SystemClock())
@@ -79,7 +81,7 @@ import Testing
             stopping.control = Self.stopping(after: 100, .stopFlatten)
             let first = try stopping.run(days)
             #expect(first.first?.ending == .stopped("stopped and flattened by test"))
-            #expect(try PaperBook(repository: repository, setup: fixture.setup).account().openBooks.isEmpty)
+            #expect(try PaperBook(repository: repository, settings: PaperSettings(fixture.setup)).account().openBooks.isEmpty)
             if let crashAt {
                 #expect(throws: SimulatedCrash.self) {
                     _ = try fixture.runner(repository, afterCommit: { if $0 == crashAt { throw SimulatedCrash() } }).run(days)
@@ -111,7 +113,7 @@ import Testing
             #expect(throws: SimulatedCrash.self) {
                 _ = try fixture.runner(repository, afterCommit: { if $0 == 41 { throw SimulatedCrash() } }).run(days)
             }
-            let book = PaperBook(repository: repository, setup: fixture.setup)
+            let book = PaperBook(repository: repository, settings: PaperSettings(fixture.setup))
             let open = try book.account().openBooks.count
             let at = try EngineControl.marketTimeNow(repository: repository, mode: .paper, clock: SystemClock())
             try book.cancelWorkingOrders(reason: "cancelled: emergency stop by test", at: at)
@@ -144,15 +146,15 @@ import Testing
         #expect(throws: SimulatedCrash.self) {
             _ = try fixture.runner(repository, afterCommit: { if $0 == 41 { throw SimulatedCrash() } }).run(try fixture.days(["2021-02-22"]))
         }
-        #expect(try !PaperBook(repository: repository, setup: fixture.setup).account().openBooks.isEmpty)
+        #expect(try !PaperBook(repository: repository, settings: PaperSettings(fixture.setup)).account().openBooks.isEmpty)
         let next = try fixture.runner(repository).run(try fixture.days(["2021-02-23"]))
         #expect(next.first?.ending == .completed)
-        let account = try PaperBook(repository: repository, setup: fixture.setup).account()
+        let account = try PaperBook(repository: repository, settings: PaperSettings(fixture.setup)).account()
         #expect(account.openBooks.isEmpty)
         #expect(try repository.openOrders(mode: .paper).isEmpty)
         // The second day opened with the cash the first left, positions squared off at their last price.
         let opening = try #require(try repository.engineSession(mode: .paper, date: LocalDate("2021-02-23")!)).dayStartCash.value
-        let before = try PaperBook(repository: repository, setup: fixture.setup)
+        let before = try PaperBook(repository: repository, settings: PaperSettings(fixture.setup))
             .account(before: UTCTimestamp(secondsSinceEpoch: IST.epochSeconds(date: LocalDate("2021-02-23")!, secondOfDay: 0)))
         #expect(opening == before.cash)
         #expect(before.openBooks.isEmpty)

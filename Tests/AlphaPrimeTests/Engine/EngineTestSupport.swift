@@ -2,7 +2,9 @@ import Foundation
 import Testing
 @testable import AlphaPrimeSupport
 @testable import AlphaPrimeDomain
+@testable import AlphaPrimeExecution
 @testable import AlphaPrimeCore
+@testable import AlphaPrimePaper
 @testable import AlphaPrimeStore
 @testable import AlphaPrimeConfig
 @testable import AlphaPrimeLogs
@@ -38,7 +40,8 @@ struct EngineFixture {
 
     func runner(_ repository: StateRepository?, mode: EngineMode = .paper, measureLatency: Bool = false,
                 afterCommit: ((Int) throws -> Void)? = nil) -> EngineRunner {
-        let runner = EngineRunner(setup: setup, calendar: calendar, repository: repository, logs: .silent,
+        let broker = mode == .monitor ? nil : PaperBrokerAccount(store: repository, mode: mode.tradingMode, settings: PaperSettings(setup))
+        let runner = EngineRunner(setup: setup, calendar: calendar, repository: repository, broker: broker, logs: .silent,
                                   options: EngineRunOptions(mode: mode, measureLatency: measureLatency, pid: 1, host: "test"))
         runner.afterCommit = afterCommit
         return runner

@@ -2,7 +2,9 @@ import Foundation
 import Testing
 @testable import AlphaPrimeSupport
 @testable import AlphaPrimeDomain
+@testable import AlphaPrimeExecution
 @testable import AlphaPrimeCore
+@testable import AlphaPrimePaper
 @testable import AlphaPrimeStore
 @testable import AlphaPrimeConfig
 @testable import AlphaPrimeLogs
@@ -280,7 +282,7 @@ import Testing
     @Test func moneyCodeHasNoFloatingPoint() throws {
         let execution = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/AlphaPrimeCore/Execution")
+            .appendingPathComponent("Sources/AlphaPrimeExecution")
         for file in ["CostModel.swift", "ChargeRates.swift", "ChargeRates+Defaults.swift", "ChargesBreakdown.swift",
                      "ChargesModel.swift", "OrderProducts.swift"] {
             let text = try String(contentsOf: execution.appendingPathComponent(file), encoding: .utf8)

@@ -1,7 +1,9 @@
 import Testing
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 import AlphaPrimeCore
+import AlphaPrimePaper
 import AlphaPrimeStore
 import AlphaPrimeConfig
 import AlphaPrimeLogs

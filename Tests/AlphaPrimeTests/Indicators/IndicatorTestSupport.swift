@@ -25,7 +25,9 @@ func values<I: ScalarIndicator>(_ indicator: I, _ inputs: [Double]) -> [Double?]
 
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 import AlphaPrimeCore
+import AlphaPrimePaper
 import AlphaPrimeStore
 import AlphaPrimeConfig
 import AlphaPrimeLogs

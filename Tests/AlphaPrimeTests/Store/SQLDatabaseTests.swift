@@ -1,7 +1,9 @@
 import Testing
 @testable import AlphaPrimeSupport
 @testable import AlphaPrimeDomain
+@testable import AlphaPrimeExecution
 @testable import AlphaPrimeCore
+@testable import AlphaPrimePaper
 @testable import AlphaPrimeStore
 @testable import AlphaPrimeConfig
 @testable import AlphaPrimeLogs

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 import Glibc
 #elseif canImport(Darwin)
 import Darwin

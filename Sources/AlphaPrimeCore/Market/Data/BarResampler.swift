@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// Aggregates bars into a longer timeframe aligned to the NSE session: buckets start at the
 /// session open (09:15 IST on a normal day, the special session's open on a Muhurat day), so 5m

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// Writing bar fields as text straight into a byte buffer, and short texts for messages.
 package enum UTCText {

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// Bars from one or more files, each with the file and line it came from. Times are bar starts,
 /// UTC epoch seconds, after the importer applied the zone and label convention.

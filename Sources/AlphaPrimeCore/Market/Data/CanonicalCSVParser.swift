@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 import Foundation
 
 /// Reads canonical CSV lines as they arrive (one buffer, or a file piece by piece) into columns.

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// One kind of thing wrong with, or worth knowing about, market data.
 public enum DataProblemKind: String, CaseIterable, Hashable, Sendable, Codable, Comparable {

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// A market-data file could not be used. Each case names the file (and line) that is wrong.
 public enum MarketDataError: Error, Hashable, Sendable, CustomStringConvertible, ExitStatusProviding {

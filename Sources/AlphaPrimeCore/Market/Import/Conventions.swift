@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// How a source file's timeframe, label convention and zone were settled, for the report.
 public struct SourceConventions: Hashable, Sendable, Codable {

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// Reads CSV files with a header row, in any column order: ISO-8601 timestamps with or without an
 /// offset (`2025-08-25 09:15:00+05:30`, `2011-01-03 09:15:00`), dates for daily bars, epoch

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// Reads headerless 1-minute files: `symbol,YYYYMMDD,HH:MM,open,high,low,close,volume,oi`
 /// (e.g. `NIFTY,20210201,09:16,13766.05,13773.80,13725.65,13734.60,0,0`). Times are naive

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// Rows read from one source file before its zone and label convention are applied.
 struct RawRows: Sendable {

@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// The paper account rebuilt from its fills in the state database: cash, the open lots of every
 /// book (strategy × symbol, FIFO) and the last fill price per symbol.

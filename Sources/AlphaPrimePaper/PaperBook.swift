@@ -1,5 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// The paper broker acting on its recorded book when no engine is running: expiring day orders
 /// left over from earlier sessions, squaring off positions carried past their session (as a
@@ -13,16 +14,7 @@ import AlphaPrimeDomain
 /// changes in at the point where the engine left off.
 public struct PaperBook: Sendable {
     /// One position closed.
-    public struct Closed: Sendable, Equatable {
-        public var clientOrderId: String
-        public var strategy: String
-        public var symbol: String
-        public var side: Side
-        public var quantity: Int64
-        public var price: Int64
-        public var netPnL: Int64
-        public var time: UTCTimestamp
-    }
+    public typealias Closed = ClosedPosition
 
     public let repository: any StateStore
     public let mode: TradingMode
@@ -32,14 +24,14 @@ public struct PaperBook: Sendable {
     public let fillModel: FillModel
     public let product: ProductType
 
-    public init(repository: any StateStore, mode: TradingMode = .paper, setup: EngineSetup) {
+    public init(repository: any StateStore, mode: TradingMode = .paper, settings: PaperSettings) {
         self.repository = repository
         self.mode = mode
-        startingCapital = setup.startingCapital
-        instruments = setup.instruments
-        instrumentKinds = setup.instrumentKinds
-        fillModel = setup.fillModel
-        product = setup.product
+        startingCapital = settings.startingCapital
+        instruments = settings.instruments
+        instrumentKinds = settings.instrumentKinds
+        fillModel = settings.fillModel
+        product = settings.product
     }
 
     /// The account rebuilt from every recorded fill (optionally only those before `before`).

@@ -1,17 +1,18 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
+import AlphaPrimeExecution
 
 /// The paper broker: fills orders against the market it sees by the ``FillModel`` rules of a
 /// ``SimulatedBroker`` (next bar's open for market orders, limit and stop prices, slippage), with
 /// charges from the ``CostModel``.
 ///
 /// Its book is the state database: every order the engine places here is recorded (as SUBMITTED)
-/// before ``place(_:)`` is called, and every fill it reports is recorded before the engine acts on
+/// before ``submit(_:)`` is called, and every fill it reports is recorded before the engine acts on
 /// it, so a restart continues the same paper account. In memory it holds only the working orders
 /// of the session, which the engine rebuilds after a crash by replaying the session's bars: the
 /// matching is deterministic, so the same orders fill at the same prices. ``orders()``,
 /// ``positions()`` and ``fills()`` read the recorded book.
-public final class PaperBroker: Broker {
+public final class PaperBroker: Broker, SimulatedMarket {
     public let name = "paper"
     public let mode: TradingMode
     let repository: (any StateStore)?
@@ -48,19 +49,29 @@ public final class PaperBroker: Broker {
 
     // MARK: Orders
 
-    public func place(_ request: BrokerOrderRequest) throws -> BrokerPlacement {
+    /// Answers at once: accepted into the working set (its broker id is `P` + the client order id),
+    /// or rejected when the order cannot be valid.
+    public func submit(_ request: BrokerOrderRequest) {
         let order = request.order
-        guard order.quantity > 0 else { return .rejected(reason: "quantity must be positive, got \(order.quantity)") }
+        guard order.quantity > 0 else {
+            events.append(.rejected(orderID: order.id, reason: "quantity must be positive, got \(order.quantity)"))
+            return
+        }
         guard order.symbol >= 0, order.symbol < simulator.tickSizes.count else {
-            return .rejected(reason: "unknown instrument \(order.symbol)")
+            events.append(.rejected(orderID: order.id, reason: "unknown instrument \(order.symbol)"))
+            return
         }
         clientIds[order.id] = request.clientOrderId
         simulator.submit(order)
-        return .accepted(brokerOrderId: "P" + request.clientOrderId)
+        events.append(.accepted(orderID: order.id, brokerOrderId: "P" + request.clientOrderId))
     }
 
-    public func cancel(orderID: Int64, clientOrderId: String) throws -> Bool {
-        simulator.cancel(orderID: orderID)
+    public func requestCancel(orderID: Int64, clientOrderId: String) {
+        if simulator.cancel(orderID: orderID) {
+            events.append(.cancelled(orderID: orderID, reason: "cancelled on request"))
+        } else {
+            events.append(.cancelRefused(orderID: orderID, reason: "not working"))
+        }
     }
 
     /// Takes an order already in the book (recorded by another process, or re-created during
