@@ -62,20 +62,9 @@ public enum Backtester {
                 }
             }
         } else {
-            // Several symbols: merge by time, ties by symbol id.
-            var cursor = Array(repeating: 0, count: series.count)
-            while true {
-                var symbol = -1
-                var best = Int64.max
-                for s in 0..<series.count where cursor[s] < series[s].count {
-                    let t = series[s].time[cursor[s]]
-                    if t < best { best = t; symbol = s }
-                }
-                if symbol < 0 { break }
-                let bar = series[symbol][cursor[symbol]]
-                cursor[symbol] += 1
-                loop.step(bar, symbol: symbol)
-            }
+            // Several symbols: the replay feed merges them by time, ties by symbol id.
+            var feed = ReplayFeed(series: series)
+            while let (bar, symbol) = feed.nextBar() { loop.step(bar, symbol: symbol) }
         }
         return loop.finish()
     }

@@ -144,7 +144,7 @@ public final class EngineRunner {
         let run = SessionRun<AnyStrategy>(
             core: core, broker: brokerSession, journal: journal, plan: plan, mode: options.mode, logs: logs, speed: options.speed,
             snapshotInterval: setup.snapshotIntervalSeconds, measureLatency: options.measureLatency,
-            control: control, clock: clock)
+            control: control, clock: clock, feed: ReplayFeed(series: day.series))
         let outcome = try run.run()
         logs.engine.info("session ended", metadata: [
             "session.date": "\(day.date)", "ending": "\(outcome.ending)", "bars": "\(outcome.bars)",

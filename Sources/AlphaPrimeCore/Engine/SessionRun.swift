@@ -88,8 +88,8 @@ public struct EngineControlChannel {
     }
 }
 
-/// One trading session driven through a ``TradingCore``: bars in (replayed, paced by the replay
-/// clock), the broker's fills and order updates, the risk stage's decisions (its limits, breakers,
+/// One trading session driven through a ``TradingCore``: market data in from the feed port (bars
+/// replayed by a ``ReplayFeed``, paced by the replay clock), the broker's fills and order updates, the risk stage's decisions (its limits, breakers,
 /// kill switch and MIS square-off trip inside the core; the engine records them and keeps a run halt
 /// across restarts), orders out through the order journal (write-ahead) to the broker, snapshots,
 /// heartbeat, control requests.
@@ -117,6 +117,8 @@ final class SessionRun<S: Strategy> {
     let market: (any SimulatedMarket)?
     let journal: EngineJournal?
     let plan: SessionPlan
+    /// The market data of the session, in time order.
+    var feed: any MarketFeed
     let mode: EngineMode
     let logs: EngineLogs
     let snapshotInterval: Int64
@@ -160,8 +162,9 @@ final class SessionRun<S: Strategy> {
 
     init(core: Core, broker session: BrokerSession?, journal: EngineJournal?, plan: SessionPlan, mode: EngineMode, logs: EngineLogs,
          speed: ReplaySpeed, snapshotInterval: Int64, measureLatency: Bool = false,
-         control: EngineControlChannel? = nil, clock: any EngineClock) {
+         control: EngineControlChannel? = nil, clock: any EngineClock, feed: (any MarketFeed)? = nil) {
         self.core = core
+        self.feed = feed ?? ReplayFeed(series: plan.series)
         self.broker = session?.broker
         self.market = session?.market
         self.journal = journal
@@ -206,19 +209,18 @@ final class SessionRun<S: Strategy> {
         }
         core.start()
         core.startDay()
-        let series = plan.series
-        var cursor = Array(repeating: 0, count: series.count)
         var minute = Int64.min
         var lastBarTime = plan.open
-        loop: while true {
-            var symbol = -1
-            var best = Int64.max
-            for s in 0..<series.count where cursor[s] < series[s].count {
-                let t = series[s].time[cursor[s]]
-                if t < best { best = t; symbol = s }
+        loop: while let event = feed.next() {
+            let bar: Bar, symbol: SymbolID
+            switch event {
+            case .bar(let b, let s):
+                bar = b; symbol = s
+            case .tick(let tick, let s):
+                // A price between bars: the mark moves; orders and strategies wait for the bar.
+                journal?.mark(symbol: s, name: core.instruments[s].symbol, price: tick.lastPrice, time: tick.time)
+                continue
             }
-            if symbol < 0 { break }
-            let bar = series[symbol][cursor[symbol]]
             if bar.time != minute {
                 if minute == .min && !inCatchUp {
                     _ = pacer.wait(untilMarketTime: bar.time + 60) { false }  // the replay clock starts at the first bar's close
@@ -234,7 +236,6 @@ final class SessionRun<S: Strategy> {
                 minute = bar.time
                 journal?.currentBarTime = bar.time
             }
-            cursor[symbol] += 1
             try process(bar, symbol: symbol)
             lastBarTime = bar.time
             if inCatchUp { outcome.recoveredBars += 1 }

@@ -1,0 +1,53 @@
+import AlphaPrimeSupport
+
+/// Something the market did, in the order it happened: a closed bar, or a trade print.
+public enum MarketEvent: Sendable, Equatable {
+    /// A closed bar of `symbol` (its `time` is the bar's start).
+    case bar(Bar, symbol: SymbolID)
+    /// A trade print of `symbol`, from a live feed.
+    case tick(Tick, symbol: SymbolID)
+}
+
+/// The market-feed port: where the trading core's market data comes from — recorded bars replayed
+/// (``ReplayFeed``) now, the broker's ticker later. Events come out in time order; bars of several
+/// symbols with the same start come out in symbol-id order, so a run is the same every time.
+public protocol MarketFeed {
+    /// The next event, or nil when the feed has ended.
+    mutating func next() -> MarketEvent?
+}
+
+/// Recorded bars of several symbols merged into one stream by time (ties by symbol id): the one
+/// place bars are merged, for the backtester and the engine alike.
+public struct ReplayFeed: MarketFeed, Sendable {
+    @usableFromInline let series: [BarSeries]
+    @usableFromInline var cursor: [Int]
+
+    /// - Parameter series: one bar series per symbol id, each in time order (an instrument may have none).
+    public init(series: [BarSeries]) {
+        self.series = series
+        cursor = Array(repeating: 0, count: series.count)
+    }
+
+    /// Bars still to come, over all symbols.
+    public var remaining: Int { series.indices.reduce(0) { $0 + series[$1].count - cursor[$1] } }
+
+    /// The next bar and its symbol id, or nil at the end.
+    @inlinable
+    public mutating func nextBar() -> (bar: Bar, symbol: SymbolID)? {
+        var symbol = -1
+        var best = Int64.max
+        for s in 0..<series.count where cursor[s] < series[s].count {
+            let t = series[s].time[cursor[s]]
+            if t < best { best = t; symbol = s }
+        }
+        if symbol < 0 { return nil }
+        let bar = series[symbol][cursor[symbol]]
+        cursor[symbol] += 1
+        return (bar, symbol)
+    }
+
+    @inlinable
+    public mutating func next() -> MarketEvent? {
+        nextBar().map { .bar($0.bar, symbol: $0.symbol) }
+    }
+}
