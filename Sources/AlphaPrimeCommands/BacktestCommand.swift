@@ -175,7 +175,7 @@ public struct BacktestCommand: AsyncParsableCommand {
                     ToolRunner.printOut(try BacktestMonteCarlo.json(summary: BacktestSummary(run: info, metrics: performance),
                                                                     results: monteCarloResults))
                 } else {
-                    ToolRunner.printOut(String(decoding: BacktestReport.summaryJSON(BacktestSummary(run: info, metrics: performance)), as: UTF8.self))
+                    ToolRunner.printOut(String(decoding: try BacktestReport.summaryJSON(BacktestSummary(run: info, metrics: performance)), as: UTF8.self))
                 }
             } else {
                 ToolRunner.printOut(BacktestText.summary(info: info, metrics: performance, outcome: outcome, all: metrics == .all,
@@ -188,7 +188,7 @@ public struct BacktestCommand: AsyncParsableCommand {
 }
 
 /// A one-line progress bar on standard error, redrawn in place.
-final class ProgressLine: @unchecked Sendable {
+final class ProgressLine: Sendable {
     let enabled: Bool
     init(enabled: Bool) { self.enabled = enabled }
 

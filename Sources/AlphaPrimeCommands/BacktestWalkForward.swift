@@ -73,7 +73,7 @@ extension BacktestCommand {
                 "is_net_pnl_paise": "\(result.inSample.metrics.equityChange)",
             ])
             if common.json {
-                ToolRunner.printOut(String(decoding: WalkForwardReport.json(run: info, result: result, search: search), as: UTF8.self))
+                ToolRunner.printOut(String(decoding: try WalkForwardReport.json(run: info, result: result, search: search), as: UTF8.self))
             } else {
                 ToolRunner.printOut(WalkForwardReport.text(run: info, result: result, search: search, directory: directory))
             }

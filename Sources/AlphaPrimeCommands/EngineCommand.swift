@@ -208,7 +208,7 @@ extension EngineCommand {
                         }
                         return try repository.pendingEngineControl(mode: tradingMode).first
                     },
-                    markHandled: { request, outcome in try repository.markEngineControlHandled(id: request.id!, outcome: outcome, at: .now()) },
+                    markHandled: { request, outcome in try repository.markEngineControlHandled(id: try request.id.required("the control request's id"), outcome: outcome, at: .now()) },
                     signalled: { EngineSignals.stopRequested })
                 if let text = ProcessInfo.processInfo.environment[Self.crashHookVariable], let limit = Int(text), limit > 0 {
                     runner.afterCommit = { commits in if commits >= limit { kill(getpid(), SIGKILL) } }

@@ -151,7 +151,7 @@ public struct OptimizeCommand: AsyncParsableCommand {
             if let best = ranking.first { metadata["best"] = run.results[best].set.description }
             session.context.logger.info("optimize finished", metadata: metadata.mapValues { .string($0) })
             if common.json {
-                ToolRunner.printOut(String(decoding: OptimizationReport.summaryJSON(info: info, run: run), as: UTF8.self))
+                ToolRunner.printOut(String(decoding: try OptimizationReport.summaryJSON(info: info, run: run), as: UTF8.self))
             } else {
                 ToolRunner.printOut(OptimizationReport.text(info: info, run: run, directory: directory))
             }

@@ -46,7 +46,7 @@ public struct PaperBook: Sendable {
         guard !open.isEmpty else { return [] }
         try repository.transaction {
             for order in open {
-                try repository.updateOrderStatus(id: order.id!, status: .cancelled, reason: reason,
+                try repository.updateOrderStatus(id: try PaperBookError.id(of: order), status: .cancelled, reason: reason,
                                                  at: max(time, order.updatedAt))
             }
         }
@@ -92,16 +92,17 @@ public struct PaperBook: Sendable {
                     clientId = ClientOrderID.emergency(bookCode: code, time: time, sequence: sequence)
                 }
                 let at = UTCTimestamp(secondsSinceEpoch: time)
-                let order = try repository.insertOrder(OrderRecord(
+                let inserted = try repository.insertOrder(OrderRecord(
                     mode: mode, clientOrderId: clientId, brokerOrderId: "P" + clientId, strategy: key.strategy, symbol: key.symbol,
                     exchange: exchange, side: side, orderType: .market, product: product, quantity: quantity,
                     status: .open, statusReason: reason, createdAt: at))
+                let orderId = try PaperBookError.id(of: inserted)
                 try repository.recordFill(FillRecord(
-                    mode: mode, orderId: order.id!, brokerTradeId: "\(clientId)-1", quantity: quantity, price: Paise(fillPrice),
+                    mode: mode, orderId: orderId, brokerTradeId: "\(clientId)-1", quantity: quantity, price: Paise(fillPrice),
                     charges: Paise(charges), filledAt: at))
                 let entryOrder = account.entryOrderId[book]
                 let trades = account.applyClose(book: book, side: side, quantity: quantity, price: fillPrice, charges: charges,
-                                                time: time, orderId: order.id!)
+                                                time: time, orderId: orderId)
                 var net: Int64 = 0
                 for t in trades {
                     net += t.netPnL
@@ -110,7 +111,7 @@ public struct PaperBook: Sendable {
                         quantity: t.quantity, entryPrice: Paise((t.entryValue + t.quantity / 2) / t.quantity),
                         exitPrice: Paise((t.exitValue + t.quantity / 2) / t.quantity),
                         entryAt: UTCTimestamp(secondsSinceEpoch: t.entryTime), exitAt: at, grossPnl: Paise(t.grossPnL),
-                        charges: Paise(t.charges), entryOrderId: entryOrder > 0 ? entryOrder : nil, exitOrderId: order.id,
+                        charges: Paise(t.charges), entryOrderId: entryOrder > 0 ? entryOrder : nil, exitOrderId: orderId,
                         exitReason: reason))
                 }
                 closed.append(Closed(clientOrderId: clientId, strategy: key.strategy, symbol: key.symbol, side: side,
@@ -118,5 +119,19 @@ public struct PaperBook: Sendable {
             }
         }
         return closed
+    }
+}
+
+/// The recorded book returned an order without its id: the state database is broken.
+public struct PaperBookError: Error, Sendable, CustomStringConvertible, ExitStatusProviding {
+    public var clientOrderId: String
+    public var description: String {
+        "paper broker: order \(clientOrderId) came back from the state database without its id"
+    }
+    public var exitStatus: ExitStatus { .dataError }
+
+    static func id(of order: OrderRecord) throws -> Int64 {
+        guard let id = order.id else { throw PaperBookError(clientOrderId: order.clientOrderId) }
+        return id
     }
 }

@@ -9,6 +9,7 @@ import Foundation
 /// to `$1…$n`. `synchronous_commit` stays on (it is switched back on if the server default is off),
 /// so a committed order intent is on disk. Calls are serialised by a recursive lock held for a whole
 /// transaction.
+// @unchecked: the PGconn* handle is touched only under `lock`.
 public final class PostgresConnection: SQLDatabase, @unchecked Sendable {
     public let backend = DatabaseBackend.postgresql
     /// The connection URL with its password redacted.

@@ -9,6 +9,7 @@ import Foundation
 /// intent survives a power cut), a busy timeout, foreign keys enforced. Write transactions start
 /// with `BEGIN IMMEDIATE`, so a second writer waits for the busy timeout instead of failing with a
 /// deadlock. Calls are serialised by a recursive lock held for a whole transaction.
+// @unchecked: the sqlite3* handle is touched only under `lock`.
 public final class SQLiteConnection: SQLDatabase, @unchecked Sendable {
     public static let defaultBusyTimeoutMilliseconds: Int32 = 5_000
 

@@ -10,6 +10,8 @@ public struct BacktestReportError: Error, Sendable, Equatable, CustomStringConve
         case invalidRunID
         /// A system call failed on the path (errno).
         case io(operation: String, errno: Int32)
+        /// The file's content could not be encoded (JSON).
+        case encoding(String)
     }
 
     public var path: String
@@ -21,6 +23,8 @@ public struct BacktestReportError: Error, Sendable, Equatable, CustomStringConve
             "backtest report: run id '\(path)' cannot name a directory (use letters, digits, '-', '_', '.', '+'; not starting with '.')"
         case let .io(operation, code):
             "backtest report: \(operation) \(path): \(String(cString: strerror(code)))"
+        case let .encoding(why):
+            "backtest report: \(path) could not be encoded: \(why)"
         }
     }
 
@@ -31,6 +35,18 @@ public struct BacktestReportError: Error, Sendable, Equatable, CustomStringConve
 /// Writes files so that they appear whole or not at all: a temporary name in the same directory,
 /// fsync, rename over the final name, fsync of the directory (DESIGN.md §4).
 enum AtomicReportFile {
+    /// `value` as a report's JSON file: pretty, keys sorted, slashes unescaped, a final newline. A
+    /// value that cannot be encoded is a thrown error naming the file, not a crash.
+    static func json<T: Encodable>(_ value: T, file: String) throws(BacktestReportError) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        do {
+            return Array(try encoder.encode(value)) + [UInt8(ascii: "\n")]
+        } catch {
+            throw BacktestReportError(path: file, kind: .encoding("\(error)"))
+        }
+    }
+
     static func write(_ bytes: [UInt8], to path: String) throws(BacktestReportError) {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path

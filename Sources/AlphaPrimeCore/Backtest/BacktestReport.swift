@@ -50,7 +50,7 @@ public enum BacktestReport {
         try AtomicReportFile.write(BacktestReportCSV.dailyEquity(dailyEquity, startingCapital: metrics.startingCapital),
                                    to: files.dailyEquity)
         try AtomicReportFile.write(BacktestReportHTML.page(run: run, metrics: metrics, dailyEquity: dailyEquity), to: files.html)
-        try AtomicReportFile.write(summaryJSON(BacktestSummary(run: run, metrics: metrics)), to: files.summary)
+        try AtomicReportFile.write(try summaryJSON(BacktestSummary(run: run, metrics: metrics)), to: files.summary)
         return files
     }
 
@@ -61,18 +61,12 @@ public enum BacktestReport {
             throw BacktestReportError(path: run.runID, kind: .invalidRunID)
         }
         try AtomicReportFile.makeDirectories(directory)
-        try AtomicReportFile.write(summaryJSON(BacktestSummary(run: run, metrics: metrics)), to: "\(directory)/\(summaryFile)")
+        try AtomicReportFile.write(try summaryJSON(BacktestSummary(run: run, metrics: metrics)), to: "\(directory)/\(summaryFile)")
     }
 
-    public static func summaryJSON(_ summary: BacktestSummary) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        // Every Double goes through encodeRatio (non-finite → null), so encoding cannot fail on NaN.
-        do {
-            return Array(try encoder.encode(summary)) + [UInt8(ascii: "\n")]
-        } catch {
-            preconditionFailure("summary.json could not be encoded: \(error)")
-        }
+    public static func summaryJSON(_ summary: BacktestSummary) throws(BacktestReportError) -> [UInt8] {
+        // Every Double goes through encodeRatio (non-finite → null), so NaN does not fail the encoding.
+        try AtomicReportFile.json(summary, file: summaryFile)
     }
 
     /// Reads a `summary.json` back.

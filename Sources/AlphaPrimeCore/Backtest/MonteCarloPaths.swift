@@ -39,8 +39,7 @@ func limitAmount(_ fraction: Double, of base: Int64) -> Int64 {
 /// they share every loop bound, and their two independent chains of additions and running maxima keep
 /// the processor busy where one chain would make it wait). A path's arithmetic is the same whether it
 /// runs beside another path or beside a copy of itself.
-struct TradeBootstrapPlan: PathSimulation, @unchecked Sendable {
-    // @unchecked: the arrays are immutable after init and only read.
+struct TradeBootstrapPlan: PathSimulation, Sendable {
     let pnl: [Int64]
     /// End index (exclusive) of each day's trades in a path; the last is `pnl.count`. One day when no
     /// daily-loss limit is set.
@@ -428,8 +427,7 @@ struct TradeWalk {
 
 /// The daily-return bootstrap, ready to run: growth factors (1 + return) and the limits as fractions.
 /// Equity is compounded in units of the starting capital (1.0 = starting capital).
-struct DailyBootstrapPlan: PathSimulation, @unchecked Sendable {
-    // @unchecked: the array is immutable after init and only read.
+struct DailyBootstrapPlan: PathSimulation, Sendable {
     let growth: [Double]
     let seed: UInt64
     /// A day whose growth factor is at or below this breaches the daily-loss limit (−∞ when unset).
@@ -498,6 +496,7 @@ struct DailyBootstrapPlan: PathSimulation, @unchecked Sendable {
 
 /// Where the workers write: the base addresses of the preallocated per-path result arrays. Every path
 /// index is written by exactly one worker, so the slots are never shared.
+// @unchecked: raw pointers into arrays that outlive the workers; disjoint indices per worker.
 private struct PathSlots: @unchecked Sendable {
     let finalReturn: UnsafeMutablePointer<Double>
     let maxDrawdown: UnsafeMutablePointer<Double>

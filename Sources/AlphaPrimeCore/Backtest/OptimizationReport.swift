@@ -119,7 +119,7 @@ public enum OptimizationReport {
         try AtomicReportFile.write(csv(run, ranking: ranking), to: files.results)
         try AtomicReportFile.write(svg, to: files.heatmap)
         try AtomicReportFile.write(html(info: info, run: run, ranking: ranking, heatmap: svg), to: files.html)
-        try AtomicReportFile.write(summaryJSON(info: info, run: run), to: files.summary)
+        try AtomicReportFile.write(try summaryJSON(info: info, run: run), to: files.summary)
         return files
     }
 
@@ -160,17 +160,10 @@ public enum OptimizationReport {
 
     // MARK: - summary.json
 
-    public static func summaryJSON(info: OptimizationInfo, run: OptimizationRun) -> [UInt8] {
+    public static func summaryJSON(info: OptimizationInfo, run: OptimizationRun) throws(BacktestReportError) -> [UInt8] {
         let ranking = run.ranking(by: .outOfSample)
         let axes = OptimizationHeatmap.axes(run, space: info.space, preferred: info.heatmapParameters)
-        let summary = SummaryJSON(info: info, run: run, ranking: ranking, axes: axes)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        do {
-            return Array(try encoder.encode(summary)) + [UInt8(ascii: "\n")]
-        } catch {
-            preconditionFailure("summary.json could not be encoded: \(error)")
-        }
+        return try AtomicReportFile.json(SummaryJSON(info: info, run: run, ranking: ranking, axes: axes), file: "summary.json")
     }
 
     /// A number, or `null` for NaN and ±∞ (JSON has neither).

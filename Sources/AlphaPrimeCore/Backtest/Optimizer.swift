@@ -258,6 +258,7 @@ public struct Optimizer: Sendable {
 
 /// A preallocated array that worker threads fill, each index written by exactly one worker and
 /// read only after all of them have finished (`concurrentPerform` returns when they have).
+// @unchecked: a raw buffer; each index is written by one worker and read after all have joined.
 final class ResultSlots<T>: @unchecked Sendable {
     private let buffer: UnsafeMutableBufferPointer<T?>
 

@@ -89,7 +89,7 @@ public enum WalkForwardReport {
         var wall_seconds: Ratio
     }
 
-    public static func json(run: BacktestRunInfo, result r: WalkForwardResult, search: Search) -> [UInt8] {
+    public static func json(run: BacktestRunInfo, result r: WalkForwardResult, search: Search) throws(BacktestReportError) -> [UInt8] {
         var samples: Int?, seed: UInt64?
         if case let .random(n, s) = search.method { samples = n; seed = s }
         let file = FileJSON(
@@ -112,13 +112,7 @@ public enum WalkForwardReport {
                               walk_forward_efficiency: Ratio(r.efficiency),
                               efficiency_meaning: "out-of-sample annual return / in-sample (hindsight) annual return; null unless the in-sample return is a gain"),
             wall_seconds: Ratio(r.wallSeconds))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        do {
-            return Array(try encoder.encode(file)) + [UInt8(ascii: "\n")]
-        } catch {
-            preconditionFailure("walk_forward.json could not be encoded: \(error)")
-        }
+        return try AtomicReportFile.json(file, file: "walk_forward.json")
     }
 
     // MARK: - walk_forward.html

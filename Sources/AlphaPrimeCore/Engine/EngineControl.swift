@@ -156,7 +156,7 @@ public enum EngineControl {
             mode: mode, command: flatten ? .stopFlatten : .stop, requestedBy: who, reason: reason, requestedAt: clock.now()))
         signal(holder, SIGTERM)
         guard try waitForRelease(store: store, timeout: timeout, clock: clock) else { return .stillRunning(holder) }
-        return .stopped(outcome: try store.engineControl(id: request.id!)?.outcome)
+        return .stopped(outcome: try store.engineControl(id: try request.id.required("the stop request's id"))?.outcome)
     }
 
     // MARK: Emergency stop
@@ -188,8 +188,9 @@ public enum EngineControl {
                                      closedPositions: [], brokerUnreachable: false)
         var request: EngineControlRecord?
         if let holder {
-            request = try repository.requestEngineControl(EngineControlRecord(
+            let placed = try repository.requestEngineControl(EngineControlRecord(
                 mode: mode, command: .emergencyStop, requestedBy: who, reason: reason, requestedAt: clock.now()))
+            request = placed
             signal(holder, SIGTERM)
             if try waitForRelease(store: repository, timeout: timeout, clock: clock) {
                 result.engine = "stopped itself"
@@ -202,7 +203,7 @@ public enum EngineControl {
                 }
                 result.engine = "killed (it did not react within \(timeout))"
             }
-            result.engineOutcome = try repository.engineControl(id: request!.id!)?.outcome
+            result.engineOutcome = try repository.engineControl(id: try placed.id.required("the emergency-stop request's id"))?.outcome
         }
         let lock = try repository.acquireEngineLock(holder: EngineLockHolder(
             pid: Int64(ProcessInfo.processInfo.processIdentifier), host: ProcessInfo.processInfo.hostName,
@@ -218,10 +219,11 @@ public enum EngineControl {
             "\(c.strategy) \(c.symbol): \(c.side.rawValue) \(c.quantity) at \(Paise(c.price)) (\(c.clientOrderId)), net \(Paise(c.netPnL))"
         }
         if let request, result.engineOutcome == nil {
-            try repository.markEngineControlHandled(id: request.id!, outcome: "taken over by emergency-stop", at: clock.now())
+            try repository.markEngineControlHandled(id: try request.id.required("the emergency-stop request's id"), outcome: "taken over by emergency-stop", at: clock.now())
         }
         if let session = try repository.latestEngineSession(mode: mode), session.status == .running {
-            try repository.setEngineSessionStatus(sessionId: session.id!, status: .stopped, at: clock.now())
+            try repository.setEngineSessionStatus(sessionId: try session.id.required("the engine session's id"), status: .stopped,
+                                                  at: clock.now())
         }
         try repository.markEmergencyStopped(mode: mode, at: clock.now())
         return result

@@ -92,7 +92,7 @@ final class EngineJournal {
         self.clock = clock
         lastFlush = clock.monotonic()
         self.mode = session.mode
-        self.sessionId = session.id!
+        self.sessionId = try session.id.required("the engine session's id")
         self.logs = logs
         self.heartbeat = heartbeat
         self.heartbeatInterval = heartbeatInterval
@@ -108,7 +108,9 @@ final class EngineJournal {
             fillsByOrder[f.fill.orderId, default: []].append(f.fill)
         }
         var known: [String: KnownOrder] = [:]
-        for o in orders { known[o.clientOrderId] = KnownOrder(record: o, fills: fillsByOrder[o.id!] ?? []) }
+        for o in orders {
+            known[o.clientOrderId] = KnownOrder(record: o, fills: fillsByOrder[try o.id.required("order \(o.clientOrderId)'s id")] ?? [])
+        }
         self.known = known
         knownOrder = orders.map(\.clientOrderId)
         operations.reserveCapacity(16)
@@ -161,7 +163,7 @@ final class EngineJournal {
     private func execute(_ operation: Operation) throws {
         switch operation {
         case .insertOrder(let coreId, let record):
-            entries[Int(coreId - 1)].dbId = try repository.insertOrder(record).id!
+            entries[Int(coreId - 1)].dbId = try repository.insertOrder(record).id.required("the id of the order just recorded")
         case .status(let coreId, let status, let reason, let brokerOrderId, let time):
             try repository.updateOrderStatus(id: entries[Int(coreId - 1)].dbId, status: status, reason: reason,
                                              brokerOrderId: brokerOrderId, at: UTCTimestamp(secondsSinceEpoch: time))
@@ -229,7 +231,8 @@ final class EngineJournal {
                 }
                 recorded.coreId = item.coreId
                 known[id] = recorded
-                entries.append(Entry(clientOrderId: id, dbId: r.id!, status: r.status, quantity: r.quantity, filled: r.filledQuantity))
+                entries.append(Entry(clientOrderId: id, dbId: try r.id.required("order \(id)'s id"), status: r.status,
+                                     quantity: r.quantity, filled: r.filledQuantity))
             } else {
                 entries.append(Entry(clientOrderId: id, dbId: 0, status: .submitted, quantity: item.record.quantity, filled: 0))
                 operations.append(.insertOrder(coreId: item.coreId, record: item.record))
@@ -244,13 +247,14 @@ final class EngineJournal {
     }
 
     /// Maps an adopted order (recorded by another process) to the core id it was given.
-    func adopt(clientOrderId: String, coreId: Int64) {
+    func adopt(clientOrderId: String, coreId: Int64) throws {
         precondition(coreId == Int64(entries.count + 1))
         guard var recorded = known[clientOrderId] else { return }
         recorded.coreId = coreId
         known[clientOrderId] = recorded
         let r = recorded.record
-        entries.append(Entry(clientOrderId: clientOrderId, dbId: r.id!, status: r.status, quantity: r.quantity, filled: r.filledQuantity))
+        entries.append(Entry(clientOrderId: clientOrderId, dbId: try r.id.required("order \(clientOrderId)'s id"), status: r.status,
+                             quantity: r.quantity, filled: r.filledQuantity))
     }
 
     /// Moves recorded statuses forward (never back), in the next commit.
@@ -369,6 +373,15 @@ final class EngineJournal {
 }
 
 /// Errors of the engine that are not the store's or the configuration's.
+extension Optional {
+    /// The value, or ``EngineError/recordMismatch(_:)`` saying the state database left `what` out:
+    /// a record read back without its id is a broken database, not a reason to crash.
+    package func required(_ what: @autoclosure () -> String) throws -> Wrapped {
+        guard let self else { throw EngineError.recordMismatch("\(what()) is missing from what the state database returned") }
+        return self
+    }
+}
+
 public enum EngineError: Error, ExitStatusProviding, CustomStringConvertible {
     /// A recorded order differs from the one the engine re-created.
     case recordMismatch(String)

@@ -92,7 +92,7 @@ public final class EngineRunner {
             }
             if let existing = record {
                 dayStartCash = existing.dayStartCash.value
-                try repository.setEngineSessionStatus(sessionId: existing.id!, status: .running, countRecovery: true, at: clock.now())
+                try repository.setEngineSessionStatus(sessionId: try existing.id.required("the engine session's id"), status: .running, countRecovery: true, at: clock.now())
             } else {
                 dayStartCash = try broker?.cash(at: open) ?? setup.startingCapital
                 // The risk stage carries on from where the last session before this one left it.
@@ -110,7 +110,7 @@ public final class EngineRunner {
             }
             killSwitchSet = try repository.engineState(mode: mode)?.killSwitch ?? false
             journal = try EngineJournal(
-                repository: repository, clock: clock, session: record!, sessionFrom: open, sessionBefore: close,
+                repository: repository, clock: clock, session: try record.required("the \(day.date) engine session"), sessionFrom: open, sessionBefore: close,
                 symbols: setup.instruments.count,
                 heartbeat: .init(mode: mode, status: options.mode.rawValue, pid: options.pid, host: options.host),
                 logs: logs, afterCommit: afterCommit)

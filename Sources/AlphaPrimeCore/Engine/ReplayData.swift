@@ -94,7 +94,9 @@ public enum ReplayData {
 
         // Store dates.
         for date in dates.sorted() where !plan.days.contains(where: { $0.date == date }) {
-            let session = calendar.session(on: date)!
+            guard let session = calendar.session(on: date) else {
+                throw EngineError.badReplay("\(date) has no trading session in config/trading_hours.yaml")
+            }
             var warmStart = date
             for _ in 0..<max(0, warmupDays) { warmStart = calendar.previousTradingDay(before: warmStart) }
             var series = setup.instruments.map { BarSeries(symbol: $0.symbol, timeframeSeconds: 60) }

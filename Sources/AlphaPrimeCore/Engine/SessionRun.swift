@@ -667,7 +667,7 @@ final class SessionRun<S: Strategy> {
                 limitPrice: r.limitPrice?.value ?? 0, triggerPrice: r.triggerPrice?.value ?? 0, product: r.product,
                 purpose: ClientOrderID.purpose(of: r.clientOrderId) ?? .squareOff, time: r.createdAt.microseconds / 1_000_000)
             let id = core.adoptExternalOrder(request)
-            journal.adopt(clientOrderId: r.clientOrderId, coreId: id)
+            try journal.adopt(clientOrderId: r.clientOrderId, coreId: id)
             outcome.adoptedOrders += 1
             logs.engine.warning("took in an order recorded outside this run", metadata: [
                 "order.client_id": "\(r.clientOrderId)", "order.status": "\(r.status.rawValue)", "order.purpose": "\(request.purpose.rawValue)"])

@@ -205,7 +205,7 @@ extension MetricsTests {
         let m = PerformanceMetrics(dailyEquity: equityCurve([200, 150]), startingCapital: 0, trades: trades)
         #expect(!m.totalReturn.isFinite)
         #expect(m.trades.netPnL == 150 && m.equityChange == 150 && m.openPnL == 0)
-        let json = BacktestReport.summaryJSON(BacktestSummary(
+        let json = try BacktestReport.summaryJSON(BacktestSummary(
             run: BacktestRunInfo(runID: "zero", strategies: [], symbols: [], bars: 0, elapsedSeconds: 0), metrics: m))
         #expect(try BacktestReport.readSummary(Data(json)).metrics.trades == m.trades)
         let html = BacktestReportHTML.page(run: BacktestRunInfo(runID: "zero", strategies: [], symbols: [], bars: 0, elapsedSeconds: 0),

@@ -127,7 +127,7 @@ import Testing
         #expect(result.inSample.dailyEquity.last?.date == testDays.last)
         #expect(Self.space.names == result.hindsightSet.names)
 
-        let json = WalkForwardReport.json(
+        let json = try WalkForwardReport.json(
             run: BacktestRunInfo(runID: "wf", strategies: result.outOfSample.strategyNames, symbols: ["NIFTY 50"], bars: 0, elapsedSeconds: 0),
             result: result, search: .init(space: Self.space, method: .grid))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json)) as? [String: Any])
