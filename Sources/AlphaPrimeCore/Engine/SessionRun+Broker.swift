@@ -1,0 +1,194 @@
+import AlphaPrimeSupport
+import AlphaPrimeDomain
+import AlphaPrimeExecution
+import Foundation
+import Logging
+
+/// The broker side of a session: events in, answers to placements and cancellations, orders out
+/// through the write-ahead journal.
+extension SessionRun {
+    /// Broker events until none are left: fills and cancellations reach the core and the journal,
+    /// orders they cause go out and may fill within the rest of the bar.
+    func deliver(bar: Bar?, symbol: SymbolID, time: Int64) throws {
+        guard let broker else { return }
+        var rounds = 0
+        while true {
+            events.removeAll(keepingCapacity: true)
+            broker.takeEvents(into: &events)
+            if events.isEmpty { break }
+            try apply(events, time: time)
+            guard !core.outbox.isEmpty || !core.cancelRequests.isEmpty else { break }
+            try route(time: time)
+            rounds += 1
+            if rounds > 4 { break }
+            if let bar { market?.marketRestOfBar(bar, symbol: symbol) }
+        }
+        flushEventLogs()
+    }
+
+
+    /// Fills and broker cancellations are logged after the orders they caused were placed.
+    func flushEventLogs() {
+        for f in fillLogs { logFill(f.fill, brokerTradeId: f.brokerTradeId, trades: f.trades) }
+        for c in cancelLogs { logOrder("order \(c.status == .cancelled ? "cancelled" : "rejected") by the broker", c.coreId, reason: c.reason) }
+        fillLogs.removeAll(keepingCapacity: true)
+        cancelLogs.removeAll(keepingCapacity: true)
+        recordRiskEvents()
+    }
+
+    /// What the broker reported, in the order it happened: answers to placements and to the
+    /// engine's cancellations, fills, and orders ended by the broker.
+    func apply(_ events: [BrokerEvent], time: Int64) throws {
+        var fills: [(fill: Fill, brokerTradeId: String, trades: [(trade: TradeRecord, entry: Int64, exit: Int64)])] = []
+        var cancels: [(coreId: Int64, status: OrderStatus, reason: String)] = []
+        var placements: [(coreId: Int64, status: OrderStatus, reason: String?, brokerOrderId: String?)] = []
+        var cancelled: [(coreId: Int64, reason: String)] = []
+        for event in events {
+            switch event {
+            case .filled(let raw, let tradeId):
+                let fill = journal?.recordedFill(raw, brokerTradeId: tradeId) ?? raw
+                fills.append((fill, tradeId, applyFill(fill)))
+            case .accepted(let id, let brokerOrderId):
+                guard awaitingPlacement.remove(id) != nil else { continue }
+                placements.append((id, .open, nil, brokerOrderId))
+            case .rejected(let id, let reason):
+                if awaitingPlacement.remove(id) != nil || unknownOutcomes.removeValue(forKey: id) != nil {
+                    placements.append((id, .rejected, reason, nil))
+                } else {
+                    core.orderRejected(id, reason: reason, time: time)
+                    cancels.append((id, .rejected, reason))
+                }
+            case .outcomeUnknown(let id, let reason):
+                guard awaitingPlacement.remove(id) != nil else { continue }
+                unknownOutcomes[id] = reason
+                logOrder("placement outcome unknown: the order will be looked up in the broker's book by its client order id", id,
+                         reason: reason, level: .warning)
+            case .cancelled(let id, let reason):
+                if let ours = requestedCancels.removeValue(forKey: id) {
+                    cancelled.append((id, ours))
+                } else {
+                    core.orderCancelled(id, reason: reason, time: time)
+                    cancels.append((id, .cancelled, reason))
+                }
+            case .cancelRefused(let id, _):
+                requestedCancels.removeValue(forKey: id)
+            }
+        }
+        if !placements.isEmpty { placed(placements, time: time) }
+        if !cancelled.isEmpty {
+            journal?.advance(cancelled.map { ($0.coreId, .cancelled, $0.reason, nil) }, time: time)
+            for c in cancelled {
+                core.orderCancelled(c.coreId, reason: c.reason, time: time)
+                logOrder("order cancelled", c.coreId, reason: c.reason)
+            }
+        }
+        journal?.recordEvents(fills: fills, cancels: cancels)
+        for f in fills { fillLogs.append((f.fill, f.brokerTradeId, f.trades.map(\.trade))) }
+        cancelLogs.append(contentsOf: cancels)
+        try persistRunHalts()
+    }
+
+    /// Applies a fill to the core and returns the trades it closed, as database records with the
+    /// core ids of their entry and exit orders.
+    @discardableResult
+    func applyFill(_ fill: Fill) -> [(trade: TradeRecord, entry: Int64, exit: Int64)] {
+        let i = fill.strategy
+        let wasFlat = core.ledger.books[i].quantity == 0
+        let before = core.ledger.closedTrades.count
+        core.onFill(fill)
+        outcome.fills += 1
+        var trades: [(trade: TradeRecord, entry: Int64, exit: Int64)] = []
+        if core.ledger.closedTrades.count > before {
+            for t in core.ledger.closedTrades[before...] {
+                trades.append((tradeRecord(t, exit: fill.orderID), entryOrder[i], fill.orderID))
+            }
+        }
+        let open = core.ledger.books[i].quantity != 0
+        if open && (wasFlat || trades.count > 0) { entryOrder[i] = fill.orderID } else if !open { entryOrder[i] = 0 }
+        return trades
+    }
+
+    /// The write-ahead commit (new orders and everything learnt since the last commit), then the
+    /// cancellations and placements at the broker; the broker's answers go into the next commit.
+    func route(time: Int64) throws {
+        let batch = core.outbox
+        core.outbox.removeAll(keepingCapacity: true)
+        let decided = measuringBar ? DispatchTime.now().uptimeNanoseconds : 0
+        let previousPersistence = barPersistence
+        guard let broker else {
+            // Monitor: nothing leaves the engine.
+            core.cancelRequests.removeAll(keepingCapacity: true)
+            for order in batch {
+                core.orderCancelled(order.id, reason: "monitor mode: not sent", time: time)
+                logs.trades.info("order not sent (monitor)", metadata: orderMetadata(order, clientId: "-"))
+            }
+            return
+        }
+        if let journal {
+            try journal.writeAhead(batch.map { ($0.id, orderRecord($0)) })
+            if measuringBar { barPersistence &+= DispatchTime.now().uptimeNanoseconds &- decided }
+        }
+        if !core.cancelRequests.isEmpty {
+            for id in core.cancelRequests {
+                requestedCancels[id] = "cancelled by engine"
+                broker.requestCancel(orderID: id, clientOrderId: clientId(id))
+            }
+            core.cancelRequests.removeAll(keepingCapacity: true)
+            try takeAnswers(time: time)
+        }
+        guard !batch.isEmpty else { return }
+        outcome.orders += batch.count
+        for order in batch {
+            if measuringBar {
+                let now = DispatchTime.now().uptimeNanoseconds
+                outcome.decisionLatencies.append(Int64(decided &- barStart &- previousPersistence))
+                outcome.placementLatencies.append(Int64(now &- barStart))
+            }
+            awaitingPlacement.insert(order.id)
+            broker.submit(BrokerOrderRequest(clientOrderId: clientId(order.id), order: order))
+        }
+        try takeAnswers(time: time)
+    }
+
+    /// Whatever the broker has answered by now (a paper broker answers at once; a real one later,
+    /// and the answers are taken with the next events).
+    func takeAnswers(time: Int64) throws {
+        guard let broker else { return }
+        events.removeAll(keepingCapacity: true)
+        broker.takeEvents(into: &events)
+        if !events.isEmpty { try apply(events, time: time) }
+    }
+
+    /// Placements the broker answered: recorded, then the core and the log are told.
+    func placed(_ answers: [(coreId: Int64, status: OrderStatus, reason: String?, brokerOrderId: String?)], time: Int64) {
+        journal?.advance(answers, time: time)
+        for answer in answers {
+            let order = core.orders[Int(answer.coreId - 1)].request
+            if answer.status == .rejected {
+                core.orderRejected(order.id, reason: answer.reason ?? "rejected", time: time)
+                logOrder("order rejected by the broker", order.id, reason: answer.reason ?? "rejected", level: .warning)
+            } else {
+                core.orderAccepted(order.id, time: time)
+                log(logs.trades, "order placed", orderMetadata(order, clientId: clientId(order.id)))
+            }
+        }
+    }
+
+    /// Placements whose outcome was unknown, looked up in the broker's order book by their client
+    /// order id: an order found there was placed; one not found was not, and is never sent again.
+    func resolveUnknownOutcomes(time: Int64) throws {
+        guard let broker, !unknownOutcomes.isEmpty else { return }
+        let book = Dictionary(try broker.orders().map { ($0.clientOrderId, $0) }, uniquingKeysWith: { a, _ in a })
+        var answers: [(coreId: Int64, status: OrderStatus, reason: String?, brokerOrderId: String?)] = []
+        for (id, why) in unknownOutcomes.sorted(by: { $0.key < $1.key }) {
+            if let found = book[clientId(id)] {
+                answers.append((id, .open, nil, found.brokerOrderId))
+                logOrder("placement outcome resolved: the order is in the broker's book", id, reason: why, level: .notice)
+            } else {
+                answers.append((id, .rejected, "not in the broker's order book after an unknown placement outcome (\(why))", nil))
+            }
+        }
+        unknownOutcomes.removeAll()
+        placed(answers, time: time)
+    }
+}

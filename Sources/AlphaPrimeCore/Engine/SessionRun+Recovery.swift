@@ -1,0 +1,115 @@
+import AlphaPrimeSupport
+import AlphaPrimeDomain
+import AlphaPrimeExecution
+import Foundation
+import Logging
+
+extension SessionRun {
+    // MARK: Recovery
+
+    /// During recovery, at the end of `minute`: take in what the database recorded that the
+    /// replay does not re-create.
+    func applyRecorded(upTo minute: Int64) throws {
+        guard let journal else { return }
+        // Recorded orders the core did not create: adopt them (and their fills) in the order recorded.
+        for known in journal.unmatchedOrders(createdAtOrBefore: minute) {
+            let r = known.record
+            guard let i = core.strategies.indices.first(where: {
+                core.strategies[$0].name == r.strategy && core.instruments[core.strategies[$0].symbol].symbol == r.symbol
+            }) else {
+                logs.engine.error("a recorded order belongs to no strategy of this run; left as it is",
+                                  metadata: ["order.client_id": "\(r.clientOrderId)", "strategy": "\(r.strategy)", "symbol": "\(r.symbol)"])
+                journal.skipAdoption(clientOrderId: r.clientOrderId)
+                continue
+            }
+            let request = OrderRequest(
+                id: 0, strategy: i, symbol: core.strategies[i].symbol, side: r.side, quantity: r.quantity, type: r.orderType,
+                limitPrice: r.limitPrice?.value ?? 0, triggerPrice: r.triggerPrice?.value ?? 0, product: r.product,
+                purpose: ClientOrderID.purpose(of: r.clientOrderId) ?? .squareOff, time: r.createdAt.microseconds / 1_000_000)
+            let id = core.adoptExternalOrder(request)
+            try journal.adopt(clientOrderId: r.clientOrderId, coreId: id)
+            outcome.adoptedOrders += 1
+            logs.engine.warning("took in an order recorded outside this run", metadata: [
+                "order.client_id": "\(r.clientOrderId)", "order.status": "\(r.status.rawValue)", "order.purpose": "\(request.purpose.rawValue)"])
+            var filled = 0
+            for f in known.fills where f.filledAt.microseconds <= minute * 1_000_000 {
+                applyFill(Fill(orderID: id, strategy: i, symbol: request.symbol, side: r.side, quantity: f.quantity,
+                                   price: f.price.value, charges: f.charges.value, time: f.filledAt.microseconds / 1_000_000))
+                journal.markSeen(clientOrderId: r.clientOrderId, brokerTradeId: f.brokerTradeId ?? "")
+                filled += 1
+            }
+            var adopted = request
+            adopted.id = id
+            if r.status == .cancelled || r.status == .rejected {
+                core.orderCancelled(id, reason: r.statusReason ?? "recorded \(r.status.rawValue)", time: request.time)
+            } else if !r.status.isTerminal {
+                market?.adoptWorking(adopted, clientOrderId: r.clientOrderId, filledSoFar: filled)
+            }
+        }
+        // Orders still working here that the database says ended while the engine was down.
+        for e in journal.entries.indices {
+            let id = Int64(e + 1)
+            guard core.isWorking(id), let known = journal.knownOrder(clientOrderId: journal.entries[e].clientOrderId) else { continue }
+            let r = known.record
+            let limit = minute * 1_000_000
+            for f in known.fills where !known.seenTradeIds.contains(f.brokerTradeId ?? "") && f.filledAt.microseconds <= limit {
+                let order = core.orders[e].request
+                applyFill(Fill(orderID: id, strategy: order.strategy, symbol: order.symbol, side: order.side, quantity: f.quantity,
+                                   price: f.price.value, charges: f.charges.value, time: f.filledAt.microseconds / 1_000_000))
+                journal.markSeen(clientOrderId: r.clientOrderId, brokerTradeId: f.brokerTradeId ?? "")
+                journal.countRepair()
+                logs.engine.warning("applied a fill recorded while the engine was down", metadata: ["order.client_id": "\(r.clientOrderId)"])
+            }
+            if !core.isWorking(id) { market?.forget(orderID: id) }
+            if core.isWorking(id), r.status == .cancelled || r.status == .rejected, r.updatedAt.microseconds <= limit {
+                market?.forget(orderID: id)
+                core.orderCancelled(id, reason: r.statusReason ?? "cancelled while the engine was down", time: minute)
+                journal.countRepair()
+                logs.engine.warning("applied a cancellation recorded while the engine was down", metadata: [
+                    "order.client_id": "\(r.clientOrderId)", "reason": "\(r.statusReason ?? "")"])
+            }
+        }
+        if !core.outbox.isEmpty || !core.cancelRequests.isEmpty { try route(time: minute) }
+    }
+
+    /// Recovery is over: compare positions with the broker's, say what was done, carry on normally.
+    func endCatchUp(at minute: Int64) throws {
+        guard inCatchUp, let journal else { return }
+        try applyRecorded(upTo: minute)
+        inCatchUp = false
+        journal.inCatchUp = false
+        // The previous run's halt, re-created by the replay: lifted if the kill switch was reset since.
+        if recordedHaltRecreated, core.entriesHaltedReason != nil,
+           try journal.repository.engineState(mode: tradingMode)?.killSwitch == false {
+            logs.risk.notice("the run halt recorded before the restart was reset with reset-kill-switch; entries are allowed again",
+                             metadata: ["halt": "\(core.entriesHaltedReason ?? "")"])
+            core.clearEntriesHalt()
+            journal.haltedReason = nil
+            if case .killSwitch = outcome.ending { outcome.ending = .completed }
+        }
+        var mismatches: [String] = []
+        if let broker {
+            var expected: [String: Int64] = [:]
+            for (i, book) in core.ledger.books.enumerated() where book.quantity != 0 {
+                expected["\(strategyNames[i])|\(core.instruments[book.symbol].symbol)", default: 0] += book.quantity
+            }
+            var held: [String: Int64] = [:]
+            for p in try broker.positions() { held["\(p.strategy ?? "")|\(p.symbol)", default: 0] += p.quantity }
+            for key in Set(expected.keys).union(held.keys) where expected[key, default: 0] != held[key, default: 0] {
+                mismatches.append("\(key): engine \(expected[key, default: 0]), broker \(held[key, default: 0])")
+            }
+        }
+        outcome.repairs = journal.repairs
+        let metadata: Logger.Metadata = [
+            "session.date": "\(plan.date)", "recovered.bars": "\(outcome.recoveredBars)", "recovered.orders": "\(journal.entries.count)",
+            "repairs": "\(journal.repairs)", "adopted": "\(outcome.adoptedOrders)",
+            "open_positions": "\(core.ledger.openPositionCount)"]
+        if mismatches.isEmpty {
+            logs.engine.notice("recovered: database and broker agree; resuming", metadata: metadata)
+        } else {
+            logs.engine.error("recovered with positions that differ from the broker's; the broker's are real", metadata: metadata.merging(
+                ["mismatches": "\(mismatches.joined(separator: "; "))"], uniquingKeysWith: { a, _ in a }))
+        }
+        try journal.commit {}
+    }
+}

@@ -1,0 +1,157 @@
+import AlphaPrimeSupport
+import AlphaPrimeDomain
+import AlphaPrimeExecution
+import Foundation
+import Logging
+
+/// The session's rules (run halts, risk events, snapshots, the close) and requests from other processes.
+extension SessionRun {
+    // MARK: Session rules
+
+    func halt(_ reason: String) {
+        if core.entriesHaltedReason == nil { core.entriesHaltedReason = reason }
+        journal?.haltedReason = core.entriesHaltedReason
+    }
+
+    /// The risk stage halted the run (kill switch, max drawdown, a prop firm's rule): the halt is
+    /// recorded at once as the kill switch, so it survives restarts until a confirmed reset. Runs
+    /// before the orders the trip caused (the flattening) go to the broker.
+    func persistRunHalts() throws {
+        let events = core.riskEvents
+        guard events.count > runHaltsSeen else { return }
+        for event in events[runHaltsSeen...] {
+            switch event.action {
+            case .killSwitch, .halted, .failed, .targetReached:
+                journal?.haltedReason = core.entriesHaltedReason
+                if event.action == .killSwitch { outcome.ending = .killSwitch(event.message) }
+                guard let journal else { continue }
+                let recorded = try journal.setKillSwitch(by: "risk stage", reason: "\(event.rule): \(event.message)", time: event.time)
+                if recorded && inCatchUp { recordedHaltRecreated = true }
+            default:
+                continue
+            }
+        }
+        runHaltsSeen = events.count
+    }
+
+    /// The risk stage's events (approvals, refusals, breakers, halts, the square-off) become
+    /// `risk_events` rows and `risk.log` lines, after the orders of the moment were placed.
+    func recordRiskEvents() {
+        let events = core.riskEvents
+        guard events.count > riskEventsRecorded else { return }
+        for event in events[riskEventsRecorded...] {
+            let strategy = event.strategy.map { strategyNames[$0] }
+            let symbol = event.symbol.map { core.instruments[$0].symbol }
+            journal?.deferRiskEvent(event.record(mode: tradingMode, strategyName: strategy, symbolName: symbol))
+            let level: Logger.Level = inCatchUp ? .debug : (event.severity == .critical ? .critical : event.severity == .warning ? .warning : .info)
+            var metadata: Logger.Metadata = ["risk.rule": "\(event.rule)", "action": "\(event.action.rawValue)", "time": "\(ist(event.time))"]
+            if let strategy { metadata["strategy"] = "\(strategy)" }
+            if let symbol { metadata["symbol"] = "\(symbol)" }
+            logs.risk.log(level: level, "\(event.message)", metadata: metadata)
+        }
+        riskEventsRecorded = events.count
+        if journal?.haltedReason != core.entriesHaltedReason { journal?.haltedReason = core.entriesHaltedReason }
+    }
+
+    /// A minute is over: a snapshot when one is due.
+    func endOfMinute(_ minute: Int64) throws {
+        let closeTime = minute + 60
+        if closeTime >= nextSnapshot {
+            recordSnapshot(at: closeTime)
+            while nextSnapshot <= closeTime { nextSnapshot += snapshotInterval }
+        }
+    }
+
+    func recordSnapshot(at time: Int64) {
+        guard let journal else { return }
+        let l = core.ledger
+        journal.deferSnapshot(PortfolioSnapshot(
+            mode: tradingMode, recordedAt: UTCTimestamp(secondsSinceEpoch: time), cash: Paise(l.cash),
+            positionsValue: Paise(l.marketValue), equity: Paise(l.equity), realizedPnl: Paise(l.realizedPnL),
+            unrealizedPnl: Paise(l.unrealizedPnL), openPositions: l.openPositionCount))
+    }
+
+    /// The end of the data: positions still open are squared off by the broker at the last price,
+    /// orders still working expire, the day's figures are written.
+    func closeSession(lastBarTime: Int64) throws {
+        if core.ledger.openPositionCount > 0 && mode != .monitor {
+            halt("session closed")
+            try closeEverything(time: lastBarTime, reason: "the session ended with open positions: squared off at the last price")
+        }
+        try expireWorkingOrders(time: plan.close, reason: "expired at the close")
+        recordRiskEvents()
+        recordSnapshot(at: plan.close)
+        if let journal {
+            let state = try riskStateJSON()
+            try journal.commit {
+                try writeStrategyPerformance()
+                try journal.repository.recordEngineRiskStateClose(sessionId: journal.sessionId, json: state)
+                try journal.repository.setEngineSessionStatus(sessionId: journal.sessionId, status: .completed, at: clock.now())
+            }
+        }
+    }
+
+    /// Closes every position now: working entries and protective orders cancelled, square-off
+    /// orders filled by the paper broker at the last price seen.
+    func closeEverything(time: Int64, reason: String) throws {
+        let queued = core.flattenAll(time: time)
+        log(logs.engine, "closing every position", ["orders": "\(queued)", "reason": "\(reason)"])
+        if !core.outbox.isEmpty || !core.cancelRequests.isEmpty { try route(time: time) }
+        if let market {
+            for s in core.instruments.indices { market.fillMarketOrdersAtLastPrice(symbol: s, time: time) }
+        }
+        try deliver(bar: nil, symbol: 0, time: time)
+    }
+
+    func expireWorkingOrders(time: Int64, reason: String) throws {
+        guard let broker else { return }
+        try journal?.commitBeforeBrokerCall()
+        try resolveUnknownOutcomes(time: time)
+        var asked = false
+        for order in core.orders where !order.status.isTerminal {
+            requestedCancels[order.request.id] = reason
+            broker.requestCancel(orderID: order.request.id, clientOrderId: clientId(order.request.id))
+            asked = true
+        }
+        if asked { try takeAnswers(time: time) }
+    }
+
+    // MARK: Control
+
+    func handleControl(_ request: EngineControlRecord?, time: Int64) throws -> SessionOutcome.Ending {
+        let command = request?.command ?? .stop
+        let who = request?.requestedBy ?? "signal"
+        let ending: SessionOutcome.Ending
+        switch command {
+        case .stop:
+            halt("stopped by \(who)")
+            ending = .stopped("stopped by \(who)")
+        case .stopFlatten:
+            halt("stopped by \(who)")
+            try closeEverything(time: time, reason: "engine stop --flatten by \(who)")
+            try expireWorkingOrders(time: time, reason: "cancelled: engine stop --flatten")
+            ending = .stopped("stopped and flattened by \(who)")
+        case .emergencyStop:
+            core.entriesHaltedReason = "emergency stop by \(who)"
+            journal?.haltedReason = core.entriesHaltedReason
+            try expireWorkingOrders(time: time, reason: "cancelled: emergency stop")
+            try closeEverything(time: time, reason: "emergency stop by \(who)")
+            try expireWorkingOrders(time: time, reason: "cancelled: emergency stop")
+            ending = .emergencyStopped
+        }
+        logs.engine.notice("stopping", metadata: ["command": "\(command.rawValue)", "by": "\(who)", "at": "\(ist(time))"])
+        recordRiskEvents()
+        if let journal {
+            let state = try riskStateJSON()
+            try journal.commit {
+                try journal.repository.recordEngineRiskStateClose(sessionId: journal.sessionId, json: state)
+                try journal.repository.setEngineSessionStatus(sessionId: journal.sessionId, status: .stopped, at: clock.now())
+            }
+        }
+        if let request {
+            let open = core.ledger.openPositionCount
+            try control?.markHandled(request, "\(command.rawValue) at \(ist(time)); \(open) open position\(open == 1 ? "" : "s")")
+        }
+        return ending
+    }
+}
