@@ -30,19 +30,7 @@ public struct BacktestCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Strategy names from config/strategies, comma-separated.", valueName: "name[,name…]"))
     public var strategy: String
 
-    @Option(name: .long, help: ArgumentHelp("First trading day (IST), YYYY-MM-DD.", valueName: "date"))
-    public var start: String?
-
-    @Option(name: .long, help: ArgumentHelp("Last trading day (IST), YYYY-MM-DD.", valueName: "date"))
-    public var end: String?
-
-    @Option(name: .long, help: ArgumentHelp(
-        "Symbols to trade, comma-separated (default: the strategies' own). With --data, the symbol of each file.",
-        valueName: "symbol[,symbol…]"))
-    public var symbols: String?
-
-    @Option(name: .long, help: ArgumentHelp("A canonical bar CSV to trade instead of data/market_data (repeatable).", valueName: "file"))
-    public var data: [String] = []
+    @OptionGroup public var selection: BacktestDataOptions
 
     @Option(name: .long, help: ArgumentHelp("Metrics to print: key or all.", valueName: "key|all"))
     public var metrics: MetricsChoice = .key
@@ -53,20 +41,6 @@ public struct BacktestCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Seed recorded with the run (and used by randomised research).", valueName: "n"))
     public var seed: UInt64?
-
-    @Option(name: .long, help: ArgumentHelp("Risk preset: risk_config_<name>.yaml (default: the strategies' own, else risk_config.yaml).",
-                                            valueName: "name"))
-    public var riskPreset: String?
-
-    @Option(name: .long, help: ArgumentHelp("Slippage in ticks against every market and stop fill.", valueName: "ticks"))
-    public var slippageTicks: Int64 = 0
-
-    @Option(name: .long, help: ArgumentHelp("Charges: nse (Indian charges) or none. Default: none for the reference preset, else nse.",
-                                            valueName: "nse|none"))
-    public var charges: ChargesChoice?
-
-    @Option(name: .long, help: ArgumentHelp("Starting capital in rupees (default: general_config.yaml).", valueName: "rupees"))
-    public var capital: String?
 
     @Flag(name: .long, help: "Record the run's daily results per strategy in strategy_performance (mode backtest).")
     public var save = false
@@ -87,35 +61,22 @@ public struct BacktestCommand: AsyncParsableCommand {
     public enum ChargesChoice: String, ExpressibleByArgument, Sendable { case nse, none }
 
     public func validate() throws {
-        if let start, LocalDate(start) == nil { throw ValidationError("--start expects a date as YYYY-MM-DD, got '\(start)'") }
-        if let end, LocalDate(end) == nil { throw ValidationError("--end expects a date as YYYY-MM-DD, got '\(end)'") }
-        if let s = start.flatMap(LocalDate.init), let e = end.flatMap(LocalDate.init), e < s {
-            throw ValidationError("--end (\(e)) is before --start (\(s))")
-        }
-        if let capital, Paise(rupees: capital).map({ $0.value > 0 }) != true {
-            throw ValidationError("--capital expects a positive amount in rupees, got '\(capital)'")
-        }
-        if slippageTicks < 0 { throw ValidationError("--slippage-ticks expects 0 or more, got \(slippageTicks)") }
         if strategyNames.isEmpty { throw ValidationError("--strategy expects at least one strategy name") }
         if simulations < 1 || simulations > 10_000_000 { throw ValidationError("--simulations expects 1 to 10000000, got \(simulations)") }
         try walkForward.validate(strategies: strategyNames.count, save: save, monteCarlo: monteCarlo)
     }
 
     var strategyNames: [String] { strategy.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
-    var symbolList: [String] { (symbols ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
 
     public func run() async throws {
         if walkForward.walkForward { return try await runWalkForward() }
         try await ToolRunner.run(tool: "backtest") {
             let started = Date()
-            let request = BacktestRequest(
-                strategyNames: strategyNames, start: start.flatMap(LocalDate.init), end: end.flatMap(LocalDate.init),
-                symbols: symbolList, dataFiles: data, slippageTicks: slippageTicks,
-                chargesEnabled: charges.map { $0 == .nse }, capital: capital.flatMap { Paise(rupees: $0)?.value })
+            let request = selection.request(strategies: strategyNames)
             // The strategies choose their risk preset unless the flag does.
-            var context = try ToolContext.load(common, tool: "backtest", riskPreset: riskPreset)
+            var context = try ToolContext.load(common, tool: "backtest", riskPreset: selection.riskPreset)
             let strategies = try request.strategies(in: context.configuration)
-            if riskPreset == nil, let preset = BacktestRequest.riskPreset(of: strategies) {
+            if selection.riskPreset == nil, let preset = BacktestRequest.riskPreset(of: strategies) {
                 context = try ToolContext.load(common, tool: "backtest", riskPreset: preset)
             }
             let series = try request.loadSeries(home: context.home, strategies: strategies)
@@ -136,9 +97,9 @@ public struct BacktestCommand: AsyncParsableCommand {
                 periodStart: outcome.dailyEquity.first?.date, periodEnd: outcome.dailyEquity.last?.date,
                 bars: outcome.barsProcessed, firstBarTime: outcome.firstBarTime, lastBarTime: outcome.lastBarTime,
                 seed: seed, elapsedSeconds: Date().timeIntervalSince(started), startedAt: Int64(started.timeIntervalSince1970),
-                dataSources: data.isEmpty ? series.map { "data/market_data/\(BacktestRequest.dataFolder(for: $0.symbol))/1m" } : data,
+                dataSources: selection.data.isEmpty ? series.map { "data/market_data/\(BacktestRequest.dataFolder(for: $0.symbol))/1m" } : selection.data,
                 settings: [
-                    "risk_preset": context.configuration.riskPreset, "slippage_ticks": String(slippageTicks),
+                    "risk_preset": context.configuration.riskPreset, "slippage_ticks": String(selection.slippageTicks),
                     "charges": plan.charges is NoCharges ? "none" : "nse",
                     "backtest_seconds": String(format: "%.6f", backtestSeconds),
                     "signals": String(outcome.core.signalCount), "risk_rejections": String(outcome.core.rejections.count),

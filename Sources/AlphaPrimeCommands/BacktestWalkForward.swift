@@ -19,11 +19,8 @@ extension BacktestCommand {
             let started = Date()
             let options = walkForward
             let name = strategyNames[0]
-            let request = BacktestRequest(
-                strategyNames: [name], start: start.flatMap(LocalDate.init), end: end.flatMap(LocalDate.init),
-                symbols: symbolList, dataFiles: data, slippageTicks: slippageTicks,
-                chargesEnabled: charges.map { $0 == .nse }, capital: capital.flatMap { Paise(rupees: $0)?.value })
-            let session = try ResearchSession.load(common, tool: "backtest", request: request, riskPreset: riskPreset)
+            let request = selection.request(strategies: [name])
+            let session = try ResearchSession.load(common, tool: "backtest", request: request, riskPreset: selection.riskPreset)
             let space = try ParameterSpace(config: session.strategy, only: options.search.parameterNames)
             let schedule = try WalkForwardSchedule(trainDays: options.trainDays!, testDays: options.testDays!, stepDays: options.stepDays)
             let optimizer = Optimizer(plan: session.plan, objective: options.search.objectiveChoice,
@@ -39,7 +36,7 @@ extension BacktestCommand {
 
             let oos = result.outOfSample
             let startedAt = Int64(started.timeIntervalSince1970)
-            var settings = session.settings(slippageTicks: slippageTicks)
+            var settings = session.settings(slippageTicks: selection.slippageTicks)
             settings["walk_forward"] = "train \(schedule.trainDays), test \(schedule.testDays), step \(schedule.stepDays) trading days, "
                 + "\(result.windows.count) windows, warm-up \(result.warmUpDays) days"
             settings["walk_forward_search"] = "\(method.name) over \(space.names.joined(separator: ", ")), \(sets.count) sets, "

@@ -74,6 +74,27 @@ public struct ReportOptions: ParsableArguments, Sendable {
     }
 }
 
+/// How a trader file's timestamps and bars are read, where the data leaves a doubt: the flags
+/// `import` and `verify` share.
+public struct BarFileOptions: ParsableArguments, Sendable {
+    @Option(name: .long, help: ArgumentHelp("Timestamps name the bar's start or its end (default: detect).", valueName: "start|end"))
+    public var label: BarLabel?
+    @Option(name: .long, help: ArgumentHelp("Zone of timestamps without an offset (default: detect).", valueName: "ist|utc"))
+    public var zone: MarketZone?
+    @Option(name: .long, help: ArgumentHelp("Bar length (default: detect, or from the path).", valueName: "1m|5m|15m|60m|1d"))
+    public var timeframe: Timeframe?
+    @Option(name: .long, help: ArgumentHelp("Order of numeric dates like 1/4/2016 (default: detect).", valueName: "dmy|mdy"))
+    public var dateOrder: DateOrder?
+
+    public init() {}
+
+    /// What the importer is told, for `format` and the bars of `symbol`.
+    func importOptions(format: MarketDataFormat, symbol: String, report: ReportOptions) -> ImportOptions {
+        ImportOptions(format: format, symbol: symbol, label: label, zone: zone, timeframe: timeframe, dateOrder: dateOrder,
+                      policy: report.policy, gapsFail: report.gaps == .fail)
+    }
+}
+
 extension MarketDataCommand {
     public struct Import: AsyncParsableCommand {
         public static let configuration = CommandConfiguration(
@@ -91,14 +112,7 @@ extension MarketDataCommand {
         public var format: MarketDataFormat
         @Option(name: .long, help: ArgumentHelp("Symbol to store the bars under, e.g. NIFTY50.", valueName: "name"))
         public var symbol: String
-        @Option(name: .long, help: ArgumentHelp("Timestamps name the bar's start or its end (default: detect).", valueName: "start|end"))
-        public var label: BarLabel?
-        @Option(name: .long, help: ArgumentHelp("Zone of timestamps without an offset (default: detect).", valueName: "ist|utc"))
-        public var zone: MarketZone?
-        @Option(name: .long, help: ArgumentHelp("Bar length (default: detect).", valueName: "1m|5m|15m|60m|1d"))
-        public var timeframe: Timeframe?
-        @Option(name: .long, help: ArgumentHelp("Order of numeric dates like 1/4/2016 (default: detect).", valueName: "dmy|mdy"))
-        public var dateOrder: DateOrder?
+        @OptionGroup public var bars: BarFileOptions
         @OptionGroup public var report: ReportOptions
         @Flag(name: .long, help: "Check and report only; write nothing.")
         public var dryRun = false
@@ -119,8 +133,7 @@ extension MarketDataCommand {
             try await ToolRunner.run(tool: "market-data import") {
                 let home = common.resolvedHome
                 let calendar = try MarketDataCommand.loadCalendar(home: home)
-                let options = ImportOptions(format: format, symbol: symbol.uppercased(), label: label, zone: zone, timeframe: timeframe,
-                                            dateOrder: dateOrder, policy: report.policy, gapsFail: report.gaps == .fail)
+                let options = bars.importOptions(format: format, symbol: symbol.uppercased(), report: report)
                 let result = try MarketDataImporter.importFiles(files.map { URL(filePath: $0) }, options: options, calendar: calendar)
                 var saved: [MarketDataStore.SavedFile] = []
                 if result.passed && !dryRun && !result.bars.isEmpty {
@@ -146,14 +159,7 @@ extension MarketDataCommand {
         public var format: MarketDataFormat = .canonical
         @Option(name: .long, help: ArgumentHelp("Symbol (for other formats; default: the file name).", valueName: "name"))
         public var symbol: String?
-        @Option(name: .long, help: ArgumentHelp("Timestamps name the bar's start or its end (other formats; default: detect).", valueName: "start|end"))
-        public var label: BarLabel?
-        @Option(name: .long, help: ArgumentHelp("Zone of timestamps without an offset.", valueName: "ist|utc"))
-        public var zone: MarketZone?
-        @Option(name: .long, help: ArgumentHelp("Bar length (default: from the path or the data).", valueName: "1m|5m|15m|60m|1d"))
-        public var timeframe: Timeframe?
-        @Option(name: .long, help: ArgumentHelp("Order of numeric dates like 1/4/2016 (default: detect).", valueName: "dmy|mdy"))
-        public var dateOrder: DateOrder?
+        @OptionGroup public var bars: BarFileOptions
         @OptionGroup public var report: ReportOptions
         @Argument(help: ArgumentHelp("Files to verify.", valueName: "file"))
         public var files: [String] = []
@@ -171,8 +177,7 @@ extension MarketDataCommand {
                 if format != .canonical {
                     let calendar = try MarketDataCommand.loadCalendar(home: home)
                     let name = (symbol ?? urls[0].deletingPathExtension().lastPathComponent).uppercased()
-                    let options = ImportOptions(format: format, symbol: name, label: label, zone: zone, timeframe: timeframe,
-                                                dateOrder: dateOrder, policy: report.policy, gapsFail: report.gaps == .fail)
+                    let options = bars.importOptions(format: format, symbol: name, report: report)
                     let result = try MarketDataImporter.importFiles(urls, options: options, calendar: calendar)
                     MarketDataReport.printImport(result, saved: [], dryRun: true, options: report, json: common.json)
                     return result.passed ? .ok : .dataError
@@ -185,7 +190,7 @@ extension MarketDataCommand {
                     // Verifying a file needs no calendar; without one only the session checks are skipped.
                     skipped = "session and coverage checks skipped: no trading calendar (\(error))"
                 }
-                let result = try MarketDataVerifier.verify(urls, calendar: calendar, naiveZone: zone, timeframe: timeframe,
+                let result = try MarketDataVerifier.verify(urls, calendar: calendar, naiveZone: bars.zone, timeframe: bars.timeframe,
                                                            policy: report.policy, gapsFail: report.gaps == .fail)
                 MarketDataReport.printVerify(result, calendarNote: skipped, options: report, json: common.json)
                 return result.passed ? .ok : .dataError

@@ -33,6 +33,8 @@ public struct OptimizeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The strategy to optimise, by name in config/strategies.", valueName: "name"))
     public var strategy: String
 
+    @OptionGroup public var selection: BacktestDataOptions
+
     @OptionGroup(title: "Search") public var search: ParameterSearchOptions
 
     @Option(name: .long, help: ArgumentHelp(
@@ -43,48 +45,15 @@ public struct OptimizeCommand: AsyncParsableCommand {
                                             valueName: "date"))
     public var splitDate: String?
 
-    @Option(name: .long, help: ArgumentHelp("First trading day (IST), YYYY-MM-DD.", valueName: "date"))
-    public var start: String?
-
-    @Option(name: .long, help: ArgumentHelp("Last trading day (IST), YYYY-MM-DD.", valueName: "date"))
-    public var end: String?
-
-    @Option(name: .long, help: ArgumentHelp(
-        "Symbols to trade, comma-separated (default: the strategy's own). With --data, the symbol of each file.",
-        valueName: "symbol[,symbol…]"))
-    public var symbols: String?
-
-    @Option(name: .long, help: ArgumentHelp("A canonical bar CSV to trade instead of data/market_data (repeatable).", valueName: "file"))
-    public var data: [String] = []
-
     @Option(name: .long, help: ArgumentHelp("Seed of --random (default 1).", valueName: "n"))
     public var seed: UInt64?
 
     @Option(name: .long, help: ArgumentHelp("How many of the best sets to print and keep in summary.json (default 10).", valueName: "k"))
     public var top: Int = 10
 
-    @Option(name: .long, help: ArgumentHelp("Risk preset: risk_config_<name>.yaml (default: the strategy's own, else risk_config.yaml).",
-                                            valueName: "name"))
-    public var riskPreset: String?
-
-    @Option(name: .long, help: ArgumentHelp("Slippage in ticks against every market and stop fill.", valueName: "ticks"))
-    public var slippageTicks: Int64 = 0
-
-    @Option(name: .long, help: ArgumentHelp("Charges: nse (Indian charges) or none. Default: none for the reference preset, else nse.",
-                                            valueName: "nse|none"))
-    public var charges: BacktestCommand.ChargesChoice?
-
-    @Option(name: .long, help: ArgumentHelp("Starting capital in rupees (default: general_config.yaml).", valueName: "rupees"))
-    public var capital: String?
-
     public init() {}
 
     public func validate() throws {
-        if let start, LocalDate(start) == nil { throw ValidationError("--start expects a date as YYYY-MM-DD, got '\(start)'") }
-        if let end, LocalDate(end) == nil { throw ValidationError("--end expects a date as YYYY-MM-DD, got '\(end)'") }
-        if let s = start.flatMap(LocalDate.init), let e = end.flatMap(LocalDate.init), e < s {
-            throw ValidationError("--end (\(e)) is before --start (\(s))")
-        }
         if let splitDate, LocalDate(splitDate) == nil {
             throw ValidationError("--split-date expects a date as YYYY-MM-DD, got '\(splitDate)'")
         }
@@ -92,16 +61,10 @@ public struct OptimizeCommand: AsyncParsableCommand {
         if let f = trainFraction, !(f > 0 && f < 1) {
             throw ValidationError("--train-fraction expects a number between 0 and 1 (exclusive), got \(f)")
         }
-        if let capital, Paise(rupees: capital).map({ $0.value > 0 }) != true {
-            throw ValidationError("--capital expects a positive amount in rupees, got '\(capital)'")
-        }
-        if slippageTicks < 0 { throw ValidationError("--slippage-ticks expects 0 or more, got \(slippageTicks)") }
         if top < 0 { throw ValidationError("--top expects 0 or more, got \(top)") }
         if strategy.contains(",") { throw ValidationError("--strategy expects one strategy name (optimize searches one at a time)") }
         if strategy.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--strategy expects a strategy name") }
     }
-
-    var symbolList: [String] { (symbols ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
 
     var split: SampleSplit {
         if let date = splitDate.flatMap(LocalDate.init) { return .date(date) }
@@ -112,11 +75,8 @@ public struct OptimizeCommand: AsyncParsableCommand {
         try await ToolRunner.run(tool: "optimize") {
             let started = Date()
             let name = strategy.trimmingCharacters(in: .whitespaces)
-            let request = BacktestRequest(
-                strategyNames: [name], start: start.flatMap(LocalDate.init), end: end.flatMap(LocalDate.init),
-                symbols: symbolList, dataFiles: data, slippageTicks: slippageTicks,
-                chargesEnabled: charges.map { $0 == .nse }, capital: capital.flatMap { Paise(rupees: $0)?.value })
-            let session = try ResearchSession.load(common, tool: "optimize", request: request, riskPreset: riskPreset)
+            let request = selection.request(strategies: [name])
+            let session = try ResearchSession.load(common, tool: "optimize", request: request, riskPreset: selection.riskPreset)
             let space = try ParameterSpace(config: session.strategy, only: search.parameterNames)
             let days = TradingDays.of(session.series)
             let k = try split.firstOutOfSampleDay(in: days)
@@ -138,7 +98,7 @@ public struct OptimizeCommand: AsyncParsableCommand {
                 symbols: session.plan.instruments.map(\.symbol), method: method, space: space, split: split,
                 inSample: PeriodInfo(inSample), outOfSample: PeriodInfo(outOfSample), warmUpDays: search.warmUpDayCount,
                 refusedDraws: refusedDraws, heatmapParameters: search.parameterNames, top: top, startedAt: startedAt,
-                loadSeconds: loadSeconds, dataSources: session.dataSources, settings: session.settings(slippageTicks: slippageTicks))
+                loadSeconds: loadSeconds, dataSources: session.dataSources, settings: session.settings(slippageTicks: selection.slippageTicks))
             let directory = OptimizationReport.runDirectory(reportsRoot: session.context.home.reportsDirectory.path, runID: info.runID)
             try OptimizationReport.write(to: directory, info: info, run: run)
 
