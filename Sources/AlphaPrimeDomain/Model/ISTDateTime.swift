@@ -77,10 +77,7 @@ extension IST {
     public static func today(now: Date = Date()) -> LocalDate { dateTime(now).date }
 
     @usableFromInline
-    package static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
-        let q = a / b
-        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
-    }
+    package static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { CivilCalendar.floorDiv(a, b) }
 }
 
 extension LocalDate {

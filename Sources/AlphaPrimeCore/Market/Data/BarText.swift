@@ -6,25 +6,11 @@ import AlphaPrimeExecution
 package enum UTCText {
     /// (year, month, day) of a day count since 1970-01-01.
     @inline(__always)
-    static func civil(_ days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-    }
+    static func civil(_ days: Int64) -> (Int64, Int64, Int64) { CivilCalendar.date(days: days) }
 
     @inline(__always)
-    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
-        let q = a / b
-        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
-    }
+    package static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { CivilCalendar.floorDiv(a, b) }
 
-    @inline(__always)
     private static func two(_ v: Int64, _ out: UnsafeMutablePointer<UInt8>, _ k: Int) {
         out[k] = UInt8(truncatingIfNeeded: 48 + v / 10)
         out[k + 1] = UInt8(truncatingIfNeeded: 48 + v % 10)

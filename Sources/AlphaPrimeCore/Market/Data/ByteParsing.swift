@@ -49,21 +49,7 @@ enum ByteParsing {
     /// Days since 1970-01-01 of a valid proleptic Gregorian date, or nil.
     @inline(__always)
     static func civilDays(_ year: Int64, _ month: Int64, _ day: Int64) -> Int64? {
-        guard year >= 1 && year <= 9999, month >= 1 && month <= 12, day >= 1 else { return nil }
-        let dim: Int64
-        switch month {
-        case 2: dim = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: dim = 30
-        default: dim = 31
-        }
-        guard day <= dim else { return nil }
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        CivilCalendar.validDays(year: year, month: month, day: day)
     }
 
     /// The unsigned decimal number in `[start, end)` when it is all digits (at most 18), else nil.
