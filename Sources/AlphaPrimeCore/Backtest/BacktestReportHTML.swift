@@ -19,23 +19,7 @@ public enum BacktestReportHTML {
             fillToZero: true, format: axisPercent)
         let heatmap = SVGMonthlyHeatmap(table: MonthlyReturns(startingCapital: m.startingCapital, days: days))
 
-        var html = """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>Backtest \(e(run.runID)) · ALPHA-PRIME</title>
-        <style>\(css)</style>
-        </head>
-        <body>
-        <main>
-        <header>
-        <h1>Backtest <span class="run">\(e(run.runID))</span></h1>
-        <p class="sub">\(e(subtitle(run, m)))</p>
-        </header>
-
-        """
+        var html = ReportPage.open(kind: "Backtest", runID: run.runID, subtitle: subtitle(run, m))
         html += "<section class=\"cards\">\n"
         html += card("Net P&L (closed)", ReportFormat.inr(t.netPnL), sign: t.netPnL)
         html += card("Total return", ReportFormat.percent(m.totalReturn), sign: m.totalReturn)
@@ -53,16 +37,12 @@ public enum BacktestReportHTML {
 
         html += "<section class=\"chart\">\n\(heatmap.render())</section>\n"
         html += "<section class=\"tables\">\n" + table("Run", runRows(run), wide: true) + "</section>\n"
-        html += """
-        <footer>ALPHA-PRIME \(AlphaPrimeVersion.string). Daily returns r = E<sub>t</sub>/E<sub>t−1</sub> − 1 from \
+        html += ReportPage.close(footer: """
+        Daily returns r = E<sub>t</sub>/E<sub>t−1</sub> − 1 from \
         day-end equity (E<sub>0</sub> = starting capital); 252 trading days a year; ratios follow \
         empyrical's conventions. Money is exact to the paisa; “—” marks a ratio that is undefined, \
-        “∞” one that is unbounded. Files: summary.json, trades.csv, daily_equity.csv.</footer>
-        </main>
-        </body>
-        </html>
-
-        """
+        “∞” one that is unbounded. Files: summary.json, trades.csv, daily_equity.csv.
+        """)
         return html
     }
 

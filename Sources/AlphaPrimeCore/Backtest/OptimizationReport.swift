@@ -267,30 +267,7 @@ public enum OptimizationReport {
         let e = ReportFormat.escape
         let objective = run.objective
         let best = ranking.first.map { run.results[$0] }
-        var html = """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>Optimisation \(e(info.runID)) · ALPHA-PRIME</title>
-        <style>\(BacktestReportHTML.css)
-        table.ranked{width:100%;border-collapse:collapse;background:#fff;border:1px solid #e1e4e8;font-size:13px}
-        table.ranked th,table.ranked td{padding:4px 8px;border-top:1px solid #eef0f2;text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-        table.ranked th{background:#fafbfc;font-weight:600;color:#444}
-        table.ranked td.params{text-align:left;white-space:normal;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
-        .card .value.params{font-size:14px;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
-        .card .value{font-size:18px}
-        </style>
-        </head>
-        <body>
-        <main>
-        <header>
-        <h1>Optimisation <span class="run">\(e(info.runID))</span></h1>
-        <p class="sub">\(e(subtitle(info, run)))</p>
-        </header>
-
-        """
+        var html = ReportPage.open(kind: "Optimisation", runID: info.runID, subtitle: subtitle(info, run), extraCSS: ReportPage.rankedTableCSS)
         html += "<section class=\"cards\">\n"
         if let best {
             html += "<div class=\"card\"><div class=\"label\">Best out-of-sample set</div><div class=\"value params\">"
@@ -340,16 +317,12 @@ public enum OptimizationReport {
         if !info.dataSources.isEmpty { rows.append(("Data", info.dataSources.joined(separator: ", "), nil)) }
         for key in info.settings.keys.sorted() { rows.append((key, info.settings[key]!, nil)) }
         html += "<section class=\"tables\">\n" + BacktestReportHTML.table("Run", rows, wide: true) + "</section>\n"
-        html += """
-        <footer>ALPHA-PRIME \(AlphaPrimeVersion.string). Every set is backtested on the in-sample days and, separately, on the \
+        html += ReportPage.close(footer: """
+        Every set is backtested on the in-sample days and, separately, on the \
         out-of-sample days (its indicators warmed up on the days just before, without trading); sets are ranked by the \
         out-of-sample \(e(objective.title)). The gap is in-sample − out-of-sample: a large gap means the in-sample result \
-        was fitted to noise. Files: results.csv (every set), heatmap.svg, summary.json.</footer>
-        </main>
-        </body>
-        </html>
-
-        """
+        was fitted to noise. Files: results.csv (every set), heatmap.svg, summary.json.
+        """)
         return html
     }
 

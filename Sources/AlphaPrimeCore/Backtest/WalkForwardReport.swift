@@ -131,30 +131,7 @@ public enum WalkForwardReport {
             values: r.inSample.dailyEquity.map { Double($0.equity) / 100 }, color: "#8250df",
             reference: (Double(i.startingCapital) / 100, "starting capital \(ReportFormat.inr(i.startingCapital))"),
             format: BacktestReportHTML.axisRupees)
-        var html = """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>Walk-forward \(e(run.runID)) · ALPHA-PRIME</title>
-        <style>\(BacktestReportHTML.css)
-        table.ranked{width:100%;border-collapse:collapse;background:#fff;border:1px solid #e1e4e8;font-size:13px}
-        table.ranked th,table.ranked td{padding:4px 8px;border-top:1px solid #eef0f2;text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-        table.ranked th{background:#fafbfc;font-weight:600;color:#444}
-        table.ranked td.params{text-align:left;white-space:normal;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
-        .card .value.params{font-size:14px;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
-        .card .value{font-size:18px}
-        </style>
-        </head>
-        <body>
-        <main>
-        <header>
-        <h1>Walk-forward <span class="run">\(e(run.runID))</span></h1>
-        <p class="sub">\(e(subtitle(run, r, search)))</p>
-        </header>
-
-        """
+        var html = ReportPage.open(kind: "Walk-forward", runID: run.runID, subtitle: subtitle(run, r, search), extraCSS: ReportPage.rankedTableCSS)
         html += "<section class=\"cards\">\n"
         html += BacktestReportHTML.card("OOS total return", ReportFormat.percent(o.totalReturn), sign: o.totalReturn, note: "stitched test windows")
         html += BacktestReportHTML.card("IS total return", ReportFormat.percent(i.totalReturn), sign: i.totalReturn, note: "hindsight, same span")
@@ -194,18 +171,14 @@ public enum WalkForwardReport {
             ("Elapsed", String(format: "%.3f s", r.wallSeconds), nil),
         ]
         html += "<section class=\"tables\">\n" + BacktestReportHTML.table("Walk-forward", rows, wide: true) + "</section>\n"
-        html += """
-        <footer>ALPHA-PRIME \(AlphaPrimeVersion.string). Each train window's bars end before its test window begins, so \
+        html += ReportPage.close(footer: """
+        Each train window's bars end before its test window begins, so \
         the choice of parameters never sees the days it is tested on. Each test window starts with the equity the previous \
         one ended with; its indicators are warmed up on the days just before it, without trading. The in-sample run is the \
         set that did best over the same span, chosen knowing those days: the gap between the two is what optimising on \
         the past costs. The stitched run's full report: <a href="report.html">report.html</a> (summary.json, trades.csv, \
-        daily_equity.csv); every window: walk_forward.json.</footer>
-        </main>
-        </body>
-        </html>
-
-        """
+        daily_equity.csv); every window: walk_forward.json.
+        """)
         return html
     }
 
