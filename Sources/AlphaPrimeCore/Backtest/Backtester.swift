@@ -32,8 +32,16 @@ public typealias SessionLookup = @Sendable (LocalDate) -> (open: Int64, close: I
 /// Bars of several symbols are merged by time (ties by symbol id). For every bar: working orders
 /// fill against it (``FillModel``), protective orders placed by those fills are checked against the
 /// rest of the bar, then the strategies see the closed bar and their approved orders go to the broker
-/// for the next bar. Orders still working after the last bar are cancelled ("end of data"), so a
-/// signal on the last bar never trades; a position still open is left open and reported as such.
+/// for the next bar.
+///
+/// **The session's end is the clock's, not the data's.** When a session ends (the next bar is of a
+/// later day, or the data ends) with an intraday (MIS) position open, it is squared off as the
+/// broker's auto square-off would, whether or not a bar came after the square-off time: a square-off
+/// order fills at the session's last known price (the last close of its symbol), stamped with the
+/// session's last bar; orders still working then expire at the close. The engine closes a session
+/// the same way, so both give the same trades. A carry product (NRML, CNC) is never squared off:
+/// after the last bar its orders are cancelled ("end of data"), so a signal on the last bar never
+/// trades, and a position still open is left open and reported as such.
 public enum Backtester {
     public static func run<S: Strategy>(
         core initialCore: TradingCore<S>, series: [BarSeries], broker initialBroker: SimulatedBroker,
@@ -96,11 +104,11 @@ public enum Backtester {
         mutating func step(_ bar: Bar, symbol: SymbolID) {
             if processed == 0 { firstTime = bar.time }
             processed += 1
-            lastTime = bar.time
             if let progress, processed & 0x3FFFF == 0 { progress(processed, total) }
 
             let day = istDay(bar.time)
             if day != currentDay { newDay(day) }
+            lastTime = bar.time
 
             if broker.hasWorkingOrders {
                 fills.removeAll(keepingCapacity: true)
@@ -119,7 +127,10 @@ public enum Backtester {
         }
 
         mutating func newDay(_ day: Int64) {
-            if currentDay != Int64.min { daily.append(closeOfDay(currentDay, core.ledger)) }
+            if currentDay != Int64.min {
+                closeSession()
+                daily.append(closeOfDay(currentDay, core.ledger))
+            }
             currentDay = day
             core.startDay()
             if let sessions, let session = sessions(LocalDate(daysSinceEpoch: Int(day))) {
@@ -130,8 +141,34 @@ public enum Backtester {
             }
         }
 
+        /// The end of the current session: intraday positions still open are squared off at the
+        /// last known price of their symbol (stamped with the session's last bar), then orders still
+        /// working expire at the close. Nothing happens for a carry product or without a calendar.
+        mutating func closeSession() {
+            guard sessionOpen >= 0, core.product == .mis else { return }
+            if core.ledger.openPositionCount > 0 {
+                core.flattenAll(time: lastTime)
+                if !core.outbox.isEmpty || !core.cancelRequests.isEmpty { route(&core, &broker, time: lastTime) }
+                for symbol in 0..<core.instruments.count where broker.hasWorkingOrders {
+                    let price = core.ledger.lastPrice[symbol]
+                    guard price > 0 else { continue }
+                    let last = Bar(time: lastTime, open: price, high: price, low: price, close: price)
+                    fills.removeAll(keepingCapacity: true)
+                    broker.processBar(last, symbol: symbol, fills: &fills)
+                    deliver(&fills, to: &core, broker: &broker, bar: last, symbol: symbol)
+                }
+            }
+            for order in broker.working {
+                broker.cancel(orderID: order.id)
+                core.orderCancelled(order.id, reason: "expired at the close", time: sessionClose)
+            }
+        }
+
         mutating func finish() -> BacktestOutcome<S> {
-            if currentDay != Int64.min { daily.append(closeOfDay(currentDay, core.ledger)) }
+            if currentDay != Int64.min {
+                closeSession()
+                daily.append(closeOfDay(currentDay, core.ledger))
+            }
             for order in broker.working {
                 broker.cancel(orderID: order.id)
                 core.orderCancelled(order.id, reason: "end of data", time: lastTime)

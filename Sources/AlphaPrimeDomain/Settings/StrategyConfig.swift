@@ -102,6 +102,9 @@ public struct StrategyConfig: Codable, Sendable, Equatable {
 
     public static let directoryName = "strategies"
 
+    /// The research reference preset's kind: carried overnight (NRML) so its trades match peer engines.
+    public static let referenceKind = "bollinger_reference"
+
     public func validate(_ v: inout ConfigValidator) {
         v.nonEmpty(name, "name")
         v.nonEmpty(kind, "kind")
@@ -109,7 +112,10 @@ public struct StrategyConfig: Codable, Sendable, Equatable {
         v.unique(symbols, path: { "symbols[\($0)]" }, describe: { "symbol '\($0)'" })
         v.check(tradingWindow.start < tradingWindow.end, "trading_window",
                 "starts at \(tradingWindow.start) but ends at \(tradingWindow.end); the start must be before the end")
-        v.check(product == .mis || timeframe == .d1, "product",
+        // Intraday strategies trade MIS and are squared off at every close. Only the research
+        // reference (compared one for one with engines that hold overnight) carries a position on a
+        // 1-minute timeframe, and it says so with NRML.
+        v.check(product == .mis || timeframe == .d1 || kind == Self.referenceKind, "product",
                 "an intraday timeframe (\(timeframe.rawValue)) trades MIS; \(product.rawValue) positions are carried overnight")
 
         for (name, spec) in parameters.entries {

@@ -31,10 +31,12 @@ import Testing
 
     final class Counter { var count = 0 }
 
-    @Test(arguments: ["dev", nil])
-    func theEngineTradesLikeTheBacktester(riskPreset: String?) throws {
+    /// One day through the engine's session loop (the paper broker, no database) and through the
+    /// backtester, from the same warmed-up strategies.
+    static func engineAndBacktest(riskPreset: String?, day date: String) throws
+        -> (run: SessionRun<AnyStrategy>, backtest: BacktestOutcome<AnyStrategy>) {
         let fixture = try EngineFixture(riskPreset: riskPreset)
-        let day = try #require(try fixture.days([Self.day]).first)
+        let day = try #require(try fixture.days([date]).first)
         let setup = fixture.setup
         let strategies = try fixture.runner(nil).warmedStrategies(day)
         let costs = try CostModel(instrumentKinds: setup.instrumentKinds, pricingDate: day.date)
@@ -58,7 +60,12 @@ import Testing
                               risk: setup.risk, product: setup.product),
             series: day.series, broker: simulator,
             sessions: { date in calendar.session(on: date).map { ($0.openEpochSeconds, $0.closeEpochSeconds) } })
+        return (run, backtest)
+    }
 
+    @Test(arguments: ["dev", nil])
+    func theEngineTradesLikeTheBacktester(riskPreset: String?) throws {
+        let (run, backtest) = try Self.engineAndBacktest(riskPreset: riskPreset, day: Self.day)
         // The same core, the same broker rules: the same orders, trades and risk decisions all day,
         // the square-off at 15:20 included.
         #expect(run.core.orders.count > 30)
@@ -68,6 +75,22 @@ import Testing
         #expect(run.core.riskEvents.contains { $0.action == .squaredOff })
         #expect(run.core.ledger.openPositionCount == 0 && backtest.ledger.openPositionCount == 0)
         #expect(run.core.orders.allSatisfy { $0.status.isTerminal })
+    }
+
+    static let bundledDays = ["2021-02-15", "2021-02-16", "2021-02-17", "2021-02-18", "2021-02-19",
+                              "2021-02-22", "2021-02-23", "2021-02-24", "2021-02-25", "2021-02-26"]
+
+    /// Every bundled day, under the default rules and the `dev` preset: the session ends flat in
+    /// both, whether or not a bar came after the square-off time — 2021-02-24 (the NSE outage: the
+    /// BANKNIFTY bars stop at 10:07 and one comes at 15:21) included — with the same trades.
+    @Test(arguments: ["dev", nil], bundledDays)
+    func everyBundledDayTradesAlikeAndEndsFlat(riskPreset: String?, day: String) throws {
+        let (run, backtest) = try Self.engineAndBacktest(riskPreset: riskPreset, day: day)
+        #expect(run.core.orders.map(\.request) == backtest.core.orders.map(\.request))
+        #expect(run.core.ledger.closedTrades == backtest.trades)
+        #expect(run.core.ledger.openPositionCount == 0, "the engine ends the session flat")
+        #expect(backtest.ledger.openPositionCount == 0, "an intraday position never crosses the close")
+        #expect(backtest.core.orders.allSatisfy { $0.status.isTerminal }, "DAY orders expire at the close")
     }
 
     @Test func aStopWithFlattenResumedLaterStaysConsistentAcrossAnotherCrash() throws {
