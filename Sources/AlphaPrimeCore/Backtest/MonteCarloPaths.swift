@@ -1,7 +1,6 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
 import AlphaPrimeExecution
-import Dispatch
 
 /// Bits of a path's outcome.
 enum PathFlag {
@@ -52,12 +51,11 @@ extension MonteCarlo {
 
     /// Runs every path of `simulation` and returns the outcomes indexed by path.
     ///
-    /// Paths are cut into blocks of ``blockSize``; every path's outcome is written into its own slot
-    /// of preallocated arrays. With `threads` nil the blocks are handed to
-    /// `DispatchQueue.concurrentPerform`, which runs them on every core and balances them as cores
-    /// free up (other processes may hold one). With an explicit number W, worker w runs blocks w,
-    /// w + W, w + 2W, … (W = 1 runs them all on the calling thread). The outcome of a path depends only
-    /// on the inputs and its index, so the result is the same either way.
+    /// Paths are cut into blocks of ``blockSize``, the items of a ``WorkerPool``; every path's outcome
+    /// is written into its own slot of preallocated arrays. With `threads` nil the blocks are dealt out
+    /// to every core as it frees up (other processes may hold one). With an explicit number W, worker w
+    /// runs blocks w, w + W, w + 2W, … (W = 1 runs them all on the calling thread). The outcome of a
+    /// path depends only on the inputs and its index, so the result is the same either way.
     static func simulate<S: PathSimulation>(_ simulation: S, simulations: Int, threads: Int?) -> Paths {
         var finalReturn = [Double](repeating: 0, count: simulations)
         var maxDrawdown = [Double](repeating: 0, count: simulations)
@@ -68,7 +66,7 @@ extension MonteCarlo {
                 flags.withUnsafeMutableBufferPointer { fl in
                     let slots = PathSlots(finalReturn: fr.baseAddress!, maxDrawdown: dd.baseAddress!,
                                           flags: fl.baseAddress!)
-                    let runBlock = { @Sendable (block: Int) in
+                    WorkerPool(threads: threads).forEach(blocks) { block in
                         let end = Swift.min(simulations, (block + 1) * blockSize)
                         var path = block * blockSize
                         while path + 1 < end {
@@ -78,19 +76,6 @@ extension MonteCarlo {
                             path += 2
                         }
                         if path < end { slots.store(simulation.run(path, path).0, at: path) }
-                    }
-                    guard let threads else {
-                        DispatchQueue.concurrentPerform(iterations: blocks, execute: runBlock)
-                        return
-                    }
-                    let workers = Swift.max(1, Swift.min(threads, blocks))
-                    let work = { @Sendable (worker: Int) in
-                        for block in stride(from: worker, to: blocks, by: workers) { runBlock(block) }
-                    }
-                    if workers == 1 {
-                        work(0)
-                    } else {
-                        DispatchQueue.concurrentPerform(iterations: workers, execute: work)
                     }
                 }
             }
