@@ -2,7 +2,6 @@ import AlphaPrimeSupport
 import AlphaPrimeDomain
 import AlphaPrimeExecution
 import Dispatch
-import Foundation
 
 /// What the optimiser maximises, computed from a period's ``PerformanceMetrics``.
 public enum OptimizationObjective: String, CaseIterable, Sendable, Codable {
@@ -131,10 +130,10 @@ public struct OptimizationRun: Sendable {
 /// Backtests many parameter sets of one strategy, on both cores, through the same engine path as
 /// `backtest` (``BacktestPlan/run(period:riskFreeRateAnnual:)``).
 ///
-/// The bars are loaded once and shared read-only. By default the sets are handed out to every core
-/// as it frees up (`DispatchQueue.concurrentPerform`); with a fixed thread count each worker takes
-/// every `threads`-th set. Either way each result is written into its own slot of a preallocated
-/// array, so workers share nothing mutable and the results do not depend on the thread count.
+/// The bars are loaded once and shared read-only. The sets are the items of a ``WorkerPool``: by
+/// default handed out to every core as it frees up; with a fixed thread count each worker takes every
+/// `threads`-th set. Either way each result is written into its own slot of a preallocated array, so
+/// workers share nothing mutable and the results do not depend on the thread count.
 public struct Optimizer: Sendable {
     /// The plan to vary: ``BacktestPlan/setups`` `[setupIndex]` takes each set's values, the rest
     /// of the plan (instruments, capital, risk, fills, charges) stays as it is.
@@ -191,34 +190,14 @@ public struct Optimizer: Sendable {
     /// Backtests every set on the in-sample period and, when given, on the out-of-sample period.
     /// A set that ``refusal(of:)`` refuses is not run and keeps its reason.
     public func run(sets: [ParameterSet], inSample: BacktestPeriod, outOfSample: BacktestPeriod? = nil) -> OptimizationRun {
-        let n = sets.count
-        let slots = ResultSlots<SetResult>(count: n)
         let started = DispatchTime.now().uptimeNanoseconds
-        var workers = 1
-        var cpu: [Double] = []
-        if let threads {
-            let count = max(1, min(threads, n))
-            workers = count
-            let perWorker = ResultSlots<Double>(count: count)
-            let work: @Sendable (Int) -> Void = { worker in
-                let cpuStart = threadCPUSeconds()
-                for i in stride(from: worker, to: n, by: count) {
-                    slots[i] = self.evaluate(sets[i], index: i, inSample: inSample, outOfSample: outOfSample)
-                }
-                perWorker[worker] = threadCPUSeconds() - cpuStart
-            }
-            if count == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: count, execute: work) }
-            cpu = perWorker.collect()
-        } else {
-            workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, n))
-            DispatchQueue.concurrentPerform(iterations: n) { i in
-                slots[i] = self.evaluate(sets[i], index: i, inSample: inSample, outOfSample: outOfSample)
-            }
+        let (results, pool) = WorkerPool(threads: threads).map(sets.count) { i in
+            self.evaluate(sets[i], index: i, inSample: inSample, outOfSample: outOfSample)
         }
         let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         let barsPerSet = inSample.series.reduce(0) { $0 + $1.count } + (outOfSample?.series.reduce(0) { $0 + $1.count } ?? 0)
-        return OptimizationRun(objective: objective, results: slots.collect(), threads: workers, balanced: threads == nil,
-                               wallSeconds: wall, workerCPUSeconds: cpu, barsPerSet: barsPerSet)
+        return OptimizationRun(objective: objective, results: results, threads: pool.workers, balanced: pool.balanced,
+                               wallSeconds: wall, workerCPUSeconds: pool.workerCPUSeconds, barsPerSet: barsPerSet)
     }
 
     /// Splits bars already loaded into in-sample and out-of-sample trading days and runs every set
@@ -254,35 +233,4 @@ public struct Optimizer: Sendable {
         result.cpuSeconds = threadCPUSeconds() - cpuStarted
         return result
     }
-}
-
-/// A preallocated array that worker threads fill, each index written by exactly one worker and
-/// read only after all of them have finished (`concurrentPerform` returns when they have).
-// @unchecked: a raw buffer; each index is written by one worker and read after all have joined.
-final class ResultSlots<T>: @unchecked Sendable {
-    private let buffer: UnsafeMutableBufferPointer<T?>
-
-    init(count: Int) {
-        buffer = .allocate(capacity: count)
-        buffer.initialize(repeating: nil)
-    }
-
-    deinit {
-        buffer.baseAddress?.deinitialize(count: buffer.count)
-        buffer.deallocate()
-    }
-
-    subscript(i: Int) -> T? {
-        get { buffer[i] }
-        set { buffer[i] = newValue }
-    }
-
-    func collect() -> [T] { buffer.map { $0! } }
-}
-
-/// CPU seconds the calling thread has used.
-func threadCPUSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
