@@ -293,7 +293,7 @@ extension TradingCalendarCommand {
 
         func parsedInstant() throws -> Int64? {
             guard let at else { return nil }
-            guard let seconds = CommandLineInstant.parse(at) else {
+            guard let seconds = IST.epochSeconds(iso8601: at) else {
                 throw ValidationError("--at must be an ISO-8601 instant such as 2026-01-27T15:00:00+05:30 or "
                                       + "2026-01-27T09:30:00Z (no offset means IST), got '\(at)'")
             }
@@ -426,65 +426,8 @@ extension TradingCalendarCommand {
     }
 }
 
-/// Instants on the command line: ISO-8601 in, IST text out.
+/// Instants as `trading-calendar` prints them (the `--at` text is read by `IST.epochSeconds(iso8601:)`).
 enum CommandLineInstant {
-    /// Epoch seconds of `YYYY-MM-DD[T| ]HH:MM[:SS[.fraction]][Z|±HH:MM|±HHMM|±HH]`; no offset means IST.
-    static func parse(_ text: String) -> Int64? {
-        let bytes = Array(text.utf8)
-        guard bytes.count >= 16, let date = LocalDate(String(decoding: bytes[0..<10], as: UTF8.self)),
-              bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t") || bytes[10] == UInt8(ascii: " ")
-        else { return nil }
-        var i = 11
-        func digits(_ count: Int) -> Int? {
-            guard i + count <= bytes.count else { return nil }
-            var n = 0
-            for b in bytes[i..<(i + count)] {
-                guard b >= 48, b <= 57 else { return nil }
-                n = n * 10 + Int(b - 48)
-            }
-            i += count
-            return n
-        }
-        func byte(_ c: Character) -> Bool {
-            guard i < bytes.count, bytes[i] == c.asciiValue! else { return false }
-            i += 1
-            return true
-        }
-        guard let hour = digits(2), hour < 24, byte(":"), let minute = digits(2), minute < 60 else { return nil }
-        var second = 0
-        if byte(":") {
-            guard let s = digits(2), s < 60 else { return nil }
-            second = s
-            if byte(".") || byte(",") {
-                let start = i
-                while i < bytes.count, bytes[i] >= 48, bytes[i] <= 57 { i += 1 }
-                guard i > start else { return nil }
-            }
-        }
-        var offset = IST.offsetSeconds
-        if i < bytes.count {
-            if byte("Z") || byte("z") {
-                offset = 0
-            } else if bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") {
-                let sign: Int64 = bytes[i] == UInt8(ascii: "-") ? -1 : 1
-                i += 1
-                guard let h = digits(2), h <= 14 else { return nil }
-                var m = 0
-                if i < bytes.count {
-                    _ = byte(":")
-                    guard let mm = digits(2), mm < 60 else { return nil }
-                    m = mm
-                }
-                offset = sign * Int64(h * 3_600 + m * 60)
-            } else {
-                return nil
-            }
-        }
-        guard i == bytes.count else { return nil }
-        let local = Int64(date.daysSinceEpoch) * 86_400 + Int64(hour * 3_600 + minute * 60 + second)
-        return local - offset
-    }
-
     /// `2026-01-27T15:00:00+05:30`.
     static func istText(_ epochSeconds: Int64) -> String {
         let local = IST.dateTime(epochSeconds: epochSeconds)
