@@ -53,37 +53,22 @@ extension EngineCommand {
         /// The test hook that ends the process with SIGKILL after this many database commits.
         static let crashHookVariable = "ALPHA_PRIME_ENGINE_CRASH_AFTER_COMMITS"
 
+        /// Says on standard error why a gate stopped the run and gives its exit status, or nil when
+        /// the run may go on; what is not built yet is thrown as ``NotBuiltYet``.
+        static func exitStatus(ifRefused decision: EngineStartPolicy.Decision) throws -> ExitStatus? {
+            guard case .refused(let refusal) = decision else { return nil }
+            for message in refusal.messages { ToolRunner.printError("engine: \(message)") }
+            if case .notBuilt(let what) = refusal.cause { throw NotBuiltYet(what) }
+            return refusal.exitStatus
+        }
+
         public func run() async throws {
             try await ToolRunner.run(tool: "engine") {
                 let context = try ToolContext.load(common, tool: "engine", riskPreset: riskPreset)
-                let settings = context.configuration.environment
-                // Safety gates, each refusal naming the gate that is closed.
-                switch mode {
-                case .live:
-                    var closed: [String] = []
-                    if settings.environment != .live {
-                        closed.append("ENVIRONMENT is '\(settings.environment.rawValue)': live trading runs only with ENVIRONMENT=production (or live)")
-                    }
-                    if !settings.enableRealTrading { closed.append("ENABLE_REAL_TRADING is not true") }
-                    if !confirmLive { closed.append("--confirm-live was not given") }
-                    if !closed.isEmpty {
-                        for gate in closed { ToolRunner.printError("engine: refused: live trading gate closed: \(gate)") }
-                        return .refused
-                    }
-                    let broker = context.configuration.broker.activeBroker
-                    ToolRunner.printError("engine: every live gate is open, but no live broker adapter exists yet (active_broker: \(broker.rawValue)); no order was sent")
-                    throw NotBuiltYet("live trading")
-                case .paper:
-                    if !settings.enablePaperTrading {
-                        ToolRunner.printError("engine: refused: ENABLE_PAPER_TRADING is false")
-                        return .refused
-                    }
-                case .monitor:
-                    break
-                }
-                guard !replay.isEmpty else {
-                    ToolRunner.printError("engine: no live market feed exists yet; replay recorded bars with --replay DATE|FILE")
-                    throw NotBuiltYet("the live market feed (the broker's WebSocket)")
+                // The safety gates, each refusal naming the gate that is closed.
+                let gates = EngineStartPolicy(context.configuration)
+                if let status = try Self.exitStatus(ifRefused: gates.decide(mode: mode, confirmLive: confirmLive, replaying: !replay.isEmpty)) {
+                    return status
                 }
                 let database = try context.openDatabase()
                 try Migrator(database: database, logger: context.logger).migrate()
@@ -94,13 +79,8 @@ extension EngineCommand {
                     pid: pid, host: host, mode: mode.rawValue, since: UTCTimestamp.now().description))
                 defer { lock.release() }
                 let tradingMode = mode.tradingMode
-                if mode != .monitor, let state = try repository.engineState(mode: tradingMode), state.killSwitch {
-                    ToolRunner.printError("""
-                        engine: refused: the \(tradingMode.rawValue) kill switch is set (by \(state.killSwitchBy ?? "?") at \
-                        \(state.killSwitchAt.map { IST.dateTime($0.date).description } ?? "?"): \(state.killSwitchReason ?? "")); \
-                        clear it with: engine reset-kill-switch --confirm --reason TEXT
-                        """)
-                    return .refused
+                if let status = try Self.exitStatus(ifRefused: EngineStartPolicy.killSwitch(mode: mode) { try repository.engineState(mode: $0) }) {
+                    return status
                 }
                 let setup = try EngineSetup(configuration: context.configuration)
                 let plan = try ReplayData.load(

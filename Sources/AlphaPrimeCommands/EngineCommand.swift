@@ -22,7 +22,8 @@ public struct ReplaySpeedArgument: ExpressibleByArgument, Sendable {
 /// `engine run | status | stop | emergency-stop | reset-kill-switch`.
 ///
 /// Each subcommand is in its own file (`EngineCommand+Run.swift`, `+Status`, `+Stop`,
-/// `+EmergencyStop`, `+ResetKillSwitch`, `+Benchmark`); this one holds what they share.
+/// `+EmergencyStop`, `+ResetKillSwitch`, `+Benchmark`); this one holds what they share. The gates
+/// `engine run` passes before it starts are the core's `EngineStartPolicy`.
 public struct EngineCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "engine",
