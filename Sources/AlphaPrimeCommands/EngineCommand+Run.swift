@@ -1,0 +1,193 @@
+import AlphaPrimeSupport
+import AlphaPrimeDomain
+import AlphaPrimeCore
+import AlphaPrimeStore
+import ArgumentParser
+import Foundation
+
+extension EngineCommand {
+    public struct Run: AsyncParsableCommand {
+        public static let configuration = CommandConfiguration(
+            commandName: "run",
+            abstract: "Run sessions: market data in, strategies, risk, orders to the paper broker (or none in monitor mode).",
+            discussion: """
+                --replay DATE replays that trading day's 1-minute bars from data/market_data/<SYMBOL>/1m/; \
+                --replay FILE replays a canonical CSV (every session in it). Repeat --replay for more. All \
+                enabled strategies run on their symbols through one trading core. A session started before is \
+                resumed: its bars are replayed from the open to rebuild the state, nothing recorded is sent \
+                again, and the run carries on from where it stopped. Live mode needs ENVIRONMENT=production, \
+                ENABLE_REAL_TRADING=true and --confirm-live.
+                """)
+
+        @OptionGroup public var own: CommonOptions
+        @ParentCommand var parent: EngineCommand
+
+        /// The shared flags, given after the subcommand or before it.
+        public var common: CommonOptions { EngineCommand.merged(own, parent.common) }
+
+        @Option(name: .long, help: ArgumentHelp("monitor (signals only), paper or live.", valueName: "mode"))
+        public var mode: EngineMode = .paper
+
+        @Option(name: .long, help: ArgumentHelp("A trading date (YYYY-MM-DD) or a canonical bar CSV to replay; repeatable.",
+                                                valueName: "date|file"))
+        public var replay: [String] = []
+
+        @Option(name: .long, help: ArgumentHelp("Replay speed: max, or a multiple of real time (1x, 10x, 60x).", valueName: "speed"))
+        public var speed: ReplaySpeedArgument = ReplaySpeedArgument(.max)
+
+        @Flag(name: .long, help: "Confirm that live orders may be sent (with ENVIRONMENT=production and ENABLE_REAL_TRADING=true).")
+        public var confirmLive = false
+
+        @Option(name: .long, help: ArgumentHelp("Earlier sessions fed to the strategies first, to warm their indicators up.", valueName: "n"))
+        public var warmupDays = 2
+
+        @Option(name: .long, help: ArgumentHelp("Use config/risk_config_NAME.yaml instead of risk_config.yaml.", valueName: "name"))
+        public var riskPreset: String?
+
+        public init() {}
+
+        public func validate() throws {
+            guard warmupDays >= 0 else { throw ValidationError("--warmup-days must be 0 or more, got \(warmupDays)") }
+        }
+
+        /// The test hook that ends the process with SIGKILL after this many database commits.
+        static let crashHookVariable = "ALPHA_PRIME_ENGINE_CRASH_AFTER_COMMITS"
+
+        /// Says on standard error why a gate stopped the run and gives its exit status, or nil when
+        /// the run may go on; what is not built yet is thrown as ``NotBuiltYet``.
+        static func exitStatus(ifRefused decision: EngineStartPolicy.Decision) throws -> ExitStatus? {
+            guard case .refused(let refusal) = decision else { return nil }
+            for message in refusal.messages { ToolRunner.printError("engine: \(message)") }
+            if case .notBuilt(let what) = refusal.cause { throw NotBuiltYet(what) }
+            return refusal.exitStatus
+        }
+
+        public func run() async throws {
+            try await ToolRunner.run(tool: "engine") {
+                let context = try ToolContext.load(common, tool: "engine", riskPreset: riskPreset)
+                // The safety gates, each refusal naming the gate that is closed.
+                let gates = EngineStartPolicy(context.configuration)
+                if let status = try Self.exitStatus(ifRefused: gates.decide(mode: mode, confirmLive: confirmLive, replaying: !replay.isEmpty)) {
+                    return status
+                }
+                let database = try context.openDatabase()
+                try Migrator(database: database, logger: context.logger).migrate()
+                let repository = StateRepository(database: database, url: context.databaseURL)
+                let pid = Int64(ProcessInfo.processInfo.processIdentifier)
+                let host = ProcessInfo.processInfo.hostName
+                let lock = try repository.acquireEngineLock(holder: EngineLockHolder(
+                    pid: pid, host: host, mode: mode.rawValue, since: UTCTimestamp.now().description))
+                defer { lock.release() }
+                let tradingMode = mode.tradingMode
+                if let status = try Self.exitStatus(ifRefused: EngineStartPolicy.killSwitch(mode: mode) { try repository.engineState(mode: $0) }) {
+                    return status
+                }
+                let setup = try EngineSetup(configuration: context.configuration)
+                let plan = try ReplayData.load(
+                    sources: replay.map(ReplaySource.init), setup: setup, calendar: context.calendar,
+                    store: MarketDataStore(home: context.home), warmupDays: warmupDays,
+                    currentDirectory: URL(filePath: FileManager.default.currentDirectoryPath, directoryHint: .isDirectory))
+                for closed in plan.closedDates { ToolRunner.printError("engine: nothing to replay: \(closed)") }
+                for symbol in plan.symbolsWithoutBars {
+                    ToolRunner.printError("engine: warning: no bars of \(symbol) in the replayed files; its strategies see nothing")
+                }
+                guard !plan.days.isEmpty else {
+                    if !common.json { ToolRunner.printOut("no trading session to replay") } else { try EngineCommand.printJSON([SessionSummary]()) }
+                    return .ok
+                }
+
+                EngineSignals.install()
+                let logs = EngineLogs(level: context.logger.logLevel)
+                let broker = mode == .monitor ? nil : BrokerAccounts.account(for: tradingMode, store: repository, setup: setup)
+                let runner = EngineRunner(setup: setup, calendar: context.calendar, repository: repository, broker: broker, logs: logs,
+                                          options: EngineRunOptions(mode: mode, speed: speed.speed, warmupDays: warmupDays, pid: pid, host: host))
+                var lastBeat = ContinuousClock.now
+                runner.control = EngineControlChannel(
+                    poll: {
+                        if mode == .monitor, ContinuousClock.now - lastBeat >= .seconds(2) {
+                            lastBeat = ContinuousClock.now
+                            try repository.recordHeartbeat(mode: tradingMode, status: mode.rawValue, pid: pid, host: host, at: .now())
+                        }
+                        return try repository.pendingEngineControl(mode: tradingMode).first
+                    },
+                    markHandled: { request, outcome in try repository.markEngineControlHandled(id: try request.id.required("the control request's id"), outcome: outcome, at: .now()) },
+                    signalled: { EngineSignals.stopRequested })
+                if let text = ProcessInfo.processInfo.environment[Self.crashHookVariable], let limit = Int(text), limit > 0 {
+                    runner.afterCommit = { commits in if commits >= limit { kill(getpid(), SIGKILL) } }
+                }
+                try repository.recordHeartbeat(mode: tradingMode, status: mode.rawValue, pid: pid, host: host, at: .now())
+                let outcomes: [SessionOutcome]
+                do {
+                    outcomes = try runner.run(plan.days)
+                } catch {
+                    logs.engine.error("the engine stopped on an error; restart it to resume the session (nothing recorded is sent twice)",
+                                      metadata: ["error": "\(error)", "mode": "\(mode.rawValue)",
+                                                 "replay": "\(replay.joined(separator: " "))", "database": "\(context.databaseURL)"])
+                    throw error
+                }
+                let final = outcomes.last.map { outcome -> String in
+                    switch outcome.ending {
+                    case .emergencyStopped: "emergency_stopped"
+                    default: "stopped"
+                    }
+                } ?? "stopped"
+                try repository.recordHeartbeat(mode: tradingMode, status: final, pid: pid, host: host, at: .now())
+                let summaries = outcomes.map { SessionSummary($0, mode: mode) }
+                if common.json {
+                    try EngineCommand.printJSON(summaries)
+                } else {
+                    for s in summaries { ToolRunner.printOut(s.text) }
+                }
+                return .ok
+            }
+        }
+    }
+
+    /// One session's result as printed.
+    public struct SessionSummary: Codable, Sendable {
+        public var date: String
+        public var mode: String
+        public var ending: String
+        public var bars: Int
+        public var recoveredBars: Int
+        public var signals: Int
+        public var orders: Int
+        public var fills: Int
+        public var trades: Int
+        public var rejections: Int
+        public var netPnl: String
+        public var charges: String
+        public var dayStartCash: String
+        public var equity: String
+        public var repairs: Int
+        public var adoptedOrders: Int
+        public var commits: Int
+
+        init(_ o: SessionOutcome, mode: EngineMode) {
+            date = o.date.description
+            self.mode = mode.rawValue
+            switch o.ending {
+            case .completed: ending = "completed"
+            case .alreadyCompleted: ending = "already completed"
+            case .stopped(let why): ending = why
+            case .emergencyStopped: ending = "emergency stop"
+            case .killSwitch(let why): ending = "kill switch: \(why)"
+            }
+            bars = o.bars; recoveredBars = o.recoveredBars; signals = o.signals; orders = o.orders; fills = o.fills
+            trades = o.trades; rejections = o.rejections; netPnl = Paise(o.netPnL).description
+            charges = Paise(o.charges).description; dayStartCash = Paise(o.dayStartCash).description
+            equity = Paise(o.equity).description; repairs = o.repairs; adoptedOrders = o.adoptedOrders
+            commits = o.commits
+        }
+
+        var text: String {
+            if ending == "already completed" { return "\(date) \(mode): already completed; nothing to do" }
+            var line = "\(date) \(mode): \(ending): \(bars) bars, \(signals) signals, \(orders) orders, \(fills) fills, "
+                + "\(trades) trades, net P&L \(netPnl) (charges \(charges)), equity \(equity)"
+            if recoveredBars > 0 || repairs > 0 || adoptedOrders > 0 {
+                line += " [resumed: \(recoveredBars) bars replayed to rebuild the state, \(repairs) repairs, \(adoptedOrders) orders taken in]"
+            }
+            return line
+        }
+    }
+}
