@@ -26,7 +26,6 @@ extension SessionRun {
         flushEventLogs()
     }
 
-
     /// Fills and broker cancellations are logged after the orders they caused were placed.
     func flushEventLogs() {
         for f in fillLogs { logFill(f.fill, brokerTradeId: f.brokerTradeId, trades: f.trades) }
