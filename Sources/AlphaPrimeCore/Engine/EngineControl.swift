@@ -183,16 +183,28 @@ public enum EngineControl {
                                      clock: any EngineClock = SystemClock()) throws -> EmergencyResult {
         let holder = try repository.engineLockHolder()
         let mode = requested ?? holder?.mode.flatMap(EngineMode.init(rawValue:))?.tradingMode ?? .paper
-        try repository.setKillSwitch(mode: mode, by: who, reason: "emergency stop: \(reason)", at: clock.now())
+        let killSwitchReason = "emergency stop: \(reason)"
+        // A hung engine may be frozen inside a write transaction, holding the database: what cannot
+        // be written before it is ended is written after.
+        var killSwitchSet = false
+        do {
+            try repository.setKillSwitch(mode: mode, by: who, reason: killSwitchReason, at: clock.now())
+            killSwitchSet = true
+        } catch where holder != nil {
+            killSwitchSet = false
+        }
         var result = EmergencyResult(mode: mode.rawValue, engine: "none running", engineOutcome: nil, cancelledOrders: [],
                                      closedPositions: [], brokerUnreachable: false)
         var request: EngineControlRecord?
         if let holder {
-            let placed = try repository.requestEngineControl(EngineControlRecord(
-                mode: mode, command: .emergencyStop, requestedBy: who, reason: reason, requestedAt: clock.now()))
-            request = placed
-            signal(holder, SIGTERM)
-            if try waitForRelease(store: repository, timeout: timeout, clock: clock) {
+            if killSwitchSet {
+                request = try? repository.requestEngineControl(EngineControlRecord(
+                    mode: mode, command: .emergencyStop, requestedBy: who, reason: reason, requestedAt: clock.now()))
+            }
+            if request != nil {
+                signal(holder, SIGTERM)
+            }
+            if request != nil, try waitForRelease(store: repository, timeout: timeout, clock: clock) {
                 result.engine = "stopped itself"
             } else {
                 // Hung: end it. Its writes stop with its process (and, on PostgreSQL, its session).
@@ -201,9 +213,16 @@ public enum EngineControl {
                 guard try waitForRelease(store: repository, timeout: .seconds(10), clock: clock) else {
                     throw EngineLockedError(holder: holder, location: repository.location)
                 }
-                result.engine = "killed (it did not react within \(timeout))"
+                result.engine = request == nil
+                    ? "killed (it held the database and answered nothing)"
+                    : "killed (it did not react within \(timeout))"
             }
-            result.engineOutcome = try repository.engineControl(id: try placed.id.required("the emergency-stop request's id"))?.outcome
+            if let placed = request {
+                result.engineOutcome = try repository.engineControl(id: try placed.id.required("the emergency-stop request's id"))?.outcome
+            }
+        }
+        if !killSwitchSet {
+            try repository.setKillSwitch(mode: mode, by: who, reason: killSwitchReason, at: clock.now())
         }
         let lock = try repository.acquireEngineLock(holder: EngineLockHolder(
             pid: Int64(ProcessInfo.processInfo.processIdentifier), host: ProcessInfo.processInfo.hostName,
