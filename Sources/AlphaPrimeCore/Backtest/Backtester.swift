@@ -108,6 +108,7 @@ public enum Backtester {
 
             let day = istDay(bar.time)
             if day != currentDay { newDay(day) }
+            if bar.time > core.nextClockEvent { clockEvent(at: core.nextClockEvent) }
             lastTime = bar.time
 
             if broker.hasWorkingOrders {
@@ -145,7 +146,9 @@ public enum Backtester {
         /// last known price of their symbol (stamped with the session's last bar), then orders still
         /// working expire at the close. Nothing happens for a carry product or without a calendar.
         mutating func closeSession() {
-            guard sessionOpen >= 0, core.product == .mis else { return }
+            guard sessionOpen >= 0 else { return }
+            if core.nextClockEvent < sessionClose { clockEvent(at: core.nextClockEvent) }
+            guard core.product == .mis else { return }
             if core.ledger.openPositionCount > 0 {
                 core.flattenAll(time: lastTime)
                 if !core.outbox.isEmpty || !core.cancelRequests.isEmpty { route(&core, &broker, time: lastTime) }
@@ -162,6 +165,13 @@ public enum Backtester {
                 broker.cancel(orderID: order.id)
                 core.orderCancelled(order.id, reason: "expired at the close", time: sessionClose)
             }
+        }
+
+        /// The clock reached `time` between bars (the square-off instant): the core acts on it and
+        /// the orders it makes go to the broker, to fill from the next bar.
+        mutating func clockEvent(at time: Int64) {
+            core.onClock(time: time)
+            if !core.outbox.isEmpty || !core.cancelRequests.isEmpty { route(&core, &broker, time: time) }
         }
 
         mutating func finish() -> BacktestOutcome<S> {

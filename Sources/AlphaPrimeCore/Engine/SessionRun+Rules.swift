@@ -8,6 +8,15 @@ import Logging
 extension SessionRun {
     // MARK: Session rules
 
+    /// The clock reached `time` with no bar (the square-off instant): the core acts on it, its run
+    /// halts are recorded and the orders it makes go to the broker at that time.
+    func clockEvent(at time: Int64) throws {
+        core.onClock(time: time)
+        try persistRunHalts()
+        if !core.outbox.isEmpty || !core.cancelRequests.isEmpty { try route(time: time) }
+        recordRiskEvents()
+    }
+
     func halt(_ reason: String) {
         if core.entriesHaltedReason == nil { core.entriesHaltedReason = reason }
         journal?.haltedReason = core.entriesHaltedReason
@@ -74,6 +83,7 @@ extension SessionRun {
     /// The end of the data: positions still open are squared off by the broker at the last price,
     /// orders still working expire, the day's figures are written.
     func closeSession(lastBarTime: Int64) throws {
+        if core.nextClockEvent < plan.close { try clockEvent(at: core.nextClockEvent) }
         if core.ledger.openPositionCount > 0 && mode != .monitor {
             halt("session closed")
             try closeEverything(time: lastBarTime, reason: "the session ended with open positions: squared off at the last price")

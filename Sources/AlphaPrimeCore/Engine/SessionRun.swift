@@ -155,6 +155,7 @@ final class SessionRun<S: Strategy> {
                 minute = bar.time
                 journal?.currentBarTime = bar.time
             }
+            if bar.time > core.nextClockEvent { try clockEvent(at: core.nextClockEvent) }
             try process(bar, symbol: symbol)
             lastBarTime = bar.time
             if inCatchUp { outcome.recoveredBars += 1 }

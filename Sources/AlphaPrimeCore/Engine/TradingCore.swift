@@ -240,6 +240,16 @@ public struct TradingCore<S: Strategy>: Sendable {
         apply(trips, time: time)
     }
 
+    /// The next instant at which the risk stage acts by the clock alone (the day's square-off), or
+    /// `Int64.max`. A driver whose next bar comes later delivers it with ``onClock(time:)`` first.
+    var nextClockEvent: Int64 { risk.watch.nextTime }
+
+    /// The clock reached `time` with no bar: the risk stage's clock rules act then (the square-off
+    /// closes intraday positions and stops entries), not at whatever bar comes next.
+    public mutating func onClock(time: Int64) {
+        if time >= risk.watch.nextTime { applyRiskClock(time: time) }
+    }
+
     /// The clock reached the square-off: close intraday positions, no entries for the rest of the day.
     @inline(never)
     mutating func applyRiskClock(time: Int64) {
