@@ -115,7 +115,7 @@ enum CommandLineInstant {
 
     /// `2026-01-27T09:30:00Z`.
     static func utcText(_ epochSeconds: Int64) -> String {
-        let days = Int(IST.floorDiv(epochSeconds, 86_400))
+        let days = Int(CivilCalendar.floorDiv(epochSeconds, 86_400))
         let second = Int(epochSeconds - Int64(days) * 86_400)
         func pad(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
         return "\(LocalDate(daysSinceEpoch: days))T\(pad(second / 3_600)):\(pad(second / 60 % 60)):\(pad(second % 60))Z"

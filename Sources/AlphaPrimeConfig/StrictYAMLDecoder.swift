@@ -128,7 +128,7 @@ final class ConfigDecodingSession {
             do {
                 return try scalar.init(configText: text) as! T
             } catch {
-                report(pathText, line: line, Self.message(of: error))
+                report(pathText, line: line, ConfigValueError.message(of: error))
                 return scalar.configPlaceholder as! T
             }
         }
@@ -142,7 +142,7 @@ final class ConfigDecodingSession {
             throw ConfigAlreadyReported()
         } catch {
             decoder.finish(completed: false)
-            report(pathText, line: line, Self.message(of: error))
+            report(pathText, line: line, ConfigValueError.message(of: error))
             return try placeholder(T.self, path: path)
         }
     }
@@ -158,8 +158,6 @@ final class ConfigDecodingSession {
             throw ConfigAlreadyReported()
         }
     }
-
-    static func message(of error: Error) -> String { ConfigValueError.message(of: error) }
 
     // MARK: Scalars
 

@@ -144,7 +144,7 @@ public enum LogLineFormat {
 
     /// `2026-01-27T03:45:00.123Z`
     static func appendISO8601(_ ms: Int64, to out: inout [UInt8]) {
-        let day = IST.floorDiv(ms, 86_400_000)
+        let day = CivilCalendar.floorDiv(ms, 86_400_000)
         let msOfDay = Int(ms - day * 86_400_000)
         let date = LocalDate(daysSinceEpoch: Int(day))
         out.append(contentsOf: date.description.utf8)

@@ -41,14 +41,14 @@ extension IST {
     @inlinable
     public static func dateTime(epochSeconds: Int64) -> ISTDateTime {
         let local = epochSeconds + offsetSeconds
-        let day = floorDiv(local, 86_400)
+        let day = CivilCalendar.floorDiv(local, 86_400)
         return ISTDateTime(date: LocalDate(daysSinceEpoch: Int(day)), secondOfDay: Int(local - day * 86_400))
     }
 
     /// The IST date and time of a UTC instant given in epoch milliseconds (sub-second part dropped).
     @inlinable
     public static func dateTime(epochMilliseconds: Int64) -> ISTDateTime {
-        dateTime(epochSeconds: floorDiv(epochMilliseconds, 1_000))
+        dateTime(epochSeconds: CivilCalendar.floorDiv(epochMilliseconds, 1_000))
     }
 
     /// The IST date and time of a `Date` (sub-second part dropped).
@@ -75,9 +75,6 @@ extension IST {
 
     /// Today's date in IST.
     public static func today(now: Date = Date()) -> LocalDate { dateTime(now).date }
-
-    @usableFromInline
-    package static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { CivilCalendar.floorDiv(a, b) }
 }
 
 extension LocalDate {

@@ -4,13 +4,6 @@ import AlphaPrimeExecution
 
 /// Writing bar fields as text straight into a byte buffer, and short texts for messages.
 package enum UTCText {
-    /// (year, month, day) of a day count since 1970-01-01.
-    @inline(__always)
-    static func civil(_ days: Int64) -> (Int64, Int64, Int64) { CivilCalendar.date(days: days) }
-
-    @inline(__always)
-    package static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { CivilCalendar.floorDiv(a, b) }
-
     private static func two(_ v: Int64, _ out: UnsafeMutablePointer<UInt8>, _ k: Int) {
         out[k] = UInt8(truncatingIfNeeded: 48 + v / 10)
         out[k + 1] = UInt8(truncatingIfNeeded: 48 + v % 10)
@@ -19,9 +12,9 @@ package enum UTCText {
     /// `2021-02-22T03:45:00Z` (20 bytes) for UTC epoch seconds; returns the index after it.
     @inline(__always)
     static func writeISO(_ epoch: Int64, to out: UnsafeMutablePointer<UInt8>, at start: Int) -> Int {
-        let days = floorDiv(epoch, 86_400)
+        let days = CivilCalendar.floorDiv(epoch, 86_400)
         let sod = epoch - days * 86_400
-        let (y, m, d) = civil(days)
+        let (y, m, d) = CivilCalendar.date(days: days)
         var k = start
         two(y / 100, out, k); two(y % 100, out, k + 2)
         out[k + 4] = Byte.minus

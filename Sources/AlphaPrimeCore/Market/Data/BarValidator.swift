@@ -245,7 +245,7 @@ struct SessionCache {
 
     init(calendar: TradingCalendar?) { self.calendar = calendar }
 
-    @inline(__always) static func istDay(_ epoch: Int64) -> Int64 { UTCText.floorDiv(epoch + IST.offsetSeconds, 86_400) }
+    @inline(__always) static func istDay(_ epoch: Int64) -> Int64 { CivilCalendar.floorDiv(epoch + IST.offsetSeconds, 86_400) }
 
     mutating func session(day d: Int64) -> Hours? {
         if d != day {

@@ -46,12 +46,6 @@ public enum DateOrder: String, Hashable, Sendable, Codable, CaseIterable {
 }
 
 enum ByteParsing {
-    /// Days since 1970-01-01 of a valid proleptic Gregorian date, or nil.
-    @inline(__always)
-    static func civilDays(_ year: Int64, _ month: Int64, _ day: Int64) -> Int64? {
-        CivilCalendar.validDays(year: year, month: month, day: day)
-    }
-
     /// The unsigned decimal number in `[start, end)` when it is all digits (at most 18), else nil.
     @inline(__always)
     static func digits(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int64? {
@@ -182,12 +176,12 @@ enum ByteParsing {
         // ISO date first: the common case.
         if n >= 10 && p[start + 4] == Byte.minus && p[start + 7] == Byte.minus,
            let y = digits(p, start, start + 4), let m = digits(p, start + 5, start + 7),
-           let d = digits(p, start + 8, start + 10), let days = civilDays(y, m, d) {
+           let d = digits(p, start + 8, start + 10), let days = CivilCalendar.validDays(year: y, month: m, day: d) {
             return timeOfDay(p, start + 10, end, days: days)
         }
         if let all = digits(p, start, end) {
             if n == 8 {
-                guard let days = civilDays(all / 10_000, all / 100 % 100, all % 100) else { return nil }
+                guard let days = CivilCalendar.validDays(year: all / 10_000, month: all / 100 % 100, day: all % 100) else { return nil }
                 return Stamp(seconds: days * 86_400, kind: .dateOnly)
             }
             if n >= 9 && n <= 12 { return Stamp(seconds: all, kind: .absolute) }
@@ -217,7 +211,7 @@ enum ByteParsing {
         while k < end && Byte.isDigit(p[k]) { k += 1 }
         guard var year = digits(p, j + 1, k) else { return nil }
         if k - (j + 1) == 2 { year += 2000 } else if k - (j + 1) != 4 { return nil }
-        guard let days = civilDays(year, monthValue, dayValue) else { return nil }
+        guard let days = CivilCalendar.validDays(year: year, month: monthValue, day: dayValue) else { return nil }
         return timeOfDay(p, k, end, days: days)
     }
 

@@ -78,7 +78,7 @@ struct ConventionResolver {
             case .naive: times[i] = raw.stamps[i] - offset
             case .dateOnly:
                 if tf.isDaily {
-                    times[i] = dailyStart(day: UTCText.floorDiv(raw.stamps[i], 86_400))
+                    times[i] = dailyStart(day: CivilCalendar.floorDiv(raw.stamps[i], 86_400))
                 } else {
                     log.record(.unparsable, file: file, line: Int(raw.lines[i]), "a date without a time among \(tf) bars")
                     usable[i] = false

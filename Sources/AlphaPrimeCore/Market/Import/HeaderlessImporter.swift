@@ -31,7 +31,7 @@ enum HeaderlessImporter {
                 }
                 let d = cells[1], t = cells[2]
                 guard d.count == 8, let date = ByteParsing.digits(p, d.lowerBound, d.upperBound),
-                      let days = ByteParsing.civilDays(date / 10_000, date / 100 % 100, date % 100) else {
+                      let days = CivilCalendar.validDays(year: date / 10_000, month: date / 100 % 100, day: date % 100) else {
                     log.record(.unparsable, file: file, line: line, "date '\(ByteParsing.text(p, d.lowerBound, d.upperBound))' is not YYYYMMDD")
                     return true
                 }
