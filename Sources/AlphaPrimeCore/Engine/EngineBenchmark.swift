@@ -52,11 +52,10 @@ public enum EngineBenchmark {
     ///   the core, the broker and nothing else). `broker` is the account the orders go to.
     public static func replay(_ days: [ReplayDay], setup: EngineSetup, calendar: TradingCalendar, store: (any StateStore)?,
                               broker: any BrokerAccount, persistence: String) throws -> Replay {
-        let repository = store
         var result = Replay(persistence: persistence, sessions: 0, bars: 0, orders: 0, fills: 0, commits: 0, seconds: 0,
                             secondsPerSession: [], decisionNanoseconds: Percentiles([]), placementNanoseconds: Percentiles([]))
         var decisions: [Int64] = [], placements: [Int64] = []
-        let runner = EngineRunner(setup: setup, calendar: calendar, repository: repository, broker: broker, logs: .silent,
+        let runner = EngineRunner(setup: setup, calendar: calendar, repository: store, broker: broker, logs: .silent,
                                   options: EngineRunOptions(mode: .paper, measureLatency: true, pid: 0, host: "benchmark"))
         for day in days {
             let started = runner.clock.monotonic()

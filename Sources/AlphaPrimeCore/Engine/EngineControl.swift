@@ -186,12 +186,12 @@ public enum EngineControl {
         let killSwitchReason = "emergency stop: \(reason)"
         // A hung engine may be frozen inside a write transaction, holding the database: what cannot
         // be written before it is ended is written after.
-        var killSwitchSet = false
-        do {
+        let killSwitchSet: Bool
+        if holder == nil {
             try repository.setKillSwitch(mode: mode, by: who, reason: killSwitchReason, at: clock.now())
             killSwitchSet = true
-        } catch where holder != nil {
-            killSwitchSet = false
+        } else {
+            killSwitchSet = (try? repository.setKillSwitch(mode: mode, by: who, reason: killSwitchReason, at: clock.now())) != nil
         }
         var result = EmergencyResult(mode: mode.rawValue, engine: "none running", engineOutcome: nil, cancelledOrders: [],
                                      closedPositions: [], brokerUnreachable: false)
@@ -201,9 +201,8 @@ public enum EngineControl {
                 request = try? repository.requestEngineControl(EngineControlRecord(
                     mode: mode, command: .emergencyStop, requestedBy: who, reason: reason, requestedAt: clock.now()))
             }
-            if request != nil {
-                signal(holder, SIGTERM)
-            }
+            // Asked, it may stop itself; a request that could not be written leaves only the kill.
+            if request != nil { signal(holder, SIGTERM) }
             if request != nil, try waitForRelease(store: repository, timeout: timeout, clock: clock) {
                 result.engine = "stopped itself"
             } else {
