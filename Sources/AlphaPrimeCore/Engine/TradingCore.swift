@@ -233,48 +233,7 @@ public struct TradingCore<S: Strategy>: Sendable {
         for i in lastRejectedRule.indices where lastRejectedRule[i] != nil { lastRejectedRule[i] = nil }
     }
 
-    /// Equity reached a limit: record each trip, flatten when one says so, halt the run when one does.
-    @inline(never)
-    mutating func applyRiskLimits(equity: Int64, time: Int64) {
-        let trips = risk.crossedThresholds(equity: equity, time: time)
-        apply(trips, time: time)
-    }
-
-    /// The next instant at which the risk stage acts by the clock alone (the day's square-off), or
-    /// `Int64.max`. A driver whose next bar comes later delivers it with ``onClock(time:)`` first.
-    var nextClockEvent: Int64 { risk.watch.nextTime }
-
-    /// The clock reached `time` with no bar: the risk stage's clock rules act then (the square-off
-    /// closes intraday positions and stops entries), not at whatever bar comes next.
-    public mutating func onClock(time: Int64) {
-        if time >= risk.watch.nextTime { applyRiskClock(time: time) }
-    }
-
-    /// The clock reached the square-off: close intraday positions, no entries for the rest of the day.
-    @inline(never)
-    mutating func applyRiskClock(time: Int64) {
-        if let trip = risk.clockReached(time: time) { apply([trip], time: time) }
-    }
-
-    @inline(never)
-    mutating func apply(_ trips: [RiskTrip], time: Int64) {
-        guard !trips.isEmpty else { return }
-        var flatten = false
-        for trip in trips {
-            record(trip.event(time: time))
-            flatten = flatten || trip.flatten
-        }
-        // The most severe halting trip names the halt; one that flattens replaces one that did not.
-        if let halt = trips.first(where: { $0.haltsRun && $0.flatten }) ?? trips.first(where: \.haltsRun),
-           entriesHaltedReason == nil || halt.flatten {
-            entriesHaltedReason = halt.message
-            entriesHaltedRule = halt.rule
-        }
-        if flatten { flattenAll(time: time) }
-    }
-
     /// A signal from instance `i`: drop it if an order is already working, else ask the risk stage.
-
     mutating func handle(_ signal: Signal, instance i: Int, time: Int64) {
         signalCount += 1
         if workingOrder[i] != 0 {
@@ -465,56 +424,4 @@ public struct TradingCore<S: Strategy>: Sendable {
         }
     }
 
-    mutating func placeProtection(instance i: Int, request: OrderRequest, time: Int64) {
-        let (stop, target) = protection[i]
-        protection[i] = (0, 0)
-        guard stop > 0 || target > 0 else { return }
-        let quantity = abs(ledger.books[i].quantity)
-        guard quantity > 0 else { return }
-        let side = ledger.books[i].quantity > 0 ? Side.sell : Side.buy
-        let group = stop > 0 && target > 0 ? nextOCOGroup : 0
-        if group != 0 { nextOCOGroup += 1 }
-        if stop > 0 {
-            let id = newOrder(OrderRequest(id: 0, strategy: i, symbol: request.symbol, side: side, quantity: quantity,
-                                           type: .stopLossMarket, triggerPrice: stop, product: request.product,
-                                           purpose: .stopLoss, ocoGroup: group, time: time))
-            protectiveOrders[i].append(id)
-        }
-        if target > 0 {
-            let id = newOrder(OrderRequest(id: 0, strategy: i, symbol: request.symbol, side: side, quantity: quantity,
-                                           type: .limit, limitPrice: target, product: request.product,
-                                           purpose: .takeProfit, ocoGroup: group, time: time))
-            protectiveOrders[i].append(id)
-        }
-    }
-
-    /// Closes every open position with a market order (purpose `square_off`), cancelling working
-    /// entries and protective orders first. Positions whose exit is already working are left to it.
-    /// Returns how many exit orders were queued.
-    @discardableResult
-    public mutating func flattenAll(time: Int64) -> Int {
-        var queued = 0
-        for i in strategies.indices {
-            let quantity = ledger.books[i].quantity
-            let working = workingOrder[i]
-            if working != 0 {
-                let purpose = orders[Int(working - 1)].request.purpose
-                if purpose == .entry {
-                    cancelRequests.append(working)
-                    workingOrder[i] = 0
-                    protection[i] = (0, 0)
-                } else if quantity != 0 {
-                    continue  // an exit is already on its way
-                }
-            }
-            cancelProtection(of: i)
-            guard quantity != 0 else { continue }
-            let symbol = ledger.books[i].symbol
-            workingOrder[i] = newOrder(OrderRequest(
-                id: 0, strategy: i, symbol: symbol, side: quantity > 0 ? .sell : .buy, quantity: abs(quantity),
-                type: .market, product: product, purpose: .squareOff, time: time))
-            queued += 1
-        }
-        return queued
-    }
 }
