@@ -63,13 +63,18 @@ import Testing
         }
     }
 
+    /// The Swift files of a library target, at any depth.
+    static func swiftFiles(of target: String) -> [URL] {
+        let folder = root.appending(path: "Sources/\(target)")
+        return FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?
+            .compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" } ?? []
+    }
+
     /// `import X` lines of every file of every library target.
     static func imports() throws -> [(target: String, file: String, module: String)] {
         var found: [(String, String, String)] = []
         for target in allowed.keys {
-            let folder = root.appending(path: "Sources/\(target)")
-            let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?
-                .compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" } ?? []
+            let files = swiftFiles(of: target)
             #expect(!files.isEmpty, "no sources for \(target)")
             for file in files {
                 let text = try String(contentsOf: file, encoding: .utf8)
@@ -106,9 +111,7 @@ import Testing
     /// paper broker type), the state database only through the `StateStore` port (no store type, no
     /// SQL), and time only through the `EngineClock` port (no `Date`, no clock read, no sleep).
     @Test func theCoreNamesNoAdapterTypeAndNoSQL() throws {
-        let folder = Self.root.appending(path: "Sources/AlphaPrimeCore")
-        let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?
-            .compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" } ?? []
+        let files = Self.swiftFiles(of: "AlphaPrimeCore")
         let forbidden = ["PaperBroker", "PaperBook", "PaperAccount", "StateRepository", "SQLiteConnection", "PostgresConnection", "SQLDatabase", "SQLValue", "Migrator",
                          "DatabaseURL", "Date()", "Date.now", "ContinuousClock", "SuspendingClock", "Thread.sleep", "usleep(",
                          "UTCTimestamp.now"]
