@@ -27,58 +27,40 @@ public struct BacktestOutcome<S: Strategy>: Sendable {
 /// Session open and close (UTC epoch seconds) for an IST date, or nil when it is not a trading day.
 public typealias SessionLookup = @Sendable (LocalDate) -> (open: Int64, close: Int64)?
 
-/// Runs a trading core over recorded bars with a simulated broker: the backtest driver.
+/// Runs a trading core over recorded bars with a simulated broker: the backtest host of the one
+/// ``SessionLoop``.
 ///
-/// Bars of several symbols are merged by time (ties by symbol id). For every bar: working orders
-/// fill against it (``FillModel``), protective orders placed by those fills are checked against the
-/// rest of the bar, then the strategies see the closed bar and their approved orders go to the broker
-/// for the next bar.
+/// Bars of several symbols are merged by time (ties by symbol id) by the ``ReplayFeed``. For every
+/// bar: working orders fill against it (``FillModel``), protective orders placed by those fills are
+/// checked against the rest of the bar, then the strategies see the closed bar and their approved
+/// orders go to the broker for the next bar.
 ///
-/// **The session's end is the clock's, not the data's.** When a session ends (the next bar is of a
-/// later day, or the data ends) with an intraday (MIS) position open, it is squared off as the
-/// broker's auto square-off would, whether or not a bar came after the square-off time: a square-off
-/// order fills at the session's last known price (the last close of its symbol), stamped with the
-/// session's last bar; orders still working then expire at the close. The engine closes a session
-/// the same way, so both give the same trades. A carry product (NRML, CNC) is never squared off:
-/// after the last bar its orders are cancelled ("end of data"), so a signal on the last bar never
-/// trades, and a position still open is left open and reported as such.
+/// **The session's end is the clock's, not the data's** (the loop's session-close rule). When a
+/// session ends (the next bar is of a later day, or the data ends) with an intraday (MIS) position
+/// open, it is squared off as the broker's auto square-off would, whether or not a bar came after
+/// the square-off time: a square-off order fills at the session's last known price (the last close
+/// of its symbol), stamped with the session's last bar; orders still working then expire at the
+/// close. The engine runs the same loop, so both give the same trades. A carry product (NRML, CNC)
+/// is never squared off: after the last bar its orders are cancelled ("end of data"), so a signal on
+/// the last bar never trades, and a position still open is left open and reported as such.
 public enum Backtester {
     public static func run<S: Strategy>(
         core initialCore: TradingCore<S>, series: [BarSeries], broker initialBroker: SimulatedBroker,
         sessions: SessionLookup? = nil, progress: (@Sendable (_ processed: Int, _ total: Int) -> Void)? = nil
     ) -> BacktestOutcome<S> {
         precondition(series.count == initialCore.instruments.count, "one bar series per instrument")
-        var loop = Loop(core: initialCore, broker: initialBroker, sessions: sessions, progress: progress,
+        var host = Host(core: initialCore, broker: initialBroker, sessions: sessions, progress: progress,
                         total: series.reduce(0) { $0 + $1.count })
-        loop.core.start()
-        if series.count == 1 {
-            // One symbol: walk the columns directly.
-            let only = series[0]
-            only.time.withUnsafeBufferPointer { t in
-                only.open.withUnsafeBufferPointer { o in
-                    only.high.withUnsafeBufferPointer { h in
-                        only.low.withUnsafeBufferPointer { l in
-                            only.close.withUnsafeBufferPointer { c in
-                                only.volume.withUnsafeBufferPointer { v in
-                                    for i in 0..<t.count {
-                                        loop.step(Bar(time: t[i], open: o[i], high: h[i], low: l[i], close: c[i], volume: v[i]), symbol: 0)
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        } else {
-            // Several symbols: the replay feed merges them by time, ties by symbol id.
-            var feed = ReplayFeed(series: series)
-            while let (bar, symbol) = feed.nextBar() { loop.step(bar, symbol: symbol) }
-        }
-        return loop.finish()
+        host.core.start()
+        var feed = ReplayFeed(series: series)
+        _ = SessionLoop.run(feed: &feed, host: &host)
+        return host.finish()
     }
 
-    /// The state of one run, advanced bar by bar.
-    struct Loop<S: Strategy> {
+    /// The backtest's side of the loop: the simulated broker as a value, the day-by-day equity.
+    struct Host<S: Strategy>: SessionHost {
+        typealias Failure = Never
+
         var core: TradingCore<S>
         var broker: SimulatedBroker
         let sessions: SessionLookup?
@@ -86,9 +68,8 @@ public enum Backtester {
         let total: Int
         var fills: [Fill] = []
         var daily: [DailyEquity] = []
-        var currentDay = Int64.min
         var sessionOpen: Int64 = -1
-        var sessionClose: Int64 = -1
+        var sessionEnd: Int64 = -1
         var processed = 0
         var withPosition = 0
         var firstTime: Int64 = 0
@@ -100,15 +81,17 @@ public enum Backtester {
             fills.reserveCapacity(8)
         }
 
+        var nextClockEvent: Int64 { core.nextClockEvent }
+        var sessionClose: Int64? { sessionOpen >= 0 ? sessionEnd : nil }
+
         @inline(__always)
-        mutating func step(_ bar: Bar, symbol: SymbolID) {
+        mutating func minuteBegins(_ minute: Int64, previous: Int64?) -> Bool { true }
+
+        @inline(__always)
+        mutating func bar(_ bar: Bar, symbol: SymbolID) {
             if processed == 0 { firstTime = bar.time }
             processed += 1
             if let progress, processed & 0x3FFFF == 0 { progress(processed, total) }
-
-            let day = istDay(bar.time)
-            if day != currentDay { newDay(day) }
-            if bar.time > core.nextClockEvent { clockEvent(at: core.nextClockEvent) }
             lastTime = bar.time
 
             if broker.hasWorkingOrders {
@@ -118,7 +101,7 @@ public enum Backtester {
             }
             if sessionOpen >= 0 {
                 core.setSessionPosition(minutesSinceOpen: Int((bar.time - sessionOpen) / 60),
-                                        minutesToClose: Int((sessionClose - bar.time) / 60))
+                                        minutesToClose: Int((sessionEnd - bar.time) / 60))
             }
             if core.ledger.openPositionCount > 0 { withPosition += 1 }
             core.onBar(bar, symbol: symbol)
@@ -127,58 +110,55 @@ public enum Backtester {
             }
         }
 
-        mutating func newDay(_ day: Int64) {
-            if currentDay != Int64.min {
-                closeSession()
-                daily.append(closeOfDay(currentDay, core.ledger))
-            }
-            currentDay = day
+        mutating func sessionOpens(day: Int64) {
             core.startDay()
             if let sessions, let session = sessions(LocalDate(daysSinceEpoch: Int(day))) {
-                sessionOpen = session.open; sessionClose = session.close
+                sessionOpen = session.open; sessionEnd = session.close
             } else {
-                sessionOpen = -1; sessionClose = -1
+                sessionOpen = -1; sessionEnd = -1
                 core.setSessionPosition(minutesSinceOpen: -1, minutesToClose: -1)
-            }
-        }
-
-        /// The end of the current session: intraday positions still open are squared off at the
-        /// last known price of their symbol (stamped with the session's last bar), then orders still
-        /// working expire at the close. Nothing happens for a carry product or without a calendar.
-        mutating func closeSession() {
-            guard sessionOpen >= 0 else { return }
-            if core.nextClockEvent < sessionClose { clockEvent(at: core.nextClockEvent) }
-            guard core.product == .mis else { return }
-            if core.ledger.openPositionCount > 0 {
-                core.flattenAll(time: lastTime)
-                if !core.outbox.isEmpty || !core.cancelRequests.isEmpty { route(&core, &broker, time: lastTime) }
-                for symbol in 0..<core.instruments.count where broker.hasWorkingOrders {
-                    let price = core.ledger.lastPrice[symbol]
-                    guard price > 0 else { continue }
-                    let last = Bar(time: lastTime, open: price, high: price, low: price, close: price)
-                    fills.removeAll(keepingCapacity: true)
-                    broker.processBar(last, symbol: symbol, fills: &fills)
-                    deliver(&fills, to: &core, broker: &broker, bar: last, symbol: symbol)
-                }
-            }
-            for order in broker.working {
-                broker.cancel(orderID: order.id)
-                core.orderCancelled(order.id, reason: "expired at the close", time: sessionClose)
             }
         }
 
         /// The clock reached `time` between bars (the square-off instant): the core acts on it and
         /// the orders it makes go to the broker, to fill from the next bar.
-        mutating func clockEvent(at time: Int64) {
+        mutating func clockReached(_ time: Int64) {
             core.onClock(time: time)
             if !core.outbox.isEmpty || !core.cancelRequests.isEmpty { route(&core, &broker, time: time) }
         }
 
-        mutating func finish() -> BacktestOutcome<S> {
-            if currentDay != Int64.min {
-                closeSession()
-                daily.append(closeOfDay(currentDay, core.ledger))
+        mutating func feedEnded(lastMinute: Int64?) {}
+
+        /// Intraday (MIS) positions are squared off at the last known price of their symbol, stamped
+        /// with the session's last bar. A carry product keeps its positions.
+        mutating func squareOffAtClose(lastBarTime: Int64?) {
+            guard core.product == .mis, let time = lastBarTime, core.ledger.openPositionCount > 0 else { return }
+            core.flattenAll(time: time)
+            if !core.outbox.isEmpty || !core.cancelRequests.isEmpty { route(&core, &broker, time: time) }
+            for symbol in 0..<core.instruments.count where broker.hasWorkingOrders {
+                let price = core.ledger.lastPrice[symbol]
+                guard price > 0 else { continue }
+                let last = Bar(time: time, open: price, high: price, low: price, close: price)
+                fills.removeAll(keepingCapacity: true)
+                broker.processBar(last, symbol: symbol, fills: &fills)
+                deliver(&fills, to: &core, broker: &broker, bar: last, symbol: symbol)
             }
+        }
+
+        /// Orders of an intraday product still working expire at the close; a carry product's stay.
+        mutating func expireWorkingOrders(at close: Int64) {
+            guard core.product == .mis else { return }
+            for order in broker.working {
+                broker.cancel(orderID: order.id)
+                core.orderCancelled(order.id, reason: "expired at the close", time: close)
+            }
+        }
+
+        mutating func sessionClosed(day: Int64) {
+            daily.append(closeOfDay(day, core.ledger))
+        }
+
+        mutating func finish() -> BacktestOutcome<S> {
             for order in broker.working {
                 broker.cancel(orderID: order.id)
                 core.orderCancelled(order.id, reason: "end of data", time: lastTime)
@@ -191,10 +171,7 @@ public enum Backtester {
 
     /// Days since 1970-01-01 of the IST date of a UTC instant.
     @inline(__always)
-    static func istDay(_ time: Int64) -> Int64 {
-        let t = time + IST.offsetSeconds
-        return t >= 0 ? t / 86_400 : (t - 86_399) / 86_400
-    }
+    static func istDay(_ time: Int64) -> Int64 { SessionLoop.istDay(time) }
 
     static func closeOfDay(_ day: Int64, _ ledger: Ledger) -> DailyEquity {
         DailyEquity(date: LocalDate(daysSinceEpoch: Int(day)), equity: ledger.equity,

@@ -10,7 +10,7 @@ extension SessionRun {
 
     /// The clock reached `time` with no bar (the square-off instant): the core acts on it, its run
     /// halts are recorded and the orders it makes go to the broker at that time.
-    func clockEvent(at time: Int64) throws {
+    func clockReached(_ time: Int64) throws {
         core.onClock(time: time)
         try persistRunHalts()
         if !core.outbox.isEmpty || !core.cancelRequests.isEmpty { try route(time: time) }
@@ -80,15 +80,21 @@ extension SessionRun {
             unrealizedPnl: Paise(l.unrealizedPnL), openPositions: l.openPositionCount))
     }
 
-    /// The end of the data: positions still open are squared off by the broker at the last price,
-    /// orders still working expire, the day's figures are written.
-    func closeSession(lastBarTime: Int64) throws {
-        if core.nextClockEvent < plan.close { try clockEvent(at: core.nextClockEvent) }
-        if core.ledger.openPositionCount > 0 && mode != .monitor {
-            halt("session closed")
-            try closeEverything(time: lastBarTime, reason: "the session ended with open positions: squared off at the last price")
-        }
-        try expireWorkingOrders(time: plan.close, reason: "expired at the close")
+    /// Positions still open at the close are squared off by the broker at the last price (every
+    /// position of an engine session is intraday).
+    func squareOffAtClose(lastBarTime: Int64?) throws {
+        guard core.ledger.openPositionCount > 0 && mode != .monitor else { return }
+        halt("session closed")
+        try closeEverything(time: lastBarTime ?? plan.open,
+                            reason: "the session ended with open positions: squared off at the last price")
+    }
+
+    func expireWorkingOrders(at close: Int64) throws {
+        try expireWorkingOrders(time: close, reason: "expired at the close")
+    }
+
+    /// The day's figures are written and the session is marked completed.
+    func sessionClosed(day: Int64) throws {
         recordRiskEvents()
         recordSnapshot(at: plan.close)
         if let journal {

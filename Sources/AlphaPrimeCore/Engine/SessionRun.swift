@@ -10,10 +10,11 @@ import Logging
 /// core; the engine records them and keeps a run halt across restarts), orders out through the order journal (write-ahead) to the broker, snapshots,
 /// heartbeat, control requests.
 ///
-/// It is the engine's twin of ``Backtester/run(core:series:broker:sessions:)``: for each bar the
+/// It is the engine's host of the one ``SessionLoop`` the backtester runs too: for each bar the
 /// broker sees it first (working orders fill), fills reach the core (protective orders they cause
 /// are placed and may fill within the rest of the bar), then the strategies see the closed bar and
-/// the orders the risk stage approves go to the broker for the next bar.
+/// the orders the risk stage approves go to the broker for the next bar; the loop's session-close
+/// rule ends the day.
 ///
 /// **Recovery.** When the session was started before (the journal knows its orders and how far it
 /// got), the bars from the open are replayed at full speed through the same code: every order the
@@ -23,8 +24,9 @@ import Logging
 /// (written by `engine emergency-stop`, or a stop's square-off) are taken in, and cancellations
 /// recorded while the engine was down are applied. After the bar the previous run was on, the
 /// positions are checked against the broker's and the loop carries on normally.
-final class SessionRun<S: Strategy> {
+final class SessionRun<S: Strategy>: SessionHost {
     typealias Core = TradingCore<ObservedStrategy<S>>
+    typealias Failure = any Error
 
     var core: Core
     /// Where orders go; nil in monitor mode.
@@ -73,7 +75,6 @@ final class SessionRun<S: Strategy> {
     var barPersistence: UInt64 = 0
     var lastPoll: Duration
     let pollInterval: Duration = .milliseconds(200)
-    var stoppedByControl = false
     var outcome: SessionOutcome
     /// Fills and broker cancellations waiting to be logged after the orders they caused were placed.
     var fillLogs: [(fill: Fill, brokerTradeId: String, trades: [TradeRecord])] = []
@@ -128,48 +129,55 @@ final class SessionRun<S: Strategy> {
         }
         core.start()
         core.startDay()
-        var minute = Int64.min
-        var lastBarTime = plan.open
-        loop: while let event = feed.next() {
-            let bar: Bar, symbol: SymbolID
-            switch event {
-            case .bar(let b, let s):
-                bar = b; symbol = s
-            case .tick(let tick, let s):
-                // A price between bars: the mark moves; orders and strategies wait for the bar.
-                journal?.mark(symbol: s, name: core.instruments[s].symbol, price: tick.lastPrice, time: tick.time)
-                continue
-            }
-            if bar.time != minute {
-                if minute == .min && !inCatchUp {
-                    _ = pacer.wait(untilMarketTime: bar.time + 60) { false }  // the replay clock starts at the first bar's close
-                }
-                if minute != .min {
-                    try endOfMinute(minute)
-                    if let ending = try betweenMinutes(finished: minute, next: bar.time) {
-                        outcome.ending = ending
-                        stoppedByControl = true
-                        break loop
-                    }
-                }
-                minute = bar.time
-                journal?.currentBarTime = bar.time
-            }
-            if bar.time > core.nextClockEvent { try clockEvent(at: core.nextClockEvent) }
-            try process(bar, symbol: symbol)
-            lastBarTime = bar.time
-            if inCatchUp { outcome.recoveredBars += 1 }
-            outcome.bars += 1
-            if let journal, !inCatchUp { try journal.flushIfDue() }
-        }
-        if !stoppedByControl {
-            if minute != .min { try endOfMinute(minute) }
-            if inCatchUp { try endCatchUp(at: minute == .min ? plan.open : minute) }
-            try closeSession(lastBarTime: lastBarTime)
-        }
+        var host = self
+        _ = try SessionLoop.run(feed: &feed, host: &host, openDay: Int64(plan.date.daysSinceEpoch))
         core.stop()
         finishFigures()
         return outcome
+    }
+
+    // MARK: The engine's side of the loop
+
+    var nextClockEvent: Int64 { core.nextClockEvent }
+    var sessionClose: Int64? { plan.close }
+
+    /// An engine session is one day, opened before the loop: a bar of another day is refused.
+    func sessionOpens(day: Int64) throws {
+        throw EngineError.badReplay("the feed delivered a bar of \(LocalDate(daysSinceEpoch: Int(day))) to the session of \(plan.date)")
+    }
+
+    /// The replay clock starts at the first bar's close; between minutes a snapshot when one is
+    /// due, the end of recovery, pacing and requests from other processes (a stop ends the run).
+    func minuteBegins(_ minute: Int64, previous: Int64?) throws -> Bool {
+        if let previous {
+            try endOfMinute(previous)
+            if let ending = try betweenMinutes(finished: previous, next: minute) {
+                outcome.ending = ending
+                return false
+            }
+        } else if !inCatchUp {
+            _ = pacer.wait(untilMarketTime: minute + 60) { false }
+        }
+        journal?.currentBarTime = minute
+        return true
+    }
+
+    func bar(_ bar: Bar, symbol: SymbolID) throws {
+        try process(bar, symbol: symbol)
+        if inCatchUp { outcome.recoveredBars += 1 }
+        outcome.bars += 1
+        if let journal, !inCatchUp { try journal.flushIfDue() }
+    }
+
+    /// A price between bars: the mark moves; orders and strategies wait for the bar.
+    func tick(_ tick: Tick, symbol: SymbolID) throws {
+        journal?.mark(symbol: symbol, name: core.instruments[symbol].symbol, price: tick.lastPrice, time: tick.time)
+    }
+
+    /// The last minute is over; a recovery that reached the end of the data ends here.
+    func feedEnded(lastMinute: Int64?) throws {
+        if let lastMinute { try endOfMinute(lastMinute) }
+        if inCatchUp { try endCatchUp(at: lastMinute ?? plan.open) }
     }
 
     /// Everything that happens when a minute's bars are all processed and the next minute begins:
