@@ -21,19 +21,34 @@ public protocol MarketFeed {
 public struct ReplayFeed: MarketFeed, Sendable {
     @usableFromInline let series: [BarSeries]
     @usableFromInline var cursor: [Int]
+    /// With one symbol there is nothing to merge: its columns are walked directly.
+    @usableFromInline let single: Bool
+    @usableFromInline let time: [Int64], open: [Int64], high: [Int64], low: [Int64], close: [Int64], volume: [Int64]
+    @usableFromInline var position = 0
 
     /// - Parameter series: one bar series per symbol id, each in time order (an instrument may have none).
     public init(series: [BarSeries]) {
         self.series = series
         cursor = Array(repeating: 0, count: series.count)
+        single = series.count == 1
+        let only = series.count == 1 ? series[0] : BarSeries(symbol: "", timeframeSeconds: 60)
+        time = only.time; open = only.open; high = only.high; low = only.low; close = only.close; volume = only.volume
     }
 
     /// Bars still to come, over all symbols.
-    public var remaining: Int { series.indices.reduce(0) { $0 + series[$1].count - cursor[$1] } }
+    public var remaining: Int {
+        single ? time.count - position : series.indices.reduce(0) { $0 + series[$1].count - cursor[$1] }
+    }
 
     /// The next bar and its symbol id, or nil at the end.
     @inlinable
     public mutating func nextBar() -> (bar: Bar, symbol: SymbolID)? {
+        if single {
+            let i = position
+            guard i < time.count else { return nil }
+            position = i + 1
+            return (Bar(time: time[i], open: open[i], high: high[i], low: low[i], close: close[i], volume: volume[i]), 0)
+        }
         var symbol = -1
         var best = Int64.max
         for s in 0..<series.count where cursor[s] < series[s].count {
