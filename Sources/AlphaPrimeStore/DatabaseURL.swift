@@ -75,18 +75,34 @@ public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
     // MARK: PostgreSQL URLs
 
     private static func invalid(_ text: String, _ why: String) -> StoreError {
-        StoreError(.invalidURL, message: "\(environmentKey) '\(redactPostgresURL(text))' is not a database URL: \(why)")
+        StoreError(.invalidURL, message: "\(environmentKey) \(shown(text)) is not a database URL: \(why)")
+    }
+
+    /// How a database URL may appear in a message: a SQLite URL as it is, a PostgreSQL URL with its
+    /// passwords masked; anything else (a key-value conninfo, a mistyped scheme) not at all, since a
+    /// password may sit anywhere in it.
+    static func shown(_ text: String) -> String {
+        let lower = text.lowercased()
+        if lower.hasPrefix("sqlite:") { return "'\(text)'" }
+        if lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://") { return "'\(redactPostgresURL(text))'" }
+        return "(\(SecretNames.schemeDescription(text)); not shown: it may hold a password)"
     }
 
     /// Lets libpq parse the URI, so a mistake is found before connecting, with libpq's own words.
     private static func validatePostgres(_ url: String) throws {
+        if SecretNames.hasRawAtInUserInfo(url) {
+            // libpq would take the part of the password after the first '@' for the host name and
+            // print it in its messages.
+            throw invalid(url, "the user or password holds a raw '@': write it as %40 (postgres://user:p%40ss@host/db)")
+        }
         let options: [(keyword: String, value: String?)]
         switch PostgresConnection.parseConninfo(url) {
         case .success(let parsed): options = parsed
         case .failure(let failure):
-            let why = StoreError.scrub(failure.message.trimmingCharacters(in: .whitespacesAndNewlines), parameters: [],
-                                       secrets: passwordForms(url))
-            throw invalid(url, why)
+            // libpq's own words, unless they quote any part of the URL's user information.
+            let message = failure.message.trimmingCharacters(in: .whitespacesAndNewlines)
+            let why = StoreError.scrub(message, parameters: [], secrets: passwordForms(url))
+            throw invalid(url, why.contains("@") || why.contains("‹redacted›") ? "libpq cannot parse it" : why)
         }
         // libpq only checks the port when connecting; a typo there is a configuration error, not an outage.
         for option in options where option.keyword == "port" {
@@ -98,53 +114,21 @@ public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// The user-info part of `scheme://user:password@host…`, found the way libpq finds it: up to the
-    /// first `@` before any `/`.
-    private static func userInfoRange(_ url: String) -> Range<String.Index>? {
-        guard let schemeEnd = url.range(of: "://") else { return nil }
-        var index = schemeEnd.upperBound
-        while index < url.endIndex {
-            let c = url[index]
-            if c == "/" { return nil }
-            if c == "@" { return schemeEnd.upperBound..<index }
-            index = url.index(after: index)
-        }
-        return nil
-    }
-
-    /// Every spelling of the password that could show up in a message: raw, decoded, and from a
-    /// `password=` query parameter.
+    /// Every spelling of the password that could show up in a message: raw and decoded, of the
+    /// user info's and of any `password=` parameter.
     static func passwordForms(_ url: String) -> [String] {
         var forms: [String] = []
-        if let range = userInfoRange(url), let colon = url[range].firstIndex(of: ":") {
-            let raw = String(url[url.index(after: colon)..<range.upperBound])
+        for raw in SecretNames.urlPasswords(url) {
             forms.append(raw)
-            if let decoded = raw.removingPercentEncoding { forms.append(decoded) }
-        }
-        if let query = url.firstIndex(of: "?") {
-            for pair in url[url.index(after: query)...].split(separator: "&") where pair.lowercased().hasPrefix("password=") {
-                let raw = String(pair.dropFirst("password=".count))
-                forms.append(raw)
-                if let decoded = raw.removingPercentEncoding { forms.append(decoded) }
-            }
+            if let decoded = raw.removingPercentEncoding, decoded != raw { forms.append(decoded) }
         }
         return forms.filter { !$0.isEmpty }
     }
 
-    /// `postgres://user:***@host/db`: the password (in the user info or a `password=` parameter)
-    /// replaced, everything else kept so the trader can see which server and database are meant.
+    /// `postgres://user:***@host/db`: every password (everything between the user name and the
+    /// last `@`, and any `password=` parameter) replaced, everything else kept so the trader can see
+    /// which server and database are meant.
     static func redactPostgresURL(_ url: String) -> String {
-        var out = url
-        if let range = userInfoRange(out), let colon = out[range].firstIndex(of: ":") {
-            out.replaceSubrange(out.index(after: colon)..<range.upperBound, with: "***")
-        }
-        if let query = out.firstIndex(of: "?") {
-            let head = out[...query]
-            let pairs = out[out.index(after: query)...].split(separator: "&", omittingEmptySubsequences: false).map { pair in
-                pair.lowercased().hasPrefix("password=") ? "password=***" : String(pair)
-            }
-            out = head + pairs.joined(separator: "&")
-        }
-        return out
+        SecretNames.maskingURLPassword(url, mask: "***")
     }
 }

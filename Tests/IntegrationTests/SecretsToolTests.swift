@@ -109,4 +109,31 @@ import Testing
         #expect(status.stdout.contains("database: postgres://postgres:***@"))
         try Self.expectNoSecretInLogs(home)
     }
+
+    /// DATABASE_URL forms that used to leak: a raw `@` in the password (libpq took the rest for the
+    /// host name and printed it), a key-value conninfo and a URL missing a `/` (echoed whole). Every
+    /// tool that opens the database refuses them as a configuration problem without a piece of the
+    /// password on its output or in the logs.
+    @Test func malformedDatabaseURLsNeverShowThePassword() throws {
+        let urls: [(url: String, pieces: [String])] = [
+            ("postgres://alpha:pw1@ss_Xq9@127.0.0.1:1/alpha", ["pw1@", "ss_Xq9"]),
+            ("host=127.0.0.1 port=1 dbname=alpha password=kvpa55-secret", ["kvpa55-secret"]),
+            ("postgres:/u:slashpa55@h/db", ["slashpa55"]),
+        ]
+        for (url, pieces) in urls {
+            let home = try TestHome()
+            defer { home.remove() }
+            try home.writeDotEnv("DATABASE_URL=\(url)\n")
+            for (tool, arguments) in [("db-maintenance", ["status"]), ("health-check", ["--log-level", "trace"]),
+                                      ("engine", ["status"]), ("config-check", ["--show"])] {
+                let result = try home.run(tool, arguments)
+                #expect(result.status != 0, "\(tool) accepted \(url)")
+                #expect(result.stderr.contains("DATABASE_URL") || result.stdout.contains("DATABASE_URL"), "\(tool): \(result.output)")
+                for piece in pieces { #expect(!result.output.contains(piece), "\(tool) showed \(piece): \(result.output)") }
+            }
+            for (name, text) in try home.logFiles() {
+                for piece in pieces { #expect(!text.contains(piece), "logs/\(name) holds \(piece)") }
+            }
+        }
+    }
 }

@@ -157,8 +157,12 @@ public struct EnvironmentSettings: Sendable, Codable, Equatable {
         }
         let url = databaseURL
         if !(url.hasPrefix("sqlite:") || url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")) {
-            let scheme = url.split(separator: ":").first.map { "'\($0.prefix(20))'" } ?? "nothing"
-            reader.problem("DATABASE_URL", "expected sqlite:PATH or postgres://…, got a URL starting with \(scheme)")
+            // Never echoed: a key-value conninfo or a mistyped URL may hold a password anywhere.
+            reader.problem("DATABASE_URL", "expected sqlite:PATH or postgres://user:password@host:port/database, "
+                + "got \(SecretNames.schemeDescription(url)) (the value is not shown: it may hold a password)")
+        } else if SecretNames.hasRawAtInUserInfo(url) {
+            reader.problem("DATABASE_URL", "the user or password holds a raw '@': write it as %40 "
+                + "(postgres://user:p%40ss@host/db); the value is not shown")
         } else if url == "sqlite:" {
             reader.problem("DATABASE_URL", "sqlite: needs a file path, e.g. sqlite:var/alpha_prime.db")
         }
@@ -179,7 +183,9 @@ public struct EnvironmentSettings: Sendable, Codable, Equatable {
     public var secretValues: [String] {
         var values = [kite.apiKey, kite.apiSecret, kite.accessToken, upstox.apiKey, upstox.apiSecret,
                       upstox.accessToken, smtp.password, telegram.botToken].compactMap { $0 }
-        values += [databaseURL, redisURL].compactMap { $0.flatMap(SecretNames.urlPassword) }
+        values += [databaseURL, redisURL].compactMap { $0 }.flatMap(SecretNames.urlPasswords)
+        // A value that is not a URL (a key-value conninfo, a typo) is kept out of the logs whole.
+        if !databaseURL.contains("://") && !databaseURL.hasPrefix("sqlite:") { values.append(databaseURL) }
         return values.filter { !$0.isEmpty }
     }
 

@@ -23,31 +23,61 @@ public enum SecretNames {
 
     /// The password inside a URL (`scheme://user:password@host`, or `?password=…`), if any.
     public static func urlPassword(_ url: String) -> String? {
-        passwordRange(in: url).map { String(url[$0]) }
+        passwordRanges(in: url).first.map { String(url[$0]) }
     }
 
-    /// The URL with its password replaced by the mask.
-    public static func maskingURLPassword(_ url: String) -> String {
-        guard let range = passwordRange(in: url) else { return url }
+    /// Every password inside a URL (the user info's and each `password=` parameter's).
+    public static func urlPasswords(_ url: String) -> [String] {
+        passwordRanges(in: url).map { String(url[$0]) }
+    }
+
+    /// The URL with every password replaced by `mask`.
+    public static func maskingURLPassword(_ url: String, mask: String = SecretNames.mask) -> String {
         var masked = url
-        masked.replaceSubrange(range, with: mask)
+        for range in passwordRanges(in: url).reversed() { masked.replaceSubrange(range, with: mask) }
         return masked
     }
 
-    private static func passwordRange(in url: String) -> Range<String.Index>? {
-        guard let schemeEnd = url.range(of: "://") else { return nil }
-        let afterScheme = url[schemeEnd.upperBound...]
-        let authorityEnd = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? url.endIndex
-        let authority = url[schemeEnd.upperBound..<authorityEnd]
-        if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
-            let start = authority.index(after: colon)
-            if start < at { return start..<at }
+    /// Whether the user information of `scheme://user:password@host` holds a raw `@` (more than one
+    /// `@` before the host): a client would take part of the password for the host name, so such a
+    /// URL is refused and the `@` must be written `%40`.
+    public static func hasRawAtInUserInfo(_ url: String) -> Bool {
+        guard let schemeEnd = url.range(of: "://") else { return false }
+        let head = url[schemeEnd.upperBound...].prefix { $0 != "?" && $0 != "#" }
+        return head.filter { $0 == "@" }.count > 1
+    }
+
+    /// The password's place in the user info runs from the first `:` after `scheme://` to the
+    /// **last** `@` before the query: a raw `@` in a password (`p@ss`) is masked whole, never split
+    /// into a password and a "host". Then every `password=` parameter of the query.
+    private static func passwordRanges(in url: String) -> [Range<String.Index>] {
+        guard let schemeEnd = url.range(of: "://") else { return [] }
+        var ranges: [Range<String.Index>] = []
+        let queryStart = url[schemeEnd.upperBound...].firstIndex(of: "?") ?? url.endIndex
+        let head = url[schemeEnd.upperBound..<queryStart]
+        if let at = head.lastIndex(of: "@"), let colon = head[..<at].firstIndex(of: ":") {
+            let start = head.index(after: colon)
+            if start < at { ranges.append(start..<at) }
         }
-        if let query = url.range(of: "password=", options: .caseInsensitive) {
-            let end = url[query.upperBound...].firstIndex(where: { $0 == "&" || $0 == "#" }) ?? url.endIndex
-            if query.upperBound < end { return query.upperBound..<end }
+        var cursor = queryStart
+        while let found = url.range(of: "password=", options: .caseInsensitive, range: cursor..<url.endIndex) {
+            let end = url[found.upperBound...].firstIndex(where: { $0 == "&" || $0 == "#" }) ?? url.endIndex
+            if found.upperBound < end { ranges.append(found.upperBound..<end) }
+            cursor = end
         }
-        return nil
+        return ranges
+    }
+
+    /// What a value that is not a usable URL looks like, without showing it: its scheme when it
+    /// starts with one (`'mysql:'`), else "a value with no URL scheme".
+    public static func schemeDescription(_ text: String) -> String {
+        guard let colon = text.firstIndex(of: ":") else { return "a value with no URL scheme" }
+        let scheme = text[..<colon]
+        guard let first = scheme.first, first.isASCII, first.isLetter, scheme.count <= 20,
+              scheme.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") }) else {
+            return "a value with no URL scheme"
+        }
+        return "a URL of scheme '\(scheme):' without the expected form"
     }
 
     /// Replaces every occurrence of every secret in `text` with the mask, longest first.

@@ -60,6 +60,29 @@ import Testing
         }
     }
 
+    /// A raw `@` in the password, a key-value conninfo, a URL missing a `/`: the password, or any
+    /// piece of it, appears in no message (the rule masks up to the last `@`; what cannot be parsed
+    /// is not echoed).
+    @Test func passwordsWithRawAtOrInUnparsableValuesNeverShow() {
+        #expect(DatabaseURL.redactPostgresURL("postgres://alpha:pw1@ss_Xq9@127.0.0.1:1/alpha") == "postgres://alpha:***@127.0.0.1:1/alpha")
+        #expect(SecretNames.urlPasswords("postgres://alpha:pw1@ss_Xq9@127.0.0.1:1/alpha?password=zz9") == ["pw1@ss_Xq9", "zz9"])
+        let cases: [(text: String, pieces: [String])] = [
+            ("postgres://alpha:pw1@ss_Xq9@127.0.0.1:1/alpha", ["pw1", "ss_Xq9"]),
+            ("host=127.0.0.1 port=1 dbname=alpha password=kvpa55-secret", ["kvpa55-secret"]),
+            ("postgres:/u:slashpa55@h/db", ["slashpa55"]),
+            ("postgresql://u:pq%zzpa55@h/db", ["pq%zzpa55", "zzpa55"]),
+        ]
+        for (text, pieces) in cases {
+            let error = storeError { _ = try DatabaseURL.parse(text, home: home) }
+            #expect(error?.kind == .invalidURL, "\(text)")
+            #expect(error?.exitStatus == .configError)
+            for piece in pieces { #expect(error?.description.contains(piece) == false, "\(error?.description ?? "")") }
+        }
+        let rawAt = storeError { _ = try DatabaseURL.parse("postgres://alpha:pw1@ss_Xq9@127.0.0.1:1/alpha", home: home) }
+        #expect(rawAt?.description.contains("%40") == true)
+        #expect(rawAt?.description.contains("postgres://alpha:***@127.0.0.1:1/alpha") == true)
+    }
+
     @Test func openingGivesTheRightBackend() throws {
         let directory = FileManager.default.temporaryDirectory.appending(path: "alpha-prime-url-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
