@@ -89,9 +89,11 @@ public struct BarFileOptions: ParsableArguments, Sendable {
     public init() {}
 
     /// What the importer is told, for `format` and the bars of `symbol`.
-    func importOptions(format: MarketDataFormat, symbol: String, report: ReportOptions) -> ImportOptions {
+    func importOptions(format: MarketDataFormat, symbol: String, report: ReportOptions, checksSourceSymbol: Bool = true,
+                       allowsSymbolMismatch: Bool = false) -> ImportOptions {
         ImportOptions(format: format, symbol: symbol, label: label, zone: zone, timeframe: timeframe, dateOrder: dateOrder,
-                      policy: report.policy, gapsFail: report.gaps == .fail)
+                      policy: report.policy, gapsFail: report.gaps == .fail, checksSourceSymbol: checksSourceSymbol,
+                      allowsSymbolMismatch: allowsSymbolMismatch)
     }
 }
 
@@ -104,7 +106,9 @@ extension MarketDataCommand {
                 Formats: headerless (symbol,YYYYMMDD,HH:MM,open,high,low,close,volume,oi), iso (a header row and \
                 ISO-8601 timestamps with or without an offset, or dates), nse (NSE website exports), kite (Kite \
                 Connect historical candles JSON). The timeframe, the label convention (bar start or end) and the \
-                zone of naive timestamps are detected where the data leaves no doubt; otherwise a flag must say.
+                zone of naive timestamps are detected where the data leaves no doubt; otherwise a flag must say. \
+                A file whose rows name another symbol than --symbol (NIFTY and NIFTY 50 are names of NIFTY50) \
+                is refused (exit 65) unless --allow-symbol-mismatch says to keep it; an empty file is refused.
                 """)
 
         @OptionGroup public var common: CommonOptions
@@ -116,6 +120,8 @@ extension MarketDataCommand {
         @OptionGroup public var report: ReportOptions
         @Flag(name: .long, help: "Check and report only; write nothing.")
         public var dryRun = false
+        @Flag(name: .long, help: "Store the bars under --symbol even when the file's rows name another symbol.")
+        public var allowSymbolMismatch = false
         @Argument(help: ArgumentHelp("Files to import.", valueName: "file"))
         public var files: [String] = []
 
@@ -133,7 +139,8 @@ extension MarketDataCommand {
             try await ToolRunner.run(tool: "market-data import") {
                 let home = common.resolvedHome
                 let calendar = try MarketDataCommand.loadCalendar(home: home)
-                let options = bars.importOptions(format: format, symbol: symbol.uppercased(), report: report)
+                let options = bars.importOptions(format: format, symbol: symbol.uppercased(), report: report,
+                                                 allowsSymbolMismatch: allowSymbolMismatch)
                 let result = try MarketDataImporter.importFiles(files.map { URL(filePath: $0) }, options: options, calendar: calendar)
                 var saved: [MarketDataStore.SavedFile] = []
                 if result.passed && !dryRun && !result.bars.isEmpty {
@@ -177,7 +184,7 @@ extension MarketDataCommand {
                 if format != .canonical {
                     let calendar = try MarketDataCommand.loadCalendar(home: home)
                     let name = (symbol ?? urls[0].deletingPathExtension().lastPathComponent).uppercased()
-                    let options = bars.importOptions(format: format, symbol: name, report: report)
+                    let options = bars.importOptions(format: format, symbol: name, report: report, checksSourceSymbol: symbol != nil)
                     let result = try MarketDataImporter.importFiles(urls, options: options, calendar: calendar)
                     MarketDataReport.printImport(result, saved: [], dryRun: true, options: report, json: common.json)
                     return result.passed ? .ok : .dataError

@@ -46,7 +46,7 @@ enum MarketDataReport {
         for s in saved {
             out.append("  wrote \(s.path): \(s.bars) bars (\(s.daysAdded) day\(s.daysAdded == 1 ? "" : "s") added, \(s.daysReplaced) replaced)")
         }
-        out.append(verdict(passed: r.passed, log: r.log, policy: r.policy, gapsFail: r.gapsFail, wrote: !dryRun))
+        out.append(verdict(passed: r.passed, log: r.log, policy: r.policy, gapsFail: r.gapsFail, wrote: !dryRun, bars: r.bars.count))
         ToolRunner.printOut(out.joined(separator: "\n"))
     }
 
@@ -74,7 +74,8 @@ enum MarketDataReport {
         }
         out += summaryLines(r.log)
         out += problemLines(r.log, max: options.maxListed)
-        out.append(verdict(passed: r.passed, log: r.log, policy: r.policy, gapsFail: r.gapsFail, wrote: false))
+        out.append(verdict(passed: r.passed, log: r.log, policy: r.policy, gapsFail: r.gapsFail, wrote: false,
+                           bars: r.files.reduce(0) { $0 + $1.barsPassed }))
         ToolRunner.printOut(out.joined(separator: "\n"))
     }
 
@@ -125,7 +126,10 @@ enum MarketDataReport {
         return out
     }
 
-    static func verdict(passed: Bool, log: ProblemLog, policy: BadRowPolicy, gapsFail: Bool, wrote: Bool) -> String {
+    static func verdict(passed: Bool, log: ProblemLog, policy: BadRowPolicy, gapsFail: Bool, wrote: Bool, bars: Int) -> String {
+        if !passed && bars == 0 && (policy == .skip || log.errorCount == 0) {
+            return "FAILED: no bar left\(log.errorCount > 0 ? " (\(log.errorCount) bad row problem\(log.errorCount == 1 ? "" : "s") dropped)" : "")\(wrote ? "; nothing written" : "")"
+        }
         if !passed {
             let what = log.errorCount > 0 ? "\(log.errorCount) bad row problem\(log.errorCount == 1 ? "" : "s")" : "\(log.count(.gap)) gap\(log.count(.gap) == 1 ? "" : "s")"
             return "FAILED: \(what) with --policy fail\(gapsFail ? " --gaps fail" : "")\(wrote ? "; nothing written" : "") (--policy skip drops bad rows and reports them)"

@@ -88,4 +88,35 @@ import Testing
         let verify = try ToolProcess.run("market-data", ["verify", saved.path], environment: home.environment())
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
     }
+
+    /// A BANKNIFTY file imported with `--symbol NIFTY50` fails (exit 65) and leaves the stored
+    /// NIFTY50 bars as they were; `--allow-symbol-mismatch` is the explicit way through.
+    @Test func aFileOfAnotherSymbolNeverReplacesStoredBars() throws {
+        let home = try TestHome()
+        defer { home.remove() }
+        let source = Self.repository.appending(path: "Tests/AlphaPrimeTests/Fixtures/market/NIFTY50_2021-02-23_24.txt")
+        let first = try ToolProcess.run("market-data", ["import", "--format", "headerless", "--symbol", "NIFTY50", source.path],
+                                        environment: home.environment())
+        #expect(first.status == 0, "\(first.output)")
+        let saved = home.path("data/market_data/NIFTY50/1m/2021.csv")
+        let before = try Data(contentsOf: saved)
+        let bank = home.path("bank.txt")
+        try String(contentsOf: source, encoding: .utf8).replacingOccurrences(of: "NIFTY,", with: "BANKNIFTY,")
+            .write(to: bank, atomically: true, encoding: .utf8)
+        let refused = try ToolProcess.run("market-data", ["import", "--format", "headerless", "--symbol", "NIFTY50", bank.path],
+                                          environment: home.environment())
+        #expect(refused.status == 65, "\(refused.output)")
+        #expect(refused.stderr.contains("the rows name 'BANKNIFTY', not NIFTY50 (--symbol): nothing imported"), "\(refused.stderr)")
+        #expect(try Data(contentsOf: saved) == before, "the stored NIFTY50 bars are untouched")
+        let forced = try ToolProcess.run("market-data", ["import", "--format", "headerless", "--symbol", "NIFTY50", "--allow-symbol-mismatch",
+                                                         "--dry-run", bank.path], environment: home.environment())
+        #expect(forced.status == 0, "\(forced.output)")
+        #expect(forced.stdout.contains("kept as NIFTY50 (--allow-symbol-mismatch)"))
+        let empty = home.path("empty.txt")
+        try Data().write(to: empty)
+        let nothing = try ToolProcess.run("market-data", ["import", "--format", "headerless", "--symbol", "NIFTY50", empty.path],
+                                          environment: home.environment())
+        #expect(nothing.status == 65, "\(nothing.output)")
+        #expect(nothing.stderr.contains("no data rows"))
+    }
 }

@@ -20,7 +20,8 @@ import Testing
               calendar: TradingCalendar = MarketDataFixtures.calendar, label: BarLabel? = nil,
               zone: MarketZone? = nil) throws -> ImportResult {
         try MarketDataImporter.importFiles([MarketDataFixtures.url(name)],
-                                           options: ImportOptions(format: format, symbol: "TEST", label: label, zone: zone, policy: policy),
+                                           options: ImportOptions(format: format, symbol: "TEST", label: label, zone: zone, policy: policy,
+                                                                  checksSourceSymbol: false),
                                            calendar: calendar)
     }
 
@@ -308,5 +309,68 @@ import Testing
         #expect(dups.first?.line == 1)
         #expect(r.bars.count == 428)
         #expect(r.bars.time == r.bars.time.sorted())
+    }
+
+    // MARK: The file's own symbol
+
+    /// A BANKNIFTY file imported as NIFTY50 is refused (exit 65), naming both; NIFTY and NIFTY 50
+    /// are names of NIFTY50; the explicit override keeps the bars and says what the file named.
+    @Test func aFileOfAnotherSymbolIsRefusedUnlessOverridden() throws {
+        let dir = try MarketDataFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let source = try String(contentsOf: MarketDataFixtures.url("NIFTY50_2021-02-23_24.txt"), encoding: .utf8)
+        let bank = try MarketDataFixtures.write(source.replacingOccurrences(of: "NIFTY,", with: "BANKNIFTY,"), "bank.txt", in: dir)
+        do {
+            _ = try MarketDataImporter.importFiles([bank], options: ImportOptions(format: .headerless, symbol: "NIFTY50", policy: .skip),
+                                                   calendar: calendar)
+            Issue.record("a BANKNIFTY file was imported as NIFTY50")
+        } catch let error as MarketDataError {
+            #expect(error.exitStatus == .dataError)
+            #expect(error.description.contains("bank.txt: the rows name 'BANKNIFTY', not NIFTY50 (--symbol): nothing imported"), "\(error)")
+            #expect(error.description.contains("--allow-symbol-mismatch"))
+        }
+        let kept = try MarketDataImporter.importFiles([bank], options: ImportOptions(format: .headerless, symbol: "NIFTY50", policy: .skip,
+                                                                                     allowsSymbolMismatch: true), calendar: calendar)
+        #expect(kept.passed && kept.bars.count > 0)
+        #expect(kept.files[0].notes.contains("the file's rows name 'BANKNIFTY': kept as NIFTY50 (--allow-symbol-mismatch)"))
+
+        let nifty = try MarketDataImporter.importFiles([MarketDataFixtures.url("NIFTY50_2021-02-23_24.txt")],
+                                                       options: ImportOptions(format: .headerless, symbol: "NIFTY50", policy: .skip), calendar: calendar)
+        #expect(nifty.files[0].sourceSymbol == "NIFTY" && nifty.bars.count > 0)
+        #expect(SymbolNames.same("NIFTY 50", "NIFTY50") && SymbolNames.same("Nifty Bank", "BANKNIFTY") && SymbolNames.same("NSE:RELIANCE-EQ", "RELIANCE"))
+        #expect(!SymbolNames.same("BANKNIFTY", "NIFTY50") && !SymbolNames.same("NIFTY", "FINNIFTY"))
+    }
+
+    /// The iso format's symbol column is checked too, on every row.
+    @Test func anISOSymbolColumnIsChecked() throws {
+        let dir = try MarketDataFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let rows = (0..<3).map { "2021-02-23 09:1\($0 + 5):00+05:30,\($0 == 2 ? "TCS" : "RELIANCE"),100,101,99,100,10" }
+        let url = try MarketDataFixtures.write("datetime,symbol,open,high,low,close,volume\n" + rows.joined(separator: "\n") + "\n", "r.csv", in: dir)
+        #expect(throws: MarketDataError.symbolMismatch(file: url.relativePath, found: "RELIANCE", expected: "INFY")) {
+            try MarketDataImporter.importFiles([url], options: ImportOptions(format: .iso, symbol: "INFY"), calendar: calendar)
+        }
+        let r = try MarketDataImporter.importFiles([url], options: ImportOptions(format: .iso, symbol: "RELIANCE", label: .start), calendar: calendar)
+        #expect(!r.passed)
+        #expect(r.log.sorted.contains { $0.line == 4 && $0.message.contains("symbol 'TCS' differs from 'RELIANCE' of the first row") })
+    }
+
+    /// An empty file, or one whose every row is dropped, never passes.
+    @Test func nothingToImportNeverPasses() throws {
+        let dir = try MarketDataFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let empty = try MarketDataFixtures.write("", "empty.txt", in: dir)
+        #expect(throws: MarketDataError.badFile(file: empty.relativePath, message: "no data rows: an empty file has nothing to import")) {
+            try MarketDataImporter.importFiles([empty], options: ImportOptions(format: .headerless, symbol: "NIFTY50"), calendar: calendar)
+        }
+        let headerOnly = try MarketDataFixtures.write("datetime,open,high,low,close\n", "header.csv", in: dir)
+        #expect(throws: MarketDataError.self) {
+            try MarketDataImporter.importFiles([headerOnly], options: ImportOptions(format: .iso, symbol: "X"), calendar: calendar)
+        }
+        let garbage = try MarketDataFixtures.write("NIFTY,2021XXXX,09:15,1,1,1,1,0,0\n", "bad.txt", in: dir)
+        let r = try MarketDataImporter.importFiles([garbage], options: ImportOptions(format: .headerless, symbol: "NIFTY50", policy: .skip),
+                                                   calendar: calendar)
+        #expect(r.bars.isEmpty)
+        #expect(!r.passed)
     }
 }

@@ -10,6 +10,8 @@ public enum MarketDataError: Error, Hashable, Sendable, CustomStringConvertible,
     case badRow(file: String, line: Int, message: String)
     /// The whole file is unusable (no header, wrong columns, empty).
     case badFile(file: String, message: String)
+    /// The file's rows name another symbol than the one the bars would be stored under.
+    case symbolMismatch(file: String, found: String, expected: String)
     /// The data does not say which convention it follows; a flag must.
     case ambiguous(file: String, message: String)
     /// A file could not be written.
@@ -20,7 +22,7 @@ public enum MarketDataError: Error, Hashable, Sendable, CustomStringConvertible,
     public var exitStatus: ExitStatus {
         switch self {
         case .missingFile: .noInput
-        case .badRow, .badFile, .cannotResample: .dataError
+        case .badRow, .badFile, .symbolMismatch, .cannotResample: .dataError
         case .ambiguous: .usage
         case .writeFailed: .internalError
         }
@@ -31,6 +33,9 @@ public enum MarketDataError: Error, Hashable, Sendable, CustomStringConvertible,
         case .missingFile(let path, let reason): "\(path): cannot read: \(reason)"
         case .badRow(let file, let line, let message): "\(file):\(line): \(message)"
         case .badFile(let file, let message): "\(file): \(message)"
+        case .symbolMismatch(let file, let found, let expected):
+            "\(file): the rows name \(SymbolNames.printable(found)), not \(expected) (--symbol): nothing imported; "
+                + "import it under its own symbol, or pass --allow-symbol-mismatch to keep it as \(expected) anyway"
         case .ambiguous(let file, let message): "\(file): \(message)"
         case .writeFailed(let path, let reason): "\(path): cannot write: \(reason)"
         case .cannotResample(let message): "cannot resample: \(message)"

@@ -84,8 +84,14 @@ enum HeaderCSVImporter {
                     }
                     v = volume
                 }
-                if rows.sourceSymbol == nil, let sc = columns.symbol {
-                    rows.sourceSymbol = ByteParsing.text(p, cells[sc].lowerBound, cells[sc].upperBound)
+                if let sc = columns.symbol {
+                    let symbol = ByteParsing.text(p, cells[sc].lowerBound, cells[sc].upperBound)
+                    if let first = rows.sourceSymbol, symbol != first {
+                        log.record(.unparsable, file: file, line: line,
+                                   "symbol \(SymbolNames.printable(symbol)) differs from \(SymbolNames.printable(first)) of the first row")
+                        return true
+                    }
+                    rows.sourceSymbol = symbol
                 }
                 rows.append(stamp, o, h, l, c, v, line: line)
                 return true

@@ -18,10 +18,17 @@ public struct ImportOptions: Hashable, Sendable {
     public var gapsFail: Bool
     /// How many problems of each kind are kept with their message (all are counted).
     public var keepPerKind: Int
+    /// Whether a symbol the file names must be `symbol` (or one of its names, ``SymbolNames``).
+    /// Off only for a verification given no symbol.
+    public var checksSourceSymbol: Bool
+    /// Stores the bars under `symbol` even though the file names another symbol (the trader says
+    /// so explicitly; the file's symbol is kept in the notes).
+    public var allowsSymbolMismatch: Bool
 
     public init(format: MarketDataFormat, symbol: String, label: BarLabel? = nil, zone: MarketZone? = nil,
                 timeframe: Timeframe? = nil, dateOrder: DateOrder? = nil, policy: BadRowPolicy = .fail,
-                gapsFail: Bool = false, keepPerKind: Int = 1_000) {
+                gapsFail: Bool = false, keepPerKind: Int = 1_000, checksSourceSymbol: Bool = true,
+                allowsSymbolMismatch: Bool = false) {
         self.format = format
         self.symbol = symbol
         self.label = label
@@ -31,6 +38,8 @@ public struct ImportOptions: Hashable, Sendable {
         self.policy = policy
         self.gapsFail = gapsFail
         self.keepPerKind = keepPerKind
+        self.checksSourceSymbol = checksSourceSymbol
+        self.allowsSymbolMismatch = allowsSymbolMismatch
     }
 }
 
@@ -66,8 +75,9 @@ public struct ImportResult: Sendable {
     public var rowsDropped: Int { rowsRead - bars.count }
 
     /// Whether the policy lets the result stand: with `fail`, no bad row (and no gap when
-    /// `gapsFail`); with `skip`, always.
+    /// `gapsFail`); with `skip`, whenever at least one bar is left. No bars never passes.
     public var passed: Bool {
+        if bars.isEmpty { return false }
         if policy == .skip { return true }
         return log.errorCount == 0 && (!gapsFail || log.count(.gap) == 0)
     }
@@ -92,6 +102,15 @@ public enum MarketDataImporter {
             let raw = try readRows(bytes, file: path, options: options, log: &log)
             var file = ImportedFile(path: path, rowsRead: raw.rowsRead, barsRead: 0, sourceSymbol: raw.sourceSymbol,
                                     conventions: nil, notes: raw.notes)
+            if raw.rowsRead == 0 {
+                throw MarketDataError.badFile(file: path, message: "no data rows: an empty file has nothing to import")
+            }
+            if options.checksSourceSymbol, let source = raw.sourceSymbol, !SymbolNames.same(source, options.symbol) {
+                guard options.allowsSymbolMismatch else {
+                    throw MarketDataError.symbolMismatch(file: path, found: source, expected: options.symbol)
+                }
+                file.notes.append("the file's rows name \(SymbolNames.printable(source)): kept as \(options.symbol) (--allow-symbol-mismatch)")
+            }
             if raw.count > 0 {
                 let (bars, conventions) = try resolver.resolve(raw, log: &log)
                 if let timeframe, timeframe != conventions.timeframe {
@@ -102,8 +121,6 @@ public enum MarketDataImporter {
                 file.barsRead = bars.series.count
                 if conventions.newestFirst { file.notes.append("rows were newest first: put in time order") }
                 chunks.append((bars, index))
-            } else if raw.rowsRead == 0 {
-                file.notes.append("no data rows")
             }
             files.append(file)
         }
