@@ -52,9 +52,43 @@ public enum Backtester {
         var host = Host(core: initialCore, broker: initialBroker, sessions: sessions, progress: progress,
                         total: series.reduce(0) { $0 + $1.count })
         host.core.start()
-        var feed = ReplayFeed(series: series)
-        _ = SessionLoop.run(feed: &feed, host: &host)
+        if series.count == 1 {
+            // One symbol: nothing to merge; its columns are walked through buffer pointers.
+            let only = series[0]
+            only.time.withUnsafeBufferPointer { t in
+                only.open.withUnsafeBufferPointer { o in
+                    only.high.withUnsafeBufferPointer { h in
+                        only.low.withUnsafeBufferPointer { l in
+                            only.close.withUnsafeBufferPointer { c in
+                                only.volume.withUnsafeBufferPointer { v in
+                                    var feed = ColumnFeed(time: t, open: o, high: h, low: l, close: c, volume: v)
+                                    _ = SessionLoop.run(feed: &feed, host: &host)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        } else {
+            var feed = ReplayFeed(series: series)
+            _ = SessionLoop.run(feed: &feed, host: &host)
+        }
         return host.finish()
+    }
+
+    /// One symbol's bars as a feed, read through buffer pointers valid for the run (no merge, no
+    /// bounds checks in the hot loop).
+    struct ColumnFeed: MarketFeed {
+        let time, open, high, low, close, volume: UnsafeBufferPointer<Int64>
+        var position = 0
+
+        @inline(__always)
+        mutating func next() -> MarketEvent? {
+            let i = position
+            guard i < time.count else { return nil }
+            position = i + 1
+            return .bar(Bar(time: time[i], open: open[i], high: high[i], low: low[i], close: close[i], volume: volume[i]), symbol: 0)
+        }
     }
 
     /// The backtest's side of the loop: the simulated broker as a value, the day-by-day equity.

@@ -40,8 +40,9 @@ public struct ReplayFeed: MarketFeed, Sendable {
         single ? time.count - position : series.indices.reduce(0) { $0 + series[$1].count - cursor[$1] }
     }
 
-    /// The next bar and its symbol id, or nil at the end.
-    @inlinable
+    /// The next bar and its symbol id, or nil at the end. The one-symbol walk is inlined into the
+    /// caller's loop; the merge of several symbols is a call.
+    @inlinable @inline(__always)
     public mutating func nextBar() -> (bar: Bar, symbol: SymbolID)? {
         if single {
             let i = position
@@ -49,6 +50,12 @@ public struct ReplayFeed: MarketFeed, Sendable {
             position = i + 1
             return (Bar(time: time[i], open: open[i], high: high[i], low: low[i], close: close[i], volume: volume[i]), 0)
         }
+        return nextMerged()
+    }
+
+    /// The earliest next bar over all symbols (ties by symbol id).
+    @usableFromInline
+    mutating func nextMerged() -> (bar: Bar, symbol: SymbolID)? {
         var symbol = -1
         var best = Int64.max
         for s in 0..<series.count where cursor[s] < series[s].count {
@@ -61,8 +68,9 @@ public struct ReplayFeed: MarketFeed, Sendable {
         return (bar, symbol)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func next() -> MarketEvent? {
-        nextBar().map { .bar($0.bar, symbol: $0.symbol) }
+        guard let (bar, symbol) = nextBar() else { return nil }
+        return .bar(bar, symbol: symbol)
     }
 }
