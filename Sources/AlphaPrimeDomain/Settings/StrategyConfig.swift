@@ -23,9 +23,9 @@ public struct StrategyConfig: Codable, Sendable, Equatable {
     }
 
     public struct TradingWindow: Codable, Sendable, Equatable {
-        /// First bar close on which the strategy may enter.
+        /// Entries only on strategy bars whose close time is after `start` …
         public var start: TimeOfDay
-        /// No new entries from this time on.
+        /// … and at or before `end` (docs/strategies.md, "Trading window").
         public var end: TimeOfDay
     }
 
@@ -42,7 +42,8 @@ public struct StrategyConfig: Codable, Sendable, Equatable {
         public var value: Double?
         /// A name from `parameters` whose value (and range) sets this instead of `value`.
         public var parameter: String?
-        /// Move the stop with the price by the same distance.
+        /// Trail the stop (momentum only): a close through a level ratcheted at k × the current ATR
+        /// exits at market; the protective stop order itself stays where it was placed.
         public var trailing: Bool?
     }
 
@@ -51,7 +52,7 @@ public struct StrategyConfig: Codable, Sendable, Equatable {
             /// A multiple of the initial risk (entry to stop).
             case rMultiple = "r_multiple"
             case atrMultiple = "atr_multiple", percent, points
-            /// Back at the moving average the entry measured from.
+            /// No target order: the strategy's own return-to-the-mean rule exits at market.
             case mean
             /// No target: exit on the stop, the strategy's own exit or the square-off.
             case none
