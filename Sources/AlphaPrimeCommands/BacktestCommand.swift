@@ -98,12 +98,11 @@ public struct BacktestCommand: AsyncParsableCommand {
                 bars: outcome.barsProcessed, firstBarTime: outcome.firstBarTime, lastBarTime: outcome.lastBarTime,
                 seed: seed, elapsedSeconds: Date().timeIntervalSince(started), startedAt: Int64(started.timeIntervalSince1970),
                 dataSources: selection.data.isEmpty ? series.map { "data/market_data/\(BacktestRequest.dataFolder(for: $0.symbol))/1m" } : selection.data,
-                settings: [
+                settings: chargesSettings(plan.charges).merging([
                     "risk_preset": context.configuration.riskPreset, "slippage_ticks": String(selection.slippageTicks),
-                    "charges": plan.charges is NoCharges ? "none" : "nse",
                     "backtest_seconds": String(format: "%.6f", backtestSeconds),
                     "signals": String(outcome.core.signalCount), "risk_rejections": String(outcome.core.rejections.count),
-                ])
+                ]) { a, _ in a })
             var directory: String?
             if report != .none {
                 let dir = BacktestReport.runDirectory(reportsRoot: context.home.reportsDirectory.path, runID: info.runID)

@@ -32,6 +32,10 @@ public struct BacktestDataOptions: ParsableArguments, Sendable {
                                             valueName: "nse|none"))
     public var charges: BacktestCommand.ChargesChoice?
 
+    @Option(name: .long, help: ArgumentHelp("Price every fill at the charge rates in force on this date (default: each fill's own date).",
+                                            valueName: "YYYY-MM-DD"))
+    public var chargesAsOf: String?
+
     @Option(name: .long, help: ArgumentHelp("Starting capital in rupees (default: general_config.yaml).", valueName: "rupees"))
     public var capital: String?
 
@@ -46,6 +50,12 @@ public struct BacktestDataOptions: ParsableArguments, Sendable {
         if let capital, Paise(rupees: capital).map({ $0.value > 0 }) != true {
             throw ValidationError("--capital expects a positive amount in rupees, got '\(capital)'")
         }
+        if let chargesAsOf, LocalDate(chargesAsOf) == nil {
+            throw ValidationError("--charges-as-of expects a date as YYYY-MM-DD, got '\(chargesAsOf)'")
+        }
+        if chargesAsOf != nil && charges == BacktestCommand.ChargesChoice.none {
+            throw ValidationError("--charges-as-of prices charges; it cannot go with --charges none")
+        }
         if slippageTicks < 0 { throw ValidationError("--slippage-ticks expects 0 or more, got \(slippageTicks)") }
     }
 
@@ -56,6 +66,7 @@ public struct BacktestDataOptions: ParsableArguments, Sendable {
         BacktestRequest(
             strategyNames: strategies, start: start.flatMap(LocalDate.init), end: end.flatMap(LocalDate.init),
             symbols: symbolList, dataFiles: data, slippageTicks: slippageTicks,
-            chargesEnabled: charges.map { $0 == .nse }, capital: capital.flatMap { Paise(rupees: $0)?.value })
+            chargesEnabled: chargesAsOf != nil ? true : charges.map { $0 == .nse }, chargesAsOf: chargesAsOf.flatMap(LocalDate.init),
+            capital: capital.flatMap { Paise(rupees: $0)?.value })
     }
 }

@@ -107,9 +107,16 @@ struct ResearchSession {
 
     /// Settings recorded with the run, as `backtest` records them.
     func settings(slippageTicks: Int64) -> [String: String] {
-        ["risk_preset": context.configuration.riskPreset, "slippage_ticks": String(slippageTicks),
-         "charges": plan.charges is NoCharges ? "none" : "nse"]
+        ["risk_preset": context.configuration.riskPreset, "slippage_ticks": String(slippageTicks)]
+            .merging(chargesSettings(plan.charges)) { a, _ in a }
     }
+}
+
+/// How a run's charges were priced, as recorded with it: `charges` (nse or none) and
+/// `charges_rates` (each fill's own date, or the one date of `--charges-as-of`).
+func chargesSettings(_ charges: any ChargesModel) -> [String: String] {
+    guard let model = charges as? CostModel else { return ["charges": "none"] }
+    return ["charges": "nse", "charges_rates": model.ratesAsOf.map { "as of \($0)" } ?? "each fill's own date"]
 }
 
 /// `backtest --walk-forward`: the rolling windows and how each train window is searched.

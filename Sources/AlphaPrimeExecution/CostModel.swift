@@ -76,21 +76,27 @@ public struct CostModel: ChargesModel {
     /// The date whose rates the undated ``charges(side:quantity:price:product:symbol:)`` uses;
     /// nil for the newest set. Prefer the dated calls: a backtest over 2023 should pay 2023 rates.
     public let pricingDate: LocalDate?
+    /// When set, every order is priced at the rates of this date, whatever its own date (a
+    /// historical run priced at today's rates, `--charges-as-of`); nil prices each order at its
+    /// own IST date.
+    public let ratesAsOf: LocalDate?
     @usableFromInline let undatedRates: ChargeRateSet
 
     /// - Parameters:
     ///   - config: rate sets and rounding; ``ChargesConfig/nseDefaults`` unless configured.
     ///   - instrumentKinds: what each symbol of the run is, by ``SymbolID``.
     ///   - pricingDate: the date the undated protocol call prices at; nil for the newest rates.
+    ///   - ratesAsOf: the date every call prices at, dated or not; nil for each order's own date.
     public init(config: ChargesConfig = .nseDefaults, instrumentKinds: [InstrumentKind] = [],
-                pricingDate: LocalDate? = nil) throws(ChargesConfigError) {
+                pricingDate: LocalDate? = nil, ratesAsOf: LocalDate? = nil) throws(ChargesConfigError) {
         try config.validate()
         var sorted = config
         sorted.rateSets.sort { $0.effectiveFrom < $1.effectiveFrom }
         self.config = sorted
         self.instrumentKinds = instrumentKinds
-        self.pricingDate = pricingDate
-        undatedRates = pricingDate.map { CostModel.rateSet(in: sorted.rateSets, on: $0) } ?? sorted.rateSets[sorted.rateSets.count - 1]
+        self.pricingDate = ratesAsOf ?? pricingDate
+        self.ratesAsOf = ratesAsOf
+        undatedRates = (ratesAsOf ?? pricingDate).map { CostModel.rateSet(in: sorted.rateSets, on: $0) } ?? sorted.rateSets[sorted.rateSets.count - 1]
     }
 
     /// The rate set in force on an IST trading date; a date before the first set gets the first.
@@ -130,11 +136,12 @@ public struct CostModel: ChargesModel {
         breakdown(side: side, quantity: quantity, price: price, segment: segment(symbol: symbol, product: product), on: date)
     }
 
-    /// The charges of an order executed at `time` (UTC epoch seconds), at the rates of its IST date.
+    /// The charges of an order executed at `time` (UTC epoch seconds), at the rates of its IST date
+    /// (or of ``ratesAsOf``).
     public func breakdown(side: Side, quantity: Int64, price: Int64, product: ProductType, symbol: SymbolID,
                           time: Int64) -> ChargesBreakdown {
         breakdown(side: side, quantity: quantity, price: price, product: product, symbol: symbol,
-                  on: IST.dateTime(epochSeconds: time).date)
+                  on: ratesAsOf ?? IST.dateTime(epochSeconds: time).date)
     }
 
     /// At the undated rates (``pricingDate``, or the newest set).

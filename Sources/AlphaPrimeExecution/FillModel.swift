@@ -16,7 +16,8 @@ import AlphaPrimeDomain
 ///   loss and a take profit of the same position are both inside one bar, the **stop loss** fills and
 ///   the target is cancelled.
 /// - Protective orders placed when an entry fills at a bar's open are checked against the rest of
-///   that same bar (its high and low), at their own prices.
+///   that same bar from the entry's fill price: one the market had already crossed fills at that
+///   price (never better than the market); otherwise at its own price when the high or low reaches it.
 public struct FillModel: Sendable, Equatable {
     public enum Slippage: Sendable, Equatable {
         case none

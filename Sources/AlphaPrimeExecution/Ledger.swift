@@ -18,6 +18,9 @@ public struct ClosedTrade: Sendable, Equatable, Codable {
     public var exitValue: Int64
     public var grossPnL: Int64
     public var charges: Int64
+    /// What closed the position (set by the trading core from the closing order; nil when the
+    /// ledger is used on its own).
+    public var exitReason: ExitReason? = nil
     public var netPnL: Int64 { grossPnL - charges }
 
     /// Average entry and exit prices in rupees, for display.
@@ -72,6 +75,11 @@ public struct Ledger: Sendable {
     public private(set) var realizedPnL: Int64 = 0
     public private(set) var totalCharges: Int64 = 0
     public private(set) var closedTrades: [ClosedTrade] = []
+
+    /// Names what closed the trades from index `first` on (the fill that closed them).
+    public mutating func setExitReason(_ reason: ExitReason, fromTrade first: Int) {
+        for t in first..<closedTrades.count { closedTrades[t].exitReason = reason }
+    }
     /// Number of books with a non-zero position.
     public private(set) var openPositionCount = 0
 

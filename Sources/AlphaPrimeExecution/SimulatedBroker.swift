@@ -2,7 +2,8 @@ import AlphaPrimeSupport
 import AlphaPrimeDomain
 
 /// A broker simulated against bars, for backtests and the paper account: holds working orders and
-/// fills them by the ``FillModel`` rules, with charges from a ``ChargesModel``.
+/// fills them by the ``FillModel`` rules, with charges from a ``ChargesModel`` at the rates of each
+/// fill's IST date.
 public struct SimulatedBroker: Sendable {
     public var fillModel: FillModel
     public var charges: any ChargesModel
@@ -13,6 +14,10 @@ public struct SimulatedBroker: Sendable {
     public private(set) var cancelledByOCO: [Int64] = []
     @usableFromInline var filledIDs: [Int64] = []
     @usableFromInline var filledGroups: [Int64] = []
+    /// The last fill's price and symbol: where the market stood when the protective orders it
+    /// caused were placed, for ``processRestOfBar(_:symbol:fills:)``.
+    @usableFromInline var lastFillPrice: Int64 = 0
+    @usableFromInline var lastFillSymbol: SymbolID = -1
 
     public init(fillModel: FillModel = FillModel(), charges: any ChargesModel = NoCharges(), tickSizes: [Int64]) {
         self.fillModel = fillModel; self.charges = charges; self.tickSizes = tickSizes
@@ -49,7 +54,12 @@ public struct SimulatedBroker: Sendable {
         process(bar, symbol: symbol, fromOpen: true, fills: &fills)
     }
 
-    /// Fills protective orders placed while this bar was processed, against the bar's high and low.
+    /// Fills protective orders placed while this bar was processed, against the rest of the bar.
+    ///
+    /// A protective order never fills better than the market: one whose trigger (or limit) the
+    /// market had already crossed when it was placed, the last fill's price, fills at that price
+    /// (a stop with slippage, as the market order it becomes); otherwise at its own price when the
+    /// bar's high or low reaches it.
     public mutating func processRestOfBar(_ bar: Bar, symbol: SymbolID, fills: inout [Fill]) {
         if working.isEmpty { return }
         process(bar, symbol: symbol, fromOpen: false, fills: &fills)
@@ -58,6 +68,9 @@ public struct SimulatedBroker: Sendable {
     @usableFromInline
     mutating func process(_ bar: Bar, symbol: SymbolID, fromOpen: Bool, fills: inout [Fill]) {
         let tick = tickSizes[symbol]
+        // Where the market stands as the orders are considered: the bar's open, or for the rest of
+        // the bar the price of the fill that caused the new orders.
+        let start: Int64? = fromOpen ? bar.open : (lastFillSymbol == symbol ? lastFillPrice : nil)
         filledIDs.removeAll(keepingCapacity: true)
         filledGroups.removeAll(keepingCapacity: true)
         // Pass 1: market orders (only from the open); pass 2: stops; pass 3: limits.
@@ -70,17 +83,20 @@ public struct SimulatedBroker: Sendable {
                 case (0, .market):
                     price = fromOpen ? fillModel.slipped(bar.open, side: order.side, tickSize: tick) : nil
                 case (1, .stopLossMarket), (1, .stopLoss):
-                    price = stopPrice(order, bar: bar, fromOpen: fromOpen, tick: tick)
+                    price = stopPrice(order, bar: bar, start: start, tick: tick)
                 case (2, .limit):
-                    price = limitPrice(order, bar: bar, fromOpen: fromOpen)
+                    price = limitPrice(order, bar: bar, start: start)
                 default:
                     price = nil
                 }
                 guard let price else { continue }
+                // At the rates in force on the fill's own IST date.
                 let fee = charges.charges(side: order.side, quantity: order.quantity, price: price,
-                                          product: order.product, symbol: symbol)
+                                          product: order.product, symbol: symbol, time: bar.time)
                 fills.append(Fill(orderID: order.id, strategy: order.strategy, symbol: symbol, side: order.side,
                                   quantity: order.quantity, price: price, charges: fee, time: bar.time))
+                lastFillPrice = price
+                lastFillSymbol = symbol
                 filledIDs.append(order.id)
                 if order.ocoGroup != 0 { filledGroups.append(order.ocoGroup) }
             }
@@ -100,16 +116,17 @@ public struct SimulatedBroker: Sendable {
         working.removeLast(working.count - kept)
     }
 
-    /// SL / SL-M: triggered at or through the trigger price. An SL that cannot fill within its limit
-    /// becomes a LIMIT order.
+    /// SL / SL-M: triggered at or through the trigger price. From `start` (the open, or the market
+    /// when the order was placed mid-bar) when that is already through the trigger; else at the
+    /// trigger when the bar reaches it. An SL that cannot fill within its limit becomes a LIMIT order.
     @usableFromInline
-    mutating func stopPrice(_ order: OrderRequest, bar: Bar, fromOpen: Bool, tick: Int64) -> Int64? {
+    mutating func stopPrice(_ order: OrderRequest, bar: Bar, start: Int64?, tick: Int64) -> Int64? {
         let t = order.triggerPrice
         var raw: Int64
         if order.side == .buy {
-            if fromOpen && bar.open >= t { raw = bar.open } else if bar.high >= t { raw = t } else { return nil }
+            if let start, start >= t { raw = start } else if bar.high >= t { raw = t } else { return nil }
         } else {
-            if fromOpen && bar.open <= t { raw = bar.open } else if bar.low <= t { raw = t } else { return nil }
+            if let start, start <= t { raw = start } else if bar.low <= t { raw = t } else { return nil }
         }
         if order.type == .stopLoss {
             let withinLimit = order.side == .buy ? raw <= order.limitPrice : raw >= order.limitPrice
@@ -126,14 +143,16 @@ public struct SimulatedBroker: Sendable {
         return raw
     }
 
+    /// LIMIT: at `start` (the open, or the market when placed mid-bar) when that is already at or
+    /// better than the limit; else at the limit when the bar reaches it.
     @usableFromInline
-    func limitPrice(_ order: OrderRequest, bar: Bar, fromOpen: Bool) -> Int64? {
+    func limitPrice(_ order: OrderRequest, bar: Bar, start: Int64?) -> Int64? {
         let l = order.limitPrice
         if order.side == .buy {
-            if fromOpen && bar.open <= l { return bar.open }
+            if let start, start <= l { return start }
             return bar.low <= l ? l : nil
         } else {
-            if fromOpen && bar.open >= l { return bar.open }
+            if let start, start >= l { return start }
             return bar.high >= l ? l : nil
         }
     }

@@ -56,7 +56,8 @@ public struct PaperBook: Sendable {
     /// Closes every open position (of books that last traded before `before`, when given) at the last
     /// known price.
     @discardableResult
-    public func closePositions(before: UTCTimestamp? = nil, reason: String, at marketTime: UTCTimestamp) throws -> [Closed] {
+    public func closePositions(before: UTCTimestamp? = nil, reason: String, exitReason: ExitReason = .killSwitch,
+                               at marketTime: UTCTimestamp) throws -> [Closed] {
         var account = try account(before: before ?? UTCTimestamp(microseconds: .max))
         let books = account.openBooks
         guard !books.isEmpty else { return [] }
@@ -112,7 +113,7 @@ public struct PaperBook: Sendable {
                         exitPrice: Paise((t.exitValue + t.quantity / 2) / t.quantity),
                         entryAt: UTCTimestamp(secondsSinceEpoch: t.entryTime), exitAt: at, grossPnl: Paise(t.grossPnL),
                         charges: Paise(t.charges), entryOrderId: entryOrder > 0 ? entryOrder : nil, exitOrderId: orderId,
-                        exitReason: reason))
+                        exitReason: exitReason.rawValue))
                 }
                 closed.append(Closed(clientOrderId: clientId, strategy: key.strategy, symbol: key.symbol, side: side,
                                      quantity: quantity, price: fillPrice, netPnL: net, time: at))

@@ -60,7 +60,8 @@ public final class PaperBrokerAccount: BrokerAccount {
         guard let book else { return ([], []) }
         let expired = try book.cancelWorkingOrders(createdBefore: open, reason: "expired: day order of an earlier session", at: time)
         let closed = try book.closePositions(
-            before: open, reason: "MIS square-off by the paper broker (position left open by an earlier session)", at: time)
+            before: open, reason: "MIS square-off by the paper broker (position left open by an earlier session)",
+            exitReason: .squareOff, at: time)
         return (expired, closed)
     }
 

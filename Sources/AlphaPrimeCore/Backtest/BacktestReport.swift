@@ -49,7 +49,7 @@ public enum BacktestReport {
         try AtomicReportFile.write(BacktestReportCSV.trades(trades, run: run), to: files.trades)
         try AtomicReportFile.write(BacktestReportCSV.dailyEquity(dailyEquity, startingCapital: metrics.startingCapital),
                                    to: files.dailyEquity)
-        try AtomicReportFile.write(BacktestReportHTML.page(run: run, metrics: metrics, dailyEquity: dailyEquity), to: files.html)
+        try AtomicReportFile.write(BacktestReportHTML.page(run: run, metrics: metrics, dailyEquity: dailyEquity, trades: trades), to: files.html)
         try AtomicReportFile.write(try summaryJSON(BacktestSummary(run: run, metrics: metrics)), to: files.summary)
         return files
     }

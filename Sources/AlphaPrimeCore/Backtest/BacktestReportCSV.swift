@@ -9,7 +9,7 @@ import AlphaPrimeExecution
 public enum BacktestReportCSV {
     public static let tradesHeader =
         "trade,strategy,symbol,direction,quantity,entry_time,exit_time,entry_price,exit_price,"
-        + "entry_value,exit_value,gross_pnl,charges,net_pnl"
+        + "entry_value,exit_value,gross_pnl,charges,net_pnl,exit_reason"
 
     /// `trades.csv`. Prices are the average fill prices (value / quantity) rounded to the paisa;
     /// values and P&L are exact.
@@ -25,6 +25,7 @@ public enum BacktestReportCSV {
                 ReportFormat.averagePrice(value: t.exitValue, quantity: t.quantity),
                 ReportFormat.rupees(t.entryValue), ReportFormat.rupees(t.exitValue),
                 ReportFormat.rupees(t.grossPnL), ReportFormat.rupees(t.charges), ReportFormat.rupees(t.netPnL),
+                t.exitReason?.rawValue ?? "",
             ]
             out += fields.joined(separator: ",")
             out += "\n"

@@ -6,7 +6,8 @@ import Foundation
 /// `report.html`: one self-contained page (inline CSS and SVG, no script, no external asset) with
 /// the headline figures, the equity, drawdown and monthly-returns charts, and the metrics tables.
 public enum BacktestReportHTML {
-    public static func page(run: BacktestRunInfo, metrics m: PerformanceMetrics, dailyEquity days: [DailyEquity]) -> String {
+    public static func page(run: BacktestRunInfo, metrics m: PerformanceMetrics, dailyEquity days: [DailyEquity],
+                            trades: [ClosedTrade] = []) -> String {
         let t = m.trades
         let dates = days.map(\.date)
         let equityChart = SVGLineChart(
@@ -34,6 +35,10 @@ public enum BacktestReportHTML {
 
         html += "<section class=\"tables\">\n<div>\n" + table("Returns and risk", returnRows(m)) + "</div>\n"
         html += "<div>\n" + table("Trades", tradeRows(t)) + table("Money (exact)", moneyRows(m)) + "</div>\n</section>\n"
+        if !trades.isEmpty {
+            html += "<section class=\"tables\">\n<div>\n" + table("By strategy (net)", strategyRows(trades, run: run)) + "</div>\n"
+            html += "<div>\n" + table("By exit reason (net)", exitReasonRows(t)) + "</div>\n</section>\n"
+        }
 
         html += "<section class=\"chart\">\n\(heatmap.render())</section>\n"
         html += "<section class=\"tables\">\n" + table("Run", runRows(run), wide: true) + "</section>\n"
@@ -110,10 +115,30 @@ public enum BacktestReportHTML {
         ]
     }
 
+    /// Each strategy once, over all its symbols: trades and net P&L.
+    static func strategyRows(_ trades: [ClosedTrade], run: BacktestRunInfo) -> [(String, String, Double?)] {
+        var totals: [String: ExitReasonTotals] = [:]
+        for trade in trades { totals[run.strategyName(trade.strategy), default: ExitReasonTotals()].add(trade.netPnL) }
+        return orderedUnique(run.strategies).compactMap { name in
+            totals[name].map { (name, totalsText($0), Double($0.netPnL)) }
+        }
+    }
+
+    /// Each exit reason that closed a trade: trades and net P&L.
+    static func exitReasonRows(_ t: TradeStatistics) -> [(String, String, Double?)] {
+        ExitReason.allCases.compactMap { reason in
+            t.byExitReason[reason.rawValue].map { (reason.label, totalsText($0), Double($0.netPnL)) }
+        }
+    }
+
+    static func totalsText(_ totals: ExitReasonTotals) -> String {
+        "\(totals.trades) trade\(totals.trades == 1 ? "" : "s") · \(ReportFormat.inr(totals.netPnL))"
+    }
+
     static func runRows(_ run: BacktestRunInfo) -> [(String, String, Double?)] {
         var rows: [(String, String, Double?)] = [
             ("Run id", run.runID, nil),
-            ("Strategies", run.strategies.joined(separator: ", "), nil),
+            ("Strategies", orderedUnique(run.strategies).joined(separator: ", "), nil),
             ("Symbols", run.symbols.joined(separator: ", "), nil),
             ("Period", "\(run.periodStart.map { "\($0)" } ?? "—") → \(run.periodEnd.map { "\($0)" } ?? "—")", nil),
             ("Bars", "\(run.bars)", nil),
@@ -132,7 +157,7 @@ public enum BacktestReportHTML {
     // MARK: - Pieces
 
     static func subtitle(_ run: BacktestRunInfo, _ m: PerformanceMetrics) -> String {
-        var parts = [run.strategies.joined(separator: ", "), run.symbols.joined(separator: ", ")]
+        var parts = [orderedUnique(run.strategies).joined(separator: ", "), run.symbols.joined(separator: ", ")]
         if let start = run.periodStart ?? m.firstDate, let end = run.periodEnd ?? m.lastDate { parts.append("\(start) → \(end)") }
         parts.append("\(run.bars) bars")
         if let seed = run.seed { parts.append("seed \(seed)") }
@@ -197,10 +222,10 @@ public enum BacktestReportHTML {
     h1{font-size:22px;margin:0 0 4px}
     h1 .run{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:18px;color:#444}
     .sub{margin:0 0 18px;color:#5b6470}
-    .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:10px;margin-bottom:16px}
+    .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(180px,1fr));gap:10px;margin-bottom:16px}
     .card{background:#fff;border:1px solid #e1e4e8;border-radius:8px;padding:10px 12px}
     .card .label{color:#5b6470;font-size:12px}
-    .card .value{font-size:clamp(16px,2.2vw,20px);font-weight:600;font-variant-numeric:tabular-nums;overflow-wrap:anywhere}
+    .card .value{font-size:clamp(16px,2.2vw,20px);font-weight:600;font-variant-numeric:tabular-nums;white-space:nowrap}
     .card .note{color:#5b6470;font-size:12px}
     .chart{background:#fff;border:1px solid #e1e4e8;border-radius:8px;padding:8px;margin-bottom:16px;overflow-x:auto}
     .chart svg{display:block;max-width:100%;height:auto}

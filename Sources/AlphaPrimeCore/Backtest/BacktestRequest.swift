@@ -14,13 +14,16 @@ public struct BacktestRequest: Sendable {
     public var dataFiles: [String]
     public var slippageTicks: Int64
     public var chargesEnabled: Bool?
+    /// Prices every fill at the rates of this date instead of its own (nil: each fill's own date).
+    public var chargesAsOf: LocalDate?
     public var capital: Int64?
 
     public init(strategyNames: [String], start: LocalDate? = nil, end: LocalDate? = nil, symbols: [String] = [],
-                dataFiles: [String] = [], slippageTicks: Int64 = 0, chargesEnabled: Bool? = nil, capital: Int64? = nil) {
+                dataFiles: [String] = [], slippageTicks: Int64 = 0, chargesEnabled: Bool? = nil, chargesAsOf: LocalDate? = nil,
+                capital: Int64? = nil) {
         self.strategyNames = strategyNames; self.start = start; self.end = end; self.symbols = symbols
         self.dataFiles = dataFiles; self.slippageTicks = slippageTicks; self.chargesEnabled = chargesEnabled
-        self.capital = capital
+        self.chargesAsOf = chargesAsOf; self.capital = capital
     }
 
     /// The strategy files named, in the order asked; an unknown name lists the known ones.
@@ -96,7 +99,7 @@ public struct BacktestRequest: Sendable {
             case .equity?, nil: .equity
             }
         }
-        let charges: any ChargesModel = (chargesEnabled ?? !allReference) ? try CostModel(instrumentKinds: kinds) : NoCharges()
+        let charges: any ChargesModel = (chargesEnabled ?? !allReference) ? try CostModel(instrumentKinds: kinds, ratesAsOf: chargesAsOf) : NoCharges()
         return BacktestPlan(
             setups: setups, instruments: instruments, symbolsBySetup: symbolsBySetup,
             startingCapital: capital ?? configuration.general.capital.startingCapital.paise.value, risk: risk,

@@ -59,6 +59,7 @@ extension PerformanceMetrics: Codable {
         case grossProfit = "gross_profit_paise", grossLoss = "gross_loss_paise"
         case grossPnL = "gross_pnl_paise", charges = "charges_paise", netPnL = "net_pnl_paise"
         case exposure, exposureBars = "exposure_bars"
+        case exitReasons = "exit_reasons"
     }
 
     public init(from decoder: Decoder) throws {
@@ -95,6 +96,7 @@ extension PerformanceMetrics: Codable {
         t.largestLoss = try c.decodeIfPresent(Int64.self, forKey: .largestLoss)
         t.maxConsecutiveWins = try c.decode(Int.self, forKey: .maxConsecutiveWins)
         t.maxConsecutiveLosses = try c.decode(Int.self, forKey: .maxConsecutiveLosses)
+        t.byExitReason = try c.decodeIfPresent([String: ExitReasonTotals].self, forKey: .exitReasons) ?? [:]
         trades = t
         exposure = try c.decodeIfPresent(MarketExposure.self, forKey: .exposureBars)
     }
@@ -141,6 +143,7 @@ extension PerformanceMetrics: Codable {
         try c.encode(trades.grossPnL, forKey: .grossPnL)
         try c.encode(trades.charges, forKey: .charges)
         try c.encode(trades.netPnL, forKey: .netPnL)
+        try c.encode(trades.byExitReason, forKey: .exitReasons)
         try c.encodeRatio(exposure?.fraction ?? .nan, forKey: .exposure)
         try c.encode(exposure, forKey: .exposureBars)
     }

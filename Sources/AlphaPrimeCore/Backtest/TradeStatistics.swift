@@ -28,6 +28,9 @@ public struct TradeStatistics: Sendable, Equatable {
     public var largestLoss: Int64?
     public var maxConsecutiveWins = 0
     public var maxConsecutiveLosses = 0
+    /// Trades and net P&L by what closed them (``ExitReason`` raw values; trades without a reason
+    /// are not counted here).
+    public var byExitReason: [String: ExitReasonTotals] = [:]
 
     public init() {}
 
@@ -39,6 +42,9 @@ public struct TradeStatistics: Sendable, Equatable {
             grossPnL += trade.grossPnL
             charges += trade.charges
             netPnL += net
+            if let reason = trade.exitReason {
+                byExitReason[reason.rawValue, default: ExitReasonTotals()].add(net)
+            }
             if net > 0 {
                 wins += 1; grossProfit += net
                 winStreak += 1; lossStreak = 0
@@ -84,4 +90,16 @@ public struct TradeStatistics: Sendable, Equatable {
         guard 2 * r.magnitude >= n.magnitude else { return q }
         return sum < 0 ? q - 1 : q + 1
     }
+}
+
+/// The trades one exit reason closed, and their net P&L (paise).
+public struct ExitReasonTotals: Sendable, Equatable, Codable {
+    public var trades = 0
+    public var netPnL: Int64 = 0
+
+    public init(trades: Int = 0, netPnL: Int64 = 0) { self.trades = trades; self.netPnL = netPnL }
+
+    mutating func add(_ net: Int64) { trades += 1; netPnL += net }
+
+    enum CodingKeys: String, CodingKey { case trades, netPnL = "net_pnl_paise" }
 }

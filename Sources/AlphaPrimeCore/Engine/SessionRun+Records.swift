@@ -36,7 +36,7 @@ extension SessionRun {
             side: t.direction, quantity: t.quantity, entryPrice: average(t.entryValue), exitPrice: average(t.exitValue),
             entryAt: UTCTimestamp(secondsSinceEpoch: t.entryTime), exitAt: UTCTimestamp(secondsSinceEpoch: t.exitTime),
             grossPnl: Paise(t.grossPnL), charges: Paise(t.charges),
-            exitReason: exit > 0 ? core.orders[Int(exit - 1)].request.purpose.rawValue : nil)
+            exitReason: t.exitReason?.rawValue ?? (exit > 0 ? core.exitReasons[Int(exit - 1)].rawValue : nil))
     }
 
     /// The risk stage's state as stored (stable key order).

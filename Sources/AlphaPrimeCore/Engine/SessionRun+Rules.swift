@@ -109,8 +109,8 @@ extension SessionRun {
 
     /// Closes every position now: working entries and protective orders cancelled, square-off
     /// orders filled by the paper broker at the last price seen.
-    func closeEverything(time: Int64, reason: String) throws {
-        let queued = core.flattenAll(time: time)
+    func closeEverything(time: Int64, reason: String, exitReason: ExitReason = .squareOff) throws {
+        let queued = core.flattenAll(time: time, reason: exitReason)
         log(logs.engine, "closing every position", ["orders": "\(queued)", "reason": "\(reason)"])
         if !core.outbox.isEmpty || !core.cancelRequests.isEmpty { try route(time: time) }
         if let market {
@@ -151,7 +151,7 @@ extension SessionRun {
             core.entriesHaltedReason = "emergency stop by \(who)"
             journal?.haltedReason = core.entriesHaltedReason
             try expireWorkingOrders(time: time, reason: "cancelled: emergency stop")
-            try closeEverything(time: time, reason: "emergency stop by \(who)")
+            try closeEverything(time: time, reason: "emergency stop by \(who)", exitReason: .killSwitch)
             try expireWorkingOrders(time: time, reason: "cancelled: emergency stop")
             ending = .emergencyStopped
         }

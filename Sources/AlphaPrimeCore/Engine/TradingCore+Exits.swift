@@ -31,7 +31,7 @@ extension TradingCore {
     /// entries and protective orders first. Positions whose exit is already working are left to it.
     /// Returns how many exit orders were queued.
     @discardableResult
-    public mutating func flattenAll(time: Int64) -> Int {
+    public mutating func flattenAll(time: Int64, reason: ExitReason = .squareOff) -> Int {
         var queued = 0
         for i in strategies.indices {
             let quantity = ledger.books[i].quantity
@@ -51,7 +51,7 @@ extension TradingCore {
             let symbol = ledger.books[i].symbol
             workingOrder[i] = newOrder(OrderRequest(
                 id: 0, strategy: i, symbol: symbol, side: quantity > 0 ? .sell : .buy, quantity: abs(quantity),
-                type: .market, product: product, purpose: .squareOff, time: time))
+                type: .market, product: product, purpose: .squareOff, time: time), exitReason: reason)
             queued += 1
         }
         return queued

@@ -41,6 +41,8 @@ extension TradingCore {
             entriesHaltedReason = halt.message
             entriesHaltedRule = halt.rule
         }
-        if flatten { flattenAll(time: time) }
+        // The square-off time closes intraday positions; any other trip that flattens is a halt.
+        let halted = trips.contains { $0.flatten && $0.rule != RiskRule.squareOff }
+        if flatten { flattenAll(time: time, reason: halted ? .killSwitch : .squareOff) }
     }
 }

@@ -23,6 +23,8 @@ public struct TradingCore<S: Strategy>: Sendable {
     public var product: ProductType
     /// Every order of the run, by id − 1.
     public private(set) var orders: [OrderState] = []
+    /// For each order (index = id − 1): the exit reason of a trade it closes.
+    public private(set) var exitReasons: [ExitReason] = []
     /// Orders to hand to the broker, oldest first. The driver empties it.
     public var outbox: [OrderRequest] = []
     /// Ids of working orders the broker must cancel. The driver empties it.
@@ -297,7 +299,8 @@ public struct TradingCore<S: Strategy>: Sendable {
             ? instruments[symbol].roundToTick(signal.limitPrice, signal.side == .buy ? .down : .up) : 0
         let id = newOrder(OrderRequest(
             id: 0, strategy: i, symbol: symbol, side: signal.side, quantity: quantity, type: signal.orderType,
-            limitPrice: limit, product: product, purpose: signal.intent == .enter ? .entry : .exit, time: time))
+            limitPrice: limit, product: product, purpose: signal.intent == .enter ? .entry : .exit, time: time),
+            exitReason: signal.exitReason)
         workingOrder[i] = id
         if signal.intent == .enter {
             if position == 0 {
@@ -334,10 +337,11 @@ public struct TradingCore<S: Strategy>: Sendable {
 
     /// Records a new order as created and queues it for the broker. Returns its id.
     @discardableResult
-    mutating func newOrder(_ request: OrderRequest) -> Int64 {
+    mutating func newOrder(_ request: OrderRequest, exitReason: ExitReason? = nil) -> Int64 {
         var request = request
         request.id = Int64(orders.count + 1)
         orders.append(OrderState(request: request))
+        exitReasons.append(exitReason ?? ExitReason(purpose: request.purpose))
         outbox.append(request)
         return request.id
     }
@@ -392,6 +396,7 @@ public struct TradingCore<S: Strategy>: Sendable {
         let wasOpen = ledger.books[i].quantity != 0
         let closedBefore = ledger.closedTrades.count
         ledger.apply(fill)
+        if ledger.closedTrades.count != closedBefore { markExitReason(from: closedBefore, order: k) }
         risk.recordFill()
         let isOpen = ledger.books[i].quantity != 0
         if wasOpen != isOpen { positionsBySymbol[fill.symbol] += isOpen ? 1 : -1 }
@@ -408,6 +413,12 @@ public struct TradingCore<S: Strategy>: Sendable {
         let equity = ledger.equity
         if equity > risk.state.peakEquity { risk.raisePeak(equity) }
         if equity <= risk.watch.floor || equity >= risk.watch.ceiling { applyRiskLimits(equity: equity, time: fill.time) }
+    }
+
+    /// Trades a fill closed get the reason of the order that closed them.
+    @inline(never)
+    mutating func markExitReason(from first: Int, order k: Int) {
+        ledger.setExitReason(exitReasons[k], fromTrade: first)
     }
 
     /// Trades closed by a fill: the Kelly window and the losing streak; the breaker's trip if it fires.

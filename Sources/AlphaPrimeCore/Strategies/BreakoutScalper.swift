@@ -41,7 +41,7 @@ public struct BreakoutScalper: Strategy {
         range.update(high: Double(bar.high), low: Double(bar.low))
         atr.update(high: Double(bar.high), low: Double(bar.low), close: Double(bar.close))
         if context.position != 0 {
-            return frame.timedOut ? frame.exit(position: context.position, bar: bar, reason: "max bars in trade") : nil
+            return frame.timedOut ? frame.timeLimitExit(position: context.position, bar: bar) : nil
         }
         guard let channel, let currentATR, frame.entryAllowed(bar) else { return nil }
         let width = channel.upper - channel.lower

@@ -49,7 +49,7 @@ public struct MeanReversion: Strategy {
             }
             return nil
         }
-        if frame.timedOut { return frame.exit(position: context.position, bar: bar, reason: "max bars in trade") }
+        if frame.timedOut { return frame.timeLimitExit(position: context.position, bar: bar) }
         if (context.position > 0 && z >= -exitZ) || (context.position < 0 && z <= exitZ) {
             return frame.exit(position: context.position, bar: bar, reason: "back within \(format(exitZ))σ of the mean")
         }

@@ -70,7 +70,7 @@ public struct Momentum: Strategy {
         guard let f = fast.value, let s = slow.value else { return nil }
 
         if context.position != 0 {
-            if frame.timedOut { return frame.exit(position: context.position, bar: bar, reason: "max bars in trade") }
+            if frame.timedOut { return frame.timeLimitExit(position: context.position, bar: bar) }
             let long = context.position > 0
             if (long && f < s) || (!long && f > s) {
                 return frame.exit(position: context.position, bar: bar, reason: "EMA(\(fast.period)) crossed EMA(\(slow.period))")

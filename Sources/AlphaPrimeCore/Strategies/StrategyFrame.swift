@@ -54,8 +54,13 @@ struct StrategyFrame: Sendable {
                       confidence: confidence, reason: reason(), time: bar.time)
     }
 
-    func exit(position: Int64, bar: Bar, reason: @autoclosure () -> String) -> Signal {
-        Signal(symbol: symbol, side: position > 0 ? .sell : .buy, intent: .exit, reason: reason(), time: bar.time)
+    func exit(position: Int64, bar: Bar, reason: @autoclosure () -> String, kind: ExitReason = .strategyExit) -> Signal {
+        Signal(symbol: symbol, side: position > 0 ? .sell : .buy, intent: .exit, reason: reason(), time: bar.time, exitReason: kind)
+    }
+
+    /// The exit after `max_bars_in_trade`.
+    func timeLimitExit(position: Int64, bar: Bar) -> Signal {
+        exit(position: position, bar: bar, reason: "max bars in trade", kind: .timeLimit)
     }
 
     static let specs = [

@@ -25,7 +25,7 @@ public struct StrategySetup: Sendable {
         case atrMultiple(Double)
         case percent(Double)
         case points(Double)
-        /// Back at the moving average the entry measured from (the strategy exits itself).
+        /// No target order: the strategy's own return-to-the-mean rule exits at market.
         case mean
     }
 
@@ -34,7 +34,7 @@ public struct StrategySetup: Sendable {
     /// Parameter values by name (defaults filled in by the kind's specs when the instance is made).
     public var parameters: [String: Double]
     public var direction: Direction
-    /// Entries only in `[entryStart, entryEnd)` IST minutes of the day.
+    /// Entries only on strategy bars whose close time c (IST minutes) is in `(entryStart, entryEnd]`.
     public var entryStart: TimeOfDay
     public var entryEnd: TimeOfDay
     public var timeframeMinutes: Int

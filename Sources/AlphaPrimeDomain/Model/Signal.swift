@@ -30,12 +30,15 @@ public struct Signal: Sendable, Equatable {
     public var reason: String
     /// Start time (UTC epoch seconds) of the bar that produced the signal.
     public var time: Int64
+    /// For an exit: which of the strategy's rules it is (its own exit, or the time limit).
+    public var exitReason: ExitReason
 
     public init(symbol: SymbolID, side: Side, intent: Intent, quantity: Int64 = 0, orderType: OrderType = .market,
                 limitPrice: Int64 = 0, stopLoss: Int64 = 0, takeProfit: Int64 = 0, confidence: Double = 1,
-                reason: String = "", time: Int64 = 0) {
+                reason: String = "", time: Int64 = 0, exitReason: ExitReason = .strategyExit) {
         self.symbol = symbol; self.side = side; self.intent = intent; self.quantity = quantity
         self.orderType = orderType; self.limitPrice = limitPrice; self.stopLoss = stopLoss
         self.takeProfit = takeProfit; self.confidence = confidence; self.reason = reason; self.time = time
+        self.exitReason = exitReason
     }
 }

@@ -130,6 +130,12 @@ func csvRows(_ text: String) -> (header: [String], rows: [[String]]) {
         #expect(trades.rows[0][0] == "1" && trades.rows[0][1] == "scripted, test" && trades.rows[0][2] == "NIFTY 50")
         #expect(trades.rows[0][3] == "LONG" && trades.rows[0][4] == "50")
         #expect(trades.rows[0][5] == "2021-01-04T09:16:00+05:30" && trades.rows[0][6] == "2021-01-04T09:19:00+05:30")
+        // Every trade says what closed it, in the CSV and summed by reason in the summary.
+        let reasons = trades.rows.map { $0[trades.header.firstIndex(of: "exit_reason")!] }
+        #expect(reasons.allSatisfy { ExitReason(rawValue: $0) != nil }, "\(reasons)")
+        #expect(reasons == outcome.trades.map { $0.exitReason?.rawValue ?? "" })
+        #expect(summary.metrics.trades.byExitReason.values.reduce(0) { $0 + $1.trades } == outcome.trades.count)
+        #expect(summary.metrics.trades.byExitReason.values.reduce(0) { $0 + $1.netPnL } == summary.metrics.trades.netPnL)
 
         // daily_equity.csv: one row per day; the last is the final equity.
         let daily = csvRows(try String(contentsOfFile: files.dailyEquity, encoding: .utf8))
@@ -145,6 +151,7 @@ func csvRows(_ text: String) -> (header: [String], rows: [[String]]) {
         #expect(html.contains("Monthly returns") && html.contains("Drawdown") && html.contains("Equity"))
         #expect(html.contains(ReportFormat.inr(metrics.trades.netPnL)))
         #expect(html.contains("scripted, test"))
+        #expect(html.contains("By strategy (net)") && html.contains("By exit reason (net)"))
     }
 
     @Test func profitAndLossReconcileToThePaisa() {

@@ -33,7 +33,7 @@ import Testing
 
     /// One day through the engine's session loop (the paper broker, no database) and through the
     /// backtester, from the same warmed-up strategies.
-    static func engineAndBacktest(riskPreset: String?, day date: String) throws
+    static func engineAndBacktest(riskPreset: String?, day date: String, backtestCharges: (any ChargesModel)? = nil) throws
         -> (run: SessionRun<AnyStrategy>, backtest: BacktestOutcome<AnyStrategy>) {
         let fixture = try EngineFixture(riskPreset: riskPreset)
         let day = try #require(try fixture.days([date]).first)
@@ -55,12 +55,31 @@ import Testing
         _ = try run.run()
 
         let calendar = fixture.calendar
+        var backtestBroker = simulator
+        if let backtestCharges { backtestBroker.charges = backtestCharges }
         let backtest = Backtester.run(
             core: TradingCore(strategies: strategies, instruments: setup.instruments, startingCapital: setup.startingCapital,
                               risk: setup.risk, product: setup.product),
-            series: day.series, broker: simulator,
+            series: day.series, broker: backtestBroker,
             sessions: { date in calendar.session(on: date).map { ($0.openEpochSeconds, $0.closeEpochSeconds) } })
         return (run, backtest)
+    }
+
+    /// docs/charges.md: "a trade pays the rate set in force on its IST date", in the backtest as in
+    /// the engine. The backtester is given the undated model `backtest --charges nse` builds; the
+    /// engine's paper broker prices at the session's date: every trade's charges agree to the paisa,
+    /// and differ from the newest rates (the 2026 futures STT) for this 2021 day.
+    @Test func chargesAreThoseOfTheTradesDateInTheBacktestAndTheEngine() throws {
+        let kinds = try EngineFixture(riskPreset: nil).setup.instrumentKinds
+        let (run, backtest) = try Self.engineAndBacktest(riskPreset: nil, day: Self.day,
+                                                         backtestCharges: try CostModel(instrumentKinds: kinds))
+        let engineCharges = run.core.ledger.closedTrades.map(\.charges)
+        #expect(engineCharges.count > 5)
+        #expect(engineCharges == backtest.trades.map(\.charges))
+        #expect(run.core.ledger.totalCharges == backtest.ledger.totalCharges)
+        let (_, newest) = try Self.engineAndBacktest(riskPreset: nil, day: Self.day,
+                                                     backtestCharges: try CostModel(instrumentKinds: kinds, ratesAsOf: LocalDate(year: 2026, month: 4, day: 1)))
+        #expect(newest.ledger.totalCharges > backtest.ledger.totalCharges, "--charges-as-of prices the day at another date's rates")
     }
 
     @Test(arguments: ["dev", nil])
@@ -73,6 +92,9 @@ import Testing
         #expect(run.core.ledger.closedTrades == backtest.trades)
         #expect(run.core.riskEvents == backtest.core.riskEvents)
         #expect(run.core.riskEvents.contains { $0.action == .squaredOff })
+        // Every trade names what closed it; under the dev preset the 15:20 square-off closes some.
+        #expect(backtest.trades.allSatisfy { $0.exitReason != nil })
+        if riskPreset == "dev" { #expect(backtest.trades.contains { $0.exitReason == .squareOff }) }
         #expect(run.core.ledger.openPositionCount == 0 && backtest.ledger.openPositionCount == 0)
         #expect(run.core.orders.allSatisfy { $0.status.isTerminal })
     }

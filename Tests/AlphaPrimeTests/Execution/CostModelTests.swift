@@ -199,14 +199,19 @@ import Testing
         #expect(NoCharges().charges(side: .buy, quantity: 1, price: 1, product: .mis, symbol: 0, time: 0) == 0)
     }
 
-    @Test func theSimulatedBrokerChargesTheCostModelPerFill() throws {
-        let model = try CostModel(instrumentKinds: [.future], pricingDate: Self.d2025)
+    /// The simulated broker charges each fill at the rates of the fill's own IST date, whatever the
+    /// model's undated pricing date (docs/charges.md).
+    @Test func theSimulatedBrokerChargesTheCostModelPerFillAtItsDate() throws {
+        let model = try CostModel(instrumentKinds: [.future])  // undated calls would price at the newest rates
         var broker = SimulatedBroker(charges: model, tickSizes: [5])
         broker.submit(OrderRequest(id: 1, strategy: 0, symbol: 0, side: .sell, quantity: 75, product: .nrml, time: 0))
         var fills: [Fill] = []
-        broker.processBar(Bar(time: 60, open: 2_400_000, high: 2_401_000, low: 2_399_000, close: 2_400_500),
+        let at2025 = Int64(Self.d2025.daysSinceEpoch) * 86_400 + 4 * 3_600  // 09:30 IST
+        broker.processBar(Bar(time: at2025, open: 2_400_000, high: 2_401_000, low: 2_399_000, close: 2_400_500),
                           symbol: 0, fills: &fills)
         #expect(fills.map(\.charges) == [42_459])
+        let asOf = try CostModel(instrumentKinds: [.future], ratesAsOf: LocalDate(year: 2026, month: 4, day: 1))
+        #expect(asOf.charges(side: .sell, quantity: 75, price: 2_400_000, product: .nrml, symbol: 0, time: at2025) == 96_459)
     }
 
     // MARK: Rounding and exactness
