@@ -57,6 +57,12 @@ import Testing
             let i = try #require((b["in_sample"] as? [String: Any])?["objective"] as? Double)
             let o = try #require((b["out_of_sample"] as? [String: Any])?["objective"] as? Double)
             #expect(abs((b["gap"] as? Double ?? .nan) - (i - o)) < 1e-9)
+            // The trades of each period counted by exit reason.
+            for period in ["in_sample", "out_of_sample"] {
+                let p = try #require(b[period] as? [String: Any])
+                let reasons = try #require(p["exit_reasons"] as? [String: [String: Any]])
+                #expect(reasons.values.reduce(0) { $0 + ($1["trades"] as? Int ?? 0) } == p["trades"] as? Int)
+            }
         }
 
         let runs = try Self.runDirectories(home, "optimize")
@@ -145,6 +151,7 @@ import Testing
         let outOfSample = try #require(report["out_of_sample"] as? [String: Any])
         let inSample = try #require(report["in_sample"] as? [String: Any])
         #expect(outOfSample["metrics"] is [String: Any] && inSample["metrics"] is [String: Any])
+        #expect((outOfSample["metrics"] as? [String: Any])?["exit_reasons"] is [String: Any])
         #expect(outOfSample["first_day"] as? String == windows[0]["test_first"] as? String)
         #expect(outOfSample["last_day"] as? String == windows[2]["test_last"] as? String)
 

@@ -179,6 +179,8 @@ public enum OptimizationReport {
     struct PeriodJSON: Encodable {
         var objective: Ratio, trades: Int, net_pnl_paise: Int64, total_return: Ratio, sharpe: Ratio, sortino: Ratio
         var calmar: Ratio, max_drawdown: Ratio, profit_factor: Ratio, win_rate: Ratio, trading_days: Int
+        /// Trades and net P&L by exit reason.
+        var exit_reasons: [String: ExitReasonTotals]
 
         init(_ s: PeriodScore) {
             let m = s.metrics
@@ -186,6 +188,7 @@ public enum OptimizationReport {
             total_return = Ratio(m.totalReturn); sharpe = Ratio(m.sharpeRatio); sortino = Ratio(m.sortinoRatio)
             calmar = Ratio(m.calmarRatio); max_drawdown = Ratio(m.maxDrawdown); profit_factor = Ratio(m.trades.profitFactor)
             win_rate = Ratio(m.trades.winRate); trading_days = m.tradingDays
+            exit_reasons = m.trades.byExitReason
         }
     }
 
