@@ -21,6 +21,18 @@ public enum InstrumentKind: String, Hashable, Sendable, Codable, CaseIterable, C
         }
     }
 
+    /// What a configured instrument is charged as: an index is traded through its futures (its
+    /// quote lives in INDICES, its orders go to NFO, in lots), so it pays the futures rates; an
+    /// instrument not configured is charged as an equity. The backtester and the engine's paper
+    /// broker both ask here, so they charge alike.
+    public init(tradedAs segment: InstrumentConfig.Segment?) {
+        switch segment {
+        case .indices?, .futures?: self = .future
+        case .options?: self = .option
+        case .equity?, nil: self = .equity
+        }
+    }
+
     /// From the exchange and trading symbol as Kite names them: NSE/BSE are equity; on NFO/BFO a
     /// symbol ending in `FUT` is a future and one ending in `CE`/`PE` an option; `FUT` on MCX is a
     /// commodity future. Nil for anything else (commodity options, currency).

@@ -10,8 +10,14 @@ enum ToolProcess {
 
     static func run(_ tool: String, _ arguments: [String], environment: [String: String]? = nil,
                     currentDirectory: URL? = nil) throws -> Result {
+        try run(program: buildDirectory.appending(path: tool), arguments, environment: environment, currentDirectory: currentDirectory)
+    }
+
+    /// Runs any program (a script, a system tool) the same way.
+    static func run(program: URL, _ arguments: [String], environment: [String: String]? = nil,
+                    currentDirectory: URL? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = buildDirectory.appending(path: tool)
+        process.executableURL = program
         process.arguments = arguments
         if let environment { process.environment = environment }
         if let currentDirectory { process.currentDirectoryURL = currentDirectory }

@@ -91,14 +91,7 @@ public struct BacktestRequest: Sendable {
         let setups = try strategies.map { try StrategySetup(config: $0) }
         let symbolsBySetup: [[String]] = dataFiles.isEmpty ? strategies.map(\.symbols) : []
         let allReference = setups.allSatisfy { $0.kind == BollingerReference.kind }
-        // An index is traded through its futures (the quote lives in INDICES, orders go to NFO).
-        let kinds = series.map { s -> InstrumentKind in
-            switch configured[s.symbol]?.segment {
-            case .indices?, .futures?: .future
-            case .options?: .option
-            case .equity?, nil: .equity
-            }
-        }
+        let kinds = series.map { InstrumentKind(tradedAs: configured[$0.symbol]?.segment) }
         let charges: any ChargesModel = (chargesEnabled ?? !allReference) ? try CostModel(instrumentKinds: kinds, ratesAsOf: chargesAsOf) : NoCharges()
         return BacktestPlan(
             setups: setups, instruments: instruments, symbolsBySetup: symbolsBySetup,

@@ -27,13 +27,7 @@ public struct EngineSetup: Sendable {
             Instrument(symbol: $0.symbol, exchange: $0.exchange.rawValue, lotSize: Int64($0.lotSize),
                        tickSize: Int64($0.tickSizePaise), freezeQuantity: Int64($0.freezeQuantity))
         }
-        instrumentKinds = c.general.instruments.map { instrument in
-            switch instrument.segment {
-            case .indices, .equity: .equity
-            case .futures: .future
-            case .options: .option
-            }
-        }
+        instrumentKinds = c.general.instruments.map { InstrumentKind(tradedAs: $0.segment) }
         var instances: [Instance] = []
         for strategy in c.enabledStrategies {
             let setup = try StrategySetup(config: strategy)
