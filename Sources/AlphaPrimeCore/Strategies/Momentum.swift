@@ -5,7 +5,7 @@ import AlphaPrimeExecution
 /// Momentum / trend: on its slower timeframe, enters with the trend when the fast EMA is above (below)
 /// the slow one, price is on the trend's side of the slow EMA, the last `swing_bars` bars made a higher
 /// high and higher low (lower high and lower low) than the `swing_bars` before, and ADX shows strength.
-/// Exits when the EMAs cross back, on a trailing stop at the bar close when the setup trails, at the
+/// Exits when the EMAs cross back (unless `exit_on_cross` is 0), on a trailing stop at the bar close when the setup trails, at the
 /// protective stop or target, or after `max_bars_in_trade`.
 public struct Momentum: Strategy {
     public static let kind = "momentum"
@@ -18,12 +18,16 @@ public struct Momentum: Strategy {
         StrategyParameterSpec("atr_period", default: 14, min: 1, max: 500, integer: true, help: "ATR bars"),
         StrategyParameterSpec("stop_atr_multiple", default: 2, min: 0.1, max: 20, help: "stop distance in ATRs"),
         StrategyParameterSpec("target_r", default: 2, min: 0.1, max: 20, help: "target as a multiple of the risk"),
+        StrategyParameterSpec("exit_on_cross", default: 1, min: 0, max: 1, integer: true,
+                              help: "1: exit when the EMAs cross back against the trade; 0: no such exit"),
     ]
 
     public var symbol: SymbolID { frame.symbol }
     public var name: String { frame.name }
     var frame: StrategyFrame
     let minADX: Double
+    /// Whether the EMA cross-back closes the trade (`exit_on_cross`).
+    let exitOnCross: Bool
     let trailing: Bool
     let trailMultiple: Double
     var fast: ExponentialMovingAverage
@@ -42,6 +46,7 @@ public struct Momentum: Strategy {
     public init(setup: StrategySetup, symbol: SymbolID, instrument: Instrument, parameters p: ParameterValues) {
         frame = StrategyFrame(setup: setup, symbol: symbol, instrument: instrument, quantity: p.int64("quantity"))
         minADX = p["min_adx"]
+        exitOnCross = p.int("exit_on_cross") != 0
         fast = ExponentialMovingAverage(period: p.int("fast_ma"))
         slow = ExponentialMovingAverage(period: p.int("slow_ma"))
         adx = AverageDirectionalIndex(period: p.int("adx_period"))
@@ -72,7 +77,7 @@ public struct Momentum: Strategy {
         if context.position != 0 {
             if frame.timedOut { return frame.timeLimitExit(position: context.position, bar: bar) }
             let long = context.position > 0
-            if (long && f < s) || (!long && f > s) {
+            if exitOnCross && ((long && f < s) || (!long && f > s)) {
                 return frame.exit(position: context.position, bar: bar, reason: "EMA(\(fast.period)) crossed EMA(\(slow.period))")
             }
             if trailing, let a = atr.value {
