@@ -185,23 +185,26 @@ public struct RiskConfig: Codable, Sendable, Equatable {
         v.check(risk.maxExposurePerSymbolPct <= risk.maxTotalExposurePct, "risk.max_exposure_per_symbol_pct",
                 "is above max_total_exposure_pct (\(f(risk.maxTotalExposurePct))%)", involving: ["risk.max_total_exposure_pct"])
 
+        // Every value given is range-checked, whether or not its method is the one selected: a
+        // nonsense value waiting in the file would take effect the day the method is switched.
+        if let fraction = sizing.kellyFraction {
+            v.check(fraction > 0 && fraction <= 1, "sizing.kelly_fraction",
+                    "must be more than 0 and at most 1 (a fraction of full Kelly), got \(f(fraction))")
+        }
+        if let lookback = sizing.kellyLookbackTrades {
+            v.check(lookback >= 10, "sizing.kelly_lookback_trades", "needs at least 10 trades, got \(lookback)")
+        }
+        if let lots = sizing.fixedQuantityLots { v.positive(lots, "sizing.fixed_quantity_lots") }
         switch sizing.method {
         case .kelly:
-            if let fraction = sizing.kellyFraction {
-                v.check(fraction > 0 && fraction <= 1, "sizing.kelly_fraction",
-                        "must be more than 0 and at most 1 (a fraction of full Kelly), got \(f(fraction))")
-            } else {
+            if sizing.kellyFraction == nil {
                 v.error("sizing.kelly_fraction", "required when sizing.method is kelly", involving: ["sizing.method"])
             }
-            if let lookback = sizing.kellyLookbackTrades {
-                v.check(lookback >= 10, "sizing.kelly_lookback_trades", "needs at least 10 trades, got \(lookback)")
-            } else {
+            if sizing.kellyLookbackTrades == nil {
                 v.error("sizing.kelly_lookback_trades", "required when sizing.method is kelly", involving: ["sizing.method"])
             }
         case .fixedQuantity:
-            if let lots = sizing.fixedQuantityLots {
-                v.positive(lots, "sizing.fixed_quantity_lots")
-            } else {
+            if sizing.fixedQuantityLots == nil {
                 v.error("sizing.fixed_quantity_lots", "required when sizing.method is fixed_quantity", involving: ["sizing.method"])
             }
         case .fixedFractional:
@@ -216,7 +219,7 @@ public struct RiskConfig: Codable, Sendable, Equatable {
             v.unique(group.symbols, path: { "\(path).symbols[\($0)]" }, describe: { "symbol '\($0)'" })
             v.positive(group.maxOpenPositions, path + ".max_open_positions")
         }
-        if correlation.rolling.enabled {
+        do {
             v.check(correlation.rolling.windowDays >= 5, "correlation.rolling.window_days",
                     "needs at least 5 days, got \(correlation.rolling.windowDays)")
             v.check(correlation.rolling.maxCorrelation > 0 && correlation.rolling.maxCorrelation <= 1,
@@ -238,7 +241,7 @@ public struct RiskConfig: Codable, Sendable, Equatable {
                     "starts at \(window.start) but ends at \(window.end); the start must be before the end")
         }
 
-        if vixFilter.enabled {
+        do {
             v.check(vixFilter.min >= 0, "vix_filter.min", "must be 0 or more, got \(f(vixFilter.min))")
             v.check(vixFilter.max > vixFilter.min, "vix_filter.max",
                     "must be above vix_filter.min (\(f(vixFilter.min))), got \(f(vixFilter.max))", involving: ["vix_filter.min"])
@@ -246,6 +249,13 @@ public struct RiskConfig: Codable, Sendable, Equatable {
 
         v.percent(killSwitch.dailyLossPct, "kill_switch.daily_loss_pct")
         v.percent(killSwitch.drawdownPct, "kill_switch.drawdown_pct")
+        // The kill switch is the hard stop behind the soft limits: below them it would trip first.
+        v.check(killSwitch.dailyLossPct >= risk.dailyMaxLossPct, "kill_switch.daily_loss_pct",
+                "\(f(killSwitch.dailyLossPct))% is below risk.daily_max_loss_pct (\(f(risk.dailyMaxLossPct))%), the limit it backs: "
+                + "the kill switch would halt the run before the daily limit pauses it", involving: ["risk.daily_max_loss_pct"])
+        v.check(killSwitch.drawdownPct >= risk.maxDrawdownPct, "kill_switch.drawdown_pct",
+                "\(f(killSwitch.drawdownPct))% is below risk.max_drawdown_pct (\(f(risk.maxDrawdownPct))%), the limit it backs",
+                involving: ["risk.max_drawdown_pct"])
 
         if let firm = propFirm {
             v.nonEmpty(firm.name, "prop_firm.name")

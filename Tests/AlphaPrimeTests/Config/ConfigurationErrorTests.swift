@@ -36,15 +36,43 @@ import Testing
                                          with: "orders_per_minute: many\n    orders_per_day: 5000             # per user")
         let outOfRange = try home.replace("risk_config.yaml", "daily_max_loss_pct: 2.0", with: "daily_max_loss_pct: 12.0")
 
+        // A 12% daily max loss also puts the 3% kill switch below the limit it backs.
         let issues = home.issues()
-        #expect(issues.map(\.file) == ["config/general_config.yaml", "config/broker_config.yaml", "config/risk_config.yaml"])
-        #expect(issues.map(\.line) == [misspelt, wrongType, outOfRange])
-        #expect(issues.map(\.keyPath) == ["instruments[0].tick_size_paisa", "kite.rate_limits.orders_per_minute", "risk.daily_max_loss_pct"])
+        #expect(issues.map(\.file) == ["config/general_config.yaml", "config/broker_config.yaml", "config/risk_config.yaml",
+                                        "config/risk_config.yaml"])
+        #expect(issues.map(\.line) == [misspelt, wrongType, outOfRange, try home.line(of: "daily_loss_pct: 3.0", in: "risk_config.yaml")])
+        #expect(issues.map(\.keyPath) == ["instruments[0].tick_size_paisa", "kite.rate_limits.orders_per_minute", "risk.daily_max_loss_pct",
+                                           "kill_switch.daily_loss_pct"])
         #expect(issues.map(\.message) == [
             "unknown key 'tick_size_paisa'; did you mean 'tick_size_paise'? (the required key 'tick_size_paise' is missing)",
             "expected a whole number, got 'many'",
             "a daily max loss of 12% is above the max drawdown (8%)",
+            "3% is below risk.daily_max_loss_pct (12%), the limit it backs: the kill switch would halt the run before the daily limit pauses it",
         ])
+    }
+
+    /// Every risk value is range-checked whether or not its feature is selected, and a kill switch
+    /// below the soft limit it backs is refused, naming both keys.
+    @Test func nonsenseRiskValuesAreRefusedEvenWhenTheirMethodIsNotSelected() throws {
+        let home = try ConfigTestHome()
+        let file = "risk_config.yaml"
+        let kelly = try home.replace(file, "kelly_fraction: 0.25", with: "kelly_fraction: -0.25")
+        let lookback = try home.replace(file, "kelly_lookback_trades: 50", with: "kelly_lookback_trades: -50")
+        let lots = try home.replace(file, "fixed_quantity_lots: 1", with: "fixed_quantity_lots: -1")
+        let window = try home.replace(file, "window_days: 60", with: "window_days: -60")
+        let killDaily = try home.replace(file, "daily_loss_pct: 3.0", with: "daily_loss_pct: 0.01")
+        let killDrawdown = try home.replace(file, "drawdown_pct: 10.0", with: "drawdown_pct: 5.0")
+
+        let issues = home.issues()
+        #expect(issues.map(\.keyPath) == [
+            "sizing.kelly_fraction", "sizing.kelly_lookback_trades", "sizing.fixed_quantity_lots",
+            "correlation.rolling.window_days", "kill_switch.daily_loss_pct", "kill_switch.drawdown_pct",
+        ], "\(issues)")
+        #expect(issues.map(\.line) == [kelly, lookback, lots, window, killDaily, killDrawdown])
+        #expect(issues[0].message == "must be more than 0 and at most 1 (a fraction of full Kelly), got -0.25")
+        #expect(issues[2].message == "must be greater than 0, got -1")
+        #expect(issues[4].message.hasPrefix("0.01% is below risk.daily_max_loss_pct (2%), the limit it backs"))
+        #expect(issues[5].message.hasPrefix("5% is below risk.max_drawdown_pct (8%)"))
     }
 
     @Test func errorsAreOneLinePerIssueAndExitWith78() throws {
