@@ -27,6 +27,11 @@ final class EngineTestHome {
         if let pct = killSwitchDailyLossPct {
             // The sample days are busy under the shipped rules; let them run to their close.
             try home.edit("config/risk_config.yaml", replacing: "daily_loss_pct: 3.0", with: "daily_loss_pct: \(pct)")
+            if let value = Double(pct), value < 2.0 {
+                // A kill switch below the 2% daily max loss it backs is refused: the soft limits come down with it.
+                try home.edit("config/risk_config.yaml", replacing: "daily_max_loss_pct: 2.0", with: "daily_max_loss_pct: \(pct)")
+                try home.edit("config/risk_config.yaml", replacing: "per_trade_risk_pct: 0.5", with: "per_trade_risk_pct: \(min(value, 0.5))")
+            }
         }
         if postgres {
             let schema = try TestPostgres.makeSchema()
