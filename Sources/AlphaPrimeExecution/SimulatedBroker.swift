@@ -42,6 +42,15 @@ public struct SimulatedBroker: Sendable {
         return true
     }
 
+    /// Moves a working stop order's trigger; returns false if it is not a working stop order.
+    @discardableResult
+    public mutating func modify(orderID: Int64, triggerPrice: Int64) -> Bool {
+        guard triggerPrice > 0, let i = working.firstIndex(where: { $0.id == orderID }),
+              working[i].type == .stopLossMarket || working[i].type == .stopLoss else { return false }
+        working[i].triggerPrice = triggerPrice
+        return true
+    }
+
     public mutating func takeCancelledByOCO() -> [Int64] {
         defer { cancelledByOCO.removeAll(keepingCapacity: true) }
         return cancelledByOCO

@@ -74,6 +74,14 @@ public final class PaperBroker: Broker, SimulatedMarket {
         }
     }
 
+    public func requestModify(orderID: Int64, clientOrderId: String, triggerPrice: Int64) {
+        if simulator.modify(orderID: orderID, triggerPrice: triggerPrice) {
+            events.append(.modified(orderID: orderID, triggerPrice: triggerPrice))
+        } else {
+            events.append(.modifyRefused(orderID: orderID, reason: "not a working stop order"))
+        }
+    }
+
     /// Takes an order already in the book (recorded by another process, or re-created during
     /// recovery) into the working set without a placement.
     public func adoptWorking(_ order: OrderRequest, clientOrderId: String, filledSoFar: Int) {

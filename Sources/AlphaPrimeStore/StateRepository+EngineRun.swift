@@ -133,6 +133,17 @@ extension StateRepository {
             """, [SQLValue(status), SQLValue(reason), SQLValue(brokerOrderId), SQLValue(time), .integer(id)])
     }
 
+    /// Moves a working stop order's trigger by its id (a trailing stop). An order that no longer
+    /// works, or already has that trigger, is left as it is (a recovery replaying the moves changes
+    /// nothing that was recorded).
+    public func updateOrderTrigger(id: Int64, triggerPrice: Paise, at time: UTCTimestamp) throws {
+        try database.execute("""
+            UPDATE orders SET trigger_price_paise = ?, updated_at_us = ?
+            WHERE id = ? AND status NOT IN ('FILLED', 'CANCELLED', 'REJECTED')
+                AND (trigger_price_paise IS NULL OR trigger_price_paise <> ?)
+            """, [SQLValue(triggerPrice), SQLValue(time), .integer(id), SQLValue(triggerPrice)])
+    }
+
     /// Every fill of a mode filled in `[from, before)` with its order's identity, in the order the
     /// fills were recorded.
     public func accountFills(mode: TradingMode, from: UTCTimestamp = UTCTimestamp(microseconds: .min),

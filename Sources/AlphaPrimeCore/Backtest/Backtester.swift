@@ -139,7 +139,7 @@ public enum Backtester {
             }
             if core.ledger.openPositionCount > 0 { withPosition += 1 }
             core.onBar(bar, symbol: symbol)
-            if !core.outbox.isEmpty || !core.cancelRequests.isEmpty {
+            if core.hasRequests {
                 route(&core, &broker, time: bar.time)
             }
         }
@@ -158,7 +158,7 @@ public enum Backtester {
         /// the orders it makes go to the broker, to fill from the next bar.
         mutating func clockReached(_ time: Int64) {
             core.onClock(time: time)
-            if !core.outbox.isEmpty || !core.cancelRequests.isEmpty { route(&core, &broker, time: time) }
+            if core.hasRequests { route(&core, &broker, time: time) }
         }
 
         mutating func feedEnded(lastMinute: Int64?) {}
@@ -168,7 +168,7 @@ public enum Backtester {
         mutating func squareOffAtClose(lastBarTime: Int64?) {
             guard core.product == .mis, let time = lastBarTime, core.ledger.openPositionCount > 0 else { return }
             core.flattenAll(time: time)
-            if !core.outbox.isEmpty || !core.cancelRequests.isEmpty { route(&core, &broker, time: time) }
+            if core.hasRequests { route(&core, &broker, time: time) }
             for symbol in 0..<core.instruments.count where broker.hasWorkingOrders {
                 let price = core.ledger.lastPrice[symbol]
                 guard price > 0 else { continue }
@@ -220,7 +220,7 @@ public enum Backtester {
             for fill in fills { core.onFill(fill) }
             for id in broker.takeCancelledByOCO() { core.orderCancelled(id, reason: "OCO sibling filled", time: bar.time) }
             fills.removeAll(keepingCapacity: true)
-            guard !core.outbox.isEmpty || !core.cancelRequests.isEmpty else { break }
+            guard core.hasRequests else { break }
             route(&core, &broker, time: bar.time)
             rounds += 1
             if rounds > 4 { break }
@@ -233,6 +233,12 @@ public enum Backtester {
             core.orderCancelled(id, reason: "cancelled by engine", time: time)
         }
         core.cancelRequests.removeAll(keepingCapacity: true)
+        if !core.modifyRequests.isEmpty {
+            for m in core.modifyRequests where !broker.modify(orderID: m.id, triggerPrice: m.trigger) {
+                core.stopModifyRefused(m.id, previous: m.previous)
+            }
+            core.modifyRequests.removeAll(keepingCapacity: true)
+        }
         for order in core.outbox {
             broker.submit(order)
             core.orderAccepted(order.id, time: time)

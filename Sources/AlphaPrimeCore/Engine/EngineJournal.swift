@@ -50,6 +50,7 @@ final class EngineJournal {
         case insertOrder(coreId: Int64, record: OrderRecord)
         case status(coreId: Int64, status: OrderStatus, reason: String?, brokerOrderId: String?, time: Int64)
         case fill(coreId: Int64, record: FillRecord, trades: [(trade: TradeRecord, entry: Int64, exit: Int64)])
+        case trigger(coreId: Int64, price: Int64, time: Int64)
     }
 
     let repository: any StateStore
@@ -167,6 +168,9 @@ final class EngineJournal {
         case .status(let coreId, let status, let reason, let brokerOrderId, let time):
             try repository.updateOrderStatus(id: entries[Int(coreId - 1)].dbId, status: status, reason: reason,
                                              brokerOrderId: brokerOrderId, at: UTCTimestamp(secondsSinceEpoch: time))
+        case .trigger(let coreId, let price, let time):
+            try repository.updateOrderTrigger(id: entries[Int(coreId - 1)].dbId, triggerPrice: Paise(price),
+                                              at: UTCTimestamp(secondsSinceEpoch: time))
         case .fill(let coreId, var record, let trades):
             record.orderId = entries[Int(coreId - 1)].dbId
             try repository.recordFill(record)
@@ -255,6 +259,11 @@ final class EngineJournal {
         let r = recorded.record
         entries.append(Entry(clientOrderId: clientOrderId, dbId: try r.id.required("order \(clientOrderId)'s id"), status: r.status,
                              quantity: r.quantity, filled: r.filledQuantity))
+    }
+
+    /// Stop orders moved (trailing stops), in the next commit.
+    func moveTriggers(_ moves: [(coreId: Int64, price: Int64)], time: Int64) {
+        for m in moves { operations.append(.trigger(coreId: m.coreId, price: m.price, time: time)) }
     }
 
     /// Moves recorded statuses forward (never back), in the next commit.

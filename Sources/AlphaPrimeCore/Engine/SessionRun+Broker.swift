@@ -17,7 +17,7 @@ extension SessionRun {
             broker.takeEvents(into: &events)
             if events.isEmpty { break }
             try apply(events, time: time)
-            guard !core.outbox.isEmpty || !core.cancelRequests.isEmpty else { break }
+            guard core.hasRequests else { break }
             try route(time: time)
             rounds += 1
             if rounds > 4 { break }
@@ -71,6 +71,14 @@ extension SessionRun {
                 }
             case .cancelRefused(let id, _):
                 requestedCancels.removeValue(forKey: id)
+            case .modified(let id, let trigger):
+                guard requestedModifies.removeValue(forKey: id) != nil else { continue }
+                logOrder("stop order moved", id, reason: "trailing stop at \(Paise(trigger))", level: .info)
+            case .modifyRefused(let id, let reason):
+                guard let previous = requestedModifies.removeValue(forKey: id) else { continue }
+                core.stopModifyRefused(id, previous: previous)
+                journal?.moveTriggers([(id, previous)], time: time)
+                logOrder("stop order not moved by the broker", id, reason: reason, level: .warning)
             }
         }
         if !placements.isEmpty { placed(placements, time: time) }
@@ -117,6 +125,7 @@ extension SessionRun {
         guard let broker else {
             // Monitor: nothing leaves the engine.
             core.cancelRequests.removeAll(keepingCapacity: true)
+            core.modifyRequests.removeAll(keepingCapacity: true)
             for order in batch {
                 core.orderCancelled(order.id, reason: "monitor mode: not sent", time: time)
                 logs.trades.info("order not sent (monitor)", metadata: orderMetadata(order, clientId: "-"))
@@ -133,6 +142,20 @@ extension SessionRun {
                 broker.requestCancel(orderID: id, clientOrderId: clientId(id))
             }
             core.cancelRequests.removeAll(keepingCapacity: true)
+            try takeAnswers(time: time)
+        }
+        if !core.modifyRequests.isEmpty {
+            // Trailing stops: the new trigger is recorded before the broker is asked.
+            let moves = core.modifyRequests
+            core.modifyRequests.removeAll(keepingCapacity: true)
+            if let journal {
+                journal.moveTriggers(moves.map { ($0.id, $0.trigger) }, time: time)
+                try journal.commitBeforeBrokerCall()
+            }
+            for m in moves {
+                requestedModifies[m.id] = m.previous
+                broker.requestModify(orderID: m.id, clientOrderId: clientId(m.id), triggerPrice: m.trigger)
+            }
             try takeAnswers(time: time)
         }
         guard !batch.isEmpty else { return }

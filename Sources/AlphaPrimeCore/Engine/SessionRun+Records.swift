@@ -93,6 +93,11 @@ extension SessionRun {
         for i in instancesBySymbol[symbol] where core.strategies[i].signalCount != seenSignals[i] {
             seenSignals[i] = core.strategies[i].signalCount
             guard let s = core.strategies[i].lastSignal else { continue }
+            if s.intent == .moveStop {
+                log(logs.strategy, "trailing stop", ["strategy": "\(strategyNames[i])", "symbol": "\(core.instruments[symbol].symbol)",
+                                                    "stop": "\(Paise(s.stopLoss))", "time": "\(ist(s.time))"])
+                continue
+            }
             log(logs.strategy, "signal", [
                 "strategy": "\(strategyNames[i])", "symbol": "\(core.instruments[symbol].symbol)", "side": "\(s.side.rawValue)",
                 "intent": "\(s.intent.rawValue)", "time": "\(ist(s.time))", "reason": "\(s.reason)",

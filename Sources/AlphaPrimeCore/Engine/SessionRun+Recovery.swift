@@ -69,7 +69,7 @@ extension SessionRun {
                     "order.client_id": "\(r.clientOrderId)", "reason": "\(r.statusReason ?? "")"])
             }
         }
-        if !core.outbox.isEmpty || !core.cancelRequests.isEmpty { try route(time: minute) }
+        if core.hasRequests { try route(time: minute) }
     }
 
     /// Recovery is over: compare positions with the broker's, say what was done, carry on normally.

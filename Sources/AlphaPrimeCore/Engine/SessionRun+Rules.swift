@@ -13,7 +13,7 @@ extension SessionRun {
     func clockReached(_ time: Int64) throws {
         core.onClock(time: time)
         try persistRunHalts()
-        if !core.outbox.isEmpty || !core.cancelRequests.isEmpty { try route(time: time) }
+        if core.hasRequests { try route(time: time) }
         recordRiskEvents()
     }
 
@@ -112,7 +112,7 @@ extension SessionRun {
     func closeEverything(time: Int64, reason: String, exitReason: ExitReason = .squareOff) throws {
         let queued = core.flattenAll(time: time, reason: exitReason)
         log(logs.engine, "closing every position", ["orders": "\(queued)", "reason": "\(reason)"])
-        if !core.outbox.isEmpty || !core.cancelRequests.isEmpty { try route(time: time) }
+        if core.hasRequests { try route(time: time) }
         if let market {
             for s in core.instruments.indices { market.fillMarketOrdersAtLastPrice(symbol: s, time: time) }
         }

@@ -57,6 +57,8 @@ final class SessionRun<S: Strategy>: SessionHost {
     var unknownOutcomes: [Int64: String] = [:]
     /// Cancellations the engine asked for, with the reason it records.
     var requestedCancels: [Int64: String] = [:]
+    /// Stop moves the engine asked for, with the trigger each order had before.
+    var requestedModifies: [Int64: Int64] = [:]
     var entryOrder: [Int64]
     var seenSignals: [Int]
     var ordersSeen = 0
@@ -230,7 +232,7 @@ final class SessionRun<S: Strategy>: SessionHost {
                                 minutesToClose: Int((plan.close - bar.time) / 60))
         core.onBar(bar, symbol: symbol)
         try persistRunHalts()
-        if !core.outbox.isEmpty || !core.cancelRequests.isEmpty { try route(time: bar.time) }
+        if core.hasRequests { try route(time: bar.time) }
         // Logged once the orders are at the broker: the decision path does no formatting.
         logDecisions(symbol: symbol, time: bar.time)
         recordRiskEvents()

@@ -29,9 +29,13 @@ public struct TradingCore<S: Strategy>: Sendable {
     public var outbox: [OrderRequest] = []
     /// Ids of working orders the broker must cancel. The driver empties it.
     public var cancelRequests: [Int64] = []
+    /// Working stop orders to move (trailing stops), with the trigger they had: for the broker.
+    public var modifyRequests: [(id: Int64, trigger: Int64, previous: Int64)] = []
     public private(set) var rejections: [Rejection] = []
     /// Signals dropped because the strategy already had an order working.
     public private(set) var suppressedSignals = 0
+    /// Stop orders moved by trailing stops.
+    public private(set) var stopsMoved = 0
     public private(set) var signalCount = 0
     /// Equity at the start of the current trading day (the daily-loss baseline).
     public var dayStartEquity: Int64 { risk.state.dayStartEquity }
@@ -237,6 +241,10 @@ public struct TradingCore<S: Strategy>: Sendable {
 
     /// A signal from instance `i`: drop it if an order is already working, else ask the risk stage.
     mutating func handle(_ signal: Signal, instance i: Int, time: Int64) {
+        if signal.intent == .moveStop {
+            moveStop(to: signal.stopLoss, instance: i)
+            return
+        }
         signalCount += 1
         if workingOrder[i] != 0 {
             suppressedSignals += 1
@@ -344,6 +352,32 @@ public struct TradingCore<S: Strategy>: Sendable {
         exitReasons.append(exitReason ?? ExitReason(purpose: request.purpose))
         outbox.append(request)
         return request.id
+    }
+
+    /// Orders for the broker are waiting: placements, cancellations or stop moves.
+    public var hasRequests: Bool { !outbox.isEmpty || !cancelRequests.isEmpty || !modifyRequests.isEmpty }
+
+    /// A trailing stop: the instance's working stop order moves to `price` (rounded to the nearest
+    /// tick) when that is in the position's favour (higher for a long, lower for a short). Nothing
+    /// happens while an exit is working or without a working stop.
+    mutating func moveStop(to price: Int64, instance i: Int) {
+        let position = ledger.books[i].quantity
+        guard position != 0, workingOrder[i] == 0, price > 0 else { return }
+        let trigger = instruments[ledger.books[i].symbol].roundToTick(price)
+        for id in protectiveOrders[i] {
+            let k = Int(id - 1)
+            guard orders[k].request.purpose == .stopLoss, !orders[k].status.isTerminal else { continue }
+            let current = orders[k].request.triggerPrice
+            guard position > 0 ? trigger > current : trigger < current else { return }
+            orders[k].request.triggerPrice = trigger
+            modifyRequests.append((id, trigger, current))
+            stopsMoved += 1
+        }
+    }
+
+    /// The broker did not move a stop: the order keeps its previous trigger.
+    public mutating func stopModifyRefused(_ id: Int64, previous: Int64) {
+        orders[Int(id - 1)].request.triggerPrice = previous
     }
 
     mutating func cancelProtection(of i: Int) {

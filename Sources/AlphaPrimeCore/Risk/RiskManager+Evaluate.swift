@@ -22,6 +22,9 @@ extension RiskManager {
         case .enter:
             if let rejection = entryBlock(signal, c) { return reject(rejection) }
             return sizeEntry(signal, c)
+        case .moveStop:
+            // Moving a protective stop in the position's favour only lowers the risk: nothing to size.
+            return RiskAssessment(decision: .approved(quantity: 0), sizing: nil)
         }
     }
 

@@ -5,8 +5,9 @@ import AlphaPrimeExecution
 /// Momentum / trend: on its slower timeframe, enters with the trend when the fast EMA is above (below)
 /// the slow one, price is on the trend's side of the slow EMA, the last `swing_bars` bars made a higher
 /// high and higher low (lower high and lower low) than the `swing_bars` before, and ADX shows strength.
-/// Exits when the EMAs cross back (unless `exit_on_cross` is 0), on a trailing stop at the bar close when the setup trails, at the
-/// protective stop or target, or after `max_bars_in_trade`.
+/// Exits when the EMAs cross back (unless `exit_on_cross` is 0), at the protective stop or target,
+/// or after `max_bars_in_trade`. With a trailing stop the protective stop order itself is moved
+/// (modified at the broker) as the price goes the trade's way.
 public struct Momentum: Strategy {
     public static let kind = "momentum"
     public static let specs = StrategyFrame.specs + [
@@ -81,12 +82,14 @@ public struct Momentum: Strategy {
                 return frame.exit(position: context.position, bar: bar, reason: "EMA(\(fast.period)) crossed EMA(\(slow.period))")
             }
             if trailing, let a = atr.value {
-                // Close through the level trailed so far ends the trade; otherwise the level follows the price.
-                if trailStop != 0 && ((long && bar.close < trailStop) || (!long && bar.close > trailStop)) {
-                    return frame.exit(position: context.position, bar: bar, reason: "close through the trailing stop \(Paise(trailStop))")
-                }
+                // The stop order at the broker follows the price: moved to close ∓ k·ATR whenever that
+                // is in the trade's favour (the core moves it only past its current trigger).
                 let level = Int64((long ? close - trailMultiple * a : close + trailMultiple * a).rounded())
-                if trailStop == 0 || (long ? level > trailStop : level < trailStop) { trailStop = level }
+                if trailStop == 0 || (long ? level > trailStop : level < trailStop) {
+                    trailStop = level
+                    return Signal(symbol: frame.symbol, side: long ? .sell : .buy, intent: .moveStop, stopLoss: level,
+                                  reason: "trailing stop \(Paise(level))", time: bar.time)
+                }
             }
             return nil
         }

@@ -10,6 +10,9 @@ public struct Signal: Sendable, Equatable {
         case enter
         /// Close the strategy's position in the symbol (`side` is the closing side).
         case exit
+        /// Move the position's protective stop order to `stopLoss` (a trailing stop): only ever in
+        /// the position's favour; nothing happens without a working stop order.
+        case moveStop = "move_stop"
     }
 
     public var symbol: SymbolID

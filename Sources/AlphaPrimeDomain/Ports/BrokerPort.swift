@@ -30,6 +30,11 @@ public enum BrokerEvent: Sendable, Equatable {
     case outcomeUnknown(orderID: Int64, reason: String)
     /// A cancel request that found the order no longer working (filled, cancelled, unknown).
     case cancelRefused(orderID: Int64, reason: String)
+    /// A working stop order's trigger was moved as the engine asked.
+    case modified(orderID: Int64, triggerPrice: Int64)
+    /// A modification that the broker did not make (the order no longer works, or it refused);
+    /// the order keeps its previous trigger.
+    case modifyRefused(orderID: Int64, reason: String)
 }
 
 /// An order in the broker's order book.
@@ -114,6 +119,10 @@ public protocol Broker: AnyObject {
 
     /// Asks for a working order to be cancelled; `.cancelled` or `.cancelRefused` comes back as an event.
     func requestCancel(orderID: Int64, clientOrderId: String)
+
+    /// Asks for a working stop order's trigger to be moved (a trailing stop); `.modified` or
+    /// `.modifyRefused` comes back as an event.
+    func requestModify(orderID: Int64, clientOrderId: String, triggerPrice: Int64)
 
     /// What happened since the last call, oldest first (appended to `events`).
     func takeEvents(into events: inout [BrokerEvent])

@@ -26,6 +26,9 @@ public protocol StateStore: Sendable {
     func openOrders(mode: TradingMode) throws -> [OrderRecord]
     func orders(mode: TradingMode, createdFrom from: UTCTimestamp, before: UTCTimestamp) throws -> [OrderRecord]
     func updateOrderStatus(id: Int64, status: OrderStatus, reason: String?, brokerOrderId: String?, at time: UTCTimestamp) throws
+    /// Moves a working stop order's trigger (a trailing stop), by its id; an order that no longer
+    /// works or already has that trigger is left as it is.
+    func updateOrderTrigger(id: Int64, triggerPrice: Paise, at time: UTCTimestamp) throws
     @discardableResult func recordFill(_ fill: FillRecord) throws -> (fill: FillRecord, order: OrderRecord)
     /// The account's fills with their orders, oldest first.
     func accountFills(mode: TradingMode, from: UTCTimestamp, before: UTCTimestamp) throws -> [AccountFill]

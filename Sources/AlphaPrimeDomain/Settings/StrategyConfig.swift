@@ -42,8 +42,8 @@ public struct StrategyConfig: Codable, Sendable, Equatable {
         public var value: Double?
         /// A name from `parameters` whose value (and range) sets this instead of `value`.
         public var parameter: String?
-        /// Trail the stop (momentum only): a close through a level ratcheted at k × the current ATR
-        /// exits at market; the protective stop order itself stays where it was placed.
+        /// Trail the stop (momentum only): the protective stop order itself is moved to the close
+        /// ∓ k × the current ATR whenever that is in the trade's favour.
         public var trailing: Bool?
     }
 

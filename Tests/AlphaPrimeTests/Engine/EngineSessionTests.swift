@@ -115,6 +115,31 @@ import Testing
         #expect(backtest.core.orders.allSatisfy { $0.status.isTerminal }, "DAY orders expire at the close")
     }
 
+    /// docs/strategies.md: with `trailing: true` momentum's protective stop order itself follows the
+    /// price (modified at the broker), only in the trade's favour. Over the bundled days, under the
+    /// dev preset: stops are moved, the engine and the backtester move the same stops to the same
+    /// triggers, and some stop ends up locking in a profit (above a long's entry, below a short's).
+    @Test func momentumsTrailingStopMovesTheStopOrderItselfAlikeInBothPaths() throws {
+        var moved = 0
+        var lockedIn = 0
+        for day in Self.bundledDays {
+            let (run, backtest) = try Self.engineAndBacktest(riskPreset: "dev", day: day)
+            #expect(run.core.stopsMoved == backtest.core.stopsMoved, "\(day)")
+            #expect(run.core.orders.map(\.request) == backtest.core.orders.map(\.request), "\(day)")
+            moved += backtest.core.stopsMoved
+            for stop in backtest.core.orders where stop.request.purpose == .stopLoss {
+                let entry = backtest.core.orders.last { $0.request.id < stop.request.id && $0.request.strategy == stop.request.strategy
+                    && $0.request.purpose == .entry && $0.filledQuantity > 0 }
+                guard let entry, entry.filledQuantity > 0 else { continue }
+                let entryPrice = entry.filledValue / entry.filledQuantity
+                let trigger = stop.request.triggerPrice
+                if entry.request.side == .buy ? trigger > entryPrice : trigger < entryPrice { lockedIn += 1 }
+            }
+        }
+        #expect(moved > 0, "momentum's trailing stop moved no stop order")
+        #expect(lockedIn > 0, "no trailed stop reached the trade's profit side")
+    }
+
     @Test func aStopWithFlattenResumedLaterStaysConsistentAcrossAnotherCrash() throws {
         let fixture = try EngineFixture(riskPreset: "dev")
         let days = try fixture.days([Self.day])

@@ -61,6 +61,15 @@ import Testing
             }
         }
 
+        func requestModify(orderID: Int64, clientOrderId: String, triggerPrice: Int64) {
+            if working[orderID] != nil {
+                working[orderID]?.order.triggerPrice = triggerPrice
+                events.append(.modified(orderID: orderID, triggerPrice: triggerPrice))
+            } else {
+                events.append(.modifyRefused(orderID: orderID, reason: "not working"))
+            }
+        }
+
         func takeEvents(into events: inout [BrokerEvent]) {
             events.append(contentsOf: self.events)
             self.events.removeAll()
