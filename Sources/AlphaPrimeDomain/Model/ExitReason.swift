@@ -5,7 +5,7 @@ public enum ExitReason: String, Sendable, Codable, CaseIterable {
     case stopLoss = "stop_loss"
     /// The protective take-profit (target) order filled.
     case takeProfit = "take_profit"
-    /// The strategy's own exit rule (back to the mean, an EMA cross-back, a trailing level …).
+    /// The strategy's own exit rule (back to the mean, an EMA cross-back …).
     case strategyExit = "strategy_exit"
     /// `max_bars_in_trade` reached.
     case timeLimit = "time_limit"
