@@ -49,7 +49,7 @@ public struct BacktestCommand: AsyncParsableCommand {
         "After the run, resample its trades (and daily returns) into many paths: final return and drawdown percentiles, and the chance of breaching the risk file's daily-loss and drawdown limits (prop-firm limits when configured)."))
     public var monteCarlo = false
 
-    @Option(name: .long, help: ArgumentHelp("Monte Carlo paths.", valueName: "n"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Monte Carlo paths.", valueName: "n"))
     public var simulations: Int = 10_000
 
     @OptionGroup(title: "Walk-forward") public var walkForward: WalkForwardOptions

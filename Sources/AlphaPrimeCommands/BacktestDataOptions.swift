@@ -25,7 +25,9 @@ public struct BacktestDataOptions: ParsableArguments, Sendable {
                                             valueName: "name"))
     public var riskPreset: String?
 
-    @Option(name: .long, help: ArgumentHelp("Slippage in ticks against every market and stop fill.", valueName: "ticks"))
+    // `.unconditional`: a negative value is read as a value and refused by validate() with what is
+    // expected, not taken for a flag ("Missing value").
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Slippage in ticks against every market and stop fill.", valueName: "ticks"))
     public var slippageTicks: Int64 = 0
 
     @Option(name: .long, help: ArgumentHelp("Charges: nse (Indian charges) or none. Default: none for the reference preset, else nse.",
@@ -36,7 +38,7 @@ public struct BacktestDataOptions: ParsableArguments, Sendable {
                                             valueName: "YYYY-MM-DD"))
     public var chargesAsOf: String?
 
-    @Option(name: .long, help: ArgumentHelp("Starting capital in rupees (default: general_config.yaml).", valueName: "rupees"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Starting capital in rupees (default: general_config.yaml).", valueName: "rupees"))
     public var capital: String?
 
     public init() {}

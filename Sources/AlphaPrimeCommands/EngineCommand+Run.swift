@@ -50,8 +50,19 @@ extension EngineCommand {
             guard warmupDays >= 0 else { throw ValidationError("--warmup-days must be 0 or more, got \(warmupDays)") }
         }
 
-        /// The test hook that ends the process with SIGKILL after this many database commits.
+        /// The test hook that ends the process with SIGKILL after this many database commits. It
+        /// works only in a debug build (the test suite's) and never in live mode: a stray variable in
+        /// a trader's environment is ignored, with a warning.
         static let crashHookVariable = "ALPHA_PRIME_ENGINE_CRASH_AFTER_COMMITS"
+
+        /// Whether the crash hook may act in this build and mode.
+        static func crashHookAllowed(mode: EngineMode) -> Bool {
+            #if DEBUG
+            return mode != .live
+            #else
+            return false
+            #endif
+        }
 
         /// Says on standard error why a gate stopped the run and gives its exit status, or nil when
         /// the run may go on; what is not built yet is thrown as ``NotBuiltYet``.
@@ -112,14 +123,30 @@ extension EngineCommand {
                     },
                     markHandled: { request, outcome in try repository.markEngineControlHandled(id: try request.id.required("the control request's id"), outcome: outcome, at: .now()) },
                     signalled: { EngineSignals.stopRequested })
-                if let text = ProcessInfo.processInfo.environment[Self.crashHookVariable], let limit = Int(text), limit > 0 {
-                    runner.afterCommit = { commits in if commits >= limit { kill(getpid(), SIGKILL) } }
+                if let text = ProcessInfo.processInfo.environment[Self.crashHookVariable] {
+                    if Self.crashHookAllowed(mode: mode), let limit = Int(text), limit > 0 {
+                        runner.afterCommit = { commits in if commits >= limit { kill(getpid(), SIGKILL) } }
+                    } else {
+                        let why = "\(Self.crashHookVariable) is a test hook; ignored (it acts only in a debug build, never in live mode)"
+                        ToolRunner.printError("engine: warning: \(why)")
+                        context.logger.warning("\(why)")
+                    }
                 }
                 try repository.recordHeartbeat(mode: tradingMode, status: mode.rawValue, pid: pid, host: host, at: .now())
+                // Each session's line is written as the session ends, so an error on a later day loses
+                // none of them; with --json the sessions that ended are printed before the error.
+                var ended: [SessionSummary] = []
+                let json = common.json
+                runner.sessionEnded = { outcome in
+                    let summary = SessionSummary(outcome, mode: mode)
+                    ended.append(summary)
+                    if !json { ToolRunner.printOut(summary.text) }
+                }
                 let outcomes: [SessionOutcome]
                 do {
                     outcomes = try runner.run(plan.days)
                 } catch {
+                    if json, !ended.isEmpty { try? EngineCommand.printJSON(ended) }
                     logs.engine.error("the engine stopped on an error; restart it to resume the session (nothing recorded is sent twice)",
                                       metadata: ["error": "\(error)", "mode": "\(mode.rawValue)",
                                                  "replay": "\(replay.joined(separator: " "))", "database": "\(context.databaseURL)"])
@@ -132,12 +159,7 @@ extension EngineCommand {
                     }
                 } ?? "stopped"
                 try repository.recordHeartbeat(mode: tradingMode, status: final, pid: pid, host: host, at: .now())
-                let summaries = outcomes.map { SessionSummary($0, mode: mode) }
-                if common.json {
-                    try EngineCommand.printJSON(summaries)
-                } else {
-                    for s in summaries { ToolRunner.printOut(s.text) }
-                }
+                if common.json { try EngineCommand.printJSON(outcomes.map { SessionSummary($0, mode: mode) }) }
                 return .ok
             }
         }

@@ -48,7 +48,7 @@ public struct OptimizeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Seed of --random (default 1).", valueName: "n"))
     public var seed: UInt64?
 
-    @Option(name: .long, help: ArgumentHelp("How many of the best sets to print and keep in summary.json (default 10).", valueName: "k"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("How many of the best sets to print and keep in summary.json (default 10).", valueName: "k"))
     public var top: Int = 10
 
     public init() {}

@@ -30,6 +30,18 @@ import Testing
         #expect(try home.logFiles().isEmpty, "a usage error does nothing, not even open the logs")
     }
 
+    /// A negative number is read as the flag's value and refused with what is expected, not taken
+    /// for an unknown flag ("Missing value").
+    @Test(arguments: [(["--capital", "-5"], "--capital expects a positive amount in rupees, got '-5'"),
+                      (["--slippage-ticks", "-1"], "--slippage-ticks expects 0 or more, got -1"),
+                      (["--monte-carlo", "--simulations", "-3"], "--simulations expects 1 to 10000000, got -3")])
+    func aNegativeValueSaysWhatIsExpected(arguments: [String], message: String) throws {
+        let result = try ToolProcess.run("backtest", ["--strategy", "momentum"] + arguments)
+        #expect(result.status == 64, "\(result.output)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(!result.stderr.contains("Missing value"))
+    }
+
     @Test(arguments: subcommands) func unknownFlagOfASubcommand(command: [String]) throws {
         let result = try ToolProcess.run(command[0], Array(command.dropFirst()) + ["--bogus"])
         #expect(result.status == 64, "\(command): \(result.output)")

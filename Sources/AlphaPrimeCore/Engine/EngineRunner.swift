@@ -44,6 +44,8 @@ public final class EngineRunner {
     public var control: EngineControlChannel?
     /// Called after every commit with the number of commits so far (a crash-test hook).
     public var afterCommit: ((Int) throws -> Void)?
+    /// Told of each session as it ends, before the next one starts (so a later error loses nothing).
+    public var sessionEnded: ((SessionOutcome) -> Void)?
 
     public init(setup: EngineSetup, calendar: TradingCalendar, repository: (any StateStore)?, broker: (any BrokerAccount)?,
                 logs: EngineLogs, options: EngineRunOptions, clock: any EngineClock = SystemClock()) {
@@ -62,6 +64,7 @@ public final class EngineRunner {
         for day in days {
             let outcome = try runSession(day)
             outcomes.append(outcome)
+            sessionEnded?(outcome)
             switch outcome.ending {
             case .completed, .alreadyCompleted: continue
             case .stopped, .emergencyStopped, .killSwitch: return outcomes
