@@ -53,8 +53,12 @@ public final class EngineLock: EngineLease, @unchecked Sendable {
             return EngineLock(kind: .file(fd: fd, path: path))
         case .postgres:
             let key = try advisoryKey(database)
+            // PostgreSQL keeps 63 bytes of an application name: the start time is not put there (it
+            // would be cut off) but read back from the session's start.
+            var named = holder
+            named.since = nil
             _ = try database.query("SELECT set_config('application_name', ?, false) AS name",
-                                   [.text("alpha-prime engine " + holder.text(separator: " "))])
+                                   [.text("alpha-prime engine " + named.text(separator: " ", includingSince: false))])
             let locked = try database.queryFirst("SELECT pg_try_advisory_lock(?) AS locked", [.integer(key)])?.bool("locked") ?? false
             guard locked else {
                 throw EngineLockedError(holder: try postgresHolder(database, key: key) ?? EngineLockHolder(), location: database.location)
@@ -115,13 +119,16 @@ public final class EngineLock: EngineLease, @unchecked Sendable {
     static func postgresHolder(_ database: any SQLDatabase, key: Int64) throws -> EngineLockHolder? {
         let bits = UInt64(bitPattern: key)
         let row = try database.queryFirst("""
-            SELECT a.application_name AS name, a.pid AS backend FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            SELECT a.application_name AS name, a.pid AS backend,
+                (EXTRACT(EPOCH FROM a.backend_start) * 1000000)::bigint AS started_us
+            FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
             WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = ? AND l.objid::bigint = ? AND l.objsubid = 1
             AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
             """, [.integer(Int64(bits >> 32)), .integer(Int64(bits & 0xFFFF_FFFF))])
         guard let row else { return nil }
         var holder = EngineLockHolder.parse(try row.optionalString("name") ?? "")
         holder.backendPid = try row.optionalInt64("backend")
+        if let started = try row.optionalInt64("started_us") { holder.since = UTCTimestamp(microseconds: started).description }
         return holder
     }
 }

@@ -162,8 +162,9 @@ public struct EngineLockHolder: Sendable, Equatable, Codable, CustomStringConver
         return holder
     }
 
-    package func text(separator: String) -> String {
-        ["pid=\(pid ?? 0)", "host=\(host ?? "?")", "mode=\(mode ?? "?")", "since=\(since ?? "?")"].joined(separator: separator)
+    package func text(separator: String, includingSince: Bool = true) -> String {
+        (["pid=\(pid ?? 0)", "host=\(host ?? "?")", "mode=\(mode ?? "?")"] + (includingSince ? ["since=\(since ?? "?")"] : []))
+            .joined(separator: separator)
     }
 }
 

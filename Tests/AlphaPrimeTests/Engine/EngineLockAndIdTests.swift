@@ -82,6 +82,11 @@ import Testing
         let second = try PostgresConnection(url: text)
         let seen = try EngineLock.holder(url: url, database: second)
         #expect(seen?.pid == Self.holder.pid && seen?.mode == "paper" && seen?.backendPid != nil)
+        // The start time is whole (PostgreSQL keeps 63 bytes of an application name, so it is read
+        // from the session's start, not cut off): an ISO 8601 instant of today or before.
+        let since = try #require(seen?.since)
+        let started = try #require(IST.epochSeconds(iso8601: since), "since '\(since)'")
+        #expect(started <= UTCTimestamp.now().microseconds / 1_000_000 + 1 && since.hasSuffix("Z"), "\(since)")
         #expect(throws: EngineLockedError.self) { _ = try EngineLock.acquire(url: url, database: second, holder: EngineLockHolder(pid: 2)) }
         // Another schema is another state database.
         let otherText = TestDatabases.scopedURL(server, searchPath: other)
