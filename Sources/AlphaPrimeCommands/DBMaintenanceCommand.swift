@@ -178,8 +178,15 @@ extension DBMaintenanceCommand {
 
         public func run() async throws {
             try await ToolRunner.run(tool: "db-maintenance integrity-check") {
-                let (url, database, setup) = try DBMaintenanceCommand.open(common)
-                let findings = StoreIntegrity.check(database)
+                let setup = ToolSetup.load(common, tool: "db-maintenance")
+                let url = try setup.databaseURL()
+                let findings: [IntegrityFinding]
+                do {
+                    findings = StoreIntegrity.check(try url.open())
+                } catch let error as StoreError where error.isCorruption {
+                    // A truncated or overwritten file cannot even be opened: that is the check failing.
+                    findings = [IntegrityFinding(check: "open", ok: false, detail: error.description)]
+                }
                 let ok = findings.allSatisfy(\.ok)
                 for f in findings where !f.ok {
                     setup.logger.error("integrity check failed", metadata: ["check": "\(f.check)", "detail": "\(f.detail)"])

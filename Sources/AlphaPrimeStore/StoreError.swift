@@ -43,6 +43,13 @@ public struct StoreError: Error, ExitStatusProviding, CustomStringConvertible, S
     /// The statement as written, with `?` placeholders; never bound values.
     public let sql: String?
 
+    /// The database file is damaged or not a database (SQLite's CORRUPT or NOTADB): a finding of
+    /// an integrity check, not an outage.
+    public var isCorruption: Bool {
+        guard let code else { return false }
+        return code.hasPrefix("SQLITE_CORRUPT") || code.hasPrefix("SQLITE_NOTADB")
+    }
+
     public init(_ kind: Kind, backend: DatabaseBackend? = nil, code: String? = nil, message: String, sql: String? = nil) {
         self.kind = kind
         self.backend = backend

@@ -128,6 +128,24 @@ import Testing
         #expect(!result.stderr.contains("hunter2"))
     }
 
+    /// A truncated SQLite file is a failed check (exit 1 with the finding), like overwritten bytes,
+    /// not an outage (69).
+    @Test func aTruncatedDatabaseFailsTheCheck() throws {
+        let home = try TestHome()
+        defer { home.remove() }
+        #expect(try home.run("db-maintenance", ["migrate"]).status == 0)
+        let file = home.path("var/alpha_prime.db")
+        let bytes = try Data(contentsOf: file)
+        try bytes.prefix(3_000).write(to: file)
+        let check = try home.run("db-maintenance", ["integrity-check"])
+        #expect(check.status == 1, "\(check.output)")
+        #expect(check.stdout.contains("FAIL  open"), "\(check.stdout)")
+        #expect(check.stdout.contains("some checks FAILED"))
+        let json = try home.run("db-maintenance", ["integrity-check", "--json"])
+        #expect(json.status == 1)
+        #expect(json.stdout.contains("\"ok\" : false"))
+    }
+
     @Test func noSubcommandIsAUsageError() throws {
         let result = try ToolProcess.run("db-maintenance", [])
         #expect(result.status == 64)
