@@ -73,19 +73,40 @@ import Testing
     /// Kills the engine with SIGKILL from outside at random moments, then lets it finish. The runs
     /// are paced at 3600x (a minute bar every 17 ms, the day in about 6 s) so that each one gets a
     /// random way further into the day before it dies; a restart replays what was done at full speed.
+    ///
+    /// The delays come from a seeded generator: the seed is printed and named in every failure, and
+    /// `ALPHA_PRIME_TEST_SEED=N` replays the same delays.
     static func killRandomly(postgres: Bool, times: Int) throws -> (EngineRecord, Int) {
         let home = try EngineTestHome(postgres: postgres)
+        let seed = ProcessInfo.processInfo.environment["ALPHA_PRIME_TEST_SEED"].flatMap(UInt64.init)
+            ?? UInt64.random(in: 1...UInt64(UInt32.max))
+        print("EngineKillTests: random kill delays seeded with \(seed) (ALPHA_PRIME_TEST_SEED=\(seed) replays them)")
+        var random = SeededRandom(seed: seed)
         var killed = 0
         for _ in 0..<times {
+            let delay = 0.3 + Double(random.next() >> 11) / Double(1 << 53)  // 0.3 … 1.3 s
             let engine = try home.start(run + ["--speed", "3600x"])
-            Thread.sleep(forTimeInterval: Double.random(in: 0.3...1.3))
+            Thread.sleep(forTimeInterval: delay)
             engine.kill(SIGKILL)
             let end = engine.wait()
-            if end.killed { killed += 1 } else { #expect(end.status == 0, "\(end.stderr)") }
+            if end.killed { killed += 1 } else { #expect(end.status == 0, "seed \(seed), delay \(delay) s: \(end.stderr)") }
         }
         let final = try home.engine(run)
-        #expect(final.status == 0, "\(final.stderr)")
+        #expect(final.status == 0, "seed \(seed): \(final.stderr)")
         return (try EngineRecord.read(home.database()), killed)
+    }
+
+    /// SplitMix64: a small, seeded generator for replayable test randomness.
+    struct SeededRandom {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
     }
 
     @Test func sqliteKilledAtTwelvePointsAndAtRandomEndsLikeTheUninterruptedDay() throws {

@@ -4,6 +4,12 @@ import Foundation
 enum ToolProcess {
     struct Result { var status: Int32; var stdout: String; var stderr: String }
 
+    /// What a tool under test sees when a test gives no environment: enough to run, nothing of the
+    /// caller's ALPHA-PRIME settings.
+    static var cleanEnvironment: [String: String] {
+        ProcessInfo.processInfo.environment.filter { ["PATH", "HOME", "LANG", "TMPDIR"].contains($0.key) }
+    }
+
     static var buildDirectory: URL {
         URL(filePath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
     }
@@ -19,7 +25,9 @@ enum ToolProcess {
         let process = Process()
         process.executableURL = program
         process.arguments = arguments
-        if let environment { process.environment = environment }
+        // Never the caller's whole environment: a developer's DATABASE_URL or broker keys must not
+        // reach a tool under test.
+        process.environment = environment ?? Self.cleanEnvironment
         if let currentDirectory { process.currentDirectoryURL = currentDirectory }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
