@@ -23,6 +23,9 @@ enum MarketDataReport {
                 summary: Summary(r.log), problems: listed(r.log, max: options.maxListed).map(ProblemDocument.init),
                 written: saved)
             emit(doc)
+            if !r.passed {
+                ToolRunner.printError("market-data \(dryRun ? "verify" : "import"): \(verdict(passed: false, log: r.log, policy: r.policy, gapsFail: r.gapsFail, wrote: !dryRun, bars: r.bars.count))")
+            }
             return
         }
         var out: [String] = []
@@ -42,12 +45,18 @@ enum MarketDataReport {
             out.append("  bars kept: 0; rows dropped: \(r.rowsDropped)")
         }
         out += summaryLines(r.log)
-        out += problemLines(r.log, max: options.maxListed)
         for s in saved {
             out.append("  wrote \(s.path): \(s.bars) bars (\(s.daysAdded) day\(s.daysAdded == 1 ? "" : "s") added, \(s.daysReplaced) replaced)")
         }
-        out.append(verdict(passed: r.passed, log: r.log, policy: r.policy, gapsFail: r.gapsFail, wrote: !dryRun, bars: r.bars.count))
-        ToolRunner.printOut(out.joined(separator: "\n"))
+        let problems = problemLines(r.log, max: options.maxListed)
+        let final = verdict(passed: r.passed, log: r.log, policy: r.policy, gapsFail: r.gapsFail, wrote: !dryRun, bars: r.bars.count)
+        if r.passed {
+            ToolRunner.printOut((out + problems + [final]).joined(separator: "\n"))
+        } else {
+            // What went wrong goes to standard error, as every tool's problems do; the report stays on stdout.
+            ToolRunner.printOut(out.joined(separator: "\n"))
+            ToolRunner.printError((problems + ["market-data \(dryRun ? "verify" : "import"): \(final)"]).joined(separator: "\n"))
+        }
     }
 
     // MARK: Verify
@@ -63,6 +72,9 @@ enum MarketDataReport {
                 },
                 summary: Summary(r.log), problems: listed(r.log, max: options.maxListed).map(ProblemDocument.init))
             emit(doc)
+            if !r.passed {
+                ToolRunner.printError("market-data verify: \(verdict(passed: false, log: r.log, policy: r.policy, gapsFail: r.gapsFail, wrote: false, bars: r.files.reduce(0) { $0 + $1.barsPassed }))")
+            }
             return
         }
         var out: [String] = []
@@ -73,10 +85,15 @@ enum MarketDataReport {
             out.append("  \(f.path): \(f.symbol) \(f.timeframe), \(f.rowsRead) rows, \(f.barsPassed) bars pass; \(span)")
         }
         out += summaryLines(r.log)
-        out += problemLines(r.log, max: options.maxListed)
-        out.append(verdict(passed: r.passed, log: r.log, policy: r.policy, gapsFail: r.gapsFail, wrote: false,
-                           bars: r.files.reduce(0) { $0 + $1.barsPassed }))
-        ToolRunner.printOut(out.joined(separator: "\n"))
+        let problems = problemLines(r.log, max: options.maxListed)
+        let final = verdict(passed: r.passed, log: r.log, policy: r.policy, gapsFail: r.gapsFail, wrote: false,
+                            bars: r.files.reduce(0) { $0 + $1.barsPassed })
+        if r.passed {
+            ToolRunner.printOut((out + problems + [final]).joined(separator: "\n"))
+        } else {
+            ToolRunner.printOut(out.joined(separator: "\n"))
+            ToolRunner.printError((problems + ["market-data verify: \(final)"]).joined(separator: "\n"))
+        }
     }
 
     // MARK: Resample

@@ -11,7 +11,8 @@ public enum AtomicFile {
     public struct WriteError: Error, Hashable, Sendable, CustomStringConvertible, ExitStatusProviding {
         public let path: String
         public let reason: String
-        public var exitStatus: ExitStatus { .internalError }
+        /// Writing fails for reasons of the machine (permission, read-only, disk full), not of the code.
+        public var exitStatus: ExitStatus { .cantCreate }
         public var description: String { "\(path): cannot write: \(reason)" }
     }
 

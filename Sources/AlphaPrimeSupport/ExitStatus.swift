@@ -22,6 +22,9 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case unavailable = 69
     /// An internal error: a bug. The message says where.
     case internalError = 70
+    /// A file or directory cannot be written: permission denied, a read-only file system, a full
+    /// disk. An environment problem, not a bug.
+    case cantCreate = 73
     /// Configuration is wrong: a YAML key, type or value, or a `.env` problem.
     case configError = 78
 
@@ -37,6 +40,7 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
         case .noInput: "a required file or directory is missing"
         case .unavailable: "a service is unreachable"
         case .internalError: "internal error"
+        case .cantCreate: "a file cannot be written"
         case .configError: "bad configuration"
         }
     }

@@ -34,14 +34,17 @@ import Testing
             """.utf8).write(to: file)
         let text = try ToolProcess.run("market-data", ["verify", "--home", home.path, file.path])
         #expect(text.status == 65)
-        #expect(text.stdout.contains("\(file.path):3: high_below_low: high 98.00 is below low 99.00"))
-        #expect(text.stdout.contains("FAILED"))
+        // The problems and the verdict go to standard error, the report to standard output.
+        #expect(text.stderr.contains("\(file.path):3: high_below_low: high 98.00 is below low 99.00"))
+        #expect(text.stderr.contains("market-data verify: FAILED"))
+        #expect(text.stdout.contains("verify 1 file") && !text.stdout.contains("FAILED"))
 
         let skip = try ToolProcess.run("market-data", ["verify", "--policy", "skip", "--home", home.path, file.path])
         #expect(skip.status == 0)
 
         let json = try ToolProcess.run("market-data", ["verify", "--json", "--home", home.path, file.path])
         #expect(json.status == 65)
+        #expect(json.stderr.contains("market-data verify: FAILED"))
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect(doc["passed"] as? Bool == false)
         let summary = try #require(doc["summary"] as? [String: Any])
@@ -118,5 +121,29 @@ import Testing
                                           environment: home.environment())
         #expect(nothing.status == 65, "\(nothing.output)")
         #expect(nothing.stderr.contains("no data rows"))
+    }
+
+    /// Raw control bytes of a garbage file (NUL included) never reach a message; a folder the tool
+    /// may not write into is an environment problem (73), not a bug (70).
+    @Test func garbageBytesAreShownEscapedAndAReadOnlyFolderIs73() throws {
+        let home = try TestHome()
+        defer { home.remove() }
+        let garbage = home.path("garbage.txt")
+        try Data([0x4E, 0x49, 0x46, 0x54, 0x59, 0x00, 0x07, 0x1B, 0x2C, 0x0A]).write(to: garbage)  // NIFTY\0\a\e,
+        let result = try home.run("market-data", ["import", "--format", "headerless", "--symbol", "NIFTY50", garbage.path])
+        #expect(result.status == 65, "\(result.output)")
+        #expect(!result.output.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" }, "a control byte was echoed")
+        #expect(result.stderr.contains("\\u{0}"), "\(result.stderr)")
+
+        if getuid() != 0 {
+            let folder = home.path("data/market_data")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: folder.path)
+            defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.path) }
+            let source = Self.repository.appending(path: "Tests/AlphaPrimeTests/Fixtures/market/NIFTY50_2021-02-23_24.txt")
+            let denied = try home.run("market-data", ["import", "--format", "headerless", "--symbol", "NIFTY50", source.path])
+            #expect(denied.status == 73, "\(denied.output)")
+            #expect(denied.stderr.contains("cannot write"))
+        }
     }
 }

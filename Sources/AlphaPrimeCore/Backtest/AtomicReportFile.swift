@@ -28,8 +28,15 @@ public struct BacktestReportError: Error, Sendable, Equatable, CustomStringConve
         }
     }
 
-    /// A bad run id is a usage error; a file that cannot be written fails the run.
-    public var exitStatus: ExitStatus { kind == .invalidRunID ? .usage : .failure }
+    /// A bad run id is a usage error; a file the machine does not let be written is 73; content
+    /// that cannot be encoded is a bug.
+    public var exitStatus: ExitStatus {
+        switch kind {
+        case .invalidRunID: .usage
+        case .io: .cantCreate
+        case .encoding: .internalError
+        }
+    }
 }
 
 /// Writes files so that they appear whole or not at all: a temporary name in the same directory,

@@ -110,8 +110,25 @@ public struct ProblemLog: Sendable, Equatable {
         occurrences[kind] = seen + 1
         bars[kind, default: 0] += count
         if seen < keepPerKind {
-            problems.append(DataProblem(kind: kind, file: file, line: line, bars: count, message: message()))
+            problems.append(DataProblem(kind: kind, file: file, line: line, bars: count, message: Self.printable(message())))
         }
+    }
+
+    /// A message as it may be printed: control bytes of a garbage file (NUL included) shown as
+    /// `\u{XX}`, and at most 500 characters.
+    public static func printable(_ message: String) -> String {
+        var out = ""
+        var count = 0
+        for scalar in message.unicodeScalars {
+            if count >= 500 { out += "…"; break }
+            if scalar.value < 0x20 && scalar != "\t" || scalar.value == 0x7F {
+                out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+            count += 1
+        }
+        return out
     }
 
     public mutating func merge(_ other: ProblemLog) {

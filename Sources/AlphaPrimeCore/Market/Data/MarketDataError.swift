@@ -24,11 +24,13 @@ public enum MarketDataError: Error, Hashable, Sendable, CustomStringConvertible,
         case .missingFile: .noInput
         case .badRow, .badFile, .symbolMismatch, .cannotResample: .dataError
         case .ambiguous: .usage
-        case .writeFailed: .internalError
+        case .writeFailed: .cantCreate
         }
     }
 
-    public var description: String {
+    public var description: String { ProblemLog.printable(rawDescription) }
+
+    var rawDescription: String {
         switch self {
         case .missingFile(let path, let reason): "\(path): cannot read: \(reason)"
         case .badRow(let file, let line, let message): "\(file):\(line): \(message)"
