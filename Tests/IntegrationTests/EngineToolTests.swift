@@ -109,6 +109,33 @@ import Testing
 
     // MARK: Modes
 
+    /// A replay file cut short (24 of the day's 375 bars) leaves the session stopped, with the
+    /// reason, not completed; the full day's replay later resumes and completes it.
+    @Test func aSessionWhoseDataEndsBeforeTheCloseCanBeCompletedLater() throws {
+        let home = try EngineTestHome()
+        let rows = try String(contentsOf: TestHome.repositoryRoot.appending(path: "data/market_data/NIFTY50/1m/2021.csv"), encoding: .utf8)
+            .split(separator: "\n")
+        let day = rows.filter { $0.hasPrefix("2021-02-22T") }
+        #expect(day.count == 375)
+        let short = home.home.path("NIFTY50.csv")
+        try ([String(rows[0])] + day.prefix(24).map(String.init)).joined(separator: "\n").appending("\n")
+            .write(to: short, atomically: true, encoding: .utf8)
+        let cut = try home.engine(["run", "--mode", "paper", "--replay", short.path, "--json"])
+        #expect(cut.status == 0, "\(cut.output)")
+        let summary = try #require((try JSONSerialization.jsonObject(with: Data(cut.stdout.utf8)) as? [[String: Any]])?.first)
+        #expect((summary["ending"] as? String)?.hasPrefix("the data ended at 2021-02-22 09:39") == true, "\(summary)")
+        let db = try home.database()
+        #expect(try db.queryFirst("SELECT status FROM engine_sessions")?.string("status") == "stopped")
+
+        let full = try home.engine(["run", "--mode", "paper", "--replay", "2021-02-22", "--json"])
+        #expect(full.status == 0, "\(full.output)")
+        let completed = try #require((try JSONSerialization.jsonObject(with: Data(full.stdout.utf8)) as? [[String: Any]])?.first)
+        #expect(completed["ending"] as? String == "completed", "\(completed)")
+        #expect(completed["recovered_bars"] as? Int ?? 0 > 0, "the cut session was resumed, not started again")
+        #expect(try db.queryFirst("SELECT status FROM engine_sessions")?.string("status") == "completed")
+        #expect(try db.queryFirst("SELECT COUNT(*) AS n FROM orders WHERE status NOT IN ('FILLED', 'CANCELLED', 'REJECTED')")?.int64("n") == 0)
+    }
+
     @Test func monitorModeLogsSignalsAndRiskDecisionsAndPlacesNoOrder() throws {
         let home = try EngineTestHome()
         let result = try home.engine(["run", "--mode", "monitor", "--replay", Self.day, "--json"])

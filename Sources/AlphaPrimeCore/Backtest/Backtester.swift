@@ -161,7 +161,7 @@ public enum Backtester {
             if core.hasRequests { route(&core, &broker, time: time) }
         }
 
-        mutating func feedEnded(lastMinute: Int64?) {}
+        mutating func feedEnded(lastMinute: Int64?) -> Bool { true }
 
         /// Intraday (MIS) positions are squared off at the last known price of their symbol, stamped
         /// with the session's last bar. A carry product keeps its positions.

@@ -31,7 +31,9 @@ protocol SessionHost {
     /// A trade print between bars.
     mutating func tick(_ tick: Tick, symbol: SymbolID) throws(Failure)
     /// The feed has ended; `lastMinute` is the last bar's minute (nil when there was none).
-    mutating func feedEnded(lastMinute: Int64?) throws(Failure)
+    /// Returns false when the last session must not be closed: its data ended well before the
+    /// close, so it is left to be completed later (the host records it as such).
+    mutating func feedEnded(lastMinute: Int64?) throws(Failure) -> Bool
 
     /// Squares off the intraday positions still open at the close, at their last known prices,
     /// stamped with the session's last bar (nil when no bar came). The host knows which positions
@@ -53,6 +55,8 @@ enum SessionLoopEnd: Equatable {
     case feedEnded
     /// The host ended the run between two minutes (a stop request); no session was closed.
     case stopped
+    /// The feed ended well before the last session's close; that session was left open.
+    case dataEndedEarly
 }
 
 /// The one event loop over a ``TradingCore``, for a backtest, a replayed paper day and a live day:
@@ -61,7 +65,8 @@ enum SessionLoopEnd: Equatable {
 /// Events are handled in one order. A bar of a new minute first ends the previous minute (the host
 /// may stop there); a bar of a new IST day closes the previous session and opens the next; when the
 /// core's clock event (the square-off instant) lies before the bar it happens first, so a session's
-/// rules never wait for data; then the bar itself. When the feed ends, the last session is closed.
+/// rules never wait for data; then the bar itself. When the feed ends, the last session is closed
+/// (unless the host says its data ended well before the close: it is then left to be completed).
 ///
 /// **The session-close rule**, the same for every run: a clock event still due before the close
 /// happens; intraday positions still open are squared off at the last known price (the broker's
@@ -102,7 +107,7 @@ enum SessionLoop {
             try host.bar(bar, symbol: symbol)
             lastBarTime = bar.time
         }
-        try host.feedEnded(lastMinute: minute == .min ? nil : minute)
+        guard try host.feedEnded(lastMinute: minute == .min ? nil : minute) else { return .dataEndedEarly }
         if day != .min { try closeSession(&host, day: day, lastBarTime: lastBarTime) }
         return .feedEnded
     }

@@ -176,11 +176,38 @@ final class SessionRun<S: Strategy>: SessionHost {
         journal?.mark(symbol: symbol, name: core.instruments[symbol].symbol, price: tick.lastPrice, time: tick.time)
     }
 
-    /// The last minute is over; a recovery that reached the end of the data ends here.
-    func feedEnded(lastMinute: Int64?) throws {
+    /// The last minute is over; a recovery that reached the end of the data ends here. Data that
+    /// ends more than ``SessionRun/completeWithin`` before the close (a file cut short) leaves the
+    /// session stopped, not completed: nothing is squared off or expired, and a later run with the
+    /// rest of the day's data resumes and completes it.
+    func feedEnded(lastMinute: Int64?) throws -> Bool {
         if let lastMinute { try endOfMinute(lastMinute) }
         if inCatchUp { try endCatchUp(at: lastMinute ?? plan.open) }
+        guard let lastMinute, mode != .monitor else { return true }
+        // Complete when the data reaches the square-off instant or comes within 10 minutes of the close.
+        let squareOff = core.risk.state.squareOffAt
+        let enough = min(squareOff > 0 ? squareOff : plan.close, plan.close - Self.completeWithin)
+        guard lastMinute + 60 < enough else { return true }
+        let why = "the data ended at \(ist(lastMinute + 60)), before the close at \(ist(plan.close)); the session is left open "
+            + "to be completed with the rest of the day's data"
+        logs.engine.warning("\(why)", metadata: ["session.date": "\(plan.date)"])
+        outcome.ending = .stopped(why)
+        recordRiskEvents()
+        recordSnapshot(at: lastMinute + 60)
+        if let journal {
+            let state = try riskStateJSON()
+            try journal.commit {
+                try journal.repository.recordEngineRiskStateClose(sessionId: journal.sessionId, json: state)
+                try journal.repository.setEngineSessionStatus(sessionId: journal.sessionId, status: .stopped, at: clock.now())
+            }
+        }
+        return false
     }
+
+    /// Data that reaches the square-off instant, or this close to the close (10 minutes), completes a
+    /// session: the 2021-02-24 outage day, whose last bar comes at 15:21 of a session extended to
+    /// 17:00, is complete; a file cut at 09:38 is not.
+    static var completeWithin: Int64 { 600 }
 
     /// Everything that happens when a minute's bars are all processed and the next minute begins:
     /// the end of recovery, pacing, requests from other processes.

@@ -29,7 +29,7 @@ import Testing
         }
         mutating func bar(_ bar: Bar, symbol: SymbolID) { calls.append("bar \(symbol) \(ist(bar.time))") }
         mutating func tick(_ tick: Tick, symbol: SymbolID) { calls.append("tick \(symbol)") }
-        mutating func feedEnded(lastMinute: Int64?) { calls.append("end of feed") }
+        mutating func feedEnded(lastMinute: Int64?) -> Bool { calls.append("end of feed"); return true }
         mutating func squareOffAtClose(lastBarTime: Int64?) { calls.append("square off at \(lastBarTime.map(ist) ?? "-")") }
         mutating func expireWorkingOrders(at close: Int64) { calls.append("expire at \(ist(close))") }
         mutating func sessionClosed(day: Int64) { calls.append("closed \(LocalDate(daysSinceEpoch: Int(day)))") }
