@@ -178,7 +178,8 @@ import Testing
 
     @Test func aSecondEngineIsRefusedWithTheFirstsPidAndStopFlattens() throws {
         let home = try EngineTestHome()
-        let first = try home.start(["run", "--mode", "paper", "--replay", Self.day, "--speed", "600x"])
+        // 60x: the day takes 6 minutes, so the replay cannot end before the stop below reaches it.
+        let first = try home.start(["run", "--mode", "paper", "--replay", Self.day, "--speed", "60x"])
         defer { if first.isRunning { first.kill() } }
         let running = try BackgroundTool.waitUntil(seconds: 30) {
             (try Self.status(home))["running"] as? Bool == true
@@ -213,14 +214,20 @@ import Testing
         let home = try EngineTestHome()
         let engine = try home.start(["run", "--mode", "paper", "--replay", Self.day, "--speed", "120x"])
         defer { if engine.isRunning { engine.kill() } }
+        // The engine is frozen (SIGSTOP) before its positions are read, so none can close between the
+        // look and the SIGKILL; without one open it is let go on and looked at again.
+        var left: [Any] = []
         let positionOpen = try BackgroundTool.waitUntil(seconds: 90) {
-            !((Self.paperState(try Self.status(home))?["open_positions"] as? [Any]) ?? []).isEmpty
+            engine.kill(SIGSTOP)
+            left = (Self.paperState(try Self.status(home))?["open_positions"] as? [Any]) ?? []
+            if left.isEmpty { engine.kill(SIGCONT) }
+            return !left.isEmpty
         }
         #expect(positionOpen, "the engine opened a position")
         engine.kill(SIGKILL)
         #expect(engine.wait().killed)
-        let left = (Self.paperState(try Self.status(home))?["open_positions"] as? [Any]) ?? []
-        #expect(!left.isEmpty, "the dead engine left a position open")
+        let stillOpen = (Self.paperState(try Self.status(home))?["open_positions"] as? [Any]) ?? []
+        #expect(!left.isEmpty && stillOpen.count == left.count, "the dead engine left its open positions as they were")
 
         let stop = try home.engine(["emergency-stop", "--by", "tester", "--reason", "engine died", "--json"])
         #expect(stop.status == 0, "\(stop.stderr)")
