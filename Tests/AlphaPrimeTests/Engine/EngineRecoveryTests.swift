@@ -106,4 +106,75 @@ import Testing
         #expect(Set(ids).count == ids.count)
         #expect(ids.allSatisfy { OrderRecord.isValidClientOrderId($0) && $0.count <= 20 })
     }
+
+    // MARK: The journal's repairs: the database disagrees with the re-created state
+
+    /// A day crashed halfway; then `tamper` edits the database; then the run resumes to the end.
+    static func resumeAfterTampering(_ fixture: EngineFixture, _ days: [ReplayDay], crashAt point: Int,
+                                     _ tamper: (any SQLDatabase) throws -> Void) throws -> (record: SessionRecord, outcome: SessionOutcome, database: any SQLDatabase) {
+        let database = try migratedMemoryDatabase()
+        let repository = StateRepository(database: database)
+        #expect(throws: SimulatedCrash.self) {
+            _ = try fixture.runner(repository, afterCommit: { if $0 == point { throw SimulatedCrash() } }).run(days)
+        }
+        try tamper(database)
+        let outcome = try #require(try fixture.runner(repository).run(days).first)
+        #expect(outcome.ending == .completed)
+        return (try SessionRecord.read(database), outcome, database)
+    }
+
+    /// A fill the broker made but the database lost (the order still open, no fill, no trade) is
+    /// recovered from the replay and recorded: the day ends as the uninterrupted one.
+    @Test func aFillTheDatabaseLostIsRecoveredFromTheReplay() throws {
+        let fixture = try EngineFixture(riskPreset: "dev")
+        let days = try fixture.days([Self.day])
+        let (reference, commits) = try Self.reference(fixture, days)
+        let (record, outcome, _) = try Self.resumeAfterTampering(fixture, days, crashAt: commits / 2) { db in
+            // The last fill of an entry that has not been closed by a trade yet is forgotten.
+            let row = try #require(try db.queryFirst("""
+                SELECT f.id AS fill, o.id AS orderid FROM fills f JOIN orders o ON o.id = f.order_id
+                WHERE o.client_order_id NOT IN (SELECT client_order_id FROM orders o2 JOIN trades t ON t.entry_order_id = o2.id OR t.exit_order_id = o2.id)
+                ORDER BY f.id DESC LIMIT 1
+                """))
+            let fill = try row.int64("fill"), order = try row.int64("orderid")
+            try db.execute("DELETE FROM fills WHERE id = ?", [.integer(fill)])
+            try db.execute("UPDATE orders SET status = 'OPEN', filled_quantity = 0, average_price_paise = NULL WHERE id = ?", [.integer(order)])
+        }
+        #expect(outcome.repairs >= 1, "the lost fill is counted as a repair")
+        #expect(record.fills == reference.fills && record.trades == reference.trades, "\(record.firstDifference(from: reference) ?? "")")
+    }
+
+    /// An order the database still shows working that the replay cancels (its cancellation was not
+    /// recorded) is moved forward to CANCELLED, never back.
+    @Test func aStatusTheDatabaseMissedIsMovedForward() throws {
+        let fixture = try EngineFixture(riskPreset: "dev")
+        let days = try fixture.days([Self.day])
+        let (reference, commits) = try Self.reference(fixture, days)
+        let (record, outcome, database) = try Self.resumeAfterTampering(fixture, days, crashAt: commits / 2) { db in
+            let id = try #require(try db.queryFirst("SELECT id FROM orders WHERE status = 'CANCELLED' ORDER BY id DESC LIMIT 1")?.int64("id"))
+            try db.execute("UPDATE orders SET status = 'OPEN' WHERE id = ?", [.integer(id)])
+        }
+        #expect(outcome.repairs >= 1)
+        #expect(try database.queryFirst("SELECT COUNT(*) AS n FROM orders WHERE status NOT IN ('FILLED', 'CANCELLED', 'REJECTED')")?.int64("n") == 0)
+        #expect(record.fills == reference.fills && record.trades == reference.trades, "\(record.firstDifference(from: reference) ?? "")")
+    }
+
+    /// A fill recorded with another price than the replay re-creates: the recorded fill wins (the
+    /// broker's truth) and is counted as a repair; no fill is recorded twice.
+    @Test func aRecordedFillThatDiffersWinsOverTheReplay() throws {
+        let fixture = try EngineFixture(riskPreset: "dev")
+        let days = try fixture.days([Self.day])
+        let (_, commits) = try Self.reference(fixture, days)
+        var tampered: (id: Int64, price: Int64) = (0, 0)
+        let (_, outcome, database) = try Self.resumeAfterTampering(fixture, days, crashAt: commits / 2) { db in
+            let row = try #require(try db.queryFirst("SELECT id, price_paise FROM fills ORDER BY id DESC LIMIT 1"))
+            tampered = (try row.int64("id"), try row.int64("price_paise") + 5)
+            try db.execute("UPDATE fills SET price_paise = ? WHERE id = ?", [.integer(tampered.price), .integer(tampered.id)])
+        }
+        #expect(outcome.repairs >= 1)
+        #expect(try database.queryFirst("SELECT price_paise FROM fills WHERE id = ?", [.integer(tampered.id)])?.int64("price_paise") == tampered.price)
+        #expect(try database.queryFirst("""
+            SELECT COUNT(*) AS n FROM (SELECT order_id, broker_trade_id FROM fills GROUP BY order_id, broker_trade_id HAVING COUNT(*) > 1) d
+            """)?.int64("n") == 0)
+    }
 }
