@@ -76,6 +76,16 @@ extension EngineCommand {
         public func run() async throws {
             try await ToolRunner.run(tool: "engine") {
                 let context = try ToolContext.load(common, tool: "engine", riskPreset: riskPreset)
+                // Private files other users can read: live refuses to start, paper and monitor warn.
+                let exposed = PrivateFiles.exposed(home: context.home, database: context.databaseURL)
+                for file in exposed {
+                    ToolRunner.printError("engine: \(mode == .live ? "" : "warning: ")\(file.message)")
+                    context.logger.warning("a private file is readable by group or others", metadata: ["path": "\(file.path)"])
+                }
+                if mode == .live && !exposed.isEmpty {
+                    ToolRunner.printError("engine: live trading refused until the files above are private")
+                    return .refused
+                }
                 // The safety gates, each refusal naming the gate that is closed.
                 let gates = EngineStartPolicy(context.configuration)
                 if let status = try Self.exitStatus(ifRefused: gates.decide(mode: mode, confirmLive: confirmLive, replaying: !replay.isEmpty)) {

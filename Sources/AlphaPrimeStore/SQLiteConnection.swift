@@ -37,6 +37,7 @@ public final class SQLiteConnection: SQLDatabase, @unchecked Sendable {
             }
         }
         var db: OpaquePointer?
+        let isNew = !isMemory && !FileManager.default.fileExists(atPath: path)
         let rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
@@ -46,6 +47,8 @@ public final class SQLiteConnection: SQLDatabase, @unchecked Sendable {
         }
         self.handle = db
         self.path = path
+        // A new state database is the trader's alone (its -wal and -shm files take the same mode).
+        if isNew { _ = chmod(path, 0o600) }
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
 

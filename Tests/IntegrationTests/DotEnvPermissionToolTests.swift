@@ -43,3 +43,27 @@ import Testing
         #expect(health.stdout.contains("[WARN] configuration: .env: is readable by group or others (mode 0640)"))
     }
 }
+
+/// Live trading refuses to start while `.env`, the state database or the backups folder can be read
+/// by other users of the machine, naming each and the chmod that fixes it; paper and monitor warn.
+@Suite struct PrivateFilesToolTests {
+    @Test func liveRefusesAndPaperWarnsWhileAPrivateFileIsReadable() throws {
+        let home = try EngineTestHome()
+        try home.home.writeDotEnv("ENVIRONMENT=production\nENABLE_REAL_TRADING=true\n", mode: 0o644)
+        let backups = home.home.path("backups")
+        try FileManager.default.createDirectory(at: backups, withIntermediateDirectories: true)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: backups.path)
+        let live = try home.engine(["run", "--mode", "live", "--confirm-live", "--replay", EngineToolTests.day])
+        #expect(live.status == 5, "\(live.output)")
+        #expect(live.stderr.contains(".env is readable by group or others (mode 0644): run chmod 600 "), "\(live.stderr)")
+        #expect(live.stderr.contains("backups is readable by group or others (mode 0755): run chmod 700 "))
+        #expect(live.stderr.contains("live trading refused until the files above are private"))
+
+        let paper = try home.engine(["run", "--mode", "paper", "--replay", EngineToolTests.day])
+        #expect(paper.status == 0, "\(paper.output)")
+        #expect(paper.stderr.contains("engine: warning: \(home.home.path(".env").path) is readable by group or others"))
+        // The state database the engine created is private from the start.
+        let attributes = try FileManager.default.attributesOfItem(atPath: home.home.path("var/alpha_prime.db").path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+    }
+}
