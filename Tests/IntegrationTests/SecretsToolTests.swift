@@ -136,4 +136,55 @@ import Testing
             }
         }
     }
+
+    /// Fake secrets in `.env` (broker keys and tokens, SMTP and Redis passwords, the Telegram token),
+    /// then a replayed paper day, `engine status`, a backtest with its report files, config-check,
+    /// health-check and db-maintenance: no secret in any output, log, report file or the state
+    /// database's bytes.
+    @Test func aPaperDayAndABacktestLeaveNoSecretAnywhere() throws {
+        let secrets = ["kite-key-abc-789", "sekr3t-value-123", "tok-en-456-xyz", "upstox-key-5511", "upstox-sekr3t-77",
+                       "mail-pa55-xyz", "redis-pa55-991", "123456:tele-gram-token-xyz"]
+        let home = try EngineTestHome()
+        try home.home.writeDotEnv("""
+            KITE_API_KEY=kite-key-abc-789
+            KITE_API_SECRET=sekr3t-value-123
+            KITE_ACCESS_TOKEN=tok-en-456-xyz
+            UPSTOX_API_KEY=upstox-key-5511
+            UPSTOX_API_SECRET=upstox-sekr3t-77
+            SMTP_HOST=127.0.0.1
+            SMTP_USER=trader
+            SMTP_PASSWORD=mail-pa55-xyz
+            SMTP_TO=trader@example.com
+            REDIS_URL=redis://:redis-pa55-991@127.0.0.1:6379/0
+            TELEGRAM_BOT_TOKEN=123456:tele-gram-token-xyz
+            TELEGRAM_CHAT_ID=42
+
+            """)
+        var outputs: [(String, ToolProcess.Result)] = []
+        for (tool, arguments) in [("config-check", ["--show"]), ("config-check", ["--show", "--json"]),
+                                  ("health-check", ["--log-level", "trace"]), ("db-maintenance", ["status"]),
+                                  ("engine", ["run", "--mode", "paper", "--replay", EngineToolTests.day, "--log-level", "trace"]),
+                                  ("engine", ["status", "--json"]),
+                                  ("backtest", ["--strategy", "mean_reversion,breakout_scalper,momentum", "--report", "detailed", "--log-level", "trace"])] {
+            outputs.append(("\(tool) \(arguments.joined(separator: " "))", try home.home.run(tool, arguments)))
+        }
+        #expect(outputs[4].1.status == 0, "\(outputs[4].1.output)")
+        #expect(outputs[6].1.status == 0, "\(outputs[6].1.output)")
+        for (what, result) in outputs {
+            for secret in secrets { #expect(!result.output.contains(secret), "\(what) printed \(secret)") }
+        }
+        // Every file the runs wrote: logs, reports, the state database (and its WAL).
+        var scanned = 0
+        let root = home.home.root
+        let files = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])?
+            .compactMap { $0 as? URL }
+            .filter { ["logs", "reports", "var"].contains($0.path.dropFirst(root.path.count + 1).split(separator: "/").first.map(String.init) ?? "") }
+            ?? []
+        for file in files where (try? file.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
+            let bytes = try Data(contentsOf: file)
+            scanned += 1
+            for secret in secrets { #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(file.path) holds \(secret)") }
+        }
+        #expect(scanned >= 8, "logs, report files and the database were scanned (\(scanned) files)")
+    }
 }
