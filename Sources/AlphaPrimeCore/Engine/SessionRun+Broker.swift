@@ -45,6 +45,11 @@ extension SessionRun {
         for event in events {
             switch event {
             case .filled(let raw, let tradeId):
+                guard appliedFills.insert("\(raw.orderID)|\(tradeId)").inserted else {
+                    logOrder("the broker reported an execution again; it is counted once", raw.orderID,
+                             reason: "trade \(tradeId)", level: .warning)
+                    continue
+                }
                 let fill = journal?.recordedFill(raw, brokerTradeId: tradeId) ?? raw
                 fills.append((fill, tradeId, applyFill(fill)))
             case .accepted(let id, let brokerOrderId):

@@ -59,6 +59,9 @@ final class SessionRun<S: Strategy>: SessionHost {
     var requestedCancels: [Int64: String] = [:]
     /// Stop moves the engine asked for, with the trigger each order had before.
     var requestedModifies: [Int64: Int64] = [:]
+    /// Executions already applied, `order id|broker trade id`: a broker that reports one twice (a
+    /// repeated postback, a reconnect) never has it counted twice.
+    var appliedFills: Set<String> = []
     var entryOrder: [Int64]
     var seenSignals: [Int]
     var ordersSeen = 0
