@@ -205,7 +205,7 @@ public enum Backtester {
 
     /// Days since 1970-01-01 of the IST date of a UTC instant.
     @inline(__always)
-    static func istDay(_ time: Int64) -> Int64 { SessionLoop.istDay(time) }
+    static func istDay(_ time: Int64) -> Int64 { RiskManager.istDay(time) }
 
     static func closeOfDay(_ day: Int64, _ ledger: Ledger) -> DailyEquity {
         DailyEquity(date: LocalDate(daysSinceEpoch: Int(day)), equity: ledger.equity,

@@ -94,7 +94,7 @@ enum SessionLoop {
             }
             if bar.time != minute {
                 guard try host.minuteBegins(bar.time, previous: minute == .min ? nil : minute) else { return .stopped }
-                let barDay = istDay(bar.time)
+                let barDay = RiskManager.istDay(bar.time)
                 if barDay != day {
                     if day != .min { try closeSession(&host, day: day, lastBarTime: lastBarTime) }
                     day = barDay
@@ -121,12 +121,5 @@ enum SessionLoop {
             try host.expireWorkingOrders(at: close)
         }
         try host.sessionClosed(day: day)
-    }
-
-    /// Days since 1970-01-01 of the IST date of a UTC instant.
-    @inline(__always)
-    static func istDay(_ time: Int64) -> Int64 {
-        let t = time + IST.offsetSeconds
-        return t >= 0 ? t / 86_400 : (t - 86_399) / 86_400
     }
 }

@@ -97,13 +97,18 @@ extension SessionRun {
     func sessionClosed(day: Int64) throws {
         recordRiskEvents()
         recordSnapshot(at: plan.close)
-        if let journal {
-            let state = try riskStateJSON()
-            try journal.commit {
-                try writeStrategyPerformance()
-                try journal.repository.recordEngineRiskStateClose(sessionId: journal.sessionId, json: state)
-                try journal.repository.setEngineSessionStatus(sessionId: journal.sessionId, status: .completed, at: clock.now())
-            }
+        try recordSessionEnd(.completed)
+    }
+
+    /// In one commit: the risk stage's state at the end, the session's status, and for a completed
+    /// session the strategies' day figures.
+    func recordSessionEnd(_ status: EngineSessionRecord.Status) throws {
+        guard let journal else { return }
+        let state = try riskStateJSON()
+        try journal.commit {
+            if status == .completed { try writeStrategyPerformance() }
+            try journal.repository.recordEngineRiskStateClose(sessionId: journal.sessionId, json: state)
+            try journal.repository.setEngineSessionStatus(sessionId: journal.sessionId, status: status, at: clock.now())
         }
     }
 
@@ -157,13 +162,7 @@ extension SessionRun {
         }
         logs.engine.notice("stopping", metadata: ["command": "\(command.rawValue)", "by": "\(who)", "at": "\(ist(time))"])
         recordRiskEvents()
-        if let journal {
-            let state = try riskStateJSON()
-            try journal.commit {
-                try journal.repository.recordEngineRiskStateClose(sessionId: journal.sessionId, json: state)
-                try journal.repository.setEngineSessionStatus(sessionId: journal.sessionId, status: .stopped, at: clock.now())
-            }
-        }
+        try recordSessionEnd(.stopped)
         if let request {
             let open = core.ledger.openPositionCount
             try control?.markHandled(request, "\(command.rawValue) at \(ist(time)); \(open) open position\(open == 1 ? "" : "s")")

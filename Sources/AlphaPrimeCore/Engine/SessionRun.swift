@@ -197,13 +197,7 @@ final class SessionRun<S: Strategy>: SessionHost {
         outcome.ending = .stopped(why)
         recordRiskEvents()
         recordSnapshot(at: lastMinute + 60)
-        if let journal {
-            let state = try riskStateJSON()
-            try journal.commit {
-                try journal.repository.recordEngineRiskStateClose(sessionId: journal.sessionId, json: state)
-                try journal.repository.setEngineSessionStatus(sessionId: journal.sessionId, status: .stopped, at: clock.now())
-            }
-        }
+        try recordSessionEnd(.stopped)
         return false
     }
 

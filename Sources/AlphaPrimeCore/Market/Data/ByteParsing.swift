@@ -306,6 +306,13 @@ enum ByteParsing {
     }
 
     /// The text of a byte range, for messages.
+    /// Whether the bytes of `r` are exactly `text`'s UTF-8 (no String made per row).
+    static func sameText(_ p: UnsafePointer<UInt8>, _ r: Range<Int>, _ text: String) -> Bool {
+        var utf8 = text.utf8.makeIterator()
+        for i in r { guard utf8.next() == p[i] else { return false } }
+        return utf8.next() == nil
+    }
+
     static func text(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, limit: Int = 120) -> String {
         let e = min(end, start + limit)
         let s = String(decoding: UnsafeBufferPointer(start: p + start, count: max(0, e - start)), as: UTF8.self)

@@ -85,13 +85,17 @@ enum HeaderCSVImporter {
                     v = volume
                 }
                 if let sc = columns.symbol {
-                    let symbol = ByteParsing.text(p, cells[sc].lowerBound, cells[sc].upperBound)
-                    if let first = rows.sourceSymbol, symbol != first {
-                        log.record(.unparsable, file: file, line: line,
-                                   "symbol \(SymbolNames.printable(symbol)) differs from \(SymbolNames.printable(first)) of the first row")
-                        return true
+                    let cell = cells[sc]
+                    if let first = rows.sourceSymbol {
+                        guard ByteParsing.sameText(p, cell, first) else {
+                            let symbol = ByteParsing.text(p, cell.lowerBound, cell.upperBound)
+                            log.record(.unparsable, file: file, line: line,
+                                       "symbol \(SymbolNames.printable(symbol)) differs from \(SymbolNames.printable(first)) of the first row")
+                            return true
+                        }
+                    } else {
+                        rows.sourceSymbol = ByteParsing.text(p, cell.lowerBound, cell.upperBound)
                     }
-                    rows.sourceSymbol = symbol
                 }
                 rows.append(stamp, o, h, l, c, v, line: line)
                 return true

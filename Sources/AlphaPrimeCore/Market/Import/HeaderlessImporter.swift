@@ -24,7 +24,7 @@ enum HeaderlessImporter {
                 let symbol = cells[0]
                 if rows.sourceSymbol == nil {
                     rows.sourceSymbol = ByteParsing.text(p, symbol.lowerBound, symbol.upperBound)
-                } else if !sameText(p, symbol, rows.sourceSymbol!) {
+                } else if !ByteParsing.sameText(p, symbol, rows.sourceSymbol!) {
                     log.record(.unparsable, file: file, line: line,
                                "symbol '\(ByteParsing.text(p, symbol.lowerBound, symbol.upperBound))' differs from '\(rows.sourceSymbol!)' of the first row")
                     return true
@@ -65,11 +65,5 @@ enum HeaderlessImporter {
             sec = x
         }
         return h * 3_600 + m * 60 + sec
-    }
-
-    private static func sameText(_ p: UnsafePointer<UInt8>, _ r: Range<Int>, _ text: String) -> Bool {
-        var utf8 = text.utf8.makeIterator()
-        for i in r { guard utf8.next() == p[i] else { return false } }
-        return utf8.next() == nil
     }
 }

@@ -27,9 +27,10 @@ public enum SymbolNames {
         return String(text.filter { !" -_.\t".contains($0) })
     }
 
-    /// The name as it can be printed: quoted, at most 40 characters, control bytes shown as `?`.
+    /// The name as it can be printed: quoted, at most 40 characters, control bytes escaped as in
+    /// every problem message (``ProblemLog/printable(_:)``).
     public static func printable(_ name: String) -> String {
-        let clean = String(name.unicodeScalars.prefix(40).map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) })
-        return "'\(clean)\(name.unicodeScalars.count > 40 ? "…" : "")'"
+        let head = String(String.UnicodeScalarView(name.unicodeScalars.prefix(40)))
+        return "'\(ProblemLog.printable(head))\(name.unicodeScalars.count > 40 ? "…" : "")'"
     }
 }
