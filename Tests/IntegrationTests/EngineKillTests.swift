@@ -81,7 +81,7 @@ import Testing
         let seed = ProcessInfo.processInfo.environment["ALPHA_PRIME_TEST_SEED"].flatMap(UInt64.init)
             ?? UInt64.random(in: 1...UInt64(UInt32.max))
         print("EngineKillTests: random kill delays seeded with \(seed) (ALPHA_PRIME_TEST_SEED=\(seed) replays them)")
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         var killed = 0
         for _ in 0..<times {
             let delay = 0.3 + Double(random.next() >> 11) / Double(1 << 53)  // 0.3 … 1.3 s
@@ -94,19 +94,6 @@ import Testing
         let final = try home.engine(run)
         #expect(final.status == 0, "seed \(seed): \(final.stderr)")
         return (try EngineRecord.read(home.database()), killed)
-    }
-
-    /// SplitMix64: a small, seeded generator for replayable test randomness.
-    struct SeededRandom {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 
     @Test func sqliteKilledAtTwelvePointsAndAtRandomEndsLikeTheUninterruptedDay() throws {

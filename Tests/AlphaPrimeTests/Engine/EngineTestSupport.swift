@@ -128,3 +128,80 @@ func migratedMemoryDatabase() throws -> any SQLDatabase {
     try Migrator(database: database, logger: quietLogger).migrate()
     return database
 }
+
+/// The paper broker's session seen through a test's wire: every command and market hook goes to the
+/// paper broker, which stays the truth (what it executed, what it was sent); ``relay(_:into:)`` is
+/// what the engine hears of its events, as they came unless a subclass repeats or holds some back.
+class PaperBrokerWire: Broker, SimulatedMarket {
+    let inner: PaperBroker
+    /// Broker trade ids of the executions the paper broker made.
+    private(set) var executions: Set<String> = []
+    /// Client order ids the broker was sent or took back into its working set.
+    private(set) var known: Set<String> = []
+    var name: String { "wired \(inner.name)" }
+
+    init(_ inner: PaperBroker) { self.inner = inner }
+
+    func relay(_ fresh: [BrokerEvent], into events: inout [BrokerEvent]) { events.append(contentsOf: fresh) }
+
+    func takeEvents(into events: inout [BrokerEvent]) {
+        var fresh: [BrokerEvent] = []
+        inner.takeEvents(into: &fresh)
+        for case .filled(_, let tradeId) in fresh { executions.insert(tradeId) }
+        relay(fresh, into: &events)
+    }
+
+    func submit(_ request: BrokerOrderRequest) { known.insert(request.clientOrderId); inner.submit(request) }
+    func requestCancel(orderID: Int64, clientOrderId: String) { inner.requestCancel(orderID: orderID, clientOrderId: clientOrderId) }
+    func requestModify(orderID: Int64, clientOrderId: String, triggerPrice: Int64) {
+        inner.requestModify(orderID: orderID, clientOrderId: clientOrderId, triggerPrice: triggerPrice)
+    }
+    func orders() throws -> [BrokerOrder] { try inner.orders() }
+    func positions() throws -> [BrokerPosition] { try inner.positions() }
+    func fills() throws -> [BrokerFill] { try inner.fills() }
+
+    func marketBar(_ bar: Bar, symbol: SymbolID) { inner.marketBar(bar, symbol: symbol) }
+    func marketRestOfBar(_ bar: Bar, symbol: SymbolID) { inner.marketRestOfBar(bar, symbol: symbol) }
+    func fillMarketOrdersAtLastPrice(symbol: SymbolID, time: Int64) { inner.fillMarketOrdersAtLastPrice(symbol: symbol, time: time) }
+    func adoptWorking(_ order: OrderRequest, clientOrderId: String, filledSoFar: Int) {
+        known.insert(clientOrderId)
+        inner.adoptWorking(order, clientOrderId: clientOrderId, filledSoFar: filledSoFar)
+    }
+    func forget(orderID: Int64) { inner.forget(orderID: orderID) }
+}
+
+/// The paper account of one engine process whose sessions go through wires `wire` makes (given the
+/// session's paper broker and how many sessions came before).
+final class WiredPaperAccount: BrokerAccount {
+    let inner: PaperBrokerAccount
+    let wire: (PaperBroker, Int) -> PaperBrokerWire
+    private(set) var wires: [PaperBrokerWire] = []
+    var name: String { inner.name }
+
+    init(_ inner: PaperBrokerAccount, wire: @escaping (PaperBroker, Int) -> PaperBrokerWire) {
+        self.inner = inner
+        self.wire = wire
+    }
+
+    var executions: Set<String> { wires.reduce(into: []) { $0.formUnion($1.executions) } }
+    var known: Set<String> { wires.reduce(into: []) { $0.formUnion($1.known) } }
+
+    func cash(at time: UTCTimestamp) throws -> Int64 { try inner.cash(at: time) }
+    func positions() throws -> [BrokerPosition] { try inner.positions() }
+    func session(date: LocalDate, open: UTCTimestamp, close: UTCTimestamp) throws -> BrokerSession {
+        let session = try inner.session(date: date, open: open, close: close)
+        let paper = try #require(session.broker as? PaperBroker)
+        let made = wire(paper, wires.count)
+        wires.append(made)
+        return BrokerSession(broker: made, market: made)
+    }
+    func settle(before open: UTCTimestamp, at time: UTCTimestamp) throws -> (expired: [String], closed: [ClosedPosition]) {
+        try inner.settle(before: open, at: time)
+    }
+    func cancelWorkingOrders(createdBefore before: UTCTimestamp?, reason: String, at time: UTCTimestamp) throws -> [String] {
+        try inner.cancelWorkingOrders(createdBefore: before, reason: reason, at: time)
+    }
+    func closePositions(reason: String, at time: UTCTimestamp) throws -> [ClosedPosition] {
+        try inner.closePositions(reason: reason, at: time)
+    }
+}

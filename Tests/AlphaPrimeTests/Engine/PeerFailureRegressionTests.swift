@@ -20,86 +20,23 @@ import Testing
 
     // MARK: A paper broker whose sessions are watched
 
-    /// Forwards everything to the paper broker; remembers what the broker did. `redeliver` sends
-    /// every execution report a second time, as a broker replaying its updates after a reconnect.
-    final class WatchedWire: Broker, SimulatedMarket {
-        let inner: PaperBroker
-        let redeliver: Bool
-        /// Broker trade ids of the executions the paper broker made.
-        private(set) var executions: Set<String> = []
-        /// Client order ids the broker was sent or took back into its working set.
-        private(set) var known: Set<String> = []
-        var name: String { "watched \(inner.name)" }
-
-        init(_ inner: PaperBroker, redeliver: Bool) { self.inner = inner; self.redeliver = redeliver }
-
-        func submit(_ request: BrokerOrderRequest) { known.insert(request.clientOrderId); inner.submit(request) }
-        func requestCancel(orderID: Int64, clientOrderId: String) { inner.requestCancel(orderID: orderID, clientOrderId: clientOrderId) }
-        func requestModify(orderID: Int64, clientOrderId: String, triggerPrice: Int64) {
-            inner.requestModify(orderID: orderID, clientOrderId: clientOrderId, triggerPrice: triggerPrice)
-        }
-        func takeEvents(into events: inout [BrokerEvent]) {
-            var fresh: [BrokerEvent] = []
-            inner.takeEvents(into: &fresh)
+    /// Every execution report delivered a second time, as a broker replaying its updates after a
+    /// reconnect.
+    final class RedeliveringWire: PaperBrokerWire {
+        override func relay(_ fresh: [BrokerEvent], into events: inout [BrokerEvent]) {
             for event in fresh {
                 events.append(event)
-                if case .filled(_, let tradeId) = event {
-                    executions.insert(tradeId)
-                    if redeliver { events.append(event) }
-                }
+                if case .filled = event { events.append(event) }
             }
-        }
-        func orders() throws -> [BrokerOrder] { try inner.orders() }
-        func positions() throws -> [BrokerPosition] { try inner.positions() }
-        func fills() throws -> [BrokerFill] { try inner.fills() }
-
-        func marketBar(_ bar: Bar, symbol: SymbolID) { inner.marketBar(bar, symbol: symbol) }
-        func marketRestOfBar(_ bar: Bar, symbol: SymbolID) { inner.marketRestOfBar(bar, symbol: symbol) }
-        func fillMarketOrdersAtLastPrice(symbol: SymbolID, time: Int64) { inner.fillMarketOrdersAtLastPrice(symbol: symbol, time: time) }
-        func adoptWorking(_ order: OrderRequest, clientOrderId: String, filledSoFar: Int) {
-            known.insert(clientOrderId)
-            inner.adoptWorking(order, clientOrderId: clientOrderId, filledSoFar: filledSoFar)
-        }
-        func forget(orderID: Int64) { inner.forget(orderID: orderID) }
-    }
-
-    /// The paper account of one engine process; its sessions go through watched wires.
-    final class WatchedAccount: BrokerAccount {
-        let inner: PaperBrokerAccount
-        let redeliver: Bool
-        var wires: [WatchedWire] = []
-        var name: String { inner.name }
-
-        init(_ inner: PaperBrokerAccount, redeliver: Bool) { self.inner = inner; self.redeliver = redeliver }
-
-        var executions: Set<String> { wires.reduce(into: []) { $0.formUnion($1.executions) } }
-        var known: Set<String> { wires.reduce(into: []) { $0.formUnion($1.known) } }
-
-        func cash(at time: UTCTimestamp) throws -> Int64 { try inner.cash(at: time) }
-        func positions() throws -> [BrokerPosition] { try inner.positions() }
-        func session(date: LocalDate, open: UTCTimestamp, close: UTCTimestamp) throws -> BrokerSession {
-            let session = try inner.session(date: date, open: open, close: close)
-            let paper = try #require(session.broker as? PaperBroker)
-            let wire = WatchedWire(paper, redeliver: redeliver)
-            wires.append(wire)
-            return BrokerSession(broker: wire, market: wire)
-        }
-        func settle(before open: UTCTimestamp, at time: UTCTimestamp) throws -> (expired: [String], closed: [ClosedPosition]) {
-            try inner.settle(before: open, at: time)
-        }
-        func cancelWorkingOrders(createdBefore before: UTCTimestamp?, reason: String, at time: UTCTimestamp) throws -> [String] {
-            try inner.cancelWorkingOrders(createdBefore: before, reason: reason, at: time)
-        }
-        func closePositions(reason: String, at time: UTCTimestamp) throws -> [ClosedPosition] {
-            try inner.closePositions(reason: reason, at: time)
         }
     }
 
     /// One engine process on `repository`, its broker watched; `crashAt` stops it after that commit.
     static func process(_ fixture: EngineFixture, _ repository: StateRepository, redeliver: Bool = false,
-                        crashAt point: Int? = nil, commits: ((Int) -> Void)? = nil) -> (EngineRunner, WatchedAccount) {
-        let account = WatchedAccount(PaperBrokerAccount(store: repository, mode: .paper, settings: PaperSettings(fixture.setup)),
-                                     redeliver: redeliver)
+                        crashAt point: Int? = nil, commits: ((Int) -> Void)? = nil) -> (EngineRunner, WiredPaperAccount) {
+        let account = WiredPaperAccount(PaperBrokerAccount(store: repository, mode: .paper, settings: PaperSettings(fixture.setup))) { paper, _ in
+            redeliver ? RedeliveringWire(paper) : PaperBrokerWire(paper)
+        }
         let runner = EngineRunner(setup: fixture.setup, calendar: fixture.calendar, repository: repository, broker: account,
                                   logs: .silent, options: EngineRunOptions(mode: .paper, pid: 1, host: "test"))
         runner.afterCommit = { n in

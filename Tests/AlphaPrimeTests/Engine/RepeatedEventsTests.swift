@@ -14,102 +14,36 @@ import Testing
 /// asks: the engine counts every execution once, records it once, and ends the day as the broker
 /// says (flat, nothing working), whatever the seed.
 @Suite struct RepeatedEventsTests {
-    /// SplitMix64.
-    struct Seeded {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func chance(_ p: Double) -> Bool { Double(next() >> 11) / Double(1 << 53) < p }
-    }
-
-    /// The paper broker's session, its events repeated and delayed.
-    final class UnreliableWire: Broker, SimulatedMarket {
-        let inner: PaperBroker
-        var random: Seeded
+    /// The paper broker's events as the engine hears them: from a seeded generator, fills repeated
+    /// and the tail of a batch held back until the engine next asks (order kept).
+    final class UnreliableWire: PaperBrokerWire {
+        var random: SplitMix64
         var held: [BrokerEvent] = []
-        /// Distinct executions the paper broker made: the truth.
-        private(set) var executions: Set<String> = []
         private(set) var repeated = 0
         private(set) var delayed = 0
-        var name: String { "unreliable \(inner.name)" }
 
         init(_ inner: PaperBroker, seed: UInt64) {
-            self.inner = inner
-            random = Seeded(state: seed)
+            random = SplitMix64(seed: seed)
+            super.init(inner)
         }
 
-        func submit(_ request: BrokerOrderRequest) { inner.submit(request) }
-        func requestCancel(orderID: Int64, clientOrderId: String) { inner.requestCancel(orderID: orderID, clientOrderId: clientOrderId) }
-        func requestModify(orderID: Int64, clientOrderId: String, triggerPrice: Int64) {
-            inner.requestModify(orderID: orderID, clientOrderId: clientOrderId, triggerPrice: triggerPrice)
-        }
+        func chance(_ p: Double) -> Bool { Double(random.next() >> 11) / Double(1 << 53) < p }
 
-        func takeEvents(into events: inout [BrokerEvent]) {
-            var fresh: [BrokerEvent] = []
-            inner.takeEvents(into: &fresh)
+        override func relay(_ fresh: [BrokerEvent], into events: inout [BrokerEvent]) {
             var batch = held
             held.removeAll()
             for event in fresh {
                 batch.append(event)
-                if case .filled(let fill, let tradeId) = event {
-                    executions.insert("\(fill.orderID)|\(tradeId)")
-                    if random.chance(0.3) { batch.append(event); repeated += 1 }
-                }
+                if case .filled = event, chance(0.3) { batch.append(event); repeated += 1 }
             }
-            // Sometimes the end of the batch arrives only with the next one (order kept).
-            if batch.count > 1, random.chance(0.2) {
+            // Sometimes the end of the batch arrives only with the next one.
+            if batch.count > 1, chance(0.2) {
                 let cut = 1 + Int(random.next() % UInt64(batch.count - 1))
                 held = Array(batch[cut...])
                 batch.removeSubrange(cut...)
                 delayed += 1
             }
             events.append(contentsOf: batch)
-        }
-
-        func orders() throws -> [BrokerOrder] { try inner.orders() }
-        func positions() throws -> [BrokerPosition] { try inner.positions() }
-        func fills() throws -> [BrokerFill] { try inner.fills() }
-
-        func marketBar(_ bar: Bar, symbol: SymbolID) { inner.marketBar(bar, symbol: symbol) }
-        func marketRestOfBar(_ bar: Bar, symbol: SymbolID) { inner.marketRestOfBar(bar, symbol: symbol) }
-        func fillMarketOrdersAtLastPrice(symbol: SymbolID, time: Int64) { inner.fillMarketOrdersAtLastPrice(symbol: symbol, time: time) }
-        func adoptWorking(_ order: OrderRequest, clientOrderId: String, filledSoFar: Int) {
-            inner.adoptWorking(order, clientOrderId: clientOrderId, filledSoFar: filledSoFar)
-        }
-        func forget(orderID: Int64) { inner.forget(orderID: orderID) }
-    }
-
-    /// The paper account whose sessions go through the unreliable wire.
-    final class UnreliableAccount: BrokerAccount {
-        let inner: PaperBrokerAccount
-        let seed: UInt64
-        var wires: [UnreliableWire] = []
-        var name: String { inner.name }
-
-        init(_ inner: PaperBrokerAccount, seed: UInt64) { self.inner = inner; self.seed = seed }
-
-        func cash(at time: UTCTimestamp) throws -> Int64 { try inner.cash(at: time) }
-        func positions() throws -> [BrokerPosition] { try inner.positions() }
-        func session(date: LocalDate, open: UTCTimestamp, close: UTCTimestamp) throws -> BrokerSession {
-            let session = try inner.session(date: date, open: open, close: close)
-            let paper = try #require(session.broker as? PaperBroker)
-            let wire = UnreliableWire(paper, seed: seed &+ UInt64(wires.count))
-            wires.append(wire)
-            return BrokerSession(broker: wire, market: wire)
-        }
-        func settle(before open: UTCTimestamp, at time: UTCTimestamp) throws -> (expired: [String], closed: [ClosedPosition]) {
-            try inner.settle(before: open, at: time)
-        }
-        func cancelWorkingOrders(createdBefore before: UTCTimestamp?, reason: String, at time: UTCTimestamp) throws -> [String] {
-            try inner.cancelWorkingOrders(createdBefore: before, reason: reason, at: time)
-        }
-        func closePositions(reason: String, at time: UTCTimestamp) throws -> [ClosedPosition] {
-            try inner.closePositions(reason: reason, at: time)
         }
     }
 
@@ -125,12 +59,13 @@ import Testing
         for seed in Self.seeds {
             let database = try migratedMemoryDatabase()
             let repository = StateRepository(database: database)
-            let account = UnreliableAccount(PaperBrokerAccount(store: repository, mode: .paper, settings: PaperSettings(fixture.setup)),
-                                            seed: seed)
+            let account = WiredPaperAccount(PaperBrokerAccount(store: repository, mode: .paper, settings: PaperSettings(fixture.setup))) {
+                UnreliableWire($0, seed: seed &+ UInt64($1))
+            }
             let runner = EngineRunner(setup: fixture.setup, calendar: fixture.calendar, repository: repository, broker: account,
                                       logs: .silent, options: EngineRunOptions(mode: .paper, pid: 1, host: "test"))
             let outcome = try #require(try runner.run(days).first, "seed \(seed)")
-            let wire = try #require(account.wires.first)
+            let wire = try #require(account.wires.first as? UnreliableWire)
             repeatedTotal += wire.repeated
             #expect(outcome.ending == .completed, "seed \(seed)")
             #expect(outcome.fills == wire.executions.count, "seed \(seed): \(outcome.fills) fills applied, \(wire.executions.count) made")
