@@ -48,15 +48,8 @@ enum MarketDataReport {
         for s in saved {
             out.append("  wrote \(s.path): \(s.bars) bars (\(s.daysAdded) day\(s.daysAdded == 1 ? "" : "s") added, \(s.daysReplaced) replaced)")
         }
-        let problems = problemLines(r.log, max: options.maxListed)
-        let final = verdict(passed: r.passed, log: r.log, policy: r.policy, gapsFail: r.gapsFail, wrote: !dryRun, bars: r.bars.count)
-        if r.passed {
-            ToolRunner.printOut((out + problems + [final]).joined(separator: "\n"))
-        } else {
-            // What went wrong goes to standard error, as every tool's problems do; the report stays on stdout.
-            ToolRunner.printOut(out.joined(separator: "\n"))
-            ToolRunner.printError((problems + ["market-data \(dryRun ? "verify" : "import"): \(final)"]).joined(separator: "\n"))
-        }
+        printOutcome(command: dryRun ? "verify" : "import", passed: r.passed, report: out, problems: problemLines(r.log, max: options.maxListed),
+                     verdict: verdict(passed: r.passed, log: r.log, policy: r.policy, gapsFail: r.gapsFail, wrote: !dryRun, bars: r.bars.count))
     }
 
     // MARK: Verify
@@ -85,15 +78,9 @@ enum MarketDataReport {
             out.append("  \(f.path): \(f.symbol) \(f.timeframe), \(f.rowsRead) rows, \(f.barsPassed) bars pass; \(span)")
         }
         out += summaryLines(r.log)
-        let problems = problemLines(r.log, max: options.maxListed)
-        let final = verdict(passed: r.passed, log: r.log, policy: r.policy, gapsFail: r.gapsFail, wrote: false,
-                            bars: r.files.reduce(0) { $0 + $1.barsPassed })
-        if r.passed {
-            ToolRunner.printOut((out + problems + [final]).joined(separator: "\n"))
-        } else {
-            ToolRunner.printOut(out.joined(separator: "\n"))
-            ToolRunner.printError((problems + ["market-data verify: \(final)"]).joined(separator: "\n"))
-        }
+        printOutcome(command: "verify", passed: r.passed, report: out, problems: problemLines(r.log, max: options.maxListed),
+                     verdict: verdict(passed: r.passed, log: r.log, policy: r.policy, gapsFail: r.gapsFail, wrote: false,
+                                      bars: r.files.reduce(0) { $0 + $1.barsPassed }))
     }
 
     // MARK: Resample
@@ -141,6 +128,17 @@ enum MarketDataReport {
             if more > 0 { out.append("  … and \(more) more \(kind.rawValue)\(max > 0 ? " (--max-listed 0 lists up to \(log.keepPerKind))" : "")") }
         }
         return out
+    }
+
+    /// The report on standard output; when the run failed, what went wrong goes to standard error
+    /// (as every tool's problems do), ending with `market-data COMMAND: FAILED: …`.
+    static func printOutcome(command: String, passed: Bool, report: [String], problems: [String], verdict: String) {
+        if passed {
+            ToolRunner.printOut((report + problems + [verdict]).joined(separator: "\n"))
+        } else {
+            ToolRunner.printOut(report.joined(separator: "\n"))
+            ToolRunner.printError((problems + ["market-data \(command): \(verdict)"]).joined(separator: "\n"))
+        }
     }
 
     static func verdict(passed: Bool, log: ProblemLog, policy: BadRowPolicy, gapsFail: Bool, wrote: Bool, bars: Int) -> String {
