@@ -25,6 +25,13 @@ import Testing
         return try json(result.stdout)
     }
 
+    /// Waits until `engine status` says an engine runs. A debug engine loading its data on a machine
+    /// busy with the parallel suites can take well over 30 s to take its lock; the wait ends as soon
+    /// as it has.
+    static func waitUntilRunning(_ home: EngineTestHome) throws -> Bool {
+        try BackgroundTool.waitUntil(seconds: 120) { (try status(home))["running"] as? Bool == true }
+    }
+
     static func paperState(_ status: [String: Any]) -> [String: Any]? {
         (status["modes"] as? [[String: Any]])?.first { $0["mode"] as? String == "paper" }
     }
@@ -181,10 +188,7 @@ import Testing
         // 60x: the day takes 6 minutes, so the replay cannot end before the stop below reaches it.
         let first = try home.start(["run", "--mode", "paper", "--replay", Self.day, "--speed", "60x"])
         defer { if first.isRunning { first.kill() } }
-        let running = try BackgroundTool.waitUntil(seconds: 30) {
-            (try Self.status(home))["running"] as? Bool == true
-        }
-        #expect(running)
+        #expect(try Self.waitUntilRunning(home))
         let second = try home.engine(["run", "--mode", "paper", "--replay", Self.day])
         #expect(second.status == 4)
         #expect(second.stderr.contains("pid \(first.pid)"))
@@ -296,7 +300,7 @@ import Testing
                 engine.kill()
             }
         }
-        #expect(try BackgroundTool.waitUntil(seconds: 30) { (try Self.status(home))["running"] as? Bool == true })
+        #expect(try Self.waitUntilRunning(home))
         engine.kill(SIGSTOP)  // hung: alive, holding the lock, answering nothing
         let stop = try home.engine(["emergency-stop", "--timeout", "1", "--json"])
         #expect(stop.status == 0, "\(stop.stderr)")
@@ -312,7 +316,7 @@ import Testing
         let home = try EngineTestHome()
         let engine = try home.start(["run", "--mode", "paper", "--replay", Self.day, "--speed", "600x"])
         defer { if engine.isRunning { engine.kill() } }
-        #expect(try BackgroundTool.waitUntil(seconds: 30) { (try Self.status(home))["running"] as? Bool == true })
+        #expect(try Self.waitUntilRunning(home))
         let stop = try home.engine(["emergency-stop", "--json"])
         #expect(stop.status == 0, "\(stop.stderr)")
         let result = try Self.json(stop.stdout)
@@ -328,7 +332,7 @@ import Testing
         let home = try EngineTestHome(postgres: true)
         let first = try home.start(["run", "--mode", "paper", "--replay", Self.day, "--speed", "600x"])
         defer { if first.isRunning { first.kill() } }
-        #expect(try BackgroundTool.waitUntil(seconds: 30) { (try Self.status(home))["running"] as? Bool == true })
+        #expect(try Self.waitUntilRunning(home))
         let second = try home.engine(["run", "--mode", "paper", "--replay", Self.day])
         #expect(second.status == 4)
         #expect(second.stderr.contains("pid \(first.pid)"))
