@@ -91,3 +91,16 @@ public struct PaperAccount: Sendable {
         }
     }
 }
+
+extension PaperAccount {
+    /// The account as recorded in `store`: rebuilt from the fills of its current epoch (before
+    /// `before`) on top of that epoch's starting capital — the configured capital until the first
+    /// `reset-portfolio`.
+    public static func recorded(in store: any StateStore, mode: TradingMode, configuredCapital: Int64,
+                                before: UTCTimestamp = UTCTimestamp(microseconds: .max)) throws -> PaperAccount {
+        let epoch = try store.currentAccountEpoch(mode: mode)
+        var fills = try store.accountFills(mode: mode, before: before)
+        if let epoch { fills.removeAll { !epoch.contains(fillId: $0.fill.id) } }
+        return PaperAccount(startingCapital: epoch?.startingCapital.value ?? configuredCapital, fills: fills)
+    }
+}

@@ -34,9 +34,9 @@ public struct PaperBook: Sendable {
         product = settings.product
     }
 
-    /// The account rebuilt from every recorded fill (optionally only those before `before`).
+    /// The account rebuilt from the recorded fills of its current epoch (optionally only those before `before`).
     public func account(before: UTCTimestamp = UTCTimestamp(microseconds: .max)) throws -> PaperAccount {
-        PaperAccount(startingCapital: startingCapital, fills: try repository.accountFills(mode: mode, before: before))
+        try PaperAccount.recorded(in: repository, mode: mode, configuredCapital: startingCapital, before: before)
     }
 
     /// Cancels every working order (created before `before` when given). Returns their client order ids.

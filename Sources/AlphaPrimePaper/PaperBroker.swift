@@ -156,7 +156,7 @@ public final class PaperBroker: Broker, SimulatedMarket {
 
     public func positions() throws -> [BrokerPosition] {
         guard let repository else { return [] }
-        return PaperAccount(startingCapital: startingCapital, fills: try repository.accountFills(mode: mode)).positions
+        return try PaperAccount.recorded(in: repository, mode: mode, configuredCapital: startingCapital).positions
     }
 
     public func fills() throws -> [BrokerFill] {

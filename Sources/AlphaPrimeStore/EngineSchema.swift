@@ -62,3 +62,28 @@ extension StateSchema {
         ALTER TABLE engine_sessions ADD COLUMN risk_state_close TEXT;
         """
 }
+
+extension StateSchema {
+    /// Migration 4: account epochs. `reset-portfolio` closes a paper account's history into a new
+    /// epoch with fresh starting capital. An epoch starts after the rows that existed when it was
+    /// opened — by row id, not by time, because replayed sessions carry market times of any year:
+    /// fills with `id >= first_fill_id` and sessions with `id >= first_session_id` belong to it.
+    /// Epoch 1 is implicit (no row): everything before the first reset, on the configured capital.
+    static let v4AccountEpochs = """
+        CREATE TABLE account_epochs (
+            id {{id}},
+            mode TEXT NOT NULL CHECK (mode IN ('backtest', 'paper', 'live')),
+            epoch {{int}} NOT NULL CHECK (epoch >= 2),
+            starting_capital_paise {{int}} NOT NULL CHECK (starting_capital_paise > 0),
+            first_fill_id {{int}} NOT NULL CHECK (first_fill_id >= 1),
+            first_session_id {{int}} NOT NULL CHECK (first_session_id >= 1),
+            first_trade_id {{int}} NOT NULL CHECK (first_trade_id >= 1),
+            previous_cash_paise {{int}} NOT NULL,
+            reset_by TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            backup_file TEXT,
+            reset_at_us {{int}} NOT NULL,
+            CONSTRAINT account_epochs_unique UNIQUE (mode, epoch)
+        ){{strict}};
+        """
+}

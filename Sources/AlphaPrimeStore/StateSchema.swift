@@ -17,13 +17,14 @@ public enum StateSchema {
         Migration(version: 1, name: "initial state schema", sql: v1),
         Migration(version: 2, name: "engine sessions, control requests and marks", sql: v2Engine),
         Migration(version: 3, name: "risk state at a session's open and close", sql: v3EngineRiskState),
+        Migration(version: 4, name: "paper account epochs", sql: v4AccountEpochs),
     ]
 
     /// The tables the current schema must have (checked by `db-maintenance integrity-check`).
     public static let tables = [
         "schema_migrations", "orders", "fills", "trades", "portfolio_history", "strategy_performance",
         "risk_events", "engine_state",
-    ] + engineTables
+    ] + engineTables + ["account_epochs"]
 
     static let v1 = """
         CREATE TABLE orders (

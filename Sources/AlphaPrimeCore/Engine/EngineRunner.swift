@@ -99,7 +99,10 @@ public final class EngineRunner {
             } else {
                 dayStartCash = try broker?.cash(at: open) ?? setup.startingCapital
                 // The risk stage carries on from where the last session before this one left it.
-                let carried = try repository.latestEngineSession(mode: mode, before: day.date)?.riskStateClose
+                // Not across a reset-portfolio: a new account epoch starts its risk state afresh.
+                let epoch = try repository.currentAccountEpoch(mode: mode)
+                let carried = try repository.latestEngineSession(mode: mode, before: day.date)
+                    .flatMap { previous in (previous.id ?? 0) >= (epoch?.firstSessionId ?? 0) ? previous.riskStateClose : nil }
                 record = try repository.insertEngineSession(EngineSessionRecord(
                     mode: mode, tradingDate: day.date, source: day.source, dayStartCash: Paise(dayStartCash), startedAt: clock.now(),
                     riskStateOpen: carried))

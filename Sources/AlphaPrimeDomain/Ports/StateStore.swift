@@ -33,6 +33,8 @@ public protocol StateStore: Sendable {
     /// The account's fills with their orders, oldest first.
     func accountFills(mode: TradingMode, from: UTCTimestamp, before: UTCTimestamp) throws -> [AccountFill]
     @discardableResult func insertTrade(_ trade: TradeRecord) throws -> TradeRecord
+    /// The epoch a mode's account is in (`reset-portfolio`), nil for the first one.
+    func currentAccountEpoch(mode: TradingMode) throws -> AccountEpochRecord?
     func trades(mode: TradingMode, exitedFrom from: UTCTimestamp, before: UTCTimestamp) throws -> [TradeRecord]
 
     // MARK: Portfolio, performance, risk

@@ -120,3 +120,45 @@ public struct AccountFill: Sendable, Equatable {
         self.exchange = exchange; self.side = side; self.product = product
     }
 }
+
+/// A paper account's fresh start (`reset-portfolio`, migration 4): from this epoch on the account is
+/// rebuilt from `startingCapital` and the fills with `id >= firstFillId`; the earlier history stays
+/// in the database and its reports still render. Epoch 1 has no record: it is everything before the
+/// first reset, on the configured capital.
+public struct AccountEpochRecord: Sendable, Equatable, Codable {
+    public var id: Int64?
+    public var mode: TradingMode
+    public var epoch: Int
+    public var startingCapital: Paise
+    /// The first fill, engine session and trade ids of this epoch (one more than the largest at the reset).
+    public var firstFillId: Int64
+    public var firstSessionId: Int64
+    public var firstTradeId: Int64
+    /// The account's cash when the previous epoch was closed.
+    public var previousCash: Paise
+    public var resetBy: String
+    public var reason: String
+    /// The backup taken just before the reset.
+    public var backupFile: String?
+    public var resetAt: UTCTimestamp
+
+    public init(id: Int64? = nil, mode: TradingMode, epoch: Int, startingCapital: Paise, firstFillId: Int64,
+                firstSessionId: Int64, firstTradeId: Int64, previousCash: Paise, resetBy: String, reason: String,
+                backupFile: String? = nil, resetAt: UTCTimestamp) {
+        self.id = id
+        self.mode = mode
+        self.epoch = epoch
+        self.startingCapital = startingCapital
+        self.firstFillId = firstFillId
+        self.firstSessionId = firstSessionId
+        self.firstTradeId = firstTradeId
+        self.previousCash = previousCash
+        self.resetBy = resetBy
+        self.reason = reason
+        self.backupFile = backupFile
+        self.resetAt = resetAt
+    }
+
+    /// Whether a fill belongs to this epoch (or a later one).
+    public func contains(fillId: Int64?) -> Bool { (fillId ?? .max) >= firstFillId }
+}
