@@ -12,21 +12,6 @@ import ArgumentParser
 // Tools whose work is not built yet. Each answers --help and --version, accepts the shared
 // flags, says plainly that nothing was done and exits with ExitStatus.notImplemented (3).
 
-public struct ReportCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "report",
-        abstract: "Write the daily, weekly and monthly performance reports from the state database.",
-        version: AlphaPrimeVersion.string)
-
-    @OptionGroup public var common: CommonOptions
-
-    public init() {}
-
-    public func run() async throws {
-        try await ToolRunner.run(tool: Self.configuration.commandName!) { throw NotBuiltYet("report") }
-    }
-}
-
 public struct BackupCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "backup",

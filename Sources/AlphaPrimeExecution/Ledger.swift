@@ -23,6 +23,13 @@ public struct ClosedTrade: Sendable, Equatable, Codable {
     public var exitReason: ExitReason? = nil
     public var netPnL: Int64 { grossPnL - charges }
 
+    public init(strategy: Int, symbol: SymbolID, direction: Side, quantity: Int64, entryTime: Int64, exitTime: Int64,
+                entryValue: Int64, exitValue: Int64, grossPnL: Int64, charges: Int64, exitReason: ExitReason? = nil) {
+        self.strategy = strategy; self.symbol = symbol; self.direction = direction; self.quantity = quantity
+        self.entryTime = entryTime; self.exitTime = exitTime; self.entryValue = entryValue; self.exitValue = exitValue
+        self.grossPnL = grossPnL; self.charges = charges; self.exitReason = exitReason
+    }
+
     /// Average entry and exit prices in rupees, for display.
     public var averageEntryPrice: Double { Double(entryValue) / Double(quantity) / 100 }
     public var averageExitPrice: Double { Double(exitValue) / Double(quantity) / 100 }

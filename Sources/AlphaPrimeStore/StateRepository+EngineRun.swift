@@ -30,6 +30,14 @@ extension StateRepository {
             """, [SQLValue(mode), .text(date.description)]).map(EngineSessionRecord.init(row:))
     }
 
+    /// The sessions of the trading days `from` through `through`, oldest first.
+    public func engineSessions(mode: TradingMode, from: LocalDate, through: LocalDate) throws -> [EngineSessionRecord] {
+        try database.query("""
+            SELECT \(Self.engineSessionColumns) FROM engine_sessions WHERE mode = ? AND trading_date >= ? AND trading_date <= ?
+            ORDER BY trading_date
+            """, [SQLValue(mode), .text(from.description), .text(through.description)]).map(EngineSessionRecord.init(row:))
+    }
+
     /// Records a new session. A second session for the same mode and day is refused (`.uniqueViolation`).
     @discardableResult
     public func insertEngineSession(_ session: EngineSessionRecord) throws -> EngineSessionRecord {

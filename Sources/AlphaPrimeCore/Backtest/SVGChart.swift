@@ -16,6 +16,8 @@ struct SVGLineChart {
     var reference: (value: Double, label: String)?
     /// Labels of the value axis.
     var format: (Double) -> String
+    /// Labels of the time axis at point indexes; nil for one per month (or year) of `dates`.
+    var marks: [(Int, String)]? = nil
     var width = 960.0
     var height = 300.0
 
@@ -57,8 +59,7 @@ struct SVGLineChart {
         }
 
         // Date axis: one label per month, or per year for long runs, at most about 12.
-        let marks = dateMarks()
-        for (i, label) in marks {
+        for (i, label) in marks ?? dateMarks() {
             let tx = SVGText.f(x(i))
             svg += "<line x1=\"\(tx)\" y1=\"\(top + plotHeight)\" x2=\"\(tx)\" y2=\"\(top + plotHeight + 4)\" stroke=\"#999\"/>"
             svg += "<text x=\"\(tx)\" y=\"\(top + plotHeight + 17)\" text-anchor=\"middle\" fill=\"#555\">\(label)</text>\n"

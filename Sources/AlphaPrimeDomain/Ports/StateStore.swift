@@ -35,12 +35,17 @@ public protocol StateStore: Sendable {
     @discardableResult func insertTrade(_ trade: TradeRecord) throws -> TradeRecord
     /// The epoch a mode's account is in (`reset-portfolio`), nil for the first one.
     func currentAccountEpoch(mode: TradingMode) throws -> AccountEpochRecord?
+    /// Every recorded epoch of a mode, oldest first (epoch 1 has no record).
+    func accountEpochs(mode: TradingMode) throws -> [AccountEpochRecord]
     func trades(mode: TradingMode, exitedFrom from: UTCTimestamp, before: UTCTimestamp) throws -> [TradeRecord]
 
     // MARK: Portfolio, performance, risk
 
     @discardableResult func recordPortfolioSnapshot(_ snapshot: PortfolioSnapshot) throws -> PortfolioSnapshot
+    func portfolioHistory(mode: TradingMode, from: UTCTimestamp, before: UTCTimestamp) throws -> [PortfolioSnapshot]
     func upsertStrategyPerformance(_ record: StrategyPerformanceRecord) throws
+    /// Every strategy's figures for the trading days `from` through `through`, by day then strategy.
+    func strategyPerformance(mode: TradingMode, from: LocalDate, through: LocalDate) throws -> [StrategyPerformanceRecord]
     @discardableResult func recordRiskEvent(_ event: RiskEventRecord) throws -> RiskEventRecord
     func riskEvents(mode: TradingMode, from: UTCTimestamp, before: UTCTimestamp) throws -> [RiskEventRecord]
 
@@ -57,6 +62,8 @@ public protocol StateStore: Sendable {
     func engineSession(mode: TradingMode, date: LocalDate) throws -> EngineSessionRecord?
     func latestEngineSession(mode: TradingMode) throws -> EngineSessionRecord?
     func latestEngineSession(mode: TradingMode, before date: LocalDate) throws -> EngineSessionRecord?
+    /// The sessions of the trading days `from` through `through`, oldest first.
+    func engineSessions(mode: TradingMode, from: LocalDate, through: LocalDate) throws -> [EngineSessionRecord]
     @discardableResult func insertEngineSession(_ session: EngineSessionRecord) throws -> EngineSessionRecord
     func recordEngineProgress(sessionId: Int64, deferredRows: Int64, lastBarAt: UTCTimestamp?, haltedReason: String?,
                               at time: UTCTimestamp) throws

@@ -1,0 +1,166 @@
+import AlphaPrimeSupport
+import AlphaPrimeDomain
+import AlphaPrimeExecution
+import AlphaPrimeCore
+import AlphaPrimeStore
+import AlphaPrimePaper
+import ArgumentParser
+import Foundation
+
+/// `report daily|weekly|monthly`: the trader's reports, read from the state database and written
+/// under `reports/` (report.html, summary.json, summary.txt, trades.csv). Prints summary.txt (or,
+/// with `--json`, summary.json) on stdout.
+public struct ReportCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write the daily, weekly and monthly performance reports from the state database.",
+        discussion: """
+            Each report is a folder under reports/: reports/daily/YYYY-MM-DD, reports/weekly/YYYY-Www, \
+            reports/monthly/YYYY-MM, holding report.html (one self-contained page), summary.json, summary.txt \
+            and trades.csv. A rerun replaces the folder whole. A day without trades or a holiday gets a page \
+            that says so, and exit 0.
+            """,
+        version: AlphaPrimeVersion.string,
+        subcommands: [Daily.self, Weekly.self, Monthly.self])
+
+    public init() {}
+
+    /// The flags every report takes.
+    public struct Options: ParsableArguments, Sendable {
+        @OptionGroup public var common: CommonOptions
+
+        @Option(name: .long, help: ArgumentHelp("The account to report on: paper or live. Defaults to the mode that traded (live if a live session ran in the period).", valueName: "mode"))
+        public var mode: String?
+
+        public init() {}
+
+        func tradingMode() throws -> TradingMode? {
+            guard let mode else { return nil }
+            switch mode {
+            case "paper": return .paper
+            case "live": return .live
+            default: throw ValidationError("--mode expects paper or live, got '\(mode)'")
+            }
+        }
+    }
+
+    public struct Daily: AsyncParsableCommand {
+        public static let configuration = CommandConfiguration(
+            commandName: "daily", abstract: "The report of one trading day (default: today, IST).")
+        @OptionGroup public var options: Options
+        @Option(name: .long, help: ArgumentHelp("The day, YYYY-MM-DD.", valueName: "date")) public var date: String?
+        public init() {}
+
+        public func validate() throws { _ = try ReportCommand.date(date, flag: "--date") }
+
+        public func run() async throws {
+            let day = try ReportCommand.date(date, flag: "--date") ?? ReportCommand.today()
+            try await ReportCommand.write(.daily(day), options: options)
+        }
+    }
+
+    public struct Weekly: AsyncParsableCommand {
+        public static let configuration = CommandConfiguration(
+            commandName: "weekly", abstract: "The report of one ISO week, Monday to Sunday (default: this week).")
+        @OptionGroup public var options: Options
+        @Option(name: .customLong("week-of"), help: ArgumentHelp("Any day of the week, YYYY-MM-DD.", valueName: "date")) public var weekOf: String?
+        public init() {}
+
+        public func validate() throws { _ = try ReportCommand.date(weekOf, flag: "--week-of") }
+
+        public func run() async throws {
+            let day = try ReportCommand.date(weekOf, flag: "--week-of") ?? ReportCommand.today()
+            try await ReportCommand.write(.weekly(containing: day), options: options)
+        }
+    }
+
+    public struct Monthly: AsyncParsableCommand {
+        public static let configuration = CommandConfiguration(
+            commandName: "monthly", abstract: "The report of one calendar month (default: this month so far).")
+        @OptionGroup public var options: Options
+        @Option(name: .long, help: ArgumentHelp("The month, YYYY-MM.", valueName: "month")) public var month: String?
+        public init() {}
+
+        public func validate() throws {
+            if let month, ReportPeriod.monthly(month) == nil { throw ValidationError("--month expects a month as YYYY-MM, got '\(month)'") }
+        }
+
+        public func run() async throws {
+            let today = ReportCommand.today()
+            let period = month.flatMap(ReportPeriod.monthly) ?? ReportPeriod.monthly(year: today.year, month: today.month)!
+            try await ReportCommand.write(period, options: options)
+        }
+    }
+
+    static func date(_ text: String?, flag: String) throws -> LocalDate? {
+        guard let text else { return nil }
+        guard let date = LocalDate(text) else { throw ValidationError("\(flag) expects a date as YYYY-MM-DD, got '\(text)'") }
+        return date
+    }
+
+    static func today() -> LocalDate { IST.dateTime(Date()).date }
+
+    static func write(_ period: ReportPeriod, options: Options) async throws {
+        try await ToolRunner.run(tool: "report \(period.kind.rawValue)") {
+            let common = options.common
+            let context = try ToolContext.load(common, tool: "report")
+            guard let store = try EngineCommand.existingStore(context) else {
+                throw ReportError.noDatabase(context.databaseURL.description)
+            }
+            guard try store.engineSchemaStatus().hasEngineTables else { throw ReportError.noDatabase(context.databaseURL.description) }
+            let setup = try EngineSetup(configuration: context.configuration)
+            let mode = try options.tradingMode() ?? PeriodReportInput.tradedMode(store: store, period: period)
+            let costs = try CostModel(instrumentKinds: setup.instrumentKinds)
+            let symbols = Dictionary(setup.instruments.enumerated().map { ($0.element.symbol, $0.offset) }, uniquingKeysWith: { a, _ in a })
+            let settings = PeriodReportSettings(
+                startingCapital: setup.startingCapital, riskPreset: context.configuration.riskPreset,
+                propFirm: context.configuration.risk.propFirm,
+                itemize: { fill in
+                    symbols[fill.symbol].map {
+                        costs.breakdown(side: fill.side, quantity: fill.fill.quantity, price: fill.fill.price.value, product: fill.product,
+                                        symbol: $0, time: fill.fill.filledAt.microseconds / 1_000_000)
+                    }
+                })
+            let started = DispatchTime.now().uptimeNanoseconds
+            let input = try PeriodReportInput.load(
+                store: store, period: period, mode: mode, calendar: context.calendar, settings: settings,
+                positions: { try BrokerAccounts.recordedBook(for: mode, store: store, setup: setup).positions() })
+            let report = PeriodReport(input, generatedAt: UTCTimestamp(Date()))
+            let folder = try PeriodReportWriter.write(report, reportsDirectory: context.directory(context.configuration.general.paths.reports))
+            let millis = (DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
+            context.logger.notice("report written", metadata: [
+                "report": "\(period)", "mode": "\(mode.rawValue)", "folder": "\(folder.path)", "trades": "\(report.trades.count)",
+                "pnl.net": "\(Paise(report.netPnL))", "duration_ms": "\(millis)"])
+            if common.json {
+                ToolRunner.printOut(String(decoding: try Data(contentsOf: folder.appending(path: "summary.json")), as: UTF8.self)
+                    .trimmingCharacters(in: .newlines))
+            } else {
+                ToolRunner.printOut(report.summaryText.trimmingCharacters(in: .newlines))
+                ToolRunner.printOut("written: \(folder.path)")
+            }
+            return .ok
+        }
+    }
+}
+
+/// Why a report could not be made.
+enum ReportError: Error, CustomStringConvertible, ExitStatusProviding {
+    case noDatabase(String)
+
+    var description: String {
+        switch self {
+        case .noDatabase(let url):
+            "no engine has written to the state database \(url) (run the engine first, or db-maintenance migrate)"
+        }
+    }
+
+    var exitStatus: ExitStatus { .noInput }
+}
+
+extension ToolContext {
+    /// A configured directory (`paths.*`), relative to the home unless absolute.
+    func directory(_ configured: String) -> URL {
+        configured.hasPrefix("/") ? URL(filePath: configured, directoryHint: .isDirectory)
+            : home.root.appending(path: configured, directoryHint: .isDirectory)
+    }
+}
