@@ -34,6 +34,8 @@ public struct ReportCommand: AsyncParsableCommand {
 
         public init() {}
 
+        public func validate() throws { _ = try tradingMode() }
+
         func tradingMode() throws -> TradingMode? {
             guard let mode else { return nil }
             switch mode {
