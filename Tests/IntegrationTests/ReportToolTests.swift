@@ -124,6 +124,21 @@ import Testing
         #expect(text.contains("Trades: no trades"))
     }
 
+    @Test func aSavedBacktestOfTheSameDayIsComparedPerStrategy() throws {
+        let home = try Self.tradedHome(["2021-02-22"])
+        let before = try Self.json(try Self.report(home, ["daily", "--date", "2021-02-22", "--json"]).stdout)
+        #expect((before["backtest_comparison"] as? [Any])?.isEmpty == true)
+        let backtest = try ToolProcess.run("backtest", ["--strategy", "breakout_scalper", "--start", "2021-02-22", "--end", "2021-02-22",
+                                                        "--save", "--report", "none"], environment: home.environment())
+        #expect(backtest.status == 0, "\(backtest.stderr)")
+        let after = try Self.json(try Self.report(home, ["daily", "--date", "2021-02-22", "--json"]).stdout)
+        let row = try #require((after["backtest_comparison"] as? [[String: Any]])?.first)
+        #expect(row["strategy"] as? String == "breakout_scalper" && row["days"] as? Int == 1)
+        #expect(row["net_pnl_paise"] as? Int64 == after["net_pnl_paise"] as? Int64)
+        let difference = try #require(row["difference_paise"] as? Int64)
+        #expect(difference == (row["net_pnl_paise"] as? Int64 ?? 0) - (row["backtest_net_pnl_paise"] as? Int64 ?? 0))
+    }
+
     @Test func badFlagsAndAMissingDatabaseAreClearErrors() throws {
         let home = try EngineTestHome()
         let cases: [([String], Int32, String)] = [

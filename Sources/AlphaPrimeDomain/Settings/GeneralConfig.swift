@@ -69,6 +69,30 @@ public struct GeneralConfig: Codable, Sendable, Equatable {
         enum CodingKeys: String, CodingKey { case defaultSymbols = "default_symbols", defaultProduct = "default_product" }
     }
 
+    /// What `backup` keeps and how hard it compresses (`backups:`; optional, with these defaults).
+    public struct Backups: Codable, Sendable, Equatable {
+        /// zstd level, 1 (fast) to 19 (small).
+        public var compressionLevel: Int
+        /// How many backups of each kind `backup prune` keeps.
+        public var keepDaily: Int
+        public var keepWeekly: Int
+        public var keepMonthly: Int
+
+        public static let defaults = Backups(compressionLevel: 10, keepDaily: 7, keepWeekly: 4, keepMonthly: 12)
+
+        public init(compressionLevel: Int, keepDaily: Int, keepWeekly: Int, keepMonthly: Int) {
+            self.compressionLevel = compressionLevel
+            self.keepDaily = keepDaily
+            self.keepWeekly = keepWeekly
+            self.keepMonthly = keepMonthly
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case compressionLevel = "compression_level", keepDaily = "keep_daily", keepWeekly = "keep_weekly"
+            case keepMonthly = "keep_monthly"
+        }
+    }
+
     public var app: App
     public var capital: Capital
     public var paths: Paths
@@ -76,6 +100,10 @@ public struct GeneralConfig: Codable, Sendable, Equatable {
     public var portfolio: Portfolio
     public var trading: Trading
     public var instruments: [InstrumentConfig]
+    public var backups: Backups?
+
+    /// `backups:` as configured, or the defaults.
+    public var backupSettings: Backups { backups ?? .defaults }
 
     public static let fileName = "general_config.yaml"
 
@@ -108,6 +136,13 @@ public struct GeneralConfig: Codable, Sendable, Equatable {
         v.check(portfolio.snapshotIntervalSeconds <= 3_600, "portfolio.snapshot_interval_seconds",
                 "at most 3600 seconds (one hour), got \(portfolio.snapshotIntervalSeconds)")
 
+        if let b = backups {
+            v.check((1...19).contains(b.compressionLevel), "backups.compression_level",
+                    "a zstd level from 1 (fast) to 19 (small), got \(b.compressionLevel)")
+            for (key, value) in [("keep_daily", b.keepDaily), ("keep_weekly", b.keepWeekly), ("keep_monthly", b.keepMonthly)] {
+                v.check((1...1_000).contains(value), "backups.\(key)", "keep 1 to 1000 backups of the kind, got \(value)")
+            }
+        }
         v.check(!instruments.isEmpty, "instruments", "list at least one instrument")
         v.unique(instruments.map(\.symbol), path: { "instruments[\($0)].symbol" }, describe: { "symbol '\($0)'" })
         for (i, instrument) in instruments.enumerated() {
