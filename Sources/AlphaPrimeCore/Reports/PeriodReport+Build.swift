@@ -35,9 +35,13 @@ extension PeriodReport {
                 day.startEquity = equity
                 equity += day.netPnL
                 day.closeEquity = equity
-                if session == nil && dayTrades.isEmpty { day.note = "no session: the engine did not run" }
-                else if dayTrades.isEmpty { day.note = "no trades" }
-                dailyEquity.append(DailyEquity(date: date, equity: equity, realizedPnL: day.netPnL, charges: charges))
+                if session == nil && dayTrades.isEmpty {
+                    // The account was idle: shown, but not a day of returns for the metrics.
+                    day.note = "no session: the engine did not run"
+                } else {
+                    if dayTrades.isEmpty { day.note = "no trades" }
+                    dailyEquity.append(DailyEquity(date: date, equity: equity, realizedPnL: day.netPnL, charges: charges))
+                }
             }
             days.append(day)
         }

@@ -33,7 +33,7 @@ extension PeriodReport {
         html += "<section class=\"tables\">\n<div>\n" + H.table("Performance", performanceRows) + "</div>\n"
         html += "<div>\n" + H.table("Charges by kind", chargesByKind.rows.map { ($0.0, r.inr($0.1), nil) }
                                       + [("Total", r.inr(chargesByKind.total), nil)]) + "</div>\n</section>\n"
-        if period.kind != .daily { html += Self.grid("P&L by day", ["Day", "Trades", "Net P&L", "Equity", ""], dayRows) }
+        if period.kind != .daily { html += Self.grid("P&L by day", ["Day", "Trades", "Net P&L", "Equity", ""], dayRows, wrapLast: true) }
         if !byStrategy.isEmpty { html += Self.grid("By strategy", ["Strategy", "Trades", "Win rate", "Profit factor", "Net P&L"], groupRows(byStrategy)) }
         if !bySymbol.isEmpty { html += Self.grid("By symbol", ["Symbol", "Trades", "Win rate", "Profit factor", "Net P&L"], groupRows(bySymbol)) }
         html += Self.grid("Trades", ["Exit", "Strategy", "Symbol", "Side", "Qty", "Entry", "Exit price", "Gross", "Charges", "Net", "Held", "Reason"],

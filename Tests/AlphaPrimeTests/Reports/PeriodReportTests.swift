@@ -77,7 +77,7 @@ import Testing
         #expect(report.days[5].note == "not a trading day: 2021-02-27 is a Saturday")
         #expect(report.days.map(\.netPnL).reduce(0, +) == report.netPnL)
         #expect(report.metrics.trades.trades == 3 && report.metrics.trades.wins == 2)
-        #expect(report.metrics.tradingDays == 5)
+        #expect(report.metrics.tradingDays == 2, "the days the account traded; the idle days are shown, not counted")
         #expect(report.byStrategy.map(\.name) == ["momentum", "mean_reversion"], "the larger net P&L first")
         #expect(report.bySymbol.first { $0.name == "BANKNIFTY" }?.netPnL == 22_100)
         #expect(report.tradesCSV.split(separator: "\n").count == 4)
