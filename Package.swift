@@ -17,6 +17,7 @@ let tools = [
 ///       → AlphaPrimeCore (market data, indicators, strategies, risk, engine, backtest)
 ///     adapters beside the core, never on it or on each other: AlphaPrimeStore, AlphaPrimeConfig,
 ///     AlphaPrimeLogs, AlphaPrimeOps, AlphaPrimePaper (the paper broker)
+///     AlphaPrimeArchive beside them, on Support alone (with CZstd, CCrypto): archive files, sealed secrets
 ///     AlphaPrimeCommands composes them; every tool depends on AlphaPrimeCommands alone.
 ///
 /// `ArchitectureTests` reads this manifest and every import, and fails when a target gains a
@@ -34,9 +35,10 @@ let libraries: [Target] = [
     .target(name: "AlphaPrimeLogs", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain", log]),
     .target(name: "AlphaPrimeOps", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain"]),
     .target(name: "AlphaPrimePaper", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution"]),
+    .target(name: "AlphaPrimeArchive", dependencies: ["AlphaPrimeSupport", "CZstd", "CCrypto"]),
     .target(name: "AlphaPrimeCommands", dependencies: [
         "AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeCore", "AlphaPrimeStore",
-        "AlphaPrimeConfig", "AlphaPrimeLogs", "AlphaPrimeOps", "AlphaPrimePaper",
+        "AlphaPrimeConfig", "AlphaPrimeLogs", "AlphaPrimeOps", "AlphaPrimePaper", "AlphaPrimeArchive",
         .product(name: "ArgumentParser", package: "swift-argument-parser"), log,
     ]),
 ]
@@ -62,6 +64,9 @@ let package = Package(
         .systemLibrary(
             name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(
+            name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]),
         .systemLibrary(
             name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),

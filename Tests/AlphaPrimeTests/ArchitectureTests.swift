@@ -12,7 +12,8 @@ import Testing
     /// and no core type; execution (fills, charges, the ledger) sits between the domain and both the
     /// core and the paper broker; the core knows the domain's ports and no adapter; the adapters know
     /// the domain (and the paper broker execution) and never the core or each other; only the
-    /// commands target composes them.
+    /// commands target composes them. The archive library (compressed, checksummed archive files and
+    /// sealed secrets) knows only the support target and its two C libraries.
     static let allowed: [String: Set<String>] = [
         "AlphaPrimeSupport": [],
         "AlphaPrimeDomain": ["AlphaPrimeSupport", "Logging"],
@@ -23,9 +24,11 @@ import Testing
         "AlphaPrimeLogs": ["AlphaPrimeSupport", "AlphaPrimeDomain", "Logging"],
         "AlphaPrimeOps": ["AlphaPrimeSupport", "AlphaPrimeDomain"],
         "AlphaPrimePaper": ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution"],
+        "AlphaPrimeArchive": ["AlphaPrimeSupport", "CZstd", "CCrypto"],
         "AlphaPrimeCommands": [
             "AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeCore", "AlphaPrimeStore",
-            "AlphaPrimeConfig", "AlphaPrimeLogs", "AlphaPrimeOps", "AlphaPrimePaper", "ArgumentParser", "Logging",
+            "AlphaPrimeConfig", "AlphaPrimeLogs", "AlphaPrimeOps", "AlphaPrimePaper", "AlphaPrimeArchive",
+            "ArgumentParser", "Logging",
         ],
     ]
 
@@ -98,12 +101,19 @@ import Testing
         }
     }
 
-    /// One owning file per C library: the connection type that owns its handles.
+    /// One owning file per C library: the type that owns its handles (the store's connections, the
+    /// archive's zstd contexts, the sealed secrets' OpenSSL calls).
     @Test func theCModulesHaveOneOwner() throws {
-        let owners = ["CSQLite": "SQLiteConnection.swift", "CLibPQ": "PostgresConnection.swift"]
-        for (target, file, module) in try Self.imports() where ["CSQLite", "CLibPQ", "CZstd", "CCurl"].contains(module) {
-            #expect(target == "AlphaPrimeStore" && owners[module] == file,
-                    "\(target)/\(file) imports \(module); only \(owners[module] ?? "its owner") may")
+        let owners = [
+            "CSQLite": (target: "AlphaPrimeStore", file: "SQLiteConnection.swift"),
+            "CLibPQ": (target: "AlphaPrimeStore", file: "PostgresConnection.swift"),
+            "CZstd": (target: "AlphaPrimeArchive", file: "Zstd.swift"),
+            "CCrypto": (target: "AlphaPrimeArchive", file: "SecretBox.swift"),
+        ]
+        for (target, file, module) in try Self.imports() where ["CSQLite", "CLibPQ", "CZstd", "CCrypto", "CCurl"].contains(module) {
+            let owner = owners[module]
+            #expect(owner?.target == target && owner?.file == file,
+                    "\(target)/\(file) imports \(module); only \(owner.map { "\($0.target)/\($0.file)" } ?? "its owner") may")
         }
     }
 
