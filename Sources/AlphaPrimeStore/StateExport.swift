@@ -54,8 +54,9 @@ public struct StateExportManifest: Codable, Sendable, Equatable {
 ///
 /// The snapshot is PostgreSQL's `REPEATABLE READ READ ONLY` or SQLite's read transaction on the
 /// WAL, so every table is seen as of the same moment: every fill's order is there, every count
-/// agrees. Rows are streamed a page at a time; a table never sits in memory whole. A long export
-/// holds the SQLite snapshot for its whole length, which delays WAL checkpoints until it ends.
+/// agrees. Rows are streamed a page at a time; a table never sits in memory whole. The transaction
+/// holds its connection for the export's whole length, so give the export a connection of its own;
+/// on SQLite the open snapshot also delays WAL checkpoints until the export ends.
 public enum StateExport {
     /// Rows read per query.
     static let defaultPageSize = 10_000

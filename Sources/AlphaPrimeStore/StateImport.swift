@@ -29,7 +29,9 @@ public enum StateImport {
 
     /// Checks an export without a target: every file against the manifest, then the rows loaded into
     /// a temporary SQLite database, brought to this build's schema, and the store's integrity check
-    /// run on it. Damaged data throws; the findings say whether the loaded copy is sound.
+    /// run on it. Damaged data throws; the findings say whether the loaded copy is sound. The scratch
+    /// database lives in the temporary directory (`TMPDIR`) while the check runs: it needs about as
+    /// much room there as the state database itself.
     public static func check(directory: URL, manifest: StateExportManifest,
                              logger: Logger = Logger(label: "alpha_prime.store")) throws -> [IntegrityFinding] {
         try validate(directory: directory, manifest: manifest)
