@@ -44,7 +44,9 @@ import Testing
         let block = String(manifest[start.upperBound..<end.lowerBound])
         var result: [String: Set<String>] = [:]
         let quoted = try Regex(#"(package: )?"([^"]+)""#)
-        for entry in block.components(separatedBy: ".target(name: ").dropFirst() {
+        for whole in block.components(separatedBy: ".target(name: ").dropFirst() {
+            // Compiler settings are not dependencies.
+            let entry = whole.components(separatedBy: "swiftSettings:").first ?? whole
             var words = entry.matches(of: quoted).filter { $0.output[1].substring == nil }
                 .compactMap { $0.output[2].substring.map(String.init) }
             guard !words.isEmpty else { continue }
