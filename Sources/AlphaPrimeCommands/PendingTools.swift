@@ -12,21 +12,6 @@ import ArgumentParser
 // Tools whose work is not built yet. Each answers --help and --version, accepts the shared
 // flags, says plainly that nothing was done and exits with ExitStatus.notImplemented (3).
 
-public struct BackupCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "backup",
-        abstract: "Take a consistent, verified backup of the state database and configuration.",
-        version: AlphaPrimeVersion.string)
-
-    @OptionGroup public var common: CommonOptions
-
-    public init() {}
-
-    public func run() async throws {
-        try await ToolRunner.run(tool: Self.configuration.commandName!) { throw NotBuiltYet("backup") }
-    }
-}
-
 public struct ResetPortfolioCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "reset-portfolio",

@@ -14,6 +14,11 @@ public enum AtomicFile {
         /// Writing fails for reasons of the machine (permission, read-only, disk full), not of the code.
         public var exitStatus: ExitStatus { .cantCreate }
         public var description: String { "\(path): cannot write: \(reason)" }
+
+        public init(path: String, reason: String) {
+            self.path = path
+            self.reason = reason
+        }
     }
 
     /// Writes `bytes` to `url` atomically, creating missing parent directories.
