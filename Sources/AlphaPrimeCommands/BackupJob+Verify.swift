@@ -40,7 +40,12 @@ extension BackupJob {
         var env = "not in the backup"
         if archive.member(named: "env.enc") != nil {
             if let passphrase = context.configuration.environment.backupPassphrase, !passphrase.isEmpty {
-                _ = try SecretBox.open(try ArchiveReader.extract(file, member: "env.enc"), passphrase: passphrase)
+                do {
+                    _ = try SecretBox.open(try ArchiveReader.extract(file, member: "env.enc"), passphrase: passphrase)
+                } catch ArchiveError.wrongPassphrase {
+                    throw ArchiveError.damaged(path: file.path, member: "env.enc",
+                                               reason: "wrong passphrase or damaged encrypted member (ALPHA_PRIME_BACKUP_PASSPHRASE)")
+                }
                 env = "env.enc opens with the passphrase"
             } else {
                 env = "env.enc not opened: ALPHA_PRIME_BACKUP_PASSPHRASE is not set"
