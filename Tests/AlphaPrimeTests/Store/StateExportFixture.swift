@@ -113,6 +113,12 @@ enum ExportFixture {
                     "mode": .text(mode), "symbol": .text(symbol), "price_paise": .integer(.max), "marked_at_us": .integer(t0),
                 ], returningId: false)
             }
+            try insert(database, "account_epochs", [
+                "mode": .text(mode), "epoch": .integer(Int64(i + 2)), "starting_capital_paise": .integer(.max),
+                "first_fill_id": 1, "first_session_id": 1, "first_trade_id": .integer(Int64(i + 1)), "previous_cash_paise": .integer(.min),
+                "reset_by": .text(awkward[i]), "reason": .text(awkward[i + 2]), "backup_file": i == 0 ? .null : "",
+                "reset_at_us": .integer(t0),
+            ])
         }
     }
 
