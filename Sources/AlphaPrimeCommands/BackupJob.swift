@@ -39,7 +39,11 @@ struct BackupJob {
         let started = DispatchTime.now().uptimeNanoseconds
         let folder = backupsDirectory.appending(path: kind.rawValue, directoryHint: .isDirectory)
         do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            // Backups hold the whole state (and the sealed .env): private to the trader, like .env.
+            for directory in [backupsDirectory, folder] where !FileManager.default.fileExists(atPath: directory.path) {
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])
+            }
         } catch {
             throw AtomicFile.WriteError(path: folder.path, reason: "cannot create the backup folder: \(error.localizedDescription)")
         }
