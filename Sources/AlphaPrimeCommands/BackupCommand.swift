@@ -20,6 +20,9 @@ public struct BackupCommand: AsyncParsableCommand {
         version: AlphaPrimeVersion.string,
         subcommands: [Create.self, List.self, Verify.self, Restore.self, Prune.self])
 
+    /// The shared flags, also accepted before the subcommand.
+    @OptionGroup public var common: CommonOptions
+
     public init() {}
 
     static func kind(_ text: String) throws -> BackupKind {
@@ -47,7 +50,9 @@ public struct BackupCommand: AsyncParsableCommand {
 
     public struct Create: AsyncParsableCommand {
         public static let configuration = CommandConfiguration(commandName: "create", abstract: "Take a backup now.")
-        @OptionGroup public var common: CommonOptions
+        @OptionGroup public var own: CommonOptions
+        @ParentCommand var parent: BackupCommand
+        var common: CommonOptions { EngineCommand.merged(own, parent.common) }
         @Option(name: .long, help: ArgumentHelp("daily, weekly, monthly or manual (kept by prune).", valueName: "kind"))
         public var kind = "daily"
         public init() {}
@@ -75,7 +80,9 @@ public struct BackupCommand: AsyncParsableCommand {
 
     public struct List: AsyncParsableCommand {
         public static let configuration = CommandConfiguration(commandName: "list", abstract: "List the backups, newest first.")
-        @OptionGroup public var common: CommonOptions
+        @OptionGroup public var own: CommonOptions
+        @ParentCommand var parent: BackupCommand
+        var common: CommonOptions { EngineCommand.merged(own, parent.common) }
         public init() {}
 
         struct Row: Encodable { var kind: String; var file: String; var createdAt: String; var bytes: Int64
@@ -103,7 +110,9 @@ public struct BackupCommand: AsyncParsableCommand {
     public struct Verify: AsyncParsableCommand {
         public static let configuration = CommandConfiguration(
             commandName: "verify", abstract: "Re-read a backup: every checksum, and the database loaded and integrity-checked.")
-        @OptionGroup public var common: CommonOptions
+        @OptionGroup public var own: CommonOptions
+        @ParentCommand var parent: BackupCommand
+        var common: CommonOptions { EngineCommand.merged(own, parent.common) }
         @Argument(help: ArgumentHelp("The backup file.", valueName: "file")) public var file: String
         public init() {}
 
@@ -125,7 +134,9 @@ public struct BackupCommand: AsyncParsableCommand {
         public static let configuration = CommandConfiguration(
             commandName: "restore",
             abstract: "Restore a backup's database (after backing up what is there), into SQLite or PostgreSQL.")
-        @OptionGroup public var common: CommonOptions
+        @OptionGroup public var own: CommonOptions
+        @ParentCommand var parent: BackupCommand
+        var common: CommonOptions { EngineCommand.merged(own, parent.common) }
         @Argument(help: ArgumentHelp("The backup file.", valueName: "file")) public var file: String
         @Flag(name: .long, help: "Required: the target database's content is replaced.") public var confirm = false
         @Option(name: .long, help: ArgumentHelp("Restore into this database instead of DATABASE_URL's.", valueName: "database-url"))
@@ -168,7 +179,9 @@ public struct BackupCommand: AsyncParsableCommand {
         public static let configuration = CommandConfiguration(
             commandName: "prune",
             abstract: "Delete old daily, weekly and monthly backups beyond general_config.yaml's retention, only behind a newer one that verifies.")
-        @OptionGroup public var common: CommonOptions
+        @OptionGroup public var own: CommonOptions
+        @ParentCommand var parent: BackupCommand
+        var common: CommonOptions { EngineCommand.merged(own, parent.common) }
         public init() {}
 
         public func run() async throws {

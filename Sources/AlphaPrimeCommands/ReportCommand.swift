@@ -23,6 +23,9 @@ public struct ReportCommand: AsyncParsableCommand {
         version: AlphaPrimeVersion.string,
         subcommands: [Daily.self, Weekly.self, Monthly.self])
 
+    /// The shared flags, also accepted before the subcommand.
+    @OptionGroup public var common: CommonOptions
+
     public init() {}
 
     /// The flags every report takes.
@@ -50,6 +53,7 @@ public struct ReportCommand: AsyncParsableCommand {
         public static let configuration = CommandConfiguration(
             commandName: "daily", abstract: "The report of one trading day (default: today, IST).")
         @OptionGroup public var options: Options
+        @ParentCommand var parent: ReportCommand
         @Option(name: .long, help: ArgumentHelp("The day, YYYY-MM-DD.", valueName: "date")) public var date: String?
         public init() {}
 
@@ -57,7 +61,7 @@ public struct ReportCommand: AsyncParsableCommand {
 
         public func run() async throws {
             let day = try ReportCommand.date(date, flag: "--date") ?? ReportCommand.today()
-            try await ReportCommand.write(.daily(day), options: options)
+            try await ReportCommand.write(.daily(day), options: options, parent: parent)
         }
     }
 
@@ -65,6 +69,7 @@ public struct ReportCommand: AsyncParsableCommand {
         public static let configuration = CommandConfiguration(
             commandName: "weekly", abstract: "The report of one ISO week, Monday to Sunday (default: this week).")
         @OptionGroup public var options: Options
+        @ParentCommand var parent: ReportCommand
         @Option(name: .customLong("week-of"), help: ArgumentHelp("Any day of the week, YYYY-MM-DD.", valueName: "date")) public var weekOf: String?
         public init() {}
 
@@ -72,7 +77,7 @@ public struct ReportCommand: AsyncParsableCommand {
 
         public func run() async throws {
             let day = try ReportCommand.date(weekOf, flag: "--week-of") ?? ReportCommand.today()
-            try await ReportCommand.write(.weekly(containing: day), options: options)
+            try await ReportCommand.write(.weekly(containing: day), options: options, parent: parent)
         }
     }
 
@@ -80,6 +85,7 @@ public struct ReportCommand: AsyncParsableCommand {
         public static let configuration = CommandConfiguration(
             commandName: "monthly", abstract: "The report of one calendar month (default: this month so far).")
         @OptionGroup public var options: Options
+        @ParentCommand var parent: ReportCommand
         @Option(name: .long, help: ArgumentHelp("The month, YYYY-MM.", valueName: "month")) public var month: String?
         public init() {}
 
@@ -90,7 +96,7 @@ public struct ReportCommand: AsyncParsableCommand {
         public func run() async throws {
             let today = ReportCommand.today()
             let period = month.flatMap(ReportPeriod.monthly) ?? ReportPeriod.monthly(year: today.year, month: today.month)!
-            try await ReportCommand.write(period, options: options)
+            try await ReportCommand.write(period, options: options, parent: parent)
         }
     }
 
@@ -102,9 +108,9 @@ public struct ReportCommand: AsyncParsableCommand {
 
     static func today() -> LocalDate { IST.dateTime(Date()).date }
 
-    static func write(_ period: ReportPeriod, options: Options) async throws {
+    static func write(_ period: ReportPeriod, options: Options, parent: ReportCommand) async throws {
         try await ToolRunner.run(tool: "report \(period.kind.rawValue)") {
-            let common = options.common
+            let common = EngineCommand.merged(options.common, parent.common)
             let context = try ToolContext.load(common, tool: "report")
             guard let store = try EngineCommand.existingStore(context) else {
                 throw ReportError.noDatabase(context.databaseURL.description)

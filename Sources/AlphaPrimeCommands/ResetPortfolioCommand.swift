@@ -35,7 +35,7 @@ public struct ResetPortfolioCommand: AsyncParsableCommand {
     public func validate() throws {
         if let capital {
             guard let paise = Paise(rupees: capital), paise.value > 0 else {
-                throw ValidationError("--capital expects rupees greater than 0 (e.g. 500000 or 500000.50), got '\(capital)'")
+                throw ValidationError("--capital expects a positive amount in rupees, got '\(capital)'")
             }
         }
         guard ["paper", "live"].contains(mode) else { throw ValidationError("--mode expects paper, got '\(mode)'") }

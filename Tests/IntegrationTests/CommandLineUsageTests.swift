@@ -14,6 +14,8 @@ import Testing
         ["db-maintenance", "migrate"], ["db-maintenance", "status"], ["db-maintenance", "integrity-check"],
         ["trading-calendar", "is-trading-day"], ["trading-calendar", "session"], ["trading-calendar", "next"],
         ["trading-calendar", "minutes-to-close"], ["trading-calendar", "holidays"],
+        ["report", "daily"], ["report", "weekly"], ["report", "monthly"],
+        ["backup", "create"], ["backup", "list"], ["backup", "prune"],
     ]
 
     /// Flags a tool cannot start without (a missing one would be reported before the unknown flag).

@@ -55,7 +55,7 @@ import Testing
         let live = try Self.reset(home, ["--confirm", "--mode", "live"])
         #expect(live.status == 5 && live.stderr.contains("only the paper account can be reset"))
         let bad = try Self.reset(home, ["--confirm", "--capital", "-5"])
-        #expect(bad.status == 64 && bad.stderr.contains("--capital expects rupees greater than 0"))
+        #expect(bad.status == 64 && bad.stderr.contains("--capital expects a positive amount in rupees"))
 
         // An engine running: exit 4. Stopped mid-session: the unfinished session is named, exit 5.
         let engine = try home.start(["run", "--mode", "paper", "--replay", "2021-02-23", "--speed", "60x"])
