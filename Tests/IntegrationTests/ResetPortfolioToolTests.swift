@@ -41,7 +41,7 @@ import Testing
         let day = try Self.json(try ToolProcess.run("report", ["daily", "--date", "2021-02-23", "--json"], environment: home.environment()).stdout)
         #expect(day["opening_equity_paise"] as? Int64 == 50_000_000)
         let resets = try #require(day["account_resets"] as? [[String: Any]])
-        #expect(resets.count == 1 && resets[0]["resetBy"] as? String == "asha" && resets[0]["reason"] as? String == "new month, new plan")
+        #expect(resets.count == 1 && resets[0]["reset_by"] as? String == "asha" && resets[0]["reason"] as? String == "new month, new plan")
 
         let risk = try home.database().query("SELECT rule, action, message FROM risk_events WHERE rule = 'account_reset'")
         #expect(risk.count == 1)

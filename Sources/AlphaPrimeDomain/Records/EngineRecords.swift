@@ -159,6 +159,12 @@ public struct AccountEpochRecord: Sendable, Equatable, Codable {
         self.resetAt = resetAt
     }
 
+    enum CodingKeys: String, CodingKey {
+        case id, mode, epoch, startingCapital = "starting_capital_paise", firstFillId = "first_fill_id"
+        case firstSessionId = "first_session_id", firstTradeId = "first_trade_id", previousCash = "previous_cash_paise"
+        case resetBy = "reset_by", reason, backupFile = "backup_file", resetAt = "reset_at_us"
+    }
+
     /// Whether a fill belongs to this epoch (or a later one).
     public func contains(fillId: Int64?) -> Bool { (fillId ?? .max) >= firstFillId }
 }
