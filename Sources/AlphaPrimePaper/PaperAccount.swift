@@ -99,8 +99,10 @@ extension PaperAccount {
     public static func recorded(in store: any StateStore, mode: TradingMode, configuredCapital: Int64,
                                 before: UTCTimestamp = UTCTimestamp(microseconds: .max)) throws -> PaperAccount {
         let epoch = try store.currentAccountEpoch(mode: mode)
-        var fills = try store.accountFills(mode: mode, before: before)
+        // Fills of archived months are summed up in a checkpoint of the account's cash.
+        let checkpoint = try store.accountCheckpoint(mode: mode, epoch: epoch?.epoch ?? 1, atOrBefore: before)
+        var fills = try store.accountFills(mode: mode, from: checkpoint?.asOf ?? UTCTimestamp(microseconds: .min), before: before)
         if let epoch { fills.removeAll { !epoch.contains(fillId: $0.fill.id) } }
-        return PaperAccount(startingCapital: epoch?.startingCapital.value ?? configuredCapital, fills: fills)
+        return PaperAccount(startingCapital: checkpoint?.cash.value ?? epoch?.startingCapital.value ?? configuredCapital, fills: fills)
     }
 }

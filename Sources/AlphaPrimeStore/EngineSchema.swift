@@ -87,3 +87,40 @@ extension StateSchema {
         ){{strict}};
         """
 }
+
+extension StateSchema {
+    /// Migration 5: what `archive run` moved out of the hot tables, and the accounts' cash at the
+    /// end of each archived month.
+    ///
+    /// - `archive_batches`: one row per archive file, written in the same transaction that deletes
+    ///   its rows, so a file without a row here is the leftover of an interrupted run. `tables` is the
+    ///   JSON of the rows' per-table digests.
+    /// - `account_checkpoints`: a mode's cash as of the end of an archived month (its positions flat
+    ///   then), so the account is rebuilt from the checkpoint and the fills after it once the fills
+    ///   before it are archived.
+    static let v5Archive = """
+        CREATE TABLE archive_batches (
+            id {{id}},
+            month TEXT NOT NULL CHECK (length(month) = 7),
+            file TEXT NOT NULL,
+            rows {{int}} NOT NULL CHECK (rows >= 0),
+            tables TEXT NOT NULL,
+            cutoff_at_us {{int}} NOT NULL,
+            archived_at_us {{int}} NOT NULL,
+            restored_at_us {{int}},
+            CONSTRAINT archive_batches_file_unique UNIQUE (file)
+        ){{strict}};
+
+        CREATE TABLE account_checkpoints (
+            id {{id}},
+            mode TEXT NOT NULL CHECK (mode IN ('backtest', 'paper', 'live')),
+            epoch {{int}} NOT NULL CHECK (epoch >= 1),
+            as_of_us {{int}} NOT NULL,
+            cash_paise {{int}} NOT NULL,
+            batch_id {{int}} NOT NULL,
+            created_at_us {{int}} NOT NULL,
+            CONSTRAINT account_checkpoints_batch_fk FOREIGN KEY (batch_id) REFERENCES archive_batches (id)
+        ){{strict}};
+        CREATE INDEX account_checkpoints_mode_idx ON account_checkpoints (mode, epoch, as_of_us);
+        """
+}

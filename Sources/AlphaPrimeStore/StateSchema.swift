@@ -18,13 +18,14 @@ public enum StateSchema {
         Migration(version: 2, name: "engine sessions, control requests and marks", sql: v2Engine),
         Migration(version: 3, name: "risk state at a session's open and close", sql: v3EngineRiskState),
         Migration(version: 4, name: "paper account epochs", sql: v4AccountEpochs),
+        Migration(version: 5, name: "archive batches and account checkpoints", sql: v5Archive),
     ]
 
     /// The tables the current schema must have (checked by `db-maintenance integrity-check`).
     public static let tables = [
         "schema_migrations", "orders", "fills", "trades", "portfolio_history", "strategy_performance",
         "risk_events", "engine_state",
-    ] + engineTables + ["account_epochs"]
+    ] + engineTables + ["account_epochs", "archive_batches", "account_checkpoints"]
 
     static let v1 = """
         CREATE TABLE orders (

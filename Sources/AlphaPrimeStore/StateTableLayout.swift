@@ -60,16 +60,21 @@ struct StateTableLayout: Sendable, Equatable {
     /// Calls `body` with the values of every row (in ``columns`` order), in primary-key order:
     /// integers numerically, text by its UTF-8 bytes (`COLLATE "C"` on PostgreSQL, whatever the
     /// database's collation), NULL first. Pages of `pageSize` rows; call inside one transaction.
-    func forEachRow(in database: any SQLDatabase, pageSize: Int, _ body: ([SQLValue]) throws -> Void) throws {
+    /// `filter` limits the rows to those a `WHERE` condition (with `?` parameters) selects.
+    func forEachRow(in database: any SQLDatabase, pageSize: Int, filter: (sql: String, parameters: [SQLValue])? = nil,
+                    _ body: ([SQLValue]) throws -> Void) throws {
         let list = columns.map(Self.quoted).joined(separator: ", ")
         let table = Self.quoted(name)
+        let condition = filter.map { "(\($0.sql))" }
+        let filterParameters = filter?.parameters ?? []
         if let integerKey {
             let column = Self.quoted(integerKey)
             var last: SQLValue?
             while true {
+                let conditions = [condition, last == nil ? nil : "\(column) > ?"].compactMap { $0 }
                 let rows = try database.query(
-                    "SELECT \(list) FROM \(table)\(last == nil ? "" : " WHERE \(column) > ?") ORDER BY \(column) LIMIT \(pageSize)",
-                    last.map { [$0] } ?? [])
+                    "SELECT \(list) FROM \(table)\(conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) ORDER BY \(column) LIMIT \(pageSize)",
+                    filterParameters + (last.map { [$0] } ?? []))
                 for row in rows { try body(row.values) }
                 guard rows.count == pageSize, let index = columns.firstIndex(of: integerKey) else { return }
                 last = rows[rows.count - 1].values[index]
@@ -81,7 +86,9 @@ struct StateTableLayout: Sendable, Equatable {
         }.joined(separator: ", ")
         var offset = 0
         while true {
-            let rows = try database.query("SELECT \(list) FROM \(table) ORDER BY \(order) LIMIT \(pageSize) OFFSET \(offset)")
+            let rows = try database.query(
+                "SELECT \(list) FROM \(table)\(condition.map { " WHERE \($0)" } ?? "") ORDER BY \(order) LIMIT \(pageSize) OFFSET \(offset)",
+                filterParameters)
             for row in rows { try body(row.values) }
             guard rows.count == pageSize else { return }
             offset += pageSize

@@ -37,6 +37,10 @@ public protocol StateStore: Sendable {
     func currentAccountEpoch(mode: TradingMode) throws -> AccountEpochRecord?
     /// Every recorded epoch of a mode, oldest first (epoch 1 has no record).
     func accountEpochs(mode: TradingMode) throws -> [AccountEpochRecord]
+    /// The latest checkpoint of a mode's account in `epoch` as of `time` or before (`archive run`).
+    func accountCheckpoint(mode: TradingMode, epoch: Int, atOrBefore time: UTCTimestamp) throws -> AccountCheckpointRecord?
+    /// The archive files whose rows are out of the database (not restored), oldest month first.
+    func archivedBatches() throws -> [ArchiveBatchRecord]
     func trades(mode: TradingMode, exitedFrom from: UTCTimestamp, before: UTCTimestamp) throws -> [TradeRecord]
 
     // MARK: Portfolio, performance, risk

@@ -168,3 +168,44 @@ public struct AccountEpochRecord: Sendable, Equatable, Codable {
     /// Whether a fill belongs to this epoch (or a later one).
     public func contains(fillId: Int64?) -> Bool { (fillId ?? .max) >= firstFillId }
 }
+
+/// A mode's account as of the end of an archived month (migration 5): its cash then, with no
+/// position open. The account is rebuilt from the latest checkpoint of its epoch and the fills
+/// after it, so archiving old fills changes nothing.
+public struct AccountCheckpointRecord: Sendable, Equatable, Codable {
+    public var id: Int64?
+    public var mode: TradingMode
+    /// The account epoch it belongs to (1 before any reset).
+    public var epoch: Int
+    public var asOf: UTCTimestamp
+    public var cash: Paise
+    public var batchId: Int64
+    public var createdAt: UTCTimestamp
+
+    public init(id: Int64? = nil, mode: TradingMode, epoch: Int, asOf: UTCTimestamp, cash: Paise, batchId: Int64,
+                createdAt: UTCTimestamp) {
+        self.id = id; self.mode = mode; self.epoch = epoch; self.asOf = asOf; self.cash = cash; self.batchId = batchId
+        self.createdAt = createdAt
+    }
+}
+
+/// One archive file `archive run` wrote (migration 5).
+public struct ArchiveBatchRecord: Sendable, Equatable {
+    public var id: Int64?
+    /// `YYYY-MM`
+    public var month: String
+    /// The archive file's name under `backups/archive/`.
+    public var file: String
+    public var rows: Int64
+    /// The rows' per-table digests (JSON).
+    public var tables: String
+    public var cutoffAt: UTCTimestamp
+    public var archivedAt: UTCTimestamp
+    public var restoredAt: UTCTimestamp?
+
+    public init(id: Int64? = nil, month: String, file: String, rows: Int64, tables: String, cutoffAt: UTCTimestamp,
+                archivedAt: UTCTimestamp, restoredAt: UTCTimestamp? = nil) {
+        self.id = id; self.month = month; self.file = file; self.rows = rows; self.tables = tables; self.cutoffAt = cutoffAt
+        self.archivedAt = archivedAt; self.restoredAt = restoredAt
+    }
+}
