@@ -84,6 +84,12 @@ public final class EngineRunner {
         var riskState: RiskState?
         var killSwitchSet = false
         if options.mode != .monitor, let repository {
+            let month = String(day.date.description.prefix(7))
+            if let batch = try repository.archivedBatches().first(where: { $0.month == month }) {
+                // The account before this day is only known as of the month's end: the month's rows are archived.
+                throw EngineError.badReplay("the rows of \(month) are archived (\(batch.file)); a session of \(day.date) cannot "
+                    + "be run until they are back: archive restore backups/archive/\(batch.file) --confirm")
+            }
             try settleEarlierSessions(before: day.date, open: open)
             var record = try repository.engineSession(mode: mode, date: day.date)
             if let existing = record, existing.status == .completed {

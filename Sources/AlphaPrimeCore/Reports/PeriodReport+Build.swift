@@ -12,6 +12,7 @@ extension PeriodReport {
         openPositions = input.openPositions
         epochs = input.epochs
         openingEquity = input.openingEquity
+        archived = input.archived
 
         // Day by day: the session's opening cash, the trades closed that day.
         var tradesByDay: [LocalDate: [TradeRecord]] = [:]

@@ -32,6 +32,8 @@ public struct PeriodReport: Sendable {
     public var comparison: [Comparison]
     public var openPositions: [PeriodReportInput.OpenPosition]
     public var epochs: [AccountEpochRecord]
+    /// Archive files holding rows of the period (not in these figures).
+    public var archived: [ArchiveBatchRecord]
     /// The intraday equity of a daily report: (minute, equity) from the engine's snapshots.
     public var intraday: [(time: Int64, equity: Int64)]
 
@@ -187,6 +189,13 @@ public struct PeriodReport: Sendable {
             try c.encode(netPnL, forKey: .netPnL); try c.encode(backtestTrades, forKey: .backtestTrades)
             try c.encode(backtestNetPnL, forKey: .backtestNetPnL); try c.encode(difference, forKey: .difference)
         }
+    }
+
+    /// "Rows of 2021-02 are archived in …; archive restore FILE --confirm brings them back."
+    public var archivedNotice: String? {
+        guard !archived.isEmpty else { return nil }
+        return "Rows of " + archived.map { "\($0.month) are archived in backups/archive/\($0.file)" }.joined(separator: ", ")
+            + ": these figures leave them out (archive restore FILE --confirm brings them back)."
     }
 
     /// Whether the period had a trading day at all.

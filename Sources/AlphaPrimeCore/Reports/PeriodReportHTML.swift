@@ -12,6 +12,7 @@ extension PeriodReport {
         let e = ReportFormat.escape
         let title = "\(period.kind.rawValue.capitalized) report"
         var html = ReportPage.open(kind: title, runID: period.label, subtitle: subtitle, extraCSS: Self.css)
+        if let notice = archivedNotice { html += "<section class=\"notice\"><p><strong>Archived.</strong> \(e(notice))</p></section>\n" }
         guard hasTradingDay else {
             let why = days.compactMap(\.note).first ?? "not a trading day"
             html += "<section class=\"notice\"><p><strong>Not a trading day.</strong> \(e(why.replacingOccurrences(of: "not a trading day: ", with: "")))</p></section>\n"

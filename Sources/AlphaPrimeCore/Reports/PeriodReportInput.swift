@@ -32,6 +32,8 @@ public struct PeriodReportInput: Sendable {
     /// end, with its day's net P&L.
     public var accountDays: [(date: LocalDate, startCash: Int64, netPnL: Int64)]
     public var accountCapital: Int64
+    /// Archive files holding rows of the period's months (`archive run`); those rows are not in the database.
+    public var archived: [ArchiveBatchRecord] = []
 
     /// An open position with its last mark.
     public struct OpenPosition: Sendable, Codable, Equatable {
@@ -130,7 +132,12 @@ extension PeriodReportInput {
                 snapshots: try store.portfolioHistory(mode: mode, from: period.from, before: period.before),
                 riskEvents: try store.riskEvents(mode: mode, from: period.from, before: period.before),
                 backtestPerformance: try store.strategyPerformance(mode: .backtest, from: period.first, through: period.last),
-                epochs: epochs, openPositions: open, settings: settings, accountDays: accountDays, accountCapital: capital)
+                epochs: epochs, openPositions: open, settings: settings, accountDays: accountDays, accountCapital: capital,
+                archived: try store.archivedBatches().filter { batch in
+                    let months = Set([period.first, period.last].map { String($0.description.prefix(7)) })
+                    return months.contains(batch.month) || (batch.month > String(period.first.description.prefix(7))
+                                                            && batch.month < String(period.last.description.prefix(7)))
+                })
         }
     }
 

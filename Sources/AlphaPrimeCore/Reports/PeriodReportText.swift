@@ -8,6 +8,7 @@ extension PeriodReport {
     public var summaryText: String {
         let r = ReportFormat.self
         var lines = ["ALPHA-PRIME \(period.kind.rawValue) report \(period.label) (\(mode.rawValue))"]
+        if let notice = archivedNotice { lines.append(notice) }
         guard hasTradingDay else {
             let why = days.compactMap(\.note).first ?? "not a trading day"
             return (lines + ["Not a trading day: \(why.replacingOccurrences(of: "not a trading day: ", with: ""))."]).joined(separator: "\n") + "\n"
@@ -81,7 +82,7 @@ public struct PeriodReportSummary: Encodable {
         case grossPnL = "gross_pnl_paise", charges = "charges_paise", openPnL = "open_pnl_paise", totalPnL = "total_pnl_paise"
         case trades, days, metrics, byStrategy = "by_strategy", bySymbol = "by_symbol", chargesByKind = "charges_by_kind"
         case risk, prop, backtestComparison = "backtest_comparison", openPositions = "open_positions"
-        case accountResets = "account_resets"
+        case accountResets = "account_resets", archived
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -112,5 +113,6 @@ public struct PeriodReportSummary: Encodable {
         try c.encode(r.comparison, forKey: .backtestComparison)
         try c.encode(r.openPositions, forKey: .openPositions)
         try c.encode(r.epochs, forKey: .accountResets)
+        try c.encode(r.archived.map { ["month": $0.month, "file": $0.file, "rows": String($0.rows)] }, forKey: .archived)
     }
 }
