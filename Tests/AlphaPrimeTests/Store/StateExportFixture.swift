@@ -113,6 +113,15 @@ enum ExportFixture {
                     "mode": .text(mode), "symbol": .text(symbol), "price_paise": .integer(.max), "marked_at_us": .integer(t0),
                 ], returningId: false)
             }
+            let batch = try insert(database, "archive_batches", [
+                "month": .text("2021-0\(i + 1)"), "file": .text("alpha-prime-archive-\(awkward[i])-\(i)"), "rows": .integer(.max),
+                "tables": .text(awkward[i + 1]), "cutoff_at_us": .integer(.min), "archived_at_us": .integer(t0),
+                "restored_at_us": i == 0 ? .null : .integer(t0),
+            ])
+            try insert(database, "account_checkpoints", [
+                "mode": .text(mode), "epoch": .integer(Int64(i + 1)), "as_of_us": .integer(t0), "cash_paise": .integer(.min),
+                "batch_id": .integer(batch ?? 0), "created_at_us": .integer(t0),
+            ])
             try insert(database, "account_epochs", [
                 "mode": .text(mode), "epoch": .integer(Int64(i + 2)), "starting_capital_paise": .integer(.max),
                 "first_fill_id": 1, "first_session_id": 1, "first_trade_id": .integer(Int64(i + 1)), "previous_cash_paise": .integer(.min),
