@@ -27,21 +27,6 @@ public struct AnalyzeLogsCommand: AsyncParsableCommand {
     }
 }
 
-public struct StressTestCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "stress-test",
-        abstract: "Replay historical stress days and shocks through the strategies and risk rules.",
-        version: AlphaPrimeVersion.string)
-
-    @OptionGroup public var common: CommonOptions
-
-    public init() {}
-
-    public func run() async throws {
-        try await ToolRunner.run(tool: Self.configuration.commandName!) { throw NotBuiltYet("stress-test") }
-    }
-}
-
 public struct CleanupLogsCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "cleanup-logs",
