@@ -3,6 +3,7 @@
 
     python3 benchmarks/run.py            # everything (about 6-9 minutes on 2 cores)
     python3 benchmarks/run.py --quick    # peers on 100,000 bars only
+    python3 benchmarks/run.py --startup-only   # the tools' start-up times (health-check --fast, …)
 
 Every figure is measured in this run, beside its comparison, on this machine: the core count and
 load are printed so a reader can judge them. Benchmarks never fail on a time; they report it.
@@ -178,7 +179,7 @@ def fmt_s(x):
 def print_table(result):
     m = result["machine"]
     print(f"machine: {m['cores']} cores, load {m['load_average'][0]:.2f} {m['load_average'][1]:.2f} {m['load_average'][2]:.2f}, {m['cpu']}")
-    for bt in result["backtest"]:
+    for bt in result.get("backtest", []):
         print(f"\nbacktest, bollinger_reference, {bt['file']} (sha256 {bt['sha256'][:16]}…)")
         print(f"  ALPHA-PRIME   whole process {fmt_s(bt['whole_process_seconds'])}, backtest phase "
               f"{fmt_s(bt['phase'].get('backtest_seconds'))}, {bt.get('bars_per_second', 0) / 1e6:.1f}M bars/s, "
@@ -243,10 +244,23 @@ def main():
     p.add_argument("--quick", action="store_true", help="peers on 100,000 bars only")
     p.add_argument("--skip-build", action="store_true")
     p.add_argument("--skip-peers", action="store_true")
+    p.add_argument("--startup-only", action="store_true",
+                   help="only the tools' start-up times; writes benchmarks/results/startup.json")
     a = p.parse_args()
     result = {"machine": machine()}
     if not a.skip_build:
         result["build_seconds"] = build()
+    if a.startup_only:
+        home = make_home()
+        try:
+            result["tool_startup"] = tool_startup(home)
+        finally:
+            shutil.rmtree(home, ignore_errors=True)
+        os.makedirs(RESULTS, exist_ok=True)
+        with open(os.path.join(RESULTS, "startup.json"), "w") as f:
+            json.dump(result, f, indent=2, sort_keys=True)
+        print_table(result)
+        return
     home = make_home()
     try:
         result["backtest"], result["peers"] = [], {}

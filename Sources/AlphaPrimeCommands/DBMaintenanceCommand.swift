@@ -14,13 +14,13 @@ import Logging
 public struct DBMaintenanceCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "db-maintenance",
-        abstract: "Apply migrations, report migration status and check the integrity of the state database.",
+        abstract: "Migrate, check, compact, checkpoint and measure the state database.",
         discussion: """
             The database is chosen by DATABASE_URL: sqlite:var/alpha_prime.db (relative to the home \
             directory, the default), sqlite:/absolute/path.db, or postgres://user:password@host:port/database.
             """,
         version: AlphaPrimeVersion.string,
-        subcommands: [Migrate.self, Status.self, IntegrityCheck.self])
+        subcommands: [Migrate.self, Status.self, IntegrityCheck.self, Vacuum.self, Checkpoint.self, Stats.self])
 
     @OptionGroup public var common: CommonOptions
 
@@ -28,7 +28,7 @@ public struct DBMaintenanceCommand: AsyncParsableCommand {
 
     /// Without a subcommand there is nothing to do: a usage error, not a quiet success.
     public func run() async throws {
-        throw ValidationError("expected a subcommand: migrate, status or integrity-check")
+        throw ValidationError("expected a subcommand: migrate, status, integrity-check, vacuum, checkpoint or stats")
     }
 
     /// Sets up the run (logging under `logs/`, secrets known) and opens the database DATABASE_URL

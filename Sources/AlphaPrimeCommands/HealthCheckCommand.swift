@@ -14,7 +14,7 @@ import Logging
 public struct HealthCheckCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "health-check",
-        abstract: "Check configuration, calendar, state database, migrations, directories, disk and clock before trading.",
+        abstract: "Check the home, disk, memory, clock, configuration, calendar, state database, engine, backups and logs before trading.",
         discussion: """
             Prints one line per check: [ OK ], [INFO], [WARN] or [FAIL]. Every configuration error \
             is a '[FAIL] configuration: FILE:LINE: KEY: MESSAGE' line. The database is the one \
@@ -25,7 +25,7 @@ public struct HealthCheckCommand: AsyncParsableCommand {
 
     @OptionGroup public var common: CommonOptions
 
-    @Flag(name: .long, help: "Only the quick checks (no database integrity scan).")
+    @Flag(name: .long, help: "Only the quick checks (no database integrity scan); answers within 150 ms.")
     public var fast = false
 
     @Flag(name: .long, help: "Treat warnings as failures.")
@@ -35,27 +35,15 @@ public struct HealthCheckCommand: AsyncParsableCommand {
 
     public func run() async throws {
         try await ToolRunner.run(tool: "health-check") {
+            let started = DispatchTime.now().uptimeNanoseconds
             let setup = ToolSetup.load(common, tool: "health-check", checkAllRiskPresets: true)
             let home = setup.home
-            var report = HealthReport()
-            report.findings += SystemHealth.directories(home: home)
-            report.findings.append(SystemHealth.diskSpace(home: home))
-            report.findings.append(SystemHealth.clock())
-            if FileManager.default.fileExists(atPath: home.configDirectory.path) {
-                report.findings += Self.configuration(setup)
-                do {
-                    report.findings += CalendarHealth.check(try setup.tradingCalendar())
-                } catch let error as ConfigError {
-                    report.findings.append(.failure("calendar", "config/\(TradingHoursConfig.fileName) has \(error.issues.count) error(s) (above); no calendar"))
-                } catch {
-                    report.findings.append(.failure("calendar", "\(error)"))
-                }
-            }
-            do {
-                report.findings += StateHealth.check(url: try setup.databaseURL(), integrity: !fast)
-            } catch {
-                report.findings.append(.failure("database", "\(error)"))
-            }
+            // The calendar is read once: its own lines, and market hours for the engine's line.
+            let calendar: Result<TradingCalendar, any Error>? = FileManager.default.fileExists(atPath: home.configDirectory.path)
+                ? Result { try setup.tradingCalendar() } : nil
+            let context = HealthCheckContext(home: home, fast: fast, now: .now(), marketTime: try MarketClock.instant(),
+                                             calendar: try? calendar?.get())
+            let (report, times) = await HealthCheckRegistry.standard(setup: setup, calendar: calendar).run(context)
 
             if common.json {
                 let encoder = JSONEncoder()
@@ -67,9 +55,19 @@ public struct HealthCheckCommand: AsyncParsableCommand {
                 ToolRunner.printOut(report.text)
             }
             Self.log(report, strict: strict, to: setup.logger)
+            var timing: Logger.Metadata = ["fast": .stringConvertible(fast),
+                                           "total_ms": "\(Self.milliseconds(since: started))"]
+            for (probe, ms) in times { timing["probe.\(probe.replacingOccurrences(of: " ", with: "_"))_ms"] = "\(Self.rounded(ms))" }
+            setup.logger.debug("health check timing", metadata: timing)
             return report.passed(strict: strict) ? .ok : .failure
         }
     }
+
+    static func milliseconds(since start: UInt64) -> Double {
+        rounded(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+    }
+
+    static func rounded(_ ms: Double) -> Double { (ms * 10).rounded() / 10 }
 
     /// One `[FAIL] configuration: FILE:LINE: KEY: MESSAGE` per configuration error, a warning per
     /// finding (a `.env` others can read), or one OK line.

@@ -9,17 +9,18 @@ import AlphaPrimeExecution
 import AlphaPrimePaper
 import Foundation
 
-/// Health checks of the state database: reachable, migrated, kill switches.
+/// Health checks of the state database: reachable, migrated, kill switches, and (not under
+/// `--fast`) the integrity scan.
 public enum StateHealth {
-    /// Opens the database read-mostly and reports what a trader must know before the session.
-    /// A missing SQLite file is reported, never created.
-    public static func check(url: DatabaseURL, integrity: Bool, now: UTCTimestamp = .now()) -> [HealthFinding] {
+    /// Reports what a trader must know before the session. `open` gives the connection (the probes
+    /// share one); a missing SQLite file is reported, never created.
+    public static func check(url: DatabaseURL, open: () throws -> any SQLDatabase, now: UTCTimestamp = .now()) -> [HealthFinding] {
         if case .sqlite(let path) = url, path != ":memory:", !FileManager.default.fileExists(atPath: path) {
             return [.failure("database", "\(url) does not exist; create it with: db-maintenance migrate")]
         }
         let database: any SQLDatabase
         do {
-            database = try url.open()
+            database = try open()
         } catch {
             let text = "\(error)"
             return [.failure("database", text.contains(url.description) ? text : "\(url): \(text)")]
@@ -40,13 +41,16 @@ public enum StateHealth {
         } catch {
             findings.append(.failure("migrations", "\(error)"))
         }
-        if integrity {
-            for finding in StoreIntegrity.check(database) {
-                findings.append(finding.ok ? .ok("integrity: \(finding.check)", finding.detail)
-                                           : .failure("integrity: \(finding.check)", finding.detail))
-            }
-        }
         return findings
+    }
+
+    /// The integrity scan's lines (`integrity: …`); none when the database cannot be opened (the
+    /// database line says why).
+    public static func integrity(_ database: (any SQLDatabase)?) -> [HealthFinding] {
+        guard let database else { return [] }
+        return StoreIntegrity.check(database).map { finding in
+            finding.ok ? .ok("integrity: \(finding.check)", finding.detail) : .failure("integrity: \(finding.check)", finding.detail)
+        }
     }
 
     static func killSwitches(_ repository: StateRepository, now: UTCTimestamp) -> [HealthFinding] {

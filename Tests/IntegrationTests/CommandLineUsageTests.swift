@@ -12,6 +12,7 @@ import Testing
 
     static let subcommands: [[String]] = [
         ["db-maintenance", "migrate"], ["db-maintenance", "status"], ["db-maintenance", "integrity-check"],
+        ["db-maintenance", "vacuum"], ["db-maintenance", "checkpoint"], ["db-maintenance", "stats"],
         ["trading-calendar", "is-trading-day"], ["trading-calendar", "session"], ["trading-calendar", "next"],
         ["trading-calendar", "minutes-to-close"], ["trading-calendar", "holidays"],
         ["report", "daily"], ["report", "weekly"], ["report", "monthly"],
@@ -66,8 +67,8 @@ import Testing
     }
 
     @Test func unknownSubcommand() throws {
-        let result = try ToolProcess.run("db-maintenance", ["vacuum"])
+        let result = try ToolProcess.run("db-maintenance", ["shrink"])
         #expect(result.status == 64)
-        #expect(result.stderr.contains("Unexpected argument 'vacuum'"))
+        #expect(result.stderr.contains("Unexpected argument 'shrink'"))
     }
 }

@@ -149,6 +149,6 @@ import Testing
     @Test func noSubcommandIsAUsageError() throws {
         let result = try ToolProcess.run("db-maintenance", [])
         #expect(result.status == 64)
-        #expect(result.stderr.contains("expected a subcommand: migrate, status or integrity-check"))
+        #expect(result.stderr.contains("expected a subcommand: migrate, status, integrity-check, vacuum, checkpoint or stats"))
     }
 }

@@ -42,6 +42,57 @@ import Testing
         let fast = try home.run("health-check", ["--fast"])
         #expect(fast.status == 0)
         #expect(!fast.stdout.contains("integrity:"), "--fast skips the integrity scan")
+        for line in ["] memory: ", "] database size: ", "write-ahead log", "] engine: not running",
+                     "[WARN] backup (daily): none in backups/daily/", "[INFO] backup (weekly): none yet",
+                     "[INFO] backup (monthly): none yet", "] log directory: "] {
+            #expect(fast.stdout.contains(line), "\(line) in \(fast.stdout)")
+        }
+    }
+
+    /// The engine's line follows the market's hours (a pretend market time, debug builds); backups
+    /// are judged by the age of the newest of each kind.
+    @Test func engineAndBackupLines() throws {
+        let home = try TestHome()
+        defer { home.remove() }
+        #expect(try home.run("db-maintenance", ["migrate"]).status == 0)
+        let session = try home.run("health-check", ["--fast"], environment: [MarketClock.testVariable: "2021-02-23T11:00"])
+        #expect(session.stdout.contains("[WARN] engine: not running and the market is in session (2021-02-23 normal session 09:15–15:30 IST; now 11:00 IST)"),
+                "\(session.stdout)")
+        #expect(session.stdout.contains("[INFO] today: a trading day: 2021-02-23 normal session"), "today is the market time's day")
+        let evening = try home.run("health-check", ["--fast"], environment: [MarketClock.testVariable: "2021-02-23T19:00"])
+        #expect(evening.stdout.contains("[INFO] engine: not running; the market is closed (2021-02-23 normal session 09:15–15:30 IST; closed at 15:30 IST, now 19:00 IST)"),
+                "\(evening.stdout)")
+        let bad = try home.run("health-check", ["--fast"], environment: [MarketClock.testVariable: "11 o'clock"])
+        #expect(bad.status == 64 && bad.stderr.contains("ALPHA_PRIME_MARKET_TIME='11 o'clock' is not an ISO-8601 instant"))
+
+        let now = UTCTimestamp.now().microseconds / 1_000_000
+        for (kind, hoursAgo) in [("daily", Int64(2)), ("weekly", Int64(24 * 9)), ("monthly", Int64(24 * 3))] {
+            let folder = home.path("backups/\(kind)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let name = BackupCatalog.fileName(at: UTCTimestamp(secondsSinceEpoch: now - hoursAgo * 3_600), in: folder)
+            try Data(count: 100).write(to: folder.appending(path: name))
+        }
+        let findings = try Self.findings(try home.run("health-check", ["--fast", "--json"]))
+        func status(_ check: String) -> String? { findings.first { $0["check"] as? String == check }?["status"] as? String }
+        #expect(status("backup (daily)") == "ok")
+        #expect(status("backup (weekly)") == "warning")
+        #expect(status("backup (monthly)") == "ok")
+    }
+
+    /// How long `health-check --fast` takes, whole process, in this (debug) build: printed, never
+    /// asserted (benchmarks/run.py measures the release build).
+    @Test func fastRunTimeIsPrinted() throws {
+        let home = try TestHome()
+        defer { home.remove() }
+        #expect(try home.run("db-maintenance", ["migrate"]).status == 0)
+        var times: [Double] = []
+        for _ in 0..<5 {
+            let start = Date()
+            #expect(try home.run("health-check", ["--fast"]).status == 0)
+            times.append(Date().timeIntervalSince(start) * 1_000)
+        }
+        times.sort()
+        print("health-check --fast (debug build, whole process): best \(Int(times[0])) ms, median \(Int(times[2])) ms")
     }
 
     @Test(.enabled(if: TestPostgres.enabled, TestPostgres.skipNote))

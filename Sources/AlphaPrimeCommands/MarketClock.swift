@@ -1,0 +1,35 @@
+import AlphaPrimeSupport
+import AlphaPrimeDomain
+import Foundation
+
+/// The instant a tool asks the trading calendar about: whether the market is in session
+/// (`db-maintenance vacuum`/`checkpoint`, `health-check`'s engine line) and what today is.
+///
+/// It is now, except in a debug build given `ALPHA_PRIME_MARKET_TIME`: a test hook, an ISO-8601
+/// instant as `trading-calendar minutes-to-close --at` takes it (`2021-02-23T11:00:00+05:30`, or no
+/// offset for IST), so a test can pretend it is 11:00 IST on a trading day. Only the calendar's
+/// questions move; ages (heartbeats, backups) are still measured on the wall clock. Release builds
+/// ignore the variable.
+public enum MarketClock {
+    public static let testVariable = "ALPHA_PRIME_MARKET_TIME"
+
+    /// UTC epoch seconds. Throws ``MarketClockError`` (a usage error) for a malformed test value.
+    public static func instant(environment: [String: String] = ProcessInfo.processInfo.environment,
+                               now: Date = Date()) throws -> Int64 {
+        #if DEBUG
+        if let text = environment[testVariable], !text.isEmpty {
+            guard let seconds = IST.epochSeconds(iso8601: text) else { throw MarketClockError(value: text) }
+            return seconds
+        }
+        #endif
+        return IST.epochSeconds(now)
+    }
+}
+
+public struct MarketClockError: Error, ExitStatusProviding, CustomStringConvertible {
+    public let value: String
+    public var exitStatus: ExitStatus { .usage }
+    public var description: String {
+        "\(MarketClock.testVariable)='\(value)' is not an ISO-8601 instant such as 2021-02-23T11:00:00+05:30 (no offset means IST)"
+    }
+}
