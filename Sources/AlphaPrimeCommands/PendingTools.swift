@@ -27,21 +27,6 @@ public struct ArchiveCommand: AsyncParsableCommand {
     }
 }
 
-public struct AnalyzeLogsCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "analyze-logs",
-        abstract: "Summarise errors, warnings, risk events and trades from the structured logs.",
-        version: AlphaPrimeVersion.string)
-
-    @OptionGroup public var common: CommonOptions
-
-    public init() {}
-
-    public func run() async throws {
-        try await ToolRunner.run(tool: Self.configuration.commandName!) { throw NotBuiltYet("analyze-logs") }
-    }
-}
-
 public struct StressTestCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "stress-test",
@@ -54,20 +39,5 @@ public struct StressTestCommand: AsyncParsableCommand {
 
     public func run() async throws {
         try await ToolRunner.run(tool: Self.configuration.commandName!) { throw NotBuiltYet("stress-test") }
-    }
-}
-
-public struct CleanupLogsCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "cleanup-logs",
-        abstract: "Rotate, compress and expire the log files.",
-        version: AlphaPrimeVersion.string)
-
-    @OptionGroup public var common: CommonOptions
-
-    public init() {}
-
-    public func run() async throws {
-        try await ToolRunner.run(tool: Self.configuration.commandName!) { throw NotBuiltYet("cleanup-logs") }
     }
 }
