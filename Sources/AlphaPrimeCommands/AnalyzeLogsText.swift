@@ -47,7 +47,8 @@ enum AnalyzeLogsText {
         out.append("")
         out.append("Heartbeats: \(r.heartbeats.note)")
         out += table(["seconds", "session", "pid", "from", "to"], rightAligned: [0, 2],
-                     r.heartbeats.largestEngineGaps.map { [String(format: "%.3f", $0.seconds), $0.session, "\($0.pid)", ist($0.from), ist($0.to)] },
+                     r.heartbeats.largestEngineGaps.map { [String(format: "%.3f", $0.seconds), $0.session, "\($0.pid)", ist($0.from, milliseconds: true),
+                                                                 ist($0.to, milliseconds: true)] },
                      empty: "no engine session in the logs")
 
         out.append("")
@@ -63,10 +64,13 @@ enum AnalyzeLogsText {
         return out.joined(separator: "\n")
     }
 
-    /// `2026-01-27 09:15:02 IST` for a UTC ISO-8601 time from the report.
-    static func ist(_ iso: String) -> String {
+    /// `2026-01-27 09:15:02 IST` (or `09:15:02.123 IST`) for a UTC ISO-8601 time from the report.
+    static func ist(_ iso: String, milliseconds: Bool = false) -> String {
         guard let ms = LogLineParser.epochMilliseconds(iso8601: iso) else { return iso }
-        return IST.dateTime(epochMilliseconds: ms).description
+        let time = IST.dateTime(epochMilliseconds: ms)
+        guard milliseconds else { return time.description }
+        let fraction = Int(((ms % 1_000) + 1_000) % 1_000)
+        return "\(time.date) \(time.time):\(time.second < 10 ? "0" : "")\(time.second).\(String(format: "%03d", fraction)) IST"
     }
 
     static func clip(_ text: String, _ width: Int) -> String {
