@@ -107,7 +107,9 @@ public final class LogAnalyzer {
 
     /// One line of the current file, without its newline.
     public func add(_ line: UnsafeBufferPointer<UInt8>, number: Int) {
-        if line.allSatisfy({ $0 == 32 || $0 == 9 }) { return }
+        var blank = true
+        for byte in line where byte != 32 && byte != 9 { blank = false; break }
+        if blank { return }
         file.lines += 1
         totals.read += 1
         guard let parsed = LogLineParser.parse(line) else {

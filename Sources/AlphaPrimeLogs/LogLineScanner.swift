@@ -79,11 +79,14 @@ extension LogLineParser {
             guard skip(UInt8(ascii: "\"")) else { return nil }
             let start = index
             var escaped = false
-            while let c = peek, c != UInt8(ascii: "\"") {
-                if c == UInt8(ascii: "\\") { escaped = true; index += 1 }
+            let count = bytes.count
+            while index < count {
+                let c = bytes[index]
+                if c == 34 { break }  // "
+                if c == 92 { escaped = true; index += 1 }  // \
                 index += 1
             }
-            guard index < bytes.count else { return nil }
+            guard index < count else { return nil }
             let raw = UnsafeBufferPointer(rebasing: bytes[start..<index])
             index += 1
             return escaped ? Self.unescape(raw) : String(decoding: raw, as: UTF8.self)

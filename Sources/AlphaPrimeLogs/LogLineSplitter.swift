@@ -19,8 +19,10 @@ public struct LogLineSplitter {
     /// Hands every line completed by `chunk` to `body` with its number.
     public mutating func feed(_ chunk: UnsafeRawBufferPointer, _ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Void) rethrows {
         let bytes = chunk.bindMemory(to: UInt8.self)
+        guard let base = bytes.baseAddress else { return }
         var start = 0
-        while let newline = bytes[start...].firstIndex(of: 10) {
+        while start < bytes.count, let found = memchr(base + start, 10, bytes.count - start) {
+            let newline = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
             lineNumber += 1
             if pending.isEmpty {
                 try emit(UnsafeBufferPointer(rebasing: bytes[start..<newline]), body)
