@@ -120,6 +120,25 @@ import Testing
         #expect(text.stdout.contains("Malformed lines: 2 (alpha_prime.log:2, errors.log:4)"), "\(text.stdout)")
     }
 
+    /// A compressed copy cut short is noted (stderr and `files[].error`); its lines before the cut
+    /// and every other file still count.
+    @Test func aDamagedCopyIsNotedAndTheRestCounted() throws {
+        let home = try TestHome()
+        defer { home.remove() }
+        try Self.writeLogs(home)
+        let name = "alpha_prime.log.20210222T050000Z.zst"
+        let url = home.path("logs/\(name)")
+        let whole = try Data(contentsOf: url)
+        try whole.prefix(whole.count - 6).write(to: url)
+        let result = try home.run("analyze-logs", ["--json"])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.stderr.contains("analyze-logs: warning: \(name): \(url.path): damaged: zstd: truncated"), "\(result.stderr)")
+        let report = try Self.json(result)
+        let file = try #require(Self.rows(report, "files").first { $0["file"] as? String == name })
+        #expect((file["error"] as? String)?.contains("truncated") == true)
+        #expect(Self.rows(report, "problems").map { $0["count"] as? Int } == [2, 1, 1], "errors.log still holds the copy's lines")
+    }
+
     @Test(arguments: [
         (["--since", "2021-2-22"], "--since expects a date as YYYY-MM-DD, got '2021-2-22'"),
         (["--until", "yesterday"], "--until expects a date as YYYY-MM-DD, got 'yesterday'"),
