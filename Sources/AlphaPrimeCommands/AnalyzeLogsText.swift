@@ -21,8 +21,8 @@ enum AnalyzeLogsText {
 
         out.append("")
         out.append("Errors and warnings, by kind")
-        out += table(["count", "level", "component", "message", "first", "last"], rightAligned: [0],
-                     r.problems.map { ["\($0.count)", $0.level, $0.component, clip($0.message, 70), ist($0.first), ist($0.last)] },
+        out += table(["count", "level", "component", "kind (numbers as #)", "first", "last"], rightAligned: [0],
+                     r.problems.map { ["\($0.count)", $0.level, $0.component, clip($0.kind, 70), ist($0.first), ist($0.last)] },
                      empty: "none")
 
         out.append("")

@@ -42,11 +42,13 @@ public struct LogAnalysisReport: Codable, Sendable, Equatable {
         public var first: [String]
     }
 
-    /// Warnings and errors of one kind: the same level, logger and message.
+    /// Warnings and errors of one kind: the same level, logger and message once its numbers are
+    /// written `#` (``kind``); ``message`` is the first one in full.
     public struct Problem: Codable, Sendable, Equatable {
         public var level: String
         public var component: String
         public var category: String
+        public var kind: String
         public var message: String
         public var count: Int
         public var first: String
@@ -143,7 +145,8 @@ extension LogAnalyzer {
         func iso(_ ms: Int64) -> String { LogLineFormat.iso8601(milliseconds: ms) }
         let problemRows = problems.sorted { ($0.value.count, $1.value.first) > ($1.value.count, $0.value.first) }.prefix(top).map {
             LogAnalysisReport.Problem(level: $0.key.level.rawValue, component: r.redact($0.key.label), category: r.redact($0.key.category),
-                                      message: r.redact($0.key.message), count: $0.value.count, first: iso($0.value.first), last: iso($0.value.last))
+                                      kind: r.redact($0.key.message), message: r.redact($0.value.example), count: $0.value.count,
+                                      first: iso($0.value.first), last: iso($0.value.last))
         }
         let rejectionRows = rejections.sorted { ($0.value.count, $1.key) > ($1.value.count, $0.key) }.map {
             LogAnalysisReport.RuleCount(rule: r.redact($0.key), count: $0.value.count, first: iso($0.value.first), last: iso($0.value.last))
@@ -180,7 +183,7 @@ extension LogAnalyzer {
             }
         }
         return gaps.sorted { ($0.length, $1.from) > ($1.length, $0.from) }.prefix(top).map {
-            LogAnalysisReport.Gap(pid: $0.pid, session: $0.session, seconds: Double($0.length) / 1_000,
+            LogAnalysisReport.Gap(pid: $0.pid, session: redactor.redact($0.session), seconds: Double($0.length) / 1_000,
                                   from: LogLineFormat.iso8601(milliseconds: $0.from),
                                   to: LogLineFormat.iso8601(milliseconds: $0.from + $0.length))
         }

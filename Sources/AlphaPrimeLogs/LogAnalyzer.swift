@@ -131,12 +131,35 @@ public final class LogAnalyzer {
         count(parsed)
     }
 
+    /// A message with every number written `#` (digits, with `,` or `.` between digits): the kind of a
+    /// message whose numbers change (`3 losing trades in a row (the last -₹1,338.36)` →
+    /// `# losing trades in a row (the last -₹#)`).
+    static func kind(of message: String) -> String {
+        let bytes = Array(message.utf8)
+        func isDigit(_ i: Int) -> Bool { i < bytes.count && bytes[i] >= 48 && bytes[i] <= 57 }
+        guard bytes.indices.contains(where: isDigit) else { return message }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            guard isDigit(i) else { out.append(bytes[i]); i += 1; continue }
+            out.append(UInt8(ascii: "#"))
+            while isDigit(i) || (i < bytes.count && (bytes[i] == UInt8(ascii: ",") || bytes[i] == UInt8(ascii: ".")) && isDigit(i + 1)) {
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     private func count(_ line: ParsedLogLine) {
         totals.counted += 1
         totals.byLevel[line.level.rawValue, default: 0] += 1
         let time = line.timestampMilliseconds
         if line.level >= .warning {
-            problems[ProblemKey(level: line.level, label: line.label, category: line.category, message: line.message), default: .init()].add(time)
+            // Redacted before the numbers are masked, so that a secret with digits is still recognised.
+            let message = redactor.redact(line.message)
+            let kind = ProblemKey(level: line.level, label: line.label, category: line.category, message: Self.kind(of: message))
+            problems[kind, default: .init()].add(time, example: message)
         }
         if line.category == LogCategory.risk.rawValue {
             let rule = line.field("risk.rule")

@@ -58,7 +58,7 @@ import Testing
         #expect(r.riskWarnings.map { "\($0.rule) \($0.action) \($0.count)" } == ["half_daily paused 1"])
         let broker = try #require(r.problems.first)
         #expect(broker.count == 2 && broker.level == "error" && broker.component == "alpha_prime.broker" && broker.category == "broker")
-        #expect(broker.message == "broker said [REDACTED]")
+        #expect(broker.message == "broker said [REDACTED]" && broker.kind == "broker said [REDACTED]")
         #expect(AnalyzeLogsTextProbe.ist(broker.first) == "2021-02-22 10:00:00 IST")
         #expect(AnalyzeLogsTextProbe.ist(broker.last) == "2021-02-22 11:00:00 IST")
         #expect(r.heartbeats.largestEngineGaps.first?.seconds == 16_200, "11:00 to 15:30 within the session")
@@ -66,6 +66,20 @@ import Testing
         #expect(!r.orderLatency.logged)
         let json = String(decoding: try JSONEncoder().encode(r), as: UTF8.self)
         #expect(!json.contains(Self.secret))
+    }
+
+    @Test func messagesDifferingOnlyInNumbersAreOneKind() throws {
+        #expect(LogAnalyzer.kind(of: "3 losing trades in a row (the last -₹1,338.36)") == "# losing trades in a row (the last -₹#)")
+        #expect(LogAnalyzer.kind(of: "square-off at 15:20, v1.2. done 7") == "square-off at #:#, v#. done #")
+        #expect(LogAnalyzer.kind(of: "no numbers here") == "no numbers here")
+        let analyzer = LogAnalyzer(options: .init())
+        Self.feed(analyzer, "risk.log", family: "risk.log", [
+            Self.line("10:00:00.000", .warning, "alpha_prime.risk", "3 losing trades in a row (the last -₹1,338.36)"),
+            Self.line("11:00:00.000", .warning, "alpha_prime.risk", "4 losing trades in a row (the last -₹950.10)"),
+        ])
+        let kind = try #require(analyzer.report().problems.first)
+        #expect(kind.count == 2 && kind.kind == "# losing trades in a row (the last -₹#)")
+        #expect(kind.message == "3 losing trades in a row (the last -₹1,338.36)", "the first message in full")
     }
 
     /// The same text twice in one file is two events; once more in another file is not a third.
@@ -82,14 +96,15 @@ import Testing
     }
 
     @Test func thePeriodIsISTDaysInclusive() {
-        let lines = ["2021-02-21", "2021-02-22", "2021-02-23", "2021-02-24"].flatMap { day in
-            [Self.line("00:05:00.000", .warning, "alpha_prime.engine", "early \(day)", day: day),
-             Self.line("23:55:00.000", .warning, "alpha_prime.engine", "late \(day)", day: day)]
+        let days = [("2021-02-21", "sunday"), ("2021-02-22", "monday"), ("2021-02-23", "tuesday"), ("2021-02-24", "wednesday")]
+        let lines = days.flatMap { day, name in
+            [Self.line("00:05:00.000", .warning, "alpha_prime.engine", "early \(name)", day: day),
+             Self.line("23:55:00.000", .warning, "alpha_prime.engine", "late \(name)", day: day)]
         }
         let analyzer = LogAnalyzer(options: .init(since: LocalDate("2021-02-22"), until: LocalDate("2021-02-23")))
         Self.feed(analyzer, "alpha_prime.log", family: "alpha_prime.log", lines)
         let r = analyzer.report()
-        #expect(Set(r.problems.map(\.message)) == ["early 2021-02-22", "late 2021-02-22", "early 2021-02-23", "late 2021-02-23"])
+        #expect(Set(r.problems.map(\.message)) == ["early monday", "late monday", "early tuesday", "late tuesday"])
         #expect(r.lines.outsidePeriod == 4)
     }
 
