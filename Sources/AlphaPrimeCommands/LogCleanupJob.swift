@@ -70,7 +70,9 @@ struct LogCleanupJob {
                 report(Record(action: "remove_leftover", file: file, bytes: bytes, reason: "left by an interrupted run", done: !dryRun))
             case .rotate(let file, let to, let bytes, let reason):
                 if !dryRun {
-                    guard rename(path(file), path(to)) == 0 else { throw LogToolError.cannotWrite(path: path(file), reason: "rename to \(to): \(errnoText())") }
+                    guard rename(path(file), path(to)) == 0 else {
+                        throw LogToolError.cannotWrite(path: path(file), reason: "rename to \(to): \(errnoText())")
+                    }
                     syncDirectory()
                     rotated = true
                     logger.notice("log rotated", metadata: ["file": "\(file)", "to": "\(to)", "bytes": "\(bytes)"])
