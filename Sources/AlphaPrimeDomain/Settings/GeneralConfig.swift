@@ -40,8 +40,13 @@ public struct GeneralConfig: Codable, Sendable, Equatable {
         public var format: LogFormat
         /// File names under the logs directory, by concern.
         public var files: LogFiles
-        public var maxFileSizeMB: Int
+        /// `cleanup-logs` rotates a file larger than this many MiB; a fraction is allowed (`0.5`).
+        public var maxFileSizeMB: Double
+        /// `cleanup-logs` deletes compressed logs rotated more than this many days ago.
         public var retentionDays: Int
+
+        /// ``maxFileSizeMB`` in bytes (1 MB = 1,048,576 bytes).
+        public var maxFileSizeBytes: Int64 { Int64((maxFileSizeMB * 1_048_576).rounded(.up)) }
 
         enum CodingKeys: String, CodingKey {
             case level, format, files, maxFileSizeMB = "max_file_size_mb", retentionDays = "retention_days"
@@ -130,7 +135,9 @@ public struct GeneralConfig: Codable, Sendable, Equatable {
             v.nonEmpty(value, "logging.files.\(key)")
             v.check(!value.contains("/"), "logging.files.\(key)", "a file name inside the logs directory, not a path")
         }
-        v.positive(logging.maxFileSizeMB, "logging.max_file_size_mb")
+        v.check(logging.maxFileSizeMB.isFinite && logging.maxFileSizeMB >= 0.001 && logging.maxFileSizeMB <= 1_048_576,
+                "logging.max_file_size_mb",
+                "a size in MB from 0.001 (1 KB) to 1048576 (1 TB), got \(ConfigValidator.format(logging.maxFileSizeMB))")
         v.positive(logging.retentionDays, "logging.retention_days")
         v.positive(portfolio.snapshotIntervalSeconds, "portfolio.snapshot_interval_seconds")
         v.check(portfolio.snapshotIntervalSeconds <= 3_600, "portfolio.snapshot_interval_seconds",
