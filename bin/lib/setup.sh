@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by bin/test and bin/run: install the system packages ALPHA-PRIME needs.
 # Sourced, not executed.
 
