@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared by bin/test and bin/run: install the system packages ALPHA-PRIME needs.
+# Shared by bin/test and bin/paper-day: install the system packages ALPHA-PRIME needs.
 # Sourced, not executed.
 
 ALPHA_PRIME_APT_PACKAGES=(libsqlite3-dev libpq-dev libcurl4-openssl-dev libssl-dev libzstd-dev pkg-config sqlite3 zstd python3)
