@@ -40,6 +40,19 @@ import Testing
         #expect(log.contains("pre-market") && log.contains("READY for 2021-02-16") && log.contains("-> exit 0"))
         #expect(!log.contains("FAILED"))
 
+        // The week, the month and the quarter over those days.
+        let weekly = try Self.script("runbooks/weekly.sh", ["--week-of", "2021-02-16"], env)
+        #expect(weekly.status == 0, "\(weekly.stdout)")
+        #expect(FileManager.default.fileExists(atPath: dayHome.appending(path: "reports/weekly/2021-W07/report.html").path))
+        #expect(try !FileManager.default.contentsOfDirectory(atPath: dayHome.appending(path: "backups/weekly").path).isEmpty)
+        let monthly = try Self.script("runbooks/monthly.sh", ["--month", "2021-02", "--archive-older-than", "36500"], env)
+        #expect(monthly.status == 0, "\(monthly.stdout)")
+        #expect(monthly.stdout.contains("reminders:"))
+        #expect(FileManager.default.fileExists(atPath: dayHome.appending(path: "reports/monthly/2021-02/summary.json").path))
+        let quarterly = try Self.script("runbooks/quarterly.sh", ["--from", "2021-02-15", "--to", "2021-02-26"], env)
+        #expect(quarterly.status == 0, "\(quarterly.stdout)")
+        #expect(quarterly.stdout.contains("ok      restore drill"), "\(quarterly.stdout)")
+
         let bad = try Self.script("bin/paper-day", ["--date", "22-02-2021"], env)
         #expect(bad.status == 64 && bad.stderr.contains("--date expects a date as YYYY-MM-DD"))
     }
