@@ -19,6 +19,7 @@ while [ $# -gt 0 ]; do
 done
 runbook_lock
 [ -n "$DATE" ] || DATE=$(TZ=Asia/Kolkata date +%F)
+runbook_require_trading_day "$DATE"
 echo "end of day $DATE"
 
 runbook_step "engine stopped, positions flattened" engine stop --flatten --timeout 120 --reason "end of day" || true

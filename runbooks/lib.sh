@@ -75,6 +75,17 @@ runbook_step() {
     return "$code"
 }
 
+# Ends the run quietly (exit 0) when DATE is not a trading day; stops on a calendar error.
+runbook_require_trading_day() {
+    local answer code=0
+    answer=$("$ALPHA_PRIME_BIN/trading-calendar" is-trading-day "$1" 2>&1) || code=$?
+    case "$code" in
+        0) export RUNBOOK_CALENDAR=$answer ;;
+        1) runbook_log "not a trading day: $answer"; echo "$answer: nothing to do"; exit 0 ;;
+        *) runbook_die "$code" "trading-calendar: $answer" ;;
+    esac
+}
+
 # Ends the run: one line, logged; exit 0 when every step passed, else 1.
 runbook_finish() {
     if [ ${#RUNBOOK_FAILED[@]} -eq 0 ]; then

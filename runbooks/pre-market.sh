@@ -21,14 +21,8 @@ done
 runbook_lock
 [ -n "$DATE" ] || DATE=$(TZ=Asia/Kolkata date +%F)
 
-calendar_code=0
-calendar=$("$ALPHA_PRIME_BIN/trading-calendar" is-trading-day "$DATE" 2>&1) || calendar_code=$?
-case "$calendar_code" in
-    0) ;;
-    1) runbook_log "not a trading day: $calendar"; echo "$calendar: nothing to do"; exit 0 ;;
-    *) runbook_die "$calendar_code" "trading-calendar: $calendar" ;;
-esac
-echo "pre-market for $DATE ($calendar)"
+runbook_require_trading_day "$DATE"
+echo "pre-market for $DATE ($RUNBOOK_CALENDAR)"
 REASONS=()
 runbook_step "state database migrated" db-maintenance migrate || REASONS+=("the state database cannot be migrated")
 runbook_step "configuration valid" config-check || REASONS+=("configuration errors (config-check)")

@@ -24,6 +24,7 @@ done
 case "$MODE" in paper|live) ;; *) runbook_usage "--mode expects paper or live, got '$MODE'" ;; esac
 runbook_lock
 [ -n "$DATE" ] || DATE=$(TZ=Asia/Kolkata date +%F)
+runbook_require_trading_day "$DATE"
 [ -f "$ALPHA_PRIME_HOME/var/ready-$DATE" ] || runbook_die 5 "refused: no READY marker for $DATE; run runbooks/pre-market.sh first"
 
 args=(run --mode "$MODE")
