@@ -93,6 +93,26 @@ final class BackgroundTool {
         try process.run()
     }
 
+    /// Runs any program (a runbook script) in a process group of its own (through setsid), so
+    /// ``killGroup(_:)`` reaches the tools it started too.
+    init(program: URL, arguments: [String], environment: [String: String], directory: URL) throws {
+        let tag = UUID().uuidString.prefix(8)
+        stdoutURL = directory.appending(path: "\(program.lastPathComponent)-\(tag).out")
+        stderrURL = directory.appending(path: "\(program.lastPathComponent)-\(tag).err")
+        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        process.executableURL = URL(filePath: "/usr/bin/setsid")
+        process.arguments = [program.path] + arguments
+        process.environment = environment
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
+        process.standardError = try FileHandle(forWritingTo: stderrURL)
+        try process.run()
+    }
+
+    /// Kills the process and every process of its group (a script and the tools it runs).
+    func killGroup(_ signal: Int32 = SIGKILL) { Foundation.kill(-process.processIdentifier, signal) }
+
     var pid: Int32 { process.processIdentifier }
     var isRunning: Bool { process.isRunning }
 

@@ -1,0 +1,122 @@
+import AlphaPrimeSupport
+import AlphaPrimeDomain
+import AlphaPrimeStore
+import Foundation
+import Testing
+
+/// The runbooks as cron runs them, over every bundled trading day (2021-02-15 to 2021-02-26) with a
+/// holiday in the middle: each day pre-market → engine → end-of-day, the weekly job each Friday, the
+/// monthly job on the next month's first trading day. Dates are passed to the runbooks (`--date`,
+/// `--week-of`, `--month`) as cron's clock would give them.
+@Suite struct SimulatedMonthTests {
+    static let days = ["2021-02-15", "2021-02-16", "2021-02-17", "2021-02-18", "2021-02-19",
+                       "2021-02-22", "2021-02-23", "2021-02-24", "2021-02-25", "2021-02-26"]
+    static let holiday = "2021-02-17"
+    static let fridays: Set<String> = ["2021-02-19", "2021-02-26"]
+
+    /// A home whose calendar closes the exchange on ``holiday``.
+    static func home() throws -> EngineTestHome {
+        let home = try EngineTestHome()
+        try home.home.edit("config/trading_hours.yaml", replacing: "holidays:\n  # 2021\n",
+                           with: "holidays:\n  # 2021\n  - {date: \(holiday), name: Exchange holiday for the drill}\n")
+        return home
+    }
+
+    /// Runs one cron job; `perturb` runs it twice, or kills it part-way and runs it again.
+    static func job(_ script: String, _ arguments: [String], home: EngineTestHome, perturb: Perturbation) throws -> ToolProcess.Result {
+        let env = RunbookTests.environment(home: home.home.root)
+        let program = TestHome.repositoryRoot.appending(path: script)
+        switch perturb {
+        case .none:
+            break
+        case .twice:
+            _ = try ToolProcess.run(program: program, arguments, environment: env)
+        case .killed(let after):
+            let run = try BackgroundTool(program: program, arguments: arguments, environment: env, directory: home.home.root)
+            Thread.sleep(forTimeInterval: after)
+            run.killGroup()
+            _ = run.wait()
+        }
+        return try ToolProcess.run(program: program, arguments, environment: env)
+    }
+
+    enum Perturbation { case none, twice, killed(after: Double) }
+
+    /// The whole fortnight; returns the runbooks' outputs.
+    @discardableResult
+    static func fortnight(_ home: EngineTestHome, perturb: (String, String) -> Perturbation = { _, _ in .none }) throws -> [String] {
+        var outputs: [String] = []
+        for day in days {
+            for script in ["runbooks/pre-market.sh", "runbooks/start-engine.sh", "runbooks/end-of-day.sh"] {
+                let arguments = ["--date", day] + (script.hasSuffix("start-engine.sh") ? ["--replay", "--foreground"] : [])
+                let result = try job(script, arguments, home: home, perturb: perturb(script, day))
+                #expect(result.status == 0, "\(script) \(day): \(result.stdout) \(result.stderr)")
+                outputs.append(result.stdout)
+            }
+            if fridays.contains(day) {
+                let weekly = try job("runbooks/weekly.sh", ["--week-of", day], home: home, perturb: perturb("runbooks/weekly.sh", day))
+                #expect(weekly.status == 0, "weekly \(day): \(weekly.stdout)")
+            }
+        }
+        // 2021-03-01, the next month's first trading day.
+        let monthly = try job("runbooks/monthly.sh", ["--month", "2021-02", "--archive-older-than", "36500"], home: home,
+                              perturb: perturb("runbooks/monthly.sh", "2021-03-01"))
+        #expect(monthly.status == 0, "monthly: \(monthly.stdout)")
+        return outputs
+    }
+
+    @Test func everyReportBackupAndLogIsThereAndTheNumbersReconcile() throws {
+        let home = try Self.home()
+        let outputs = try Self.fortnight(home)
+        #expect(outputs.contains { $0.contains("\(Self.holiday) is a holiday: Exchange holiday for the drill") && $0.contains("nothing to do") })
+        let root = home.home.root
+        var dailyNet: Int64 = 0
+        for day in Self.days where day != Self.holiday {
+            let summary = root.appending(path: "reports/daily/\(day)/summary.json")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: summary)) as? [String: Any], "\(day)")
+            dailyNet += try #require(json["net_pnl_paise"] as? Int64)
+        }
+        #expect(!FileManager.default.fileExists(atPath: root.appending(path: "reports/daily/\(Self.holiday)").path))
+        for week in ["2021-W07", "2021-W08"] {
+            #expect(FileManager.default.fileExists(atPath: root.appending(path: "reports/weekly/\(week)/report.html").path), "\(week)")
+        }
+        let month = try #require(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: root.appending(path: "reports/monthly/2021-02/summary.json"))) as? [String: Any])
+        #expect(month["net_pnl_paise"] as? Int64 == dailyNet)
+        let database = try home.database()
+        let ledger = try database.queryFirst("SELECT COALESCE(SUM(net_pnl_paise), 0) AS n FROM trades WHERE mode = 'paper'")?.int64("n")
+        #expect(ledger == dailyNet, "the reports equal the ledger")
+        #expect(try database.queryFirst("SELECT COUNT(*) AS n FROM engine_sessions WHERE trading_date = '\(Self.holiday)'")?.int64("n") == 0)
+        #expect(try database.queryFirst("SELECT COUNT(*) AS n FROM engine_sessions WHERE status = 'completed'")?.int64("n") == 9)
+        func backups(_ kind: String) throws -> Int {
+            try FileManager.default.contentsOfDirectory(atPath: root.appending(path: "backups/\(kind)").path).filter { $0.hasSuffix(".tar.zst") }.count
+        }
+        #expect(try backups("daily") >= 7, "pruned to keep_daily (7) by the second weekly job")
+        #expect(try backups("weekly") == 2 && backups("monthly") == 1)
+        let log = try String(contentsOf: root.appending(path: "logs/runbooks.log"), encoding: .utf8)
+        #expect(!log.contains("FAILED") && !log.contains("finished with failures"), "\(log.split(separator: "\n").filter { $0.contains("FAIL") })")
+        #expect(log.contains("READY for 2021-02-26") && log.contains("weekly") && log.contains("monthly"))
+    }
+
+    @Test func jobsRunTwiceOrKilledAndRerunEndLikeACleanFortnight() throws {
+        let clean = try Self.home()
+        try Self.fortnight(clean)
+        let perturbed = try Self.home()
+        try Self.fortnight(perturbed) { script, day in
+            switch (script, day) {
+            case ("runbooks/end-of-day.sh", "2021-02-16"), ("runbooks/weekly.sh", "2021-02-19"): .killed(after: 0.4)
+            case ("runbooks/start-engine.sh", "2021-02-22"): .killed(after: 0.6)
+            case ("runbooks/pre-market.sh", _), ("runbooks/end-of-day.sh", _), ("runbooks/monthly.sh", _): .twice
+            default: .none
+            }
+        }
+        #expect(try EngineRecord.read(perturbed.database()) == EngineRecord.read(clean.database()))
+        for day in Self.days where day != Self.holiday {
+            func summary(_ home: EngineTestHome) throws -> Int64? {
+                let url = home.home.path("reports/daily/\(day)/summary.json")
+                return (try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])?["net_pnl_paise"] as? Int64
+            }
+            #expect(try summary(perturbed) == summary(clean), "\(day)")
+        }
+    }
+}
