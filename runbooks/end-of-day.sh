@@ -18,7 +18,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 runbook_lock
-[ -n "$DATE" ] || DATE=$(TZ=Asia/Kolkata date +%F)
+[ -n "$DATE" ] || DATE=$(runbook_today)
 runbook_require_trading_day "$DATE"
 echo "end of day $DATE"
 

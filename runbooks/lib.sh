@@ -75,6 +75,16 @@ runbook_step() {
     return "$code"
 }
 
+# Today in IST, as the tools see it (trading-calendar's default day: the drill clock
+# ALPHA_PRIME_NOW in a debug build, else the wall clock).
+runbook_today() {
+    local line
+    line=$("$ALPHA_PRIME_BIN/trading-calendar" is-trading-day 2>/dev/null || true)
+    line=${line%% *}
+    [[ "$line" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$ ]] || runbook_die 70 "trading-calendar did not say what day it is"
+    echo "$line"
+}
+
 # Ends the run quietly (exit 0) when DATE is not a trading day; stops on a calendar error.
 runbook_require_trading_day() {
     local answer code=0

@@ -21,8 +21,8 @@ while [ $# -gt 0 ]; do
     esac
 done
 if [ "$FIRST_ONLY" -eq 1 ]; then
-    today=$(TZ=Asia/Kolkata date +%F)
-    day=$(TZ=Asia/Kolkata date +%Y-%m-01)
+    today=$(runbook_today)
+    day=${today%-*}-01
     while [[ "$day" < "$today" ]] && ! "$ALPHA_PRIME_BIN/trading-calendar" is-trading-day "$day" >/dev/null 2>&1; do
         day=$(date -d "$day + 1 day" +%F)
     done
@@ -32,7 +32,8 @@ if [ "$FIRST_ONLY" -eq 1 ]; then
     fi
 fi
 runbook_lock
-[ -n "$MONTH" ] || MONTH=$(TZ=Asia/Kolkata date -d "$(TZ=Asia/Kolkata date +%Y-%m-01) - 1 day" +%Y-%m)
+TODAY=$(runbook_today)
+[ -n "$MONTH" ] || MONTH=$(date -d "${TODAY%-*}-01 - 1 day" +%Y-%m)
 echo "monthly: $MONTH"
 runbook_step "monthly report of $MONTH written" report monthly --month "$MONTH" || true
 runbook_step "database integrity checked" db-maintenance integrity-check || true
@@ -43,7 +44,7 @@ runbook_step "monthly backup taken" backup create --kind monthly || true
 echo "reminders:"
 echo "  - rotate the broker API secret if its date has come (Kite: developers.kite.trade, then .env)"
 echo "  - .env must stay private: $(stat -c '%a' "$ALPHA_PRIME_HOME/.env" 2>/dev/null || echo 'no .env') (600 expected)"
-next_year=$(( $(TZ=Asia/Kolkata date +%Y) + 1 ))
+next_year=$(( ${TODAY%%-*} + 1 ))
 if grep -q "\"\?$next_year-" "$ALPHA_PRIME_HOME/config/trading_hours.yaml"; then
     echo "  - holidays for $next_year: configured"
 else

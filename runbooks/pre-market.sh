@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Pre-market checklist (by hand, or cron at 08:45 IST). Ends with READY or NOT READY and why.
 #
-#   runbooks/pre-market.sh [--home DIR] [--date YYYY-MM-DD]
+#   runbooks/pre-market.sh [--home DIR] [--date YYYY-MM-DD] [--rehearsal]
 #
-# Without --date it checks today for live or paper trading on the wall clock and any health-check
-# warning blocks (health-check --strict). With --date it prepares a replayed session of that day:
-# health-check failures block, warnings are shown. Exits 0 quietly on a day the exchange is closed.
+# Without --date it checks today for live or paper trading and any health-check warning blocks
+# (health-check --strict). With --date (a replayed session of that day) or --rehearsal, health-check
+# failures block and warnings are shown. Exits 0 quietly on a day the exchange is closed.
 # READY writes var/ready-DATE, which start-engine.sh requires. Exit 0 READY, 1 NOT READY.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -15,11 +15,12 @@ DATE="" REHEARSAL=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --date) [ $# -ge 2 ] || runbook_usage "--date expects YYYY-MM-DD"; DATE=$2; REHEARSAL=1; shift 2 ;;
-        *) runbook_usage "unknown argument '$1' (expected --home DIR, --date YYYY-MM-DD)" ;;
+        --rehearsal) REHEARSAL=1; shift ;;
+        *) runbook_usage "unknown argument '$1' (expected --home DIR, --date YYYY-MM-DD, --rehearsal)" ;;
     esac
 done
 runbook_lock
-[ -n "$DATE" ] || DATE=$(TZ=Asia/Kolkata date +%F)
+[ -n "$DATE" ] || DATE=$(runbook_today)
 
 runbook_require_trading_day "$DATE"
 echo "pre-market for $DATE ($RUNBOOK_CALENDAR)"

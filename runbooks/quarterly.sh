@@ -18,7 +18,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 runbook_lock
-[ -n "$TO" ] || TO=$(TZ=Asia/Kolkata date +%F)
+[ -n "$TO" ] || TO=$(runbook_today)
 [ -n "$FROM" ] || FROM=$(date -d "$TO - 91 days" +%F)
 echo "quarterly: $FROM to $TO"
 runbook_step "stress test" stress-test --duration 120 || true

@@ -23,7 +23,7 @@ while [ $# -gt 0 ]; do
 done
 case "$MODE" in paper|live) ;; *) runbook_usage "--mode expects paper or live, got '$MODE'" ;; esac
 runbook_lock
-[ -n "$DATE" ] || DATE=$(TZ=Asia/Kolkata date +%F)
+[ -n "$DATE" ] || DATE=$(runbook_today)
 runbook_require_trading_day "$DATE"
 [ -f "$ALPHA_PRIME_HOME/var/ready-$DATE" ] || runbook_die 5 "refused: no READY marker for $DATE; run runbooks/pre-market.sh first"
 

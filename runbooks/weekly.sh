@@ -17,7 +17,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 runbook_lock
-[ -n "$DAY" ] || DAY=$(TZ=Asia/Kolkata date +%F)
+[ -n "$DAY" ] || DAY=$(runbook_today)
 MONDAY=$(date -d "$DAY - $(( $(date -d "$DAY" +%u) - 1 )) days" +%F)
 echo "weekly: the week of $MONDAY"
 runbook_step "weekly report written" report weekly --week-of "$DAY" || true

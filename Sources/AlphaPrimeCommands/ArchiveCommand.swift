@@ -58,7 +58,7 @@ public struct ArchiveCommand: AsyncParsableCommand {
                 }
                 let lock = try ArchiveLock(directory: job.directory)
                 defer { withExtendedLifetime(lock) {} }
-                let cutoff = IST.dateTime(Date()).date.adding(days: -olderThan)
+                let cutoff = try MarketClock.today().adding(days: -olderThan)
                 let months = try job.run(cutoff: cutoff, dryRun: dryRun, setup: try EngineSetup(configuration: context.configuration))
                 for m in months where m.outcome == "archived" {
                     context.logger.notice("month archived", metadata: ["month": "\(m.month)", "rows": "\(m.rows)", "file": "\(m.file ?? "")"])

@@ -94,7 +94,7 @@ public struct ReportCommand: AsyncParsableCommand {
         }
 
         public func run() async throws {
-            let today = ReportCommand.today()
+            let today = try ReportCommand.today()
             let period = month.flatMap(ReportPeriod.monthly) ?? ReportPeriod.monthly(year: today.year, month: today.month)!
             try await ReportCommand.write(period, options: options, parent: parent)
         }
@@ -106,7 +106,7 @@ public struct ReportCommand: AsyncParsableCommand {
         return date
     }
 
-    static func today() -> LocalDate { IST.dateTime(Date()).date }
+    static func today() throws -> LocalDate { try MarketClock.today() }
 
     static func write(_ period: ReportPeriod, options: Options, parent: ReportCommand) async throws {
         try await ToolRunner.run(tool: "report \(period.kind.rawValue)") {

@@ -50,7 +50,7 @@ extension TradingCalendarCommand {
 
         public func run() async throws {
             try await TradingCalendarCommand.answer(common, subcommand: "holidays") { calendar in
-                let year = try parsedYear() ?? IST.today().year
+                let year = try parsedYear() ?? MarketClock.today().year
                 let holidays = CalendarAnswers.holidays(in: year, of: calendar)
                 // The special session held on a holiday (Muhurat trading), if any.
                 func specialSession(on date: LocalDate) -> TradingCalendar.Session? {

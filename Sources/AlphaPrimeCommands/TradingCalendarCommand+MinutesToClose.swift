@@ -58,7 +58,7 @@ extension TradingCalendarCommand {
 
         public func run() async throws {
             try await TradingCalendarCommand.answer(common, subcommand: "minutes-to-close") { calendar in
-                let instant = try parsedInstant() ?? IST.epochSeconds(Date())
+                let instant = try parsedInstant() ?? MarketClock.instant()
                 let local = calendar.localDateTime(at: instant)
                 let minutes = calendar.minutesToClose(at: instant)
                 let session = calendar.session(on: local.date)

@@ -93,7 +93,7 @@ extension TradingCalendarCommand {
         func validate() throws { _ = try TradingCalendarCommand.parseDate(date, "DATE") }
 
         /// The date given, else today in IST.
-        func day() throws -> LocalDate { try TradingCalendarCommand.parseDate(date, "DATE") ?? IST.today() }
+        func day() throws -> LocalDate { try TradingCalendarCommand.parseDate(date, "DATE") ?? MarketClock.today() }
     }
 
     /// A `YYYY-MM-DD` argument, or a usage error that says so.

@@ -6,7 +6,7 @@ import Foundation
 import Testing
 
 /// `db-maintenance vacuum` and `checkpoint` beside a running engine (the built `engine` replaying a
-/// day in the background), at pretend market times (`ALPHA_PRIME_MARKET_TIME`, honoured by debug
+/// day in the background), at pretend market times (`ALPHA_PRIME_NOW`, honoured by debug
 /// builds): refused during market hours whatever the flags, refused outside them without --force,
 /// run with it; `stats` is never refused.
 @Suite struct DBMaintenanceEngineTests {

@@ -63,7 +63,7 @@ import Testing
         #expect(evening.stdout.contains("[INFO] engine: not running; the market is closed (2021-02-23 normal session 09:15–15:30 IST; closed at 15:30 IST, now 19:00 IST)"),
                 "\(evening.stdout)")
         let bad = try home.run("health-check", ["--fast"], environment: [MarketClock.testVariable: "11 o'clock"])
-        #expect(bad.status == 64 && bad.stderr.contains("ALPHA_PRIME_MARKET_TIME='11 o'clock' is not an ISO-8601 instant"))
+        #expect(bad.status == 64 && bad.stderr.contains("ALPHA_PRIME_NOW='11 o'clock' is not an ISO-8601 instant"))
 
         let now = UTCTimestamp.now().microseconds / 1_000_000
         for (kind, hoursAgo) in [("daily", Int64(2)), ("weekly", Int64(24 * 9)), ("monthly", Int64(24 * 3))] {

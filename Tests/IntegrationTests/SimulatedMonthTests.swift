@@ -119,4 +119,33 @@ import Testing
             #expect(try summary(perturbed) == summary(clean), "\(day)")
         }
     }
+
+    /// Without dates the runbooks take the day from the clock, as under cron: here the drill clock
+    /// `ALPHA_PRIME_NOW` (honoured by debug builds), set as cron's clock would read.
+    @Test func withoutDatesTheRunbooksTakeTheDayFromTheClock() throws {
+        let home = try Self.home()
+        func run(_ script: String, _ arguments: [String], at now: String) throws -> ToolProcess.Result {
+            try ToolProcess.run(program: TestHome.repositoryRoot.appending(path: script), arguments,
+                                environment: RunbookTests.environment(home: home.home.root, ["ALPHA_PRIME_NOW": now]))
+        }
+        for day in ["2021-02-25", "2021-02-26"] {
+            let ready = try run("runbooks/pre-market.sh", ["--rehearsal"], at: "\(day)T08:45:00+05:30")
+            #expect(ready.status == 0 && ready.stdout.contains("READY for \(day)"), "\(ready.stdout)")
+            let engine = try run("runbooks/start-engine.sh", ["--replay", "--foreground"], at: "\(day)T09:05:00+05:30")
+            #expect(engine.status == 0 && engine.stdout.contains("the \(day) session ran to its end"), "\(engine.stdout) \(engine.stderr)")
+            let close = try run("runbooks/end-of-day.sh", [], at: "\(day)T15:35:00+05:30")
+            #expect(close.status == 0 && close.stdout.contains("ALPHA-PRIME daily report \(day) (paper)"), "\(close.stdout)")
+        }
+        let weekly = try run("runbooks/weekly.sh", [], at: "2021-02-26T18:00:00+05:30")
+        #expect(weekly.status == 0 && weekly.stdout.contains("the week of 2021-02-22"), "\(weekly.stdout)")
+        #expect(FileManager.default.fileExists(atPath: home.home.path("reports/weekly/2021-W08/report.html").path))
+        // Monthly under cron: nothing on 2021-02-26 (not the first trading day of its month), the work on 2021-03-01.
+        let early = try run("runbooks/monthly.sh", ["--first-trading-day-only"], at: "2021-02-26T18:00:00+05:30")
+        #expect(early.status == 0 && early.stdout.contains("nothing to do"), "\(early.stdout)")
+        let monthly = try run("runbooks/monthly.sh", ["--first-trading-day-only", "--archive-older-than", "36500"], at: "2021-03-01T18:00:00+05:30")
+        #expect(monthly.status == 0 && monthly.stdout.contains("monthly: 2021-02"), "\(monthly.stdout)")
+        #expect(FileManager.default.fileExists(atPath: home.home.path("reports/monthly/2021-02/report.html").path))
+        let holiday = try run("runbooks/pre-market.sh", [], at: "\(Self.holiday)T08:45:00+05:30")
+        #expect(holiday.status == 0 && holiday.stdout.contains("nothing to do"), "\(holiday.stdout)")
+    }
 }
