@@ -27,6 +27,22 @@ strategies=$(sed -n 's/^name: *//p' "$ALPHA_PRIME_HOME"/config/strategies/*.yaml
 runbook_step "strategies re-backtested over the quarter, saved for the live comparison" \
     backtest --strategy "$strategies" --start "$FROM" --end "$TO" --save --report summary || true
 printf '%s\n' "$RUNBOOK_OUTPUT" | tail -12 | sed 's/^/          /'
+# Drift: each month's trading against the backtest of the same days, per strategy.
+month=${FROM%-*}
+while [[ ! "$month" > "${TO%-*}" ]]; do
+    if runbook_step "live against backtest, $month" report monthly --month "$month" --json; then
+        printf '%s' "$RUNBOOK_OUTPUT" | python3 -c '
+import json, sys
+rows = json.load(sys.stdin).get("backtest_comparison", [])
+for r in rows:
+    print("          %s: traded %.2f over %d days, backtest %.2f, drift %+.2f" % (
+        r["strategy"], r["net_pnl_paise"] / 100, r["days"], r["backtest_net_pnl_paise"] / 100, r["difference_paise"] / 100))
+if not rows:
+    print("          no traded day of this month was backtested")
+' || true
+    fi
+    month=$(date -d "$month-01 + 1 month" +%Y-%m)
+done
 latest=$(find "$ALPHA_PRIME_HOME/backups" -name 'alpha-prime-*.tar.zst' -not -path '*/archive/*' -printf '%T@ %p\n' 2>/dev/null | sort -n | tail -1 | cut -d' ' -f2-)
 if [ -n "$latest" ]; then
     scratch=$(mktemp -d)

@@ -52,6 +52,7 @@ import Testing
         let quarterly = try Self.script("runbooks/quarterly.sh", ["--from", "2021-02-15", "--to", "2021-02-26"], env)
         #expect(quarterly.status == 0, "\(quarterly.stdout)")
         #expect(quarterly.stdout.contains("ok      restore drill"), "\(quarterly.stdout)")
+        #expect(quarterly.stdout.contains("breakout_scalper: traded") && quarterly.stdout.contains("drift"), "\(quarterly.stdout)")
 
         let bad = try Self.script("bin/paper-day", ["--date", "22-02-2021"], env)
         #expect(bad.status == 64 && bad.stderr.contains("--date expects a date as YYYY-MM-DD"))

@@ -102,11 +102,14 @@ import Testing
         let clean = try Self.home()
         try Self.fortnight(clean)
         let perturbed = try Self.home()
+        // Every job runs twice somewhere and is killed part-way (with the tools it started) once.
         try Self.fortnight(perturbed) { script, day in
             switch (script, day) {
-            case ("runbooks/end-of-day.sh", "2021-02-16"), ("runbooks/weekly.sh", "2021-02-19"): .killed(after: 0.4)
+            case ("runbooks/pre-market.sh", "2021-02-23"), ("runbooks/end-of-day.sh", "2021-02-16"),
+                 ("runbooks/weekly.sh", "2021-02-19"), ("runbooks/monthly.sh", _): .killed(after: 0.4)
             case ("runbooks/start-engine.sh", "2021-02-22"): .killed(after: 0.6)
-            case ("runbooks/pre-market.sh", _), ("runbooks/end-of-day.sh", _), ("runbooks/monthly.sh", _): .twice
+            case ("runbooks/start-engine.sh", "2021-02-18"), ("runbooks/weekly.sh", "2021-02-26"),
+                 ("runbooks/pre-market.sh", _), ("runbooks/end-of-day.sh", _): .twice
             default: .none
             }
         }
