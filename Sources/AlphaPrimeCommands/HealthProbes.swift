@@ -41,7 +41,12 @@ extension HealthCheckRegistry {
         registry.register("database size") { _ in database.sizeFinding() }
         registry.register("engine") { context in database.engineFinding(context) }
         registry.register("backups") { context in
-            BackupHealth.check(backupsDirectory: home.backupsDirectory, databaseExists: database.exists, now: context.now)
+            // The days the exchange was closed since the last trading day before today.
+            let today = IST.dateTime(epochSeconds: context.marketTime).date
+            var closed = 0
+            while closed < 14, let calendar = context.calendar, !calendar.isTradingDay(today.adding(days: -(closed + 1))) { closed += 1 }
+            return BackupHealth.check(backupsDirectory: home.backupsDirectory, databaseExists: database.exists, now: context.now,
+                                      closedDays: closed)
         }
         registry.register("log directory") { _ in [ResourceHealth.logDirectory(home: home)] }
         return registry

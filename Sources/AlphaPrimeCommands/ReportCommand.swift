@@ -35,6 +35,9 @@ public struct ReportCommand: AsyncParsableCommand {
         @Option(name: .long, help: ArgumentHelp("The account to report on: paper or live. Defaults to the mode that traded (live if a live session ran in the period).", valueName: "mode"))
         public var mode: String?
 
+        @Option(name: .long, help: ArgumentHelp("The risk preset whose prop-firm rules the report measures (config/risk_config_NAME.yaml), as the engine ran with.", valueName: "name"))
+        public var riskPreset: String?
+
         public init() {}
 
         public func validate() throws { _ = try tradingMode() }
@@ -111,7 +114,7 @@ public struct ReportCommand: AsyncParsableCommand {
     static func write(_ period: ReportPeriod, options: Options, parent: ReportCommand) async throws {
         try await ToolRunner.run(tool: "report \(period.kind.rawValue)") {
             let common = EngineCommand.merged(options.common, parent.common)
-            let context = try ToolContext.load(common, tool: "report")
+            let context = try ToolContext.load(common, tool: "report", riskPreset: options.riskPreset)
             guard let store = try EngineCommand.existingStore(context) else {
                 throw ReportError.noDatabase(context.databaseURL.description)
             }

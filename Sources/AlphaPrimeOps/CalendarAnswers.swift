@@ -70,7 +70,9 @@ public enum CalendarHealth {
             findings.append(.ok("calendar", "\(count) holidays configured for \(today.year)"))
         }
         if today.month == 12, CalendarAnswers.holidays(in: today.year + 1, of: calendar).isEmpty {
-            findings.append(.warning("calendar", "no holidays configured for \(today.year + 1) yet; add NSE's list to \(file) before January"))
+            // NSE publishes next year's list in December: a reminder first, a warning in the last ten days.
+            let text = "no holidays configured for \(today.year + 1) yet; add NSE's list to \(file) before January"
+            findings.append(today.day >= 22 ? .warning("calendar", text) : .info("calendar", text))
         }
         let answer = CalendarAnswers.answer(for: today, in: calendar)
         findings.append(.info("today", answer.isTradingDay ? "a trading day: \(answer.line)" : "not a trading day: \(answer.line)"))

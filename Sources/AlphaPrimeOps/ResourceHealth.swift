@@ -76,7 +76,8 @@ public enum ResourceHealth {
 /// How old the newest backup of each scheduled kind is.
 ///
 /// A kind's newest backup older than its limit is a warning: daily 26 hours (a day and the cron
-/// job's slack), weekly 8 days, monthly 32 days. No daily backup at all is a warning once a state
+/// job's slack) plus a day for each day the exchange was closed since the last trading day (a
+/// Monday morning accepts Friday evening's backup), weekly 8 days, monthly 32 days. No daily backup at all is a warning once a state
 /// database exists (there is something to lose); no weekly or monthly backup yet is an `info`
 /// line (a new installation has not reached its first weekend or month end). Manual backups
 /// (taken before a reset or a restore) are not scheduled and are not checked.
@@ -85,8 +86,10 @@ public enum BackupHealth {
         (.daily, 26 * 3_600), (.weekly, 8 * 86_400), (.monthly, 32 * 86_400),
     ]
 
-    public static func check(backupsDirectory: URL, databaseExists: Bool, now: UTCTimestamp) -> [HealthFinding] {
+    /// - Parameter closedDays: calendar days the exchange was closed between the last trading day and today.
+    public static func check(backupsDirectory: URL, databaseExists: Bool, now: UTCTimestamp, closedDays: Int = 0) -> [HealthFinding] {
         limits.map { rule in
+            let limit = rule.maxAgeSeconds + (rule.kind == .daily ? Int64(max(0, closedDays)) * 86_400 : 0)
             let check = "backup (\(rule.kind.rawValue))"
             guard let newest = BackupCatalog.list(in: backupsDirectory, kind: rule.kind).first else {
                 if rule.kind == .daily, databaseExists {
@@ -96,8 +99,8 @@ public enum BackupHealth {
             }
             let age = (now.microseconds - newest.createdAt.microseconds) / 1_000_000
             let text = "newest \(newest.name), \(ResourceHealth.age(seconds: age)) old (\(SystemHealth.formatBytes(UInt64(max(newest.size, 0)))))"
-            if age > rule.maxAgeSeconds {
-                return .warning(check, text + "; older than \(ResourceHealth.age(seconds: rule.maxAgeSeconds)): "
+            if age > limit {
+                return .warning(check, text + "; older than \(ResourceHealth.age(seconds: limit)): "
                                 + "is the cron job running? backup create --kind \(rule.kind.rawValue)")
             }
             return .ok(check, text)

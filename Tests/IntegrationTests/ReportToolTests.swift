@@ -59,6 +59,13 @@ import Testing
         #expect(text.split(separator: "\n").count <= 15)
         #expect(text.contains("Net P&L: \(Self.inr(net))"))
 
+        // The prop-firm view of the preset the engine ran with: the day's loss against the daily limit.
+        #expect(summary["prop"] == nil, "the default preset has no prop-firm rules")
+        let prop = try Self.json(try Self.report(home, ["daily", "--date", "2021-02-22", "--risk-preset", "prop_challenge", "--json"]).stdout)
+        let view = try #require(prop["prop"] as? [String: Any])
+        #expect(view["worst_day_loss_paise"] as? Int64 == max(0, -net))
+        #expect((view["daily_headroom_paise"] as? Int64).map { $0 + max(0, -net) } == view["daily_loss_limit_paise"] as? Int64)
+
         // A rerun replaces the folder whole and leaves nothing beside it.
         let again = try Self.report(home, ["daily", "--date", "2021-02-22"])
         #expect(again.status == 0, "\(again.stderr)")

@@ -75,9 +75,12 @@ import Testing
         #expect(findings.last == .info("today", "a trading day: 2027-03-02 normal session 09:15–15:40 IST"))
     }
 
-    @Test func decemberWarnsAboutNextYear() {
-        let findings = CalendarHealth.check(calendar, today: d("2026-12-01"))
-        #expect(findings.contains { $0.status == .warning && $0.detail.hasPrefix("no holidays configured for 2027 yet") })
-        #expect(!CalendarHealth.check(calendar, today: d("2026-11-30")).contains { $0.status == .warning })
+    @Test func decemberRemindsThenWarnsAboutNextYear() {
+        let early = CalendarHealth.check(calendar, today: d("2026-12-01"))
+        #expect(early.contains { $0.status == .info && $0.detail.hasPrefix("no holidays configured for 2027 yet") })
+        #expect(!early.contains { $0.status == .warning }, "NSE publishes the list in December: a reminder, not yet a warning")
+        let late = CalendarHealth.check(calendar, today: d("2026-12-22"))
+        #expect(late.contains { $0.status == .warning && $0.detail.hasPrefix("no holidays configured for 2027 yet") })
+        #expect(!CalendarHealth.check(calendar, today: d("2026-11-30")).contains { $0.detail.contains("2027 yet") })
     }
 }

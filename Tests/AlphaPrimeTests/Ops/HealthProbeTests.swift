@@ -111,5 +111,10 @@ import Testing
         try FileManager.default.removeItem(at: home.backupsDirectory.appending(path: "daily"))
         try take("daily", hoursAgo: 27)
         #expect(BackupHealth.check(backupsDirectory: home.backupsDirectory, databaseExists: true, now: now)[0].status == .warning)
+        // A Monday morning: Friday evening's backup is the last one due (two closed days between).
+        #expect(BackupHealth.check(backupsDirectory: home.backupsDirectory, databaseExists: true, now: now, closedDays: 2)[0].status == .ok)
+        try FileManager.default.removeItem(at: home.backupsDirectory.appending(path: "daily"))
+        try take("daily", hoursAgo: 75)
+        #expect(BackupHealth.check(backupsDirectory: home.backupsDirectory, databaseExists: true, now: now, closedDays: 2)[0].status == .warning)
     }
 }
