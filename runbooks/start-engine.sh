@@ -3,6 +3,7 @@
 #
 #   runbooks/start-engine.sh [--home DIR] [--date YYYY-MM-DD] [--mode paper|live] [--replay] [--foreground]
 #
+# --mode defaults to the configured one (ENVIRONMENT=live in .env: live; else paper).
 # --replay replays the day's bundled 1-minute bars at full speed (no live feed exists yet: without it
 # the engine refuses with exit 3). In the background (the default) it prints the pid and how to watch
 # it; --foreground waits for the session to end and prints its line. Exit 0 started (or, in the
@@ -11,7 +12,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 runbook_parse_home "$@"
 set -- "${RUNBOOK_ARGS[@]+"${RUNBOOK_ARGS[@]}"}"
-DATE="" MODE=paper REPLAY=0 FOREGROUND=0
+DATE="" MODE="" REPLAY=0 FOREGROUND=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --date) [ $# -ge 2 ] || runbook_usage "--date expects YYYY-MM-DD"; DATE=$2; shift 2 ;;
@@ -21,6 +22,13 @@ while [ $# -gt 0 ]; do
         *) runbook_usage "unknown argument '$1' (expected --date, --mode, --replay, --foreground)" ;;
     esac
 done
+if [ -z "$MODE" ]; then
+    # The configured mode: ENVIRONMENT in .env (live trades live; anything else trades paper).
+    MODE=paper
+    if [ -f "$ALPHA_PRIME_HOME/.env" ] && grep -Eq '^[[:space:]]*(export[[:space:]]+)?ENVIRONMENT=("|'"'"')?(live|production)' "$ALPHA_PRIME_HOME/.env"; then
+        MODE=live
+    fi
+fi
 case "$MODE" in paper|live) ;; *) runbook_usage "--mode expects paper or live, got '$MODE'" ;; esac
 runbook_lock
 [ -n "$DATE" ] || DATE=$(runbook_today)

@@ -44,7 +44,8 @@ import Testing
 
     /// The whole fortnight; returns the runbooks' outputs.
     @discardableResult
-    static func fortnight(_ home: EngineTestHome, perturb: (String, String) -> Perturbation = { _, _ in .none }) throws -> [String] {
+    static func fortnight(_ home: EngineTestHome, archiveOlderThan: String = "36500",
+                          perturb: (String, String) -> Perturbation = { _, _ in .none }) throws -> [String] {
         var outputs: [String] = []
         for day in days {
             for script in ["runbooks/pre-market.sh", "runbooks/start-engine.sh", "runbooks/end-of-day.sh"] {
@@ -59,7 +60,7 @@ import Testing
             }
         }
         // 2021-03-01, the next month's first trading day.
-        let monthly = try job("runbooks/monthly.sh", ["--month", "2021-02", "--archive-older-than", "36500"], home: home,
+        let monthly = try job("runbooks/monthly.sh", ["--month", "2021-02", "--archive-older-than", archiveOlderThan], home: home,
                               perturb: perturb("runbooks/monthly.sh", "2021-03-01"))
         #expect(monthly.status == 0, "monthly: \(monthly.stdout)")
         return outputs
@@ -67,7 +68,8 @@ import Testing
 
     @Test func everyReportBackupAndLogIsThereAndTheNumbersReconcile() throws {
         let home = try Self.home()
-        let outputs = try Self.fortnight(home)
+        // The monthly job archives February too (older than its default 90 days).
+        let outputs = try Self.fortnight(home, archiveOlderThan: "90")
         #expect(outputs.contains { $0.contains("\(Self.holiday) is a holiday: Exchange holiday for the drill") && $0.contains("nothing to do") })
         let root = home.home.root
         var dailyNet: Int64 = 0
@@ -83,11 +85,17 @@ import Testing
         let month = try #require(try JSONSerialization.jsonObject(
             with: Data(contentsOf: root.appending(path: "reports/monthly/2021-02/summary.json"))) as? [String: Any])
         #expect(month["net_pnl_paise"] as? Int64 == dailyNet)
+        let archive = root.appending(path: "backups/archive/alpha-prime-archive-2021-02.tar.zst")
+        #expect(FileManager.default.fileExists(atPath: archive.path), "the monthly job archived February")
         let database = try home.database()
+        #expect(try database.queryFirst("SELECT COUNT(*) AS n FROM trades")?.int64("n") == 0)
+        let restore = try ToolProcess.run("archive", ["restore", archive.path, "--confirm"], environment: home.environment())
+        #expect(restore.status == 0, "\(restore.stderr)")
         let ledger = try database.queryFirst("SELECT COALESCE(SUM(net_pnl_paise), 0) AS n FROM trades WHERE mode = 'paper'")?.int64("n")
         #expect(ledger == dailyNet, "the reports equal the ledger")
         #expect(try database.queryFirst("SELECT COUNT(*) AS n FROM engine_sessions WHERE trading_date = '\(Self.holiday)'")?.int64("n") == 0)
-        #expect(try database.queryFirst("SELECT COUNT(*) AS n FROM engine_sessions WHERE status = 'completed'")?.int64("n") == 9)
+        #expect(try database.queryFirst("SELECT COUNT(*) AS n FROM engine_sessions WHERE status = 'completed'")?.int64("n") == 9,
+                "every session of the fortnight, the archived ones back")
         func backups(_ kind: String) throws -> Int {
             try FileManager.default.contentsOfDirectory(atPath: root.appending(path: "backups/\(kind)").path).filter { $0.hasSuffix(".tar.zst") }.count
         }
