@@ -200,7 +200,8 @@ public final class SQLiteConnection: SQLDatabase, @unchecked Sendable {
         default:
             switch rc & 0xff {
             case SQLITE_BUSY, SQLITE_LOCKED: .busy
-            case SQLITE_CANTOPEN, SQLITE_IOERR, SQLITE_FULL, SQLITE_READONLY, SQLITE_PERM, SQLITE_NOTADB, SQLITE_CORRUPT:
+            case SQLITE_FULL, SQLITE_READONLY, SQLITE_PERM: .cannotWrite
+            case SQLITE_CANTOPEN, SQLITE_IOERR, SQLITE_NOTADB, SQLITE_CORRUPT:
                 .unavailable
             default: .statementFailed
             }

@@ -14,6 +14,9 @@ public struct StoreError: Error, ExitStatusProviding, CustomStringConvertible, S
         case invalidURL
         /// The database cannot be opened or reached, or the connection was lost.
         case unavailable
+        /// The database file cannot be written: the disk is full, or the file or its directory is
+        /// read-only or not permitted.
+        case cannotWrite
         /// Another connection holds a lock past the busy timeout (or a deadlock / serialization failure).
         case busy
         case uniqueViolation
@@ -62,6 +65,7 @@ public struct StoreError: Error, ExitStatusProviding, CustomStringConvertible, S
         switch kind {
         case .invalidURL: .configError
         case .unavailable: .unavailable
+        case .cannotWrite: .cantCreate
         case .busy: .locked
         case .uniqueViolation, .checkViolation, .foreignKeyViolation, .notNullViolation, .invalidValue, .notFound,
              .checksumMismatch, .unknownMigrations:

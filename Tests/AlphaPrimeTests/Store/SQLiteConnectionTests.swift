@@ -28,6 +28,23 @@ import Testing
         #expect(try database.queryFirst("PRAGMA foreign_keys")?[0] == .integer(1))
     }
 
+    /// A write the file does not take (read-only, full disk, not permitted) is exit 73, "cannot be
+    /// written", not 69 "unreachable". Read-only is simulated with `query_only` (root ignores file modes).
+    @Test func aWriteTheFileCannotTakeIsCantCreate() throws {
+        let (directory, path) = Self.temporaryPath()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = try SQLiteConnection(path: path)
+        try database.execute("CREATE TABLE t (x INTEGER)")
+        try database.execute("PRAGMA query_only = 1")
+        do {
+            try database.execute("INSERT INTO t (x) VALUES (1)")
+            Issue.record("the insert was accepted")
+        } catch let error as StoreError {
+            #expect(error.kind == .cannotWrite, "\(error)")
+            #expect(error.exitStatus == .cantCreate)
+        }
+    }
+
     @Test func aReaderSeesTheLastCommitWhileAWriterHoldsATransaction() throws {
         let (directory, path) = Self.temporaryPath()
         defer { try? FileManager.default.removeItem(at: directory) }
