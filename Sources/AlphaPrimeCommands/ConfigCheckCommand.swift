@@ -42,6 +42,14 @@ public struct ConfigCheckCommand: AsyncParsableCommand {
             let configuration: AlphaPrimeConfiguration
             switch setup.configuration {
             case .success(let loaded):
+                let strategyIssues = StrategyCheck.issues(loaded)
+                guard strategyIssues.isEmpty else {
+                    let error = ConfigError(issues: strategyIssues, findings: loaded.findings)
+                    report(error)
+                    setup.logger.info("configuration checked", metadata: [
+                        "ok": .stringConvertible(false), "errors": .stringConvertible(error.issues.count)])
+                    return .configError
+                }
                 configuration = loaded
             case .failure(let error):
                 report(error)

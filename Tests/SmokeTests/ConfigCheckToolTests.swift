@@ -52,6 +52,16 @@ import Testing
         #expect(!result.stderr.contains("kite-secret-key-42"))
     }
 
+    /// A strategy the library cannot build (an unknown kind, a parameter out of range) is found by
+    /// config-check, enabled or not, at its file and line, before an engine or a backtest meets it.
+    @Test func aStrategyKindOrParameterTheLibraryRefusesIsAConfigError() throws {
+        let home = try Home()
+        try home.edit("strategies/momentum.yaml", "kind: momentum", "kind: momentun")
+        let result = try home.run([])
+        #expect(result.status == 78, "\(result.stdout)")
+        #expect(result.stderr.contains("config/strategies/momentum.yaml:7: kind: unknown kind 'momentun' (built in: "), "\(result.stderr)")
+    }
+
     @Test func showPrintsTheEffectiveConfigurationWithSecretsMasked() throws {
         let home = try Home(dotEnv: "KITE_API_KEY=kite-secret-key-42\nSMTP_PASSWORD=mail-secret-99\n")
         let yaml = try home.run(["--show"])
