@@ -1,3 +1,4 @@
+import AlphaPrimeArchive
 import Foundation
 import Testing
 
@@ -143,7 +144,7 @@ import Testing
     /// database's bytes.
     @Test func aPaperDayAndABacktestLeaveNoSecretAnywhere() throws {
         let secrets = ["kite-key-abc-789", "sekr3t-value-123", "tok-en-456-xyz", "upstox-key-5511", "upstox-sekr3t-77",
-                       "mail-pa55-xyz", "redis-pa55-991", "123456:tele-gram-token-xyz"]
+                       "mail-pa55-xyz", "redis-pa55-991", "123456:tele-gram-token-xyz", "backup-pa55phrase-77"]
         let home = try EngineTestHome()
         try home.home.writeDotEnv("""
             KITE_API_KEY=kite-key-abc-789
@@ -158,6 +159,7 @@ import Testing
             REDIS_URL=redis://:redis-pa55-991@127.0.0.1:6379/0
             TELEGRAM_BOT_TOKEN=123456:tele-gram-token-xyz
             TELEGRAM_CHAT_ID=42
+            ALPHA_PRIME_BACKUP_PASSPHRASE=backup-pa55phrase-77
 
             """)
         var outputs: [(String, ToolProcess.Result)] = []
@@ -165,7 +167,10 @@ import Testing
                                   ("health-check", ["--log-level", "trace"]), ("db-maintenance", ["status"]),
                                   ("engine", ["run", "--mode", "paper", "--replay", EngineToolTests.day, "--log-level", "trace"]),
                                   ("engine", ["status", "--json"]),
-                                  ("backtest", ["--strategy", "mean_reversion,breakout_scalper,momentum", "--report", "detailed", "--log-level", "trace"])] {
+                                  ("backtest", ["--strategy", "mean_reversion,breakout_scalper,momentum", "--report", "detailed", "--log-level", "trace"]),
+                                  ("report", ["daily", "--date", EngineToolTests.day, "--log-level", "trace"]),
+                                  ("backup", ["create", "--log-level", "trace"]), ("analyze-logs", ["--json"]),
+                                  ("archive", ["run", "--older-than", "30", "--dry-run"])] {
             outputs.append(("\(tool) \(arguments.joined(separator: " "))", try home.home.run(tool, arguments)))
         }
         #expect(outputs[4].1.status == 0, "\(outputs[4].1.output)")
@@ -186,5 +191,15 @@ import Testing
             for secret in secrets { #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(file.path) holds \(secret)") }
         }
         #expect(scanned >= 8, "logs, report files and the database were scanned (\(scanned) files)")
+        // Every member of every backup, decompressed: .env is in it only sealed (env.enc).
+        let backups = FileManager.default.enumerator(at: root.appending(path: "backups"), includingPropertiesForKeys: nil)?
+            .compactMap { $0 as? URL }.filter { $0.lastPathComponent.hasSuffix(".tar.zst") } ?? []
+        #expect(!backups.isEmpty, "a backup was taken")
+        for file in backups {
+            let manifest = try ArchiveReader.forEachMember(in: file) { member, bytes in
+                for secret in secrets { #expect(Data(bytes).range(of: Data(secret.utf8)) == nil, "\(file.lastPathComponent): \(member.name) holds \(secret)") }
+            }
+            #expect(manifest.member(named: "env.enc") != nil, "the sealed .env is in the backup")
+        }
     }
 }
