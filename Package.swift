@@ -16,7 +16,7 @@ let tools = [
 ///       → AlphaPrimeExecution (fill model, charges, the simulated exchange, the ledger, client order ids)
 ///       → AlphaPrimeCore (market data, indicators, strategies, risk, engine, backtest)
 ///     adapters beside the core, never on it or on each other: AlphaPrimeStore, AlphaPrimeConfig,
-///     AlphaPrimeLogs, AlphaPrimeOps, AlphaPrimePaper (the paper broker)
+///     AlphaPrimeLogs, AlphaPrimeOps, AlphaPrimePaper (the paper broker), AlphaPrimeKite (Kite Connect models)
 ///     AlphaPrimeArchive beside them, on Support alone (with CZstd, CCrypto): archive files, sealed secrets
 ///     AlphaPrimeCommands composes them; every tool depends on AlphaPrimeCommands alone.
 ///
@@ -38,10 +38,11 @@ let libraries: [Target] = [
     .target(name: "AlphaPrimeOps", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain"]),
     .target(name: "AlphaPrimePaper", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution"]),
     .target(name: "AlphaPrimeArchive", dependencies: ["AlphaPrimeSupport", "CZstd", "CCrypto"]),
+    .target(name: "AlphaPrimeKite", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain"]),
     .target(name: "AlphaPrimeCommands", dependencies: [
         "AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeCore", "AlphaPrimeStore",
         "AlphaPrimeConfig", "AlphaPrimeLogs", "AlphaPrimeOps", "AlphaPrimePaper", "AlphaPrimeArchive",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"), log,
+        "AlphaPrimeKite", .product(name: "ArgumentParser", package: "swift-argument-parser"), log,
     ]),
 ]
 let libraryNames = libraries.map { Target.Dependency.target(name: $0.name) }

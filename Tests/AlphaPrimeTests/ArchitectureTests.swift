@@ -25,10 +25,11 @@ import Testing
         "AlphaPrimeOps": ["AlphaPrimeSupport", "AlphaPrimeDomain"],
         "AlphaPrimePaper": ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution"],
         "AlphaPrimeArchive": ["AlphaPrimeSupport", "CZstd", "CCrypto"],
+        "AlphaPrimeKite": ["AlphaPrimeSupport", "AlphaPrimeDomain"],
         "AlphaPrimeCommands": [
             "AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeCore", "AlphaPrimeStore",
             "AlphaPrimeConfig", "AlphaPrimeLogs", "AlphaPrimeOps", "AlphaPrimePaper", "AlphaPrimeArchive",
-            "ArgumentParser", "Logging",
+            "AlphaPrimeKite", "ArgumentParser", "Logging",
         ],
     ]
 
