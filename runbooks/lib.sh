@@ -48,7 +48,9 @@ runbook_log() {
     printf '%s %s[%d] %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$RUNBOOK_NAME" "$$" "$*" >> "$RUNBOOK_LOG"
 }
 
-# One run at a time per runbook and home: exit 4 when another holds the lock.
+# One run at a time per runbook and home: exit 4 when another holds the lock. The lock is fd 9 of
+# the runbook's shell; every tool is started with fd 9 closed (9>&-), so the lock ends with the
+# runbook, never held on by a tool it started (the engine in the background, a tool still exiting).
 runbook_lock() {
     exec 9>"$ALPHA_PRIME_HOME/var/runbook-$RUNBOOK_NAME.lock"
     flock -n 9 || runbook_die 4 "another $RUNBOOK_NAME run holds $ALPHA_PRIME_HOME/var/runbook-$RUNBOOK_NAME.lock; try later"
@@ -61,7 +63,7 @@ runbook_step() {
     local what=$1; shift
     local tool=$1; shift
     local out code=0
-    out=$("$ALPHA_PRIME_BIN/$tool" "$@" 2>&1) || code=$?
+    out=$("$ALPHA_PRIME_BIN/$tool" "$@" 2>&1 9>&-) || code=$?
     runbook_log "step '$what': $tool $* -> exit $code"
     if [ "$code" -eq 0 ]; then
         echo "  ok      $what"
@@ -79,7 +81,7 @@ runbook_step() {
 # ALPHA_PRIME_NOW in a debug build, else the wall clock).
 runbook_today() {
     local line
-    line=$("$ALPHA_PRIME_BIN/trading-calendar" is-trading-day 2>/dev/null || true)
+    line=$("$ALPHA_PRIME_BIN/trading-calendar" is-trading-day 2>/dev/null 9>&- || true)
     line=${line%% *}
     [[ "$line" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$ ]] || runbook_die 70 "trading-calendar did not say what day it is"
     echo "$line"
@@ -88,7 +90,7 @@ runbook_today() {
 # Ends the run quietly (exit 0) when DATE is not a trading day; stops on a calendar error.
 runbook_require_trading_day() {
     local answer code=0
-    answer=$("$ALPHA_PRIME_BIN/trading-calendar" is-trading-day "$1" 2>&1) || code=$?
+    answer=$("$ALPHA_PRIME_BIN/trading-calendar" is-trading-day "$1" 2>&1 9>&-) || code=$?
     case "$code" in
         0) export RUNBOOK_CALENDAR=$answer ;;
         1) runbook_log "not a trading day: $answer"; echo "$answer: nothing to do"; exit 0 ;;

@@ -44,7 +44,7 @@ fi
 previous=""
 for back in 1 2 3 4 5 6 7 8 9 10; do
     day=$(date -d "$DATE - $back day" +%F)
-    if "$ALPHA_PRIME_BIN/trading-calendar" is-trading-day "$day" >/dev/null 2>&1; then previous=$day; break; fi
+    if "$ALPHA_PRIME_BIN/trading-calendar" is-trading-day "$day" >/dev/null 2>&1 9>&-; then previous=$day; break; fi
 done
 earlier=$( { ls -1 "$ALPHA_PRIME_HOME/reports/daily" 2>/dev/null || true; } | awk -v d="$DATE" '$0 < d' | tail -1)
 if [ -z "$earlier" ]; then
@@ -60,7 +60,7 @@ if [ -n "$earlier" ] && ! ls "$ALPHA_PRIME_HOME"/backups/daily/alpha-prime-*.tar
     REASONS+=("no daily backup")
 fi
 
-status=$("$ALPHA_PRIME_BIN/engine" status --json 2>/dev/null || true)
+status=$("$ALPHA_PRIME_BIN/engine" status --json 2>/dev/null 9>&- || true)
 if printf '%s' "$status" | tr -d ' \n' | grep -q '"kill_switch":true'; then
     echo "  FAILED  the kill switch is set (engine status says who and why; only engine reset-kill-switch clears it)"
     REASONS+=("kill switch set")

@@ -41,7 +41,7 @@ out=$ALPHA_PRIME_HOME/logs/engine-$DATE.out
 if [ "$FOREGROUND" -eq 1 ]; then
     echo "engine: $MODE session of $DATE in the foreground (output: $out)"
     code=0
-    "$ALPHA_PRIME_BIN/engine" "${args[@]}" >"$out" 2>&1 || code=$?
+    "$ALPHA_PRIME_BIN/engine" "${args[@]}" >"$out" 2>&1 9>&- || code=$?
     runbook_log "engine ${args[*]} -> exit $code"
     sed 's/^/  /' "$out" | tail -5
     [ "$code" -eq 0 ] || runbook_die "$code" "the engine exited $code (see $out)"
@@ -49,7 +49,7 @@ if [ "$FOREGROUND" -eq 1 ]; then
     echo "start-engine: the $DATE session ran to its end"
     exit 0
 fi
-nohup "$ALPHA_PRIME_BIN/engine" "${args[@]}" >"$out" 2>&1 &
+nohup "$ALPHA_PRIME_BIN/engine" "${args[@]}" >"$out" 2>&1 9>&- &
 pid=$!
 sleep 2
 if ! kill -0 "$pid" 2>/dev/null; then

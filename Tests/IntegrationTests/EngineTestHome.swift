@@ -110,8 +110,14 @@ final class BackgroundTool {
         try process.run()
     }
 
-    /// Kills the process and every process of its group (a script and the tools it runs).
-    func killGroup(_ signal: Int32 = SIGKILL) { Foundation.kill(-process.processIdentifier, signal) }
+    /// Kills the process and every process of its group (a script and the tools it runs), and
+    /// waits (up to 10 s) until none of them is left, as after a crash the machine has cleaned up.
+    func killGroup(_ signal: Int32 = SIGKILL) {
+        let group = process.processIdentifier
+        Foundation.kill(-group, signal)
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, Foundation.kill(-group, 0) == 0 { Thread.sleep(forTimeInterval: 0.02) }
+    }
 
     var pid: Int32 { process.processIdentifier }
     var isRunning: Bool { process.isRunning }
