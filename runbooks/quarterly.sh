@@ -24,8 +24,11 @@ echo "quarterly: $FROM to $TO"
 runbook_step "stress test" stress-test --duration 120 || true
 printf '%s\n' "$RUNBOOK_OUTPUT" | sed 's/^/          /'
 strategies=$(sed -n 's/^name: *//p' "$ALPHA_PRIME_HOME"/config/strategies/*.yaml | tr -d '"' | paste -sd, -)
-runbook_step "strategies re-backtested over the quarter, saved for the live comparison" \
-    backtest --strategy "$strategies" --start "$FROM" --end "$TO" --save --report summary || true
+# The paper broker's slippage (broker_config.yaml paper.slippage_ticks), so the comparison measures
+# the strategies, not two slippage assumptions.
+slippage=$(sed -n '/^paper:/,/^[a-z]/s/^ *slippage_ticks: *\([0-9][0-9]*\).*/\1/p' "$ALPHA_PRIME_HOME/config/broker_config.yaml" | head -1)
+runbook_step "strategies re-backtested over the quarter (slippage ${slippage:-0} ticks), saved for the live comparison" \
+    backtest --strategy "$strategies" --start "$FROM" --end "$TO" --slippage-ticks "${slippage:-0}" --save --report summary || true
 printf '%s\n' "$RUNBOOK_OUTPUT" | tail -12 | sed 's/^/          /'
 # Drift: each month's trading against the backtest of the same days, per strategy.
 month=${FROM%-*}
