@@ -56,7 +56,7 @@ public struct ArchiveCommand: AsyncParsableCommand {
                     ToolRunner.printOut("nothing to archive: no engine has written to the state database")
                     return .ok
                 }
-                let lock = try ArchiveLock(directory: job.directory)
+                let lock = try ArchiveLock.take(directory: job.directory)
                 defer { withExtendedLifetime(lock) {} }
                 let cutoff = try MarketClock.today().adding(days: -olderThan)
                 let months = try job.run(cutoff: cutoff, dryRun: dryRun, setup: try EngineSetup(configuration: context.configuration))
@@ -119,7 +119,7 @@ public struct ArchiveCommand: AsyncParsableCommand {
                     return .refused
                 }
                 guard let (job, context) = try ArchiveCommand.job(common) else { throw ArchiveJobError.notArchived(file) }
-                let lock = try ArchiveLock(directory: job.directory)
+                let lock = try ArchiveLock.take(directory: job.directory)
                 defer { withExtendedLifetime(lock) {} }
                 let url = file.hasPrefix("/") ? URL(filePath: file) : URL(filePath: FileManager.default.currentDirectoryPath).appending(path: file)
                 let batch = try job.restore(url)

@@ -50,23 +50,13 @@ extension ArchiveJob {
     }
 }
 
-/// One `archive` run at a time: an exclusive lock on `backups/archive/.archive.lock`, held until
-/// the process ends (or the lock is released).
-final class ArchiveLock {
-    private let fd: Int32
-
-    init(directory: URL) throws {
+/// One `archive` run at a time: ``ExclusiveFileLock`` on `backups/archive/.archive.lock`.
+enum ArchiveLock {
+    static func take(directory: URL) throws -> ExclusiveFileLock {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let path = directory.appending(path: ".archive.lock").path
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw AtomicFile.WriteError(path: path, reason: String(cString: strerror(errno))) }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            close(fd)
-            throw ArchiveLockedError(path: path)
-        }
+        return try ExclusiveFileLock(path: path, mode: 0o600) { _ in ArchiveLockedError(path: path) }
     }
-
-    deinit { close(fd) }
 }
 
 struct ArchiveLockedError: Error, CustomStringConvertible, ExitStatusProviding {

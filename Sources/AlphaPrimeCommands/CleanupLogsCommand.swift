@@ -61,7 +61,8 @@ public struct CleanupLogsCommand: AsyncParsableCommand {
                 directory: directory,
                 policy: LogRotationPlan.Policy(maxBytes: settings.maxFileSizeBytes, retentionDays: settings.retentionDays),
                 logger: context.logger)
-            let lock = dryRun ? nil : try ExclusiveFileLock(path: directory.appending(path: Self.lockFileName).path)
+            let lockPath = directory.appending(path: Self.lockFileName).path
+            let lock = dryRun ? nil : try ExclusiveFileLock(path: lockPath) { LogToolError.locked(path: lockPath, holder: $0) }
             defer { withExtendedLifetime(lock) {} }
             let entries = try job.scan()
             let now = Int64(Date().timeIntervalSince1970.rounded(.down))
