@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import AlphaPrimeSupport
 import Foundation
 
 /// An archive file being written: a ustar archive compressed with zstd (`.tar.zst`), whose members
@@ -186,7 +187,7 @@ public final class ArchiveFile {
         var removed: [URL] = []
         for name in names.sorted() where name.hasPrefix(".") && name.hasSuffix(".partial") {
             guard let pidText = name.dropLast(".partial".count).split(separator: ".").last,
-                  let pid = Int32(pidText), pid > 0, kill(pid, 0) == -1, errno == ESRCH
+                  let pid = Int32(pidText), ProcessLiveness.hasEnded(pid)
             else { continue }
             let stale = directory.appending(path: name)
             guard unlink(stale.path) == 0 else { throw ArchiveError.cantWrite(path: stale.path, reason: "unlink: \(OpenFile.text(errno))") }

@@ -116,7 +116,7 @@ struct BackupJob {
     static func staging(in backups: URL) throws -> URL {
         if let names = try? FileManager.default.contentsOfDirectory(atPath: backups.path) {
             for name in names where name.hasPrefix(".work-") {
-                if let pid = Int32(name.dropFirst(6)), kill(pid, 0) != 0, errno == ESRCH {
+                if let pid = Int32(name.dropFirst(6)), ProcessLiveness.hasEnded(pid) {
                     try? FileManager.default.removeItem(at: backups.appending(path: name))
                 }
             }

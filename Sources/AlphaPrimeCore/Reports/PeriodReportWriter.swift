@@ -56,7 +56,7 @@ public enum PeriodReportWriter {
     static func removeLeftovers(of label: String, in parent: URL) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent.path) else { return }
         for name in names where name.hasPrefix(".\(label).tmp-") || name.hasPrefix(".\(label).old-") {
-            guard let pid = Int32(name.split(separator: "-").last ?? ""), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            guard let pid = Int32(name.split(separator: "-").last ?? ""), pid != getpid(), ProcessLiveness.hasEnded(pid) else { continue }
             let path = parent.appending(path: name)
             if name.hasPrefix(".\(label).old-"), !FileManager.default.fileExists(atPath: parent.appending(path: label).path) {
                 _ = rename(path.path, parent.appending(path: label).path)
