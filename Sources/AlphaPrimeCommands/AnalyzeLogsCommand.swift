@@ -60,13 +60,7 @@ public struct AnalyzeLogsCommand: AsyncParsableCommand {
             for file in report.files where file.error != nil {
                 ToolRunner.printError("\(Self.configuration.commandName!): warning: \(file.file): \(file.error!)")
             }
-            if common.json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                ToolRunner.printOut(String(decoding: try encoder.encode(report), as: UTF8.self))
-            } else {
-                ToolRunner.printOut(AnalyzeLogsText.render(report, directory: directory.path))
-            }
+            try ToolRunner.printResult(report, json: common.json) { AnalyzeLogsText.render(report, directory: directory.path) }
             let elapsed = ContinuousClock.now - started
             context.logger.info("logs analysed", metadata: [
                 "files": "\(report.files.count)", "lines": "\(report.lines.read)", "malformed": "\(report.malformed.count)",

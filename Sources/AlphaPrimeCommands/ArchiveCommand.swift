@@ -63,7 +63,7 @@ public struct ArchiveCommand: AsyncParsableCommand {
                 for m in months where m.outcome == "archived" {
                     context.logger.notice("month archived", metadata: ["month": "\(m.month)", "rows": "\(m.rows)", "file": "\(m.file ?? "")"])
                 }
-                try BackupCommand.print(months, json: common.json) {
+                try ToolRunner.printResult(months, json: common.json) {
                     var lines: [String] = []
                     for m in months where m.outcome != "nothing to archive" {
                         var line = "\(m.month): \(m.outcome)"
@@ -92,7 +92,7 @@ public struct ArchiveCommand: AsyncParsableCommand {
             let common = EngineCommand.merged(own, parent.common)
             try await ToolRunner.run(tool: "archive list") {
                 let listed = try ArchiveCommand.job(common)?.0.list() ?? []
-                try BackupCommand.print(listed, json: common.json) {
+                try ToolRunner.printResult(listed, json: common.json) {
                     listed.isEmpty ? "no archives" : listed.map { l in
                         "\(l.month)  \(String(l.rows).leftPadded(8)) rows  \(l.restoredAt.map { "restored \($0)" } ?? "archived \(l.archivedAt)")"
                             + "  \(l.file)\(l.onDisk ? "" : "  (FILE MISSING)")"
@@ -121,7 +121,7 @@ public struct ArchiveCommand: AsyncParsableCommand {
                 guard let (job, context) = try ArchiveCommand.job(common) else { throw ArchiveJobError.notArchived(file) }
                 let lock = try ArchiveLock.take(directory: job.directory)
                 defer { withExtendedLifetime(lock) {} }
-                let url = file.hasPrefix("/") ? URL(filePath: file) : URL(filePath: FileManager.default.currentDirectoryPath).appending(path: file)
+                let url = ToolRunner.commandLinePath(file)
                 let batch = try job.restore(url)
                 context.logger.notice("archive restored", metadata: ["month": "\(batch.month)", "rows": "\(batch.rows)", "file": "\(url.path)"])
                 ToolRunner.printOut("restored \(batch.rows) rows of \(batch.month) from \(url.path)")

@@ -34,20 +34,6 @@ public struct BackupCommand: AsyncParsableCommand {
 
     static func context(_ common: CommonOptions) throws -> ToolContext { try ToolContext.load(common, tool: "backup") }
 
-    static func file(_ path: String, context: ToolContext) -> URL {
-        path.hasPrefix("/") ? URL(filePath: path) : URL(filePath: FileManager.default.currentDirectoryPath).appending(path: path)
-    }
-
-    static func print<T: Encodable>(_ value: T, json: Bool, text: () -> String) throws {
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            ToolRunner.printOut(String(decoding: try encoder.encode(value), as: UTF8.self))
-        } else {
-            ToolRunner.printOut(text())
-        }
-    }
-
     public struct Create: AsyncParsableCommand {
         public static let configuration = CommandConfiguration(commandName: "create", abstract: "Take a backup now.")
         @OptionGroup public var own: CommonOptions
@@ -66,7 +52,7 @@ public struct BackupCommand: AsyncParsableCommand {
                 context.logger.notice("backup written", metadata: [
                     "file": "\(created.file)", "bytes": "\(created.bytes)", "rows": "\(created.rows)", "env": "\(created.env)",
                     "seconds": "\(created.seconds)"])
-                try BackupCommand.print(created, json: common.json) {
+                try ToolRunner.printResult(created, json: common.json) {
                     """
                     backup written: \(created.file)
                       \(created.bytes) bytes, \(created.members) members, \(created.rows) database rows (schema version \(created.schemaVersion)), \(String(format: "%.2f", created.seconds)) s
@@ -97,7 +83,7 @@ public struct BackupCommand: AsyncParsableCommand {
                     Row(kind: $0.kind.rawValue, file: $0.url.path,
                         createdAt: formatter.string(from: Date(timeIntervalSince1970: Double($0.createdAt.microseconds) / 1e6)), bytes: $0.size)
                 }
-                try BackupCommand.print(rows, json: common.json) {
+                try ToolRunner.printResult(rows, json: common.json) {
                     rows.isEmpty ? "no backups under \(BackupJob(context: context).backupsDirectory.path)"
                         : rows.map { "\($0.kind.padding(toLength: 8, withPad: " ", startingAt: 0)) \($0.createdAt)  \(String($0.bytes).leftPadded(10)) bytes  \($0.file)" }
                             .joined(separator: "\n")
@@ -119,8 +105,8 @@ public struct BackupCommand: AsyncParsableCommand {
         public func run() async throws {
             try await ToolRunner.run(tool: "backup verify") {
                 let context = try BackupCommand.context(common)
-                let verified = try BackupJob(context: context).verify(BackupCommand.file(file, context: context))
-                try BackupCommand.print(verified, json: common.json) {
+                let verified = try BackupJob(context: context).verify(ToolRunner.commandLinePath(file))
+                try ToolRunner.printResult(verified, json: common.json) {
                     (["\(verified.ok ? "OK" : "FAILED"): \(verified.file)"]
                         + verified.checks.map { "  \($0.ok ? "ok  " : "FAIL") \($0.check): \($0.detail)" }
                         + ["  env: \(verified.env)"]).joined(separator: "\n")
@@ -147,7 +133,7 @@ public struct BackupCommand: AsyncParsableCommand {
             try await ToolRunner.run(tool: "backup restore") {
                 let context = try BackupCommand.context(common)
                 let target = try to.map { try DatabaseURL.parse($0, home: context.home) } ?? context.databaseURL
-                let source = BackupCommand.file(file, context: context)
+                let source = ToolRunner.commandLinePath(file)
                 guard confirm else {
                     ToolRunner.printError("backup restore: refused without --confirm: every state table of \(target) would be replaced by \(source.path) (after a backup of what it holds)")
                     return .refused
@@ -163,7 +149,7 @@ public struct BackupCommand: AsyncParsableCommand {
                 context.logger.notice("backup restored", metadata: [
                     "file": "\(restored.file)", "target": "\(restored.target)", "rows": "\(restored.rows)",
                     "safety_backup": "\(restored.safetyBackup ?? "none (the target was empty)")"])
-                try BackupCommand.print(restored, json: common.json) {
+                try ToolRunner.printResult(restored, json: common.json) {
                     """
                     restored \(restored.rows) rows from \(restored.file) into \(restored.target) in \(String(format: "%.2f", restored.seconds)) s
                       what it held before: \(restored.safetyBackup ?? "nothing (a new database)")
@@ -188,7 +174,7 @@ public struct BackupCommand: AsyncParsableCommand {
             try await ToolRunner.run(tool: "backup prune") {
                 let context = try BackupCommand.context(common)
                 let pruned = try BackupJob(context: context).prune()
-                try BackupCommand.print(pruned, json: common.json) {
+                try ToolRunner.printResult(pruned, json: common.json) {
                     var lines = pruned.deleted.map { "deleted \($0)" }
                     lines.append("kept \(pruned.kept.count) backup\(pruned.kept.count == 1 ? "" : "s"), deleted \(pruned.deleted.count)")
                     for kind in pruned.unverified {

@@ -75,13 +75,7 @@ public struct CleanupLogsCommand: AsyncParsableCommand {
                                 retentionDays: job.policy.retentionDays, actions: records, summary: .init())
             output.summary = Self.summary(records, dryRun: dryRun, before: entries,
                                           after: dryRun ? entries : (try? job.scan()) ?? entries)
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                ToolRunner.printOut(String(decoding: try encoder.encode(output), as: UTF8.self))
-            } else {
-                ToolRunner.printOut(LogCleanupText.summary(output))
-            }
+            try ToolRunner.printResult(output, json: json) { LogCleanupText.summary(output) }
             if !dryRun {
                 context.logger.info("cleanup-logs finished", metadata: [
                     "rotated": "\(output.summary.rotated)", "compressed": "\(output.summary.compressed)",

@@ -112,7 +112,7 @@ public struct ResetPortfolioCommand: AsyncParsableCommand {
             let outcome = Outcome(mode: "paper", epoch: epoch.epoch, capital: newCapital.description,
                                   previousCash: Paise(account.cash).description, backup: backup.file, by: who, reason: why,
                                   killSwitch: killSwitch)
-            try BackupCommand.print(outcome, json: common.json) {
+            try ToolRunner.printResult(outcome, json: common.json) {
                 var lines = [
                     "paper account reset: epoch \(epoch.epoch) starts with \(newCapital) (cash was \(Paise(account.cash)))",
                     "  by \(who): \(why)",

@@ -71,7 +71,7 @@ public struct StressTestCommand: AsyncParsableCommand {
             context.logger.notice("stress test finished", metadata: [
                 "bars_per_second": "\(Int(throughput.barsPerSecond))", "writes_per_second": "\(Int(writes.fillsPerSecond))",
                 "floors_missed": "\(floors.count)"])
-            try BackupCommand.print(report, json: common.json) { report.text }
+            try ToolRunner.printResult(report, json: common.json) { report.text }
             return floors.isEmpty ? .ok : .failure
         }
     }

@@ -46,6 +46,23 @@ public enum ToolRunner {
     public static func printOut(_ message: String) {
         FileHandle.standardOutput.write(Data((message + "\n").utf8))
     }
+
+    /// A tool's result on standard output: `value` as pretty JSON (keys sorted, slashes unescaped)
+    /// with `--json`, else the text a person reads.
+    static func printResult<T: Encodable>(_ value: T, json: Bool, text: () -> String) throws {
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            printOut(String(decoding: try encoder.encode(value), as: UTF8.self))
+        } else {
+            printOut(text())
+        }
+    }
+
+    /// A path given on the command line: absolute, or relative to the current directory.
+    static func commandLinePath(_ path: String) -> URL {
+        path.hasPrefix("/") ? URL(filePath: path) : URL(filePath: FileManager.default.currentDirectoryPath).appending(path: path)
+    }
 }
 
 /// Thrown by a tool or subcommand whose work is not built yet: it says so and exits with
