@@ -94,9 +94,7 @@ extension BackupJob {
 
         let database = try target.open()
         let store = StateRepository(database: database, url: target)
-        let lease = try store.acquireEngineLock(holder: EngineLockHolder(
-            pid: Int64(getpid()), host: ProcessInfo.processInfo.hostName, mode: "backup-restore",
-            since: ISO8601DateFormatter().string(from: Date())))
+        let lease = try store.acquireEngineLock(holder: EngineLockHolder.thisProcess(doing: "backup-restore"))
         defer { lease.release() }
 
         var safety: String?

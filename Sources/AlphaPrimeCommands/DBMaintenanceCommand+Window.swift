@@ -19,9 +19,7 @@ extension DBMaintenanceCommand {
         let repository = StateRepository(database: database, url: url)
         let holder: EngineLockHolder
         do {
-            let lease = try repository.acquireEngineLock(holder: EngineLockHolder(
-                pid: Int64(getpid()), host: ProcessInfo.processInfo.hostName, mode: "db-maintenance \(operation)",
-                since: ISO8601DateFormatter().string(from: Date())))
+            let lease = try repository.acquireEngineLock(holder: EngineLockHolder.thisProcess(doing: "db-maintenance \(operation)"))
             return (url, database, setup, lease)
         } catch let locked as EngineLockedError {
             holder = locked.holder

@@ -79,3 +79,12 @@ public struct EngineCommand: AsyncParsableCommand {
         ToolRunner.printOut(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 }
+
+extension EngineLockHolder {
+    /// This process, holding a database's engine lock while it does `work` (`reset-portfolio`,
+    /// `backup-restore`, `db-maintenance vacuum`), so no engine starts meanwhile and `engine status`
+    /// names what holds it.
+    static func thisProcess(doing work: String) -> EngineLockHolder {
+        EngineLockHolder(pid: Int64(getpid()), host: ProcessInfo.processInfo.hostName, mode: work, since: UTCTimestamp.now().description)
+    }
+}

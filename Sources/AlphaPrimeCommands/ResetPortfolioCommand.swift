@@ -73,9 +73,7 @@ public struct ResetPortfolioCommand: AsyncParsableCommand {
             }
             let setup = try EngineSetup(configuration: context.configuration)
             // Held throughout: no engine starts while the account changes under it.
-            let lease = try store.acquireEngineLock(holder: EngineLockHolder(
-                pid: Int64(getpid()), host: ProcessInfo.processInfo.hostName, mode: "reset-portfolio",
-                since: ISO8601DateFormatter().string(from: Date())))
+            let lease = try store.acquireEngineLock(holder: EngineLockHolder.thisProcess(doing: "reset-portfolio"))
             defer { lease.release() }
 
             let book = PaperBook(repository: store, mode: .paper, settings: PaperSettings(setup))
