@@ -53,13 +53,18 @@ struct ArchiveJob {
         var result = Month(month: label, outcome: "", rows: 0, tables: [:], file: nil)
 
         var blockers = try StateArchive.blockers(database: database, from: from, before: before, firstDay: first, nextFirstDay: next)
-        let digests = try database.readTransaction { try StateArchive.digest(database: database, selections: selections, to: nil) }
+        // One read of the month's rows: counted for a dry run, also written out for a real one.
+        let staging = dryRun ? nil : try BackupJob.staging(in: directory)
+        defer { if let staging { try? FileManager.default.removeItem(at: staging) } }
+        let written = try database.readTransaction {
+            try StateArchive.digest(database: database, selections: selections, to: staging?.appending(path: "write"))
+        }
         for mode in try StateArchive.modesWithFills(database: database, selections: selections) {
             let account = try PaperAccount.recorded(in: store, mode: mode, configuredCapital: setup.startingCapital, before: before)
             for p in account.positions { blockers.append("a \(mode.rawValue) position in \(p.symbol) is open at the month's end") }
         }
-        result.rows = digests.reduce(0) { $0 + $1.rowCount }
-        result.tables = Dictionary(uniqueKeysWithValues: digests.filter { $0.rowCount > 0 }.map { ($0.name, $0.rowCount) })
+        result.rows = written.reduce(0) { $0 + $1.rowCount }
+        result.tables = Dictionary(uniqueKeysWithValues: written.filter { $0.rowCount > 0 }.map { ($0.name, $0.rowCount) })
         guard blockers.isEmpty else {
             result.outcome = "skipped: " + blockers.prefix(5).joined(separator: "; ")
             return result
@@ -68,17 +73,12 @@ struct ArchiveJob {
             result.outcome = "nothing to archive"
             return result
         }
-        if dryRun {
+        guard let staging else {
             result.outcome = "would archive"
             return result
         }
 
         // 1. The file, whole or not at all.
-        let staging = try BackupJob.staging(in: directory)
-        defer { try? FileManager.default.removeItem(at: staging) }
-        let written = try database.readTransaction {
-            try StateArchive.digest(database: database, selections: selections, to: staging.appending(path: "write"))
-        }
         let name = uniqueName(label)
         let file = directory.appending(path: name)
         let archive = try ArchiveFile(creating: file, level: Int32(context.configuration.general.backupSettings.compressionLevel))

@@ -84,7 +84,6 @@ extension PeriodReportInput {
     public static func load(store: any StateStore, period: ReportPeriod, mode: TradingMode, calendar: TradingCalendar,
                             settings: PeriodReportSettings, positions: () throws -> [BrokerPosition]) throws -> PeriodReportInput {
         try store.readTransaction {
-            let sessions = try store.engineSessions(mode: mode, from: period.first, through: period.last)
             let trades = try store.trades(mode: mode, exitedFrom: period.from, before: period.before)
             let epochs = try store.accountEpochs(mode: mode)
             let epoch = epochs.last
@@ -93,6 +92,7 @@ extension PeriodReportInput {
             // The account's days of the current epoch up to the period's end (the prop-firm view and
             // the opening equity when the period starts without a session).
             let history = try store.engineSessions(mode: mode, from: LocalDate(year: 1970, month: 1, day: 2)!, through: period.last)
+            let sessions = history.filter { $0.tradingDate >= period.first }
             var accountDays: [(date: LocalDate, startCash: Int64, netPnL: Int64)] = []
             var openingEquity = capital
             var before: (date: LocalDate, close: Int64)?
