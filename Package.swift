@@ -7,7 +7,7 @@ let tools = [
     "health-check", "engine", "report", "backup", "reset-portfolio", "archive",
     "analyze-logs", "db-maintenance", "backtest", "optimize", "stress-test", "cleanup-logs",
     "trading-calendar", "config-check",
-    "alpha-prime-bench", "market-data",
+    "alpha-prime-bench", "market-data", "broker",
 ]
 
 /// The library, in layers whose arrows point one way (docs/architecture.md):
@@ -16,8 +16,9 @@ let tools = [
 ///       → AlphaPrimeExecution (fill model, charges, the simulated exchange, the ledger, client order ids)
 ///       → AlphaPrimeCore (market data, indicators, strategies, risk, engine, backtest)
 ///     adapters beside the core, never on it or on each other: AlphaPrimeStore, AlphaPrimeConfig,
-///     AlphaPrimeLogs, AlphaPrimeOps, AlphaPrimePaper (the paper broker), AlphaPrimeKite (Kite Connect models)
+///     AlphaPrimeLogs, AlphaPrimeOps, AlphaPrimePaper (the paper broker), AlphaPrimeKite (the Kite Connect adapter)
 ///     AlphaPrimeArchive beside them, on Support alone (with CZstd, CCrypto): archive files, sealed secrets
+///     AlphaPrimeHTTP beside them, on Support alone (with CCurl): HTTP over libcurl, for the broker adapters
 ///     AlphaPrimeCommands composes them; every tool depends on AlphaPrimeCommands alone.
 ///
 /// `ArchitectureTests` reads this manifest and every import, and fails when a target gains a
@@ -38,11 +39,12 @@ let libraries: [Target] = [
     .target(name: "AlphaPrimeOps", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain"]),
     .target(name: "AlphaPrimePaper", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution"]),
     .target(name: "AlphaPrimeArchive", dependencies: ["AlphaPrimeSupport", "CZstd", "CCrypto"]),
-    .target(name: "AlphaPrimeKite", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain"]),
+    .target(name: "AlphaPrimeHTTP", dependencies: ["AlphaPrimeSupport", "CCurl"]),
+    .target(name: "AlphaPrimeKite", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeHTTP", log]),
     .target(name: "AlphaPrimeCommands", dependencies: [
         "AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeCore", "AlphaPrimeStore",
         "AlphaPrimeConfig", "AlphaPrimeLogs", "AlphaPrimeOps", "AlphaPrimePaper", "AlphaPrimeArchive",
-        "AlphaPrimeKite", .product(name: "ArgumentParser", package: "swift-argument-parser"), log,
+        "AlphaPrimeHTTP", "AlphaPrimeKite", .product(name: "ArgumentParser", package: "swift-argument-parser"), log,
     ]),
 ]
 let libraryNames = libraries.map { Target.Dependency.target(name: $0.name) }

@@ -3,6 +3,8 @@ import AlphaPrimeDomain
 import AlphaPrimeExecution
 import AlphaPrimeCore
 import AlphaPrimePaper
+import AlphaPrimeKite
+import Logging
 
 extension PaperSettings {
     /// The paper account as the engine is set up: starting capital, instruments, the broker's fill
@@ -14,13 +16,33 @@ extension PaperSettings {
 }
 
 /// The broker account each mode trades through. Paper is the paper account recorded in the state
-/// database; live has no adapter in this build (the engine refuses it before it gets here, and an
-/// emergency stop says the broker could not be reached).
+/// database; live is the Kite Connect account (`active_broker: kite`), with the access token of
+/// today's `broker login` or `KITE_ACCESS_TOKEN`.
 enum BrokerAccounts {
-    static func account(for mode: TradingMode, store: (any StateStore)?, setup: EngineSetup) -> (any BrokerAccount)? {
+    struct NoAccessToken: Error, CustomStringConvertible, ExitStatusProviding {
+        var description: String {
+            "no Kite access token for today: log in with broker login (or set KITE_ACCESS_TOKEN in .env)"
+        }
+        var exitStatus: ExitStatus { .configError }
+    }
+
+    /// The account of `mode`; nil for live when the active broker has no adapter. `replaying`: a
+    /// live replay is a rehearsal against kite-sim's external market.
+    static func account(for mode: TradingMode, store: (any StateStore)?, setup: EngineSetup, context: ToolContext,
+                        replaying: Bool = false) throws -> (any BrokerAccount)? {
         switch mode {
-        case .paper: PaperBrokerAccount(store: store, mode: .paper, settings: PaperSettings(setup))
-        case .live, .backtest: nil
+        case .paper: return PaperBrokerAccount(store: store, mode: .paper, settings: PaperSettings(setup))
+        case .backtest: return nil
+        case .live:
+            let broker = context.configuration.broker
+            guard broker.activeBroker == .kite else { return nil }
+            guard let token = try KiteSessionFile.accessToken(home: context.home, configured: broker.kite.accessToken, at: .now()) else {
+                throw NoAccessToken()
+            }
+            return KiteBrokerAccount(connection: KiteConnection(broker.kite, accessToken: token),
+                                     instruments: KiteInstrumentMap(context.configuration.general.instruments),
+                                     instrumentKinds: setup.instrumentKinds, rehearsal: replaying && broker.kite.isLoopback,
+                                     logger: context.logger)
         }
     }
 

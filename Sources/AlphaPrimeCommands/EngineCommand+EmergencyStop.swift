@@ -42,8 +42,16 @@ extension EngineCommand {
                 try Migrator(database: database, logger: context.logger).migrate()
                 let store = StateRepository(database: database, url: context.databaseURL)
                 let setup = try EngineSetup(configuration: context.configuration)
+                var unreachable: String?
                 let result = try EngineControl.emergencyStop(
-                    store: store, accounts: { BrokerAccounts.account(for: $0, store: store, setup: setup) },
+                    store: store, accounts: { mode in
+                        do {
+                            return try BrokerAccounts.account(for: mode, store: store, setup: setup, context: context)
+                        } catch {
+                            unreachable = "\(error)"
+                            return nil
+                        }
+                    },
                     mode: mode, by: EngineCommand.person(by), reason: reason, timeout: .seconds(timeout))
                 if common.json {
                     try EngineCommand.printJSON(result)
@@ -55,7 +63,11 @@ extension EngineCommand {
                     for line in result.closedPositions { ToolRunner.printOut("  \(line)") }
                 }
                 if result.brokerUnreachable {
-                    throw NotBuiltYet("reaching the live broker (no live broker adapter exists yet): the kill switch is set, but cancel and close the live orders and positions in the broker's own terminal")
+                    if let unreachable {
+                        ToolRunner.printError("engine emergency-stop: the live broker could not be reached (\(unreachable)): the kill switch is set, but cancel and close the live orders and positions in the broker's own terminal")
+                        return .unavailable
+                    }
+                    throw NotBuiltYet("reaching the live broker (active_broker is not kite): the kill switch is set, but cancel and close the live orders and positions in the broker's own terminal")
                 }
                 return .ok
             }

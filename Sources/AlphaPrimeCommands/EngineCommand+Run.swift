@@ -119,7 +119,8 @@ extension EngineCommand {
 
                 EngineSignals.install()
                 let logs = EngineLogs(level: context.logger.logLevel)
-                let broker = mode == .monitor ? nil : BrokerAccounts.account(for: tradingMode, store: repository, setup: setup)
+                let broker = mode == .monitor ? nil
+                    : try BrokerAccounts.account(for: tradingMode, store: repository, setup: setup, context: context, replaying: !replay.isEmpty)
                 let runner = EngineRunner(setup: setup, calendar: context.calendar, repository: repository, broker: broker, logs: logs,
                                           options: EngineRunOptions(mode: mode, speed: speed.speed, warmupDays: warmupDays, pid: pid, host: host))
                 var lastBeat = ContinuousClock.now

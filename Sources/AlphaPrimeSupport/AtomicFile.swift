@@ -22,12 +22,14 @@ public enum AtomicFile {
     }
 
     /// Writes `bytes` to `url` atomically, creating missing parent directories.
-    public static func write(_ bytes: [UInt8], to url: URL) throws {
-        try bytes.withUnsafeBytes { try write(UnsafeRawBufferPointer($0), to: url) }
+    /// `mode` is the new file's permission bits (0o600 for a file only its owner may read: it is
+    /// created so, never readable by others for a moment).
+    public static func write(_ bytes: [UInt8], to url: URL, mode: mode_t = 0o644) throws {
+        try bytes.withUnsafeBytes { try write(parts: [UnsafeRawBufferPointer($0)], to: url, mode: mode) }
     }
 
     /// Writes a sequence of byte buffers, one after the other, to `url` atomically.
-    public static func write(parts: [UnsafeRawBufferPointer], to url: URL) throws {
+    public static func write(parts: [UnsafeRawBufferPointer], to url: URL, mode: mode_t = 0o644) throws {
         let path = url.path
         let directory = url.deletingLastPathComponent().path
         do {
@@ -36,7 +38,7 @@ public enum AtomicFile {
             throw WriteError(path: path, reason: "cannot create directory \(directory): \(error.localizedDescription)")
         }
         let temporary = "\(directory)/.\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw WriteError(path: path, reason: "cannot create \(temporary): \(errnoText())") }
         var committed = false
         defer {

@@ -25,11 +25,12 @@ import Testing
         "AlphaPrimeOps": ["AlphaPrimeSupport", "AlphaPrimeDomain"],
         "AlphaPrimePaper": ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution"],
         "AlphaPrimeArchive": ["AlphaPrimeSupport", "CZstd", "CCrypto"],
-        "AlphaPrimeKite": ["AlphaPrimeSupport", "AlphaPrimeDomain"],
+        "AlphaPrimeHTTP": ["AlphaPrimeSupport", "CCurl"],
+        "AlphaPrimeKite": ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeHTTP", "Logging"],
         "AlphaPrimeCommands": [
             "AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeCore", "AlphaPrimeStore",
             "AlphaPrimeConfig", "AlphaPrimeLogs", "AlphaPrimeOps", "AlphaPrimePaper", "AlphaPrimeArchive",
-            "AlphaPrimeKite", "ArgumentParser", "Logging",
+            "AlphaPrimeHTTP", "AlphaPrimeKite", "ArgumentParser", "Logging",
         ],
     ]
 
@@ -112,6 +113,7 @@ import Testing
             "CLibPQ": (target: "AlphaPrimeStore", file: "PostgresConnection.swift"),
             "CZstd": (target: "AlphaPrimeArchive", file: "Zstd.swift"),
             "CCrypto": (target: "AlphaPrimeArchive", file: "SecretBox.swift"),
+            "CCurl": (target: "AlphaPrimeHTTP", file: "HTTPClient.swift"),
         ]
         for (target, file, module) in try Self.imports() where ["CSQLite", "CLibPQ", "CZstd", "CCrypto", "CCurl"].contains(module) {
             let owner = owners[module]

@@ -83,12 +83,12 @@ import Testing
         #expect(!confirmedOnly.stderr.contains("--confirm-live"))
     }
 
-    @Test func pastTheLiveGatesTheMissingBrokerAdapterIsSaidPlainly() throws {
+    @Test func pastTheLiveGatesAPaperBrokerConfigurationIsSaidPlainly() throws {
         let home = try EngineTestHome()
         let result = try home.engine(["--mode", "live", "--replay", Self.day, "--confirm-live"],
                                      ["ENVIRONMENT": "production", "ENABLE_REAL_TRADING": "true"])
-        #expect(result.status == 3)
-        #expect(result.stderr.contains("no live broker adapter exists yet"))
+        #expect(result.status == 5)
+        #expect(result.stderr.contains("active_broker is paper in broker_config.yaml"))
         #expect(!FileManager.default.fileExists(atPath: home.home.path("var/alpha_prime.db").path), "nothing was done")
     }
 

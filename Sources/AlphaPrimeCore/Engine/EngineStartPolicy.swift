@@ -5,9 +5,11 @@ import AlphaPrimeDomain
 /// command-line flags and the recorded kill switch alone.
 ///
 /// Live trading needs `ENVIRONMENT=production` (or live), `ENABLE_REAL_TRADING=true` and
-/// `--confirm-live`, and then still stops because no live broker adapter exists yet; paper trading
-/// needs `ENABLE_PAPER_TRADING`; monitor mode passes. Without `--replay` there is nothing to run,
-/// since the live market feed is not built yet either. Once the engine holds its lock, a set kill
+/// `--confirm-live`, and `active_broker: kite` (the Upstox adapter and the live market feed are not
+/// built yet). A replay in live mode is a rehearsal: it runs only against a kite-sim on this
+/// machine's loopback address, never against the real Kite (real orders over old bars). Paper
+/// trading needs `ENABLE_PAPER_TRADING`; monitor mode passes. Without `--replay` there is nothing to
+/// run, since the live market feed is not built yet. Once the engine holds its lock, a set kill
 /// switch refuses paper and live runs. Every refusal names what stopped it; the command prints it
 /// and exits with the refusal's status.
 public struct EngineStartPolicy: Sendable, Equatable {
@@ -19,20 +21,29 @@ public struct EngineStartPolicy: Sendable, Equatable {
     public var enablePaperTrading: Bool
     /// `active_broker` of `broker_config.yaml`, named when every live gate is open.
     public var activeBroker: BrokerConfig.Name
+    /// The active broker's API is on this machine's loopback address (a kite-sim).
+    public var brokerIsLocal: Bool
 
     public init(environment: DeploymentEnvironment, enableRealTrading: Bool, enablePaperTrading: Bool,
-                activeBroker: BrokerConfig.Name) {
+                activeBroker: BrokerConfig.Name, brokerIsLocal: Bool = false) {
         self.environment = environment
         self.enableRealTrading = enableRealTrading
         self.enablePaperTrading = enablePaperTrading
         self.activeBroker = activeBroker
+        self.brokerIsLocal = brokerIsLocal
     }
 
     public init(_ configuration: AlphaPrimeConfiguration) {
+        let broker = configuration.broker
+        let local = switch broker.activeBroker {
+        case .kite: broker.kite.isLoopback
+        case .upstox: broker.upstox.isLoopback
+        case .paper: false
+        }
         self.init(environment: configuration.environment.environment,
                   enableRealTrading: configuration.environment.enableRealTrading,
                   enablePaperTrading: configuration.environment.enablePaperTrading,
-                  activeBroker: configuration.broker.activeBroker)
+                  activeBroker: broker.activeBroker, brokerIsLocal: local)
     }
 
     /// Why a run may not start, as said on standard error (each message without the tool's name).
@@ -77,12 +88,23 @@ public struct EngineStartPolicy: Sendable, Equatable {
             }
             if !enableRealTrading { closed.append("ENABLE_REAL_TRADING is not true") }
             if !confirmLive { closed.append("--confirm-live was not given") }
+            if activeBroker == .paper {
+                closed.append("active_broker is paper in broker_config.yaml: live trading goes through kite")
+            }
             if !closed.isEmpty {
                 return .refused(Refusal(.gateClosed, closed.map { "refused: live trading gate closed: \($0)" }))
             }
-            return .refused(Refusal(.notBuilt("live trading"), [
-                "every live gate is open, but no live broker adapter exists yet (active_broker: \(activeBroker.rawValue)); no order was sent",
-            ]))
+            if activeBroker == .upstox {
+                return .refused(Refusal(.notBuilt("the Upstox live adapter"), [
+                    "every live gate is open, but the engine trades live only through Kite (active_broker: upstox); no order was sent",
+                ]))
+            }
+            if replaying && !brokerIsLocal {
+                return .refused(Refusal(.gateClosed, [
+                    "refused: a replay in live mode is a rehearsal and runs only against kite-sim on this machine "
+                        + "(kite.base_url on 127.0.0.1): it would send real orders over recorded bars",
+                ]))
+            }
         case .paper:
             if !enablePaperTrading {
                 return .refused(Refusal(.gateClosed, ["refused: ENABLE_PAPER_TRADING is false"]))

@@ -27,9 +27,21 @@ public struct BrokerConfig: Codable, Sendable, Equatable {
         public var maxAttempts: Int
         public var backoffMS: Int
         public var maxBackoffMS: Int
+        /// How long a placement whose outcome is unknown (a timeout, a 5xx, Kite's "timed out" 400)
+        /// is looked up in the order book by its tag, with back-off, before it is taken as not placed.
+        /// 60 seconds when not given.
+        public var placementLookupSeconds: Double?
+
+        public init(maxAttempts: Int, backoffMS: Int, maxBackoffMS: Int, placementLookupSeconds: Double? = nil) {
+            self.maxAttempts = maxAttempts
+            self.backoffMS = backoffMS
+            self.maxBackoffMS = maxBackoffMS
+            self.placementLookupSeconds = placementLookupSeconds
+        }
 
         enum CodingKeys: String, CodingKey {
             case maxAttempts = "max_attempts", backoffMS = "backoff_ms", maxBackoffMS = "max_backoff_ms"
+            case placementLookupSeconds = "placement_lookup_seconds"
         }
     }
 
@@ -94,6 +106,10 @@ public struct BrokerConfig: Codable, Sendable, Equatable {
             v.check(retries.maxAttempts >= 1 && retries.maxAttempts <= 10, path + ".retries.max_attempts",
                     "must be from 1 to 10, got \(retries.maxAttempts)")
             v.nonNegative(retries.backoffMS, path + ".retries.backoff_ms")
+            if let lookup = retries.placementLookupSeconds {
+                v.check(lookup > 0 && lookup <= 600, path + ".retries.placement_lookup_seconds",
+                        "must be more than 0 and at most 600 seconds, got \(f(lookup))")
+            }
             v.check(retries.maxBackoffMS >= retries.backoffMS, path + ".retries.max_backoff_ms",
                     "must be at least backoff_ms (\(retries.backoffMS)), got \(retries.maxBackoffMS)", involving: [path + ".retries.backoff_ms"])
             let r = rateLimits, rp = path + ".rate_limits"
@@ -121,12 +137,27 @@ public struct BrokerConfig: Codable, Sendable, Equatable {
             }
         }
 
+        /// A broker URL must be encrypted, except on this machine's loopback address (a kite-sim
+        /// rehearsal), where `http`/`ws` are accepted too.
         static func url(_ text: String, schemes: [String], at path: String, _ v: inout ConfigValidator) {
-            guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), url.host != nil else {
+            guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host else {
                 v.error(path, "expected a URL like \(schemes[0])://host/…, got '\(text)'")
                 return
             }
-            v.check(schemes.contains(scheme), path, "must use \(schemes.joined(separator: " or ")), got \(scheme)")
+            let plain = schemes.map { $0 == "https" ? "http" : $0 == "wss" ? "ws" : $0 }
+            if isLoopback(host), plain.contains(scheme) { return }
+            v.check(schemes.contains(scheme), path, "must use \(schemes.joined(separator: " or ")), got \(scheme)"
+                        + (plain.contains(scheme) ? " (plain \(scheme) is accepted only on 127.0.0.1 or localhost)" : ""))
+        }
+
+        /// 127.0.0.0/8, `localhost`, `::1`.
+        public static func isLoopback(_ host: String) -> Bool {
+            host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+        }
+
+        /// Whether the API is a kite-sim (or any server) on this machine's loopback address.
+        public var isLoopback: Bool {
+            URL(string: baseURL)?.host.map(Self.isLoopback) ?? false
         }
     }
 

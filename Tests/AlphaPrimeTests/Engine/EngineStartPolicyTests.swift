@@ -54,24 +54,43 @@ import Testing
         #expect(refusal.messages == ["refused: live trading gate closed: --confirm-live was not given"])
     }
 
+    @Test func pastEveryLiveGateAReplayRunsOnlyAgainstALocalKiteSim() throws {
+        let refusal = try #require(Self.refusal(Self.open.decide(mode: .live, confirmLive: true, replaying: true)))
+        #expect(refusal.exitStatus == .refused)
+        #expect(refusal.messages.first?.contains("a replay in live mode is a rehearsal and runs only against kite-sim") == true)
+        var rehearsal = Self.open
+        rehearsal.brokerIsLocal = true
+        #expect(rehearsal.decide(mode: .live, confirmLive: true, replaying: true) == .allowed)
+    }
+
+    @Test func liveWithoutAReplayNeedsTheLiveFeed() throws {
+        var local = Self.open
+        local.brokerIsLocal = true
+        for policy in [Self.open, local] {
+            let refusal = try #require(Self.refusal(policy.decide(mode: .live, confirmLive: true, replaying: false)))
+            #expect(refusal.exitStatus == .notImplemented)
+            #expect(refusal.exitStatus.rawValue == 3)
+        }
+    }
+
     @Test(arguments: [true, false])
-    func pastEveryLiveGateTheMissingBrokerAdapterStopsIt(replaying: Bool) throws {
-        let refusal = try #require(Self.refusal(Self.open.decide(mode: .live, confirmLive: true, replaying: replaying)))
-        #expect(refusal.cause == .notBuilt("live trading"))
-        #expect(refusal.exitStatus == .notImplemented)
-        #expect(refusal.exitStatus.rawValue == 3)
-        #expect(refusal.messages == [
-            "every live gate is open, but no live broker adapter exists yet (active_broker: kite); no order was sent",
-        ])
+    func liveGoesThroughKiteOnly(replaying: Bool) throws {
         var upstox = Self.open
         upstox.activeBroker = .upstox
-        #expect(Self.refusal(upstox.decide(mode: .live, confirmLive: true, replaying: replaying))?.messages.first?
-            .contains("(active_broker: upstox)") == true)
+        let notBuilt = try #require(Self.refusal(upstox.decide(mode: .live, confirmLive: true, replaying: replaying)))
+        #expect(notBuilt.cause == .notBuilt("the Upstox live adapter"))
+        #expect(notBuilt.messages.first?.contains("(active_broker: upstox)") == true)
+        var paper = Self.open
+        paper.activeBroker = .paper
+        let closed = try #require(Self.refusal(paper.decide(mode: .live, confirmLive: true, replaying: replaying)))
+        #expect(closed.exitStatus == .refused)
+        #expect(closed.messages == ["refused: live trading gate closed: active_broker is paper in broker_config.yaml: live trading goes through kite"])
     }
 
     @Test func liveGatesDoNotDependOnPaperTrading() {
-        let decision = Self.policy(paper: false).decide(mode: .live, confirmLive: true, replaying: true)
-        #expect(Self.refusal(decision)?.cause == .notBuilt("live trading"))
+        var policy = Self.policy(paper: false)
+        policy.brokerIsLocal = true
+        #expect(policy.decide(mode: .live, confirmLive: true, replaying: true) == .allowed)
     }
 
     // MARK: Paper and monitor
