@@ -91,12 +91,15 @@ extension SessionRun {
         }
         var mismatches: [String] = []
         if let broker {
+            // A broker that keeps no books (Kite) holds one position per symbol: compared per symbol.
+            let positions = try broker.positions()
+            let perBook = positions.allSatisfy { $0.strategy != nil }
             var expected: [String: Int64] = [:]
             for (i, book) in core.ledger.books.enumerated() where book.quantity != 0 {
-                expected["\(strategyNames[i])|\(core.instruments[book.symbol].symbol)", default: 0] += book.quantity
+                expected["\(perBook ? strategyNames[i] : "")|\(core.instruments[book.symbol].symbol)", default: 0] += book.quantity
             }
             var held: [String: Int64] = [:]
-            for p in try broker.positions() { held["\(p.strategy ?? "")|\(p.symbol)", default: 0] += p.quantity }
+            for p in positions { held["\(p.strategy ?? "")|\(p.symbol)", default: 0] += p.quantity }
             for key in Set(expected.keys).union(held.keys) where expected[key, default: 0] != held[key, default: 0] {
                 mismatches.append("\(key): engine \(expected[key, default: 0]), broker \(held[key, default: 0])")
             }

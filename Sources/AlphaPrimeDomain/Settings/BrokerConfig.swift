@@ -56,6 +56,17 @@ public struct BrokerConfig: Codable, Sendable, Equatable {
         /// Modifications the broker accepts for one order.
         public var modificationsPerOrder: Int?
 
+        public init(requestsPerSecond: Double, quoteRequestsPerSecond: Double, historicalRequestsPerSecond: Double,
+                    ordersPerSecond: Double, ordersPerMinute: Int, ordersPerDay: Int, modificationsPerOrder: Int? = nil) {
+            self.requestsPerSecond = requestsPerSecond
+            self.quoteRequestsPerSecond = quoteRequestsPerSecond
+            self.historicalRequestsPerSecond = historicalRequestsPerSecond
+            self.ordersPerSecond = ordersPerSecond
+            self.ordersPerMinute = ordersPerMinute
+            self.ordersPerDay = ordersPerDay
+            self.modificationsPerOrder = modificationsPerOrder
+        }
+
         enum CodingKeys: String, CodingKey {
             case requestsPerSecond = "requests_per_second", quoteRequestsPerSecond = "quote_requests_per_second"
             case historicalRequestsPerSecond = "historical_requests_per_second", ordersPerSecond = "orders_per_second"
