@@ -36,8 +36,9 @@ printf '%s\n' "$RUNBOOK_OUTPUT" | grep -E '^\[(WARN|FAIL)\]' | sed 's/^/        
 printf '%s\n' "$RUNBOOK_OUTPUT" | grep -E '^\[ OK \] configuration:' | sed 's/^\[ OK \] configuration: /  setup   /' || true
 
 if [ -f "$ALPHA_PRIME_HOME/.env" ] && grep -Eq '^[[:space:]]*(export[[:space:]]+)?ENABLE_REAL_TRADING=("|'"'"')?true' "$ALPHA_PRIME_HOME/.env"; then
-    REASONS+=("live trading is enabled but no live broker adapter exists yet (set ENABLE_REAL_TRADING=false)")
-    echo "  FAILED  live broker token (no live broker adapter in this build)"
+    # Live trading: today's Kite login must be stored and accepted by Kite.
+    runbook_step "Kite login (live trading enabled)" broker status --check \
+        || REASONS+=("no Kite access token Kite accepts today: log in with broker login")
 fi
 
 # Yesterday's report and backup, once the system has traded before this day.

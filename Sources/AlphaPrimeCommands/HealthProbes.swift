@@ -48,6 +48,11 @@ extension HealthCheckRegistry {
             return BackupHealth.check(backupsDirectory: home.backupsDirectory, databaseExists: database.exists, now: context.now,
                                       closedDays: closed)
         }
+        registry.register("broker") { context in
+            let today = IST.dateTime(epochSeconds: context.marketTime).date
+            return BrokerHealth.check(configuration: setup.loadedConfiguration, home: home, now: context.now,
+                                      tradingDay: context.calendar?.isTradingDay(today))
+        }
         registry.register("log directory") { _ in [ResourceHealth.logDirectory(home: home)] }
         return registry
     }
