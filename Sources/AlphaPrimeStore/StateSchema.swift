@@ -19,13 +19,14 @@ public enum StateSchema {
         Migration(version: 3, name: "risk state at a session's open and close", sql: v3EngineRiskState),
         Migration(version: 4, name: "paper account epochs", sql: v4AccountEpochs),
         Migration(version: 5, name: "archive batches and account checkpoints", sql: v5Archive),
+        Migration(version: 6, name: "the instrument master", sql: v6Instruments),
     ]
 
     /// The tables the current schema must have (checked by `db-maintenance integrity-check`).
     public static let tables = [
         "schema_migrations", "orders", "fills", "trades", "portfolio_history", "strategy_performance",
         "risk_events", "engine_state",
-    ] + engineTables + ["account_epochs", "archive_batches", "account_checkpoints"]
+    ] + engineTables + ["account_epochs", "archive_batches", "account_checkpoints", "instruments"]
 
     static let v1 = """
         CREATE TABLE orders (

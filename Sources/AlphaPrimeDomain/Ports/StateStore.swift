@@ -83,6 +83,18 @@ public protocol StateStore: Sendable {
     func upsertMark(_ mark: MarkRecord) throws
     func marks(mode: TradingMode) throws -> [MarkRecord]
 
+    // MARK: The instrument master
+
+    /// Replaces the stored instrument list of `exchange` (every exchange when nil) with `instruments`,
+    /// all in one transaction, stamped as downloaded on `downloadedOn`. An instrument of another
+    /// exchange than `exchange` is refused and nothing changes.
+    func replaceInstruments(_ instruments: [InstrumentRecord], exchange: String?, downloadedOn: LocalDate) throws
+    func instrument(token: Int64) throws -> InstrumentRecord?
+    /// The instruments matching every field the query gives, by exchange, expiry, trading symbol.
+    func instruments(_ query: InstrumentQuery) throws -> [InstrumentRecord]
+    /// Counts per exchange and segment with the day each was downloaded, by exchange then segment.
+    func instrumentLists() throws -> [InstrumentListSummary]
+
     // MARK: The one-engine lock
 
     /// Takes the engine lock of this database or throws ``EngineLockedError`` naming the holder.

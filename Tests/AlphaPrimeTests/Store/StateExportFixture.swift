@@ -129,6 +129,16 @@ enum ExportFixture {
                 "reset_at_us": .integer(t0),
             ])
         }
+        // The instrument master: text keys of every kind, NULL prices finer than a paisa, the largest token.
+        for (i, symbol) in ["NIFTY 50", "NIFTY26JANFUT", "é-SYM", "a b", "\u{1F680}"].enumerated() {
+            try insert(database, "instruments", [
+                "instrument_token": .integer(i == 4 ? .max : Int64(256_265 + i)), "exchange_token": .integer(Int64(i)),
+                "tradingsymbol": .text(symbol), "name": .text(awkward[i]), "expiry": i % 2 == 0 ? .null : "2026-01-27",
+                "strike_paise": i == 2 ? .null : .integer(2_400_000), "tick_size_paise": i == 3 ? .null : 5,
+                "lot_size": .integer(Int64(i * 25)), "instrument_type": "FUT", "segment": .text(awkward[i + 1]),
+                "exchange": .text(i % 2 == 0 ? "NSE" : "NFO"), "downloaded_on": "2026-01-12",
+            ], returningId: false)
+        }
     }
 
     /// A risk state as the engine stores it: pretty-printed JSON holding escapes of its own.
