@@ -163,6 +163,23 @@ public final class KiteClient {
         return answer.candles
     }
 
+    /// The same request as ``historical(token:interval:from:to:continuous:openInterest:)``, answered
+    /// with Kite's JSON exactly as sent (`{"status": "success", "data": {"candles": [...]}}`), for a
+    /// reader that keeps each price's digits (`market-data fetch` hands it to the Kite candles
+    /// importer, the same reader `market-data import --format kite` uses).
+    ///
+    /// - Throws: ``KiteError`` for an error answer, ``HTTPError`` when Kite cannot be reached.
+    public func historicalJSON(token: Int64, interval: KiteHistoricalInterval, from: ISTDateTime, to: ISTDateTime,
+                               continuous: Bool = false, openInterest: Bool = false) throws -> Data {
+        let path = "/instruments/historical/\(token)/\(interval.rawValue)"
+        let query = [("from", Self.kiteTime(from)), ("to", Self.kiteTime(to)), ("continuous", continuous ? "1" : "0"),
+                     ("oi", openInterest ? "1" : "0")]
+        let response = try exchange(.get, path, query: query, form: nil, kind: .historical, retrying: true)
+        // An error envelope (whatever the HTTP status) becomes a KiteError; a success passes as sent.
+        _ = try KiteResponse.decode(response.body, as: KiteNothing?.self, httpStatus: response.status)
+        return response.body
+    }
+
     // MARK: Session
 
     /// Exchanges a login's `request_token` for the day's session (its access token). The checksum
