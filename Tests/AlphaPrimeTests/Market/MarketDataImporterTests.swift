@@ -272,6 +272,27 @@ import Testing
         }
     }
 
+    /// `market-data fetch` hands Kite's answers to the importer from memory, named by the request.
+    @Test func sourcesInMemoryGoThroughTheSameReaderAndChecks() throws {
+        let body = try Data(contentsOf: MarketDataFixtures.url("historical_minute.json"))
+        let options = ImportOptions(format: .kite, symbol: "X", label: .start, timeframe: .oneMinute, allowsEmptySources: true)
+        let r = try MarketDataImporter.importSources(["kite NSE:X minute 2017-12-15"], options: options, calendar: calendar) { _ in [UInt8](body) }
+        let file = try load("historical_minute.json", .kite, policy: .fail)
+        #expect(r.passed && r.bars.time == file.bars.time && r.bars.open == file.bars.open && r.bars.close == file.bars.close)
+        #expect(r.files[0].path == "kite NSE:X minute 2017-12-15")
+        #expect(r.log.sorted.first?.file == "kite NSE:X minute 2017-12-15")
+
+        // An answer without candles is noted when allowed, and refused otherwise (an empty file to import).
+        let none = Array(#"{"status":"success","data":{"candles":[]}}"#.utf8)
+        let empty = try MarketDataImporter.importSources(["kite NSE:X minute 2017-12-16"], options: options, calendar: calendar) { _ in none }
+        #expect(empty.bars.isEmpty && empty.log.errorCount == 0 && !empty.passed && empty.files[0].notes == ["no rows"])
+        var strict = options
+        strict.allowsEmptySources = false
+        #expect(throws: MarketDataError.self) {
+            try MarketDataImporter.importSources(["kite NSE:X minute 2017-12-16"], options: strict, calendar: calendar) { _ in none }
+        }
+    }
+
     // MARK: Ambiguity and several files
 
     @Test func ambiguousLabelAsksForTheFlag() throws {

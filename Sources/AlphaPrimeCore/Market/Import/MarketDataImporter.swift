@@ -24,11 +24,14 @@ public struct ImportOptions: Hashable, Sendable {
     /// Stores the bars under `symbol` even though the file names another symbol (the trader says
     /// so explicitly; the file's symbol is kept in the notes).
     public var allowsSymbolMismatch: Bool
+    /// A source without data rows is noted instead of refused: a broker's answer for days it has
+    /// no candles for (`market-data fetch`). A file given to import is never empty on purpose.
+    public var allowsEmptySources: Bool
 
     public init(format: MarketDataFormat, symbol: String, label: BarLabel? = nil, zone: MarketZone? = nil,
                 timeframe: Timeframe? = nil, dateOrder: DateOrder? = nil, policy: BadRowPolicy = .fail,
                 gapsFail: Bool = false, keepPerKind: Int = 1_000, checksSourceSymbol: Bool = true,
-                allowsSymbolMismatch: Bool = false) {
+                allowsSymbolMismatch: Bool = false, allowsEmptySources: Bool = false) {
         self.format = format
         self.symbol = symbol
         self.label = label
@@ -40,6 +43,7 @@ public struct ImportOptions: Hashable, Sendable {
         self.keepPerKind = keepPerKind
         self.checksSourceSymbol = checksSourceSymbol
         self.allowsSymbolMismatch = allowsSymbolMismatch
+        self.allowsEmptySources = allowsEmptySources
     }
 }
 
@@ -91,19 +95,30 @@ public struct ImportResult: Sendable {
 /// rows are dropped as notices). Writing is ``MarketDataStore/save(_:symbol:)``'s job.
 public enum MarketDataImporter {
     public static func importFiles(_ urls: [URL], options: ImportOptions, calendar: TradingCalendar) throws -> ImportResult {
+        try importSources(urls.map(\.relativePath), options: options, calendar: calendar) { try FileBytes.read(urls[$0].relativePath) }
+    }
+
+    /// Imports sources that are not files on disk, or not only: `names` name each one in the report
+    /// and in every problem (a path, or where the bytes came from, such as a Kite request), and
+    /// `bytes` reads source `i` when its turn comes, so only one is held at a time. The rows go
+    /// through the same readers, checks and validator as ``importFiles(_:options:calendar:)``.
+    public static func importSources(_ names: [String], options: ImportOptions, calendar: TradingCalendar,
+                                     bytes read: (Int) throws -> [UInt8]) throws -> ImportResult {
         var log = ProblemLog(keepPerKind: options.keepPerKind)
         let resolver = ConventionResolver(calendar: calendar, label: options.label, zone: options.zone, timeframe: options.timeframe)
         var chunks: [(bars: SourcedBars, file: Int)] = []
         var files: [ImportedFile] = []
         var timeframe: Timeframe?
-        for (index, url) in urls.enumerated() {
-            let path = url.relativePath
-            let bytes = try FileBytes.read(path)
+        for (index, path) in names.enumerated() {
+            let bytes = try read(index)
             let raw = try readRows(bytes, file: path, options: options, log: &log)
             var file = ImportedFile(path: path, rowsRead: raw.rowsRead, barsRead: 0, sourceSymbol: raw.sourceSymbol,
                                     conventions: nil, notes: raw.notes)
             if raw.rowsRead == 0 {
-                throw MarketDataError.badFile(file: path, message: "no data rows: an empty file has nothing to import")
+                guard options.allowsEmptySources else {
+                    throw MarketDataError.badFile(file: path, message: "no data rows: an empty file has nothing to import")
+                }
+                file.notes.append("no rows")
             }
             if options.checksSourceSymbol, let source = raw.sourceSymbol, !SymbolNames.same(source, options.symbol) {
                 guard options.allowsSymbolMismatch else {
@@ -130,7 +145,7 @@ public enum MarketDataImporter {
         let tf = timeframe ?? options.timeframe ?? .oneMinute
         let total = chunks.reduce(0) { $0 + $1.bars.series.count }
         var merged = TracedBars(series: BarSeries(symbol: options.symbol, timeframeSeconds: tf.seconds, capacity: total),
-                                lines: [], fileIndex: [], files: urls.map(\.relativePath))
+                                lines: [], fileIndex: [], files: names)
         merged.lines.reserveCapacity(total)
         merged.fileIndex.reserveCapacity(total)
         for chunk in chunks {
