@@ -10,18 +10,19 @@ import AlphaPrimePaper
 import ArgumentParser
 import Foundation
 
-/// `market-data import | verify | resample`: recorded bars in, the canonical format out.
+/// `market-data import | fetch | instruments | verify | resample`: recorded or fetched bars in, the
+/// canonical format out; the broker's instrument master into the state database.
 public struct MarketDataCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "market-data",
-        abstract: "Import, verify and resample recorded market data (canonical bars under data/market_data/).",
+        abstract: "Import, fetch, verify and resample market data (canonical bars under data/market_data/); download the instrument master.",
         discussion: """
             Canonical files: data/market_data/<SYMBOL>/<timeframe>/<YYYY>.csv with the columns \
             timestamp,open,high,low,close,volume — timestamp is the bar's start in ISO-8601 UTC, prices \
             are rupees with two decimals. See data/README.md.
             """,
         version: AlphaPrimeVersion.string,
-        subcommands: [Import.self, Verify.self, Resample.self])
+        subcommands: [Import.self, Fetch.self, Instruments.self, Verify.self, Resample.self])
 
     @OptionGroup public var common: CommonOptions
 
