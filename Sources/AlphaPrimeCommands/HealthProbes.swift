@@ -53,6 +53,11 @@ extension HealthCheckRegistry {
             return BrokerHealth.check(configuration: setup.loadedConfiguration, home: home, now: context.now,
                                       tradingDay: context.calendar?.isTradingDay(today))
         }
+        registry.register("instruments") { context in
+            let today = IST.dateTime(epochSeconds: context.marketTime).date
+            return InstrumentHealth.check(configuration: setup.loadedConfiguration, database: database.openedIfPresent(), today: today,
+                                          tradingDay: context.calendar?.isTradingDay(today))
+        }
         registry.register("log directory") { _ in [ResourceHealth.logDirectory(home: home)] }
         return registry
     }
