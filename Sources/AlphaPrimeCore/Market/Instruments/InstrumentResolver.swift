@@ -221,7 +221,9 @@ public struct InstrumentResolver: Sendable {
         let aliases = rows.filter { row in names.contains { SymbolNames.same(row.tradingsymbol, $0) } }
         if aliases.count > 1 { throw ambiguous(symbol, aliases) }
         if let row = aliases.first { return row }
-        throw try notFound(symbol, "'\(symbol)': no \(what) is named \(names.joined(separator: " or "))", download: download, store: store)
+        var unique: [String] = []
+        for name in names where !unique.contains(name) { unique.append(name) }
+        throw try notFound(symbol, "'\(symbol)': no \(what) is named \(unique.joined(separator: " or "))", download: download, store: store)
     }
 
     static func single<T>(_ items: [T]) -> T? { items.count == 1 ? items[0] : nil }
