@@ -87,7 +87,7 @@ public final class BarFiles: Sendable {
             var prices: [Int64] = []
             for (name, field) in zip(["open", "high", "low", "close"], f[1...4]) {
                 let parts = field.split(separator: ".", omittingEmptySubsequences: false)
-                guard parts.count == 2, parts[1].count == 2, let paise = FormFields.paise(String(field)), paise > 0 else {
+                guard parts.count == 2, parts[1].count == 2, let paise = Paise(rupees: String(field))?.value, paise > 0 else {
                     throw fail("\(name) \"\(field)\" is not a positive rupee amount with two decimals")
                 }
                 prices.append(paise)

@@ -1,3 +1,4 @@
+import AlphaPrimeDomain
 import Foundation
 
 /// The fields of an `application/x-www-form-urlencoded` text: a request body or a URL's query.
@@ -56,27 +57,9 @@ struct FormFields: Sendable, Equatable {
     /// A rupee amount as paise (at most two decimals), or nil when absent or empty.
     func rupees(_ key: String) throws(KiteAPIError) -> Int64? {
         guard let text = self[key]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
-        guard let paise = Self.paise(text) else {
+        guard let paise = Paise(rupees: text)?.value else {
             throw .input("Invalid `\(key)`: \"\(text)\" is not a price in rupees (at most two decimals).")
         }
         return paise
-    }
-
-    /// Exact paise of plain decimal rupee text (`"109.4"`, `"0"`, `"72.05"`, `"-1.5"`).
-    static func paise(_ text: String) -> Int64? {
-        var digits = Substring(text)
-        var negative = false
-        if digits.first == "-" { negative = true; digits = digits.dropFirst() }
-        let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].allSatisfy({ $0.isASCII && $0.isNumber }),
-              let whole = Int64(parts[0]), whole <= Int64.max / 100 - 1 else { return nil }
-        var value = whole * 100
-        if parts.count == 2 {
-            let fraction = parts[1]
-            guard (1...2).contains(fraction.count), fraction.allSatisfy({ $0.isASCII && $0.isNumber }),
-                  let f = Int64(fraction) else { return nil }
-            value += fraction.count == 1 ? f * 10 : f
-        }
-        return negative ? -value : value
     }
 }

@@ -99,18 +99,15 @@ extension IST {
     /// Kite's REST timestamp: IST wall-clock text `yyyy-MM-dd HH:mm:ss`.
     static func kiteText(epochSeconds: Int64) -> String {
         let t = dateTime(epochSeconds: epochSeconds)
-        return "\(t.date) \(clockText(t.secondOfDay))"
+        return "\(t.date) \(clockText(t))"
     }
 
-    /// `HH:mm:ss` of a second of the day.
-    static func clockText(_ secondOfDay: Int) -> String {
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(two(secondOfDay / 3_600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))"
-    }
+    /// `HH:mm:ss` of an IST instant.
+    static func clockText(_ t: ISTDateTime) -> String { "\(t.time):\(t.second < 10 ? "0" : "")\(t.second)" }
 
     /// A historical candle's timestamp: `2021-02-22T09:15:00+0530`.
     static func candleText(epochSeconds: Int64) -> String {
         let t = dateTime(epochSeconds: epochSeconds)
-        return "\(t.date)T\(clockText(t.secondOfDay))+0530"
+        return "\(t.date)T\(clockText(t))+0530"
     }
 }

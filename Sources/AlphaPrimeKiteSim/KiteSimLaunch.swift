@@ -35,7 +35,7 @@ public struct KiteSimOptions: Sendable {
         guard (0...65_535).contains(port) else { throw UsageError(description: "--port \(port): expected 0 (any free port) to 65535") }
         guard !apiKey.isEmpty else { throw UsageError(description: "--api-key: expected the API key clients will send") }
         guard !apiSecret.isEmpty else { throw UsageError(description: "--api-secret: expected the API secret checksums are made with") }
-        guard let cash = FormFields.paise(cash), cash >= 0 else {
+        guard let cash = Paise(rupees: cash)?.value, cash >= 0 else {
             throw UsageError(description: "--cash \"\(cash)\": expected rupees, 0 or more, at most two decimals")
         }
         guard slippageTicks >= 0 else { throw UsageError(description: "--slippage-ticks \(slippageTicks): expected 0 or more") }

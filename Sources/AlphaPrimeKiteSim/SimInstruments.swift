@@ -170,6 +170,6 @@ public struct SimInstrumentList: Sendable {
             while fraction.count > 2, fraction.last == "0" { fraction = fraction.dropLast() }
             t = Substring(String(t[..<dot]) + "." + fraction)
         }
-        return FormFields.paise(String(t))
+        return Paise(rupees: String(t))?.value
     }
 }

@@ -127,7 +127,7 @@ struct SimTrade: Sendable, Equatable {
             ("exchange_order_id", .string(exchangeOrderID)),
             ("transaction_type", .string(side.rawValue)),
             ("fill_timestamp", .string(IST.kiteText(epochSeconds: time))),
-            ("order_timestamp", .string(IST.clockText(IST.dateTime(epochSeconds: time).secondOfDay))),
+            ("order_timestamp", .string(IST.clockText(IST.dateTime(epochSeconds: time)))),
             ("exchange_timestamp", .string(IST.kiteText(epochSeconds: time))),
         ])
     }

@@ -21,7 +21,8 @@ import Testing
         #expect(throws: KiteAPIError.self) { try fields.required("empty") }
         #expect(throws: KiteAPIError.self) { try FormFields(encoded: "price=1.234").rupees("price") }
         #expect(throws: KiteAPIError.self) { try FormFields(encoded: "bad=%ZZ") }
-        #expect(FormFields.paise("--1") == nil && FormFields.paise("+1") == nil && FormFields.paise("0.5") == 50)
+        #expect(try FormFields(encoded: "p=0.5").rupees("p") == 50)
+        #expect(throws: KiteAPIError.self) { try FormFields(encoded: "p=--1").rupees("p") }
     }
 
     @Test func candlesStartOnTheSessionGrid() {
