@@ -67,10 +67,8 @@ struct SimExchange: Sendable {
     @discardableResult
     mutating func place(_ ticket: SimOrderTicket, now: Int64, id: (orderID: String, sequence: Int64)? = nil) -> String {
         let (orderID, sequence) = id ?? newOrderID()
-        if let tag = ticket.tag {
-            if tagCounts[tag, default: 0] > 0 { duplicateTags += 1 }
-            tagCounts[tag, default: 0] += 1
-        }
+        // A late placement's tag was counted when it was placed.
+        if id == nil { count(tag: ticket.tag) }
         var entry = SimBookOrder(
             state: SimOrderState(orderID: orderID, sequence: sequence, instrument: ticket.instrument, side: ticket.side,
                                  orderType: ticket.orderType, product: ticket.product, quantity: ticket.quantity,
@@ -96,8 +94,16 @@ struct SimExchange: Sendable {
         return orderID
     }
 
+    /// Counts an order's tag: one that an earlier order already carried is a duplicate.
+    private mutating func count(tag: String?) {
+        guard let tag else { return }
+        if tagCounts[tag, default: 0] > 0 { duplicateTags += 1 }
+        tagCounts[tag, default: 0] += 1
+    }
+
     /// Registers an order placed now that the book shows only from `visibleAt` (wall clock) on.
     mutating func placeLate(_ ticket: SimOrderTicket, visibleAt: ContinuousClock.Instant) -> String {
+        count(tag: ticket.tag)
         let id = newOrderID()
         latePlacements.append((ticket, id.orderID, id.sequence, visibleAt))
         return id.orderID
