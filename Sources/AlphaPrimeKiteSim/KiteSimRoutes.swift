@@ -96,7 +96,8 @@ extension KiteSimServer {
                 throw KiteAPIError(status: .internalServerError, errorType: "GeneralException", message: error.description)
             }
         }
-        for (path, render) in [("/quote", 0), ("/quote/ltp", 1), ("/quote/ohlc", 2)] {
+        enum Shape { case full, ltp, ohlc }
+        for (path, shape) in [("/quote", Shape.full), ("/quote/ltp", .ltp), ("/quote/ohlc", .ohlc)] {
             router.get(RouterPath(path)) { request, _ -> Response in
                 let keys = try await Self.fields(of: request).all("i")
                 guard !keys.isEmpty else { throw KiteAPIError.input("Missing or empty field `i` (EXCHANGE:TRADINGSYMBOL).") }
@@ -106,8 +107,11 @@ extension KiteSimServer {
                     for key in keys where !data.contains(where: { $0.0 == key }) {
                         guard let index = s.exchange.instruments.index(key: key) else { continue }
                         let instrument = s.exchange.instruments.instruments[index], quote = s.exchange.quotes[index]
-                        data.append((key, render == 0 ? quote.quoteJSON(instrument, now: now)
-                                        : render == 1 ? quote.ltpJSON(instrument) : quote.ohlcJSON(instrument)))
+                        switch shape {
+                        case .full: data.append((key, quote.quoteJSON(instrument, now: now)))
+                        case .ltp: data.append((key, quote.ltpJSON(instrument)))
+                        case .ohlc: data.append((key, quote.ohlcJSON(instrument)))
+                        }
                     }
                     return KiteHTTP.success(.object(data))
                 }

@@ -167,8 +167,7 @@ struct KiteSimMiddleware: RouterMiddleware {
         }
         let response: Response
         if burst {
-            response = KiteHTTP.json(.error(message: KiteAPIError.tooManyRequests.message, errorType: KiteAPIError.tooManyRequests.errorType),
-                                     status: .tooManyRequests)
+            response = try KiteAPIError.tooManyRequests.response(from: request, context: context)
         } else {
             do {
                 response = try await next(request, context)
