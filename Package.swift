@@ -10,6 +10,11 @@ let tools = [
     "alpha-prime-bench", "market-data", "broker",
 ]
 
+/// The local Kite Connect v3 server (docs/kite-sim.md). Its `@main` file depends on
+/// `AlphaPrimeKiteSim` and ArgumentParser, not on `AlphaPrimeCommands`, so SwiftNIO (through
+/// Hummingbird) is linked into this tool alone.
+let kiteSim = "kite-sim"
+
 /// The library, in layers whose arrows point one way (docs/architecture.md):
 ///
 ///     AlphaPrimeSupport → AlphaPrimeDomain (model, settings, records, ports)
@@ -19,7 +24,11 @@ let tools = [
 ///     AlphaPrimeLogs, AlphaPrimeOps, AlphaPrimePaper (the paper broker), AlphaPrimeKite (the Kite Connect adapter)
 ///     AlphaPrimeArchive beside them, on Support alone (with CZstd, CCrypto): archive files, sealed secrets
 ///     AlphaPrimeHTTP beside them, on Support alone (with CCurl): HTTP over libcurl, for the broker adapters
-///     AlphaPrimeCommands composes them; every tool depends on AlphaPrimeCommands alone.
+///     AlphaPrimeKiteSim beside the adapters, on Support, Domain and Execution (with Hummingbird): the
+///       local Kite Connect server, matching through the simulated exchange; never on the core, the
+///       Kite adapter, the store or the commands
+///     AlphaPrimeCommands composes them; every tool depends on AlphaPrimeCommands alone, except kite-sim,
+///     which depends on AlphaPrimeKiteSim (and ArgumentParser) alone.
 ///
 /// `ArchitectureTests` reads this manifest and every import, and fails when a target gains a
 /// dependency the rule forbids.
@@ -41,6 +50,11 @@ let libraries: [Target] = [
     .target(name: "AlphaPrimeArchive", dependencies: ["AlphaPrimeSupport", "CZstd", "CCrypto"]),
     .target(name: "AlphaPrimeHTTP", dependencies: ["AlphaPrimeSupport", "CCurl"]),
     .target(name: "AlphaPrimeKite", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeHTTP", log]),
+    .target(name: "AlphaPrimeKiteSim", dependencies: [
+        "AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), log,
+    ]),
     .target(name: "AlphaPrimeCommands", dependencies: [
         "AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeCore", "AlphaPrimeStore",
         "AlphaPrimeConfig", "AlphaPrimeLogs", "AlphaPrimeOps", "AlphaPrimePaper", "AlphaPrimeArchive",
@@ -53,11 +67,13 @@ let package = Package(
     name: "AlphaPrime",
     platforms: [.macOS(.v15)],
     products: [.library(name: "AlphaPrime", targets: libraries.map(\.name))]
-        + tools.map { .executable(name: $0, targets: [$0]) },
+        + (tools + [kiteSim]).map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -81,8 +97,13 @@ let package = Package(
             dependencies: libraryNames + [log, .product(name: "Yams", package: "Yams")],
             resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "SmokeTests", dependencies: libraryNames + tools.map { .target(name: $0) }),
+            name: "SmokeTests", dependencies: libraryNames + (tools + [kiteSim]).map { .target(name: $0) }),
         .testTarget(
-            name: "IntegrationTests", dependencies: libraryNames + tools.map { .target(name: $0) }),
-    ] + tools.map { .executableTarget(name: $0, dependencies: ["AlphaPrimeCommands"], path: "Sources/\($0)") }
+            name: "IntegrationTests", dependencies: libraryNames + (tools + [kiteSim]).map { .target(name: $0) }),
+    ] + tools.map { .executableTarget(name: $0, dependencies: ["AlphaPrimeCommands"], path: "Sources/\($0)") } + [
+        .executableTarget(
+            name: kiteSim,
+            dependencies: ["AlphaPrimeKiteSim", .product(name: "ArgumentParser", package: "swift-argument-parser"), log],
+            path: "Sources/\(kiteSim)"),
+    ]
 )

@@ -84,11 +84,15 @@ public final class KiteSimMarket: SimulatedMarket {
         }
     }
 
-    /// kite-sim's market clock (`GET /sim/stats`), 0 before the first bar.
+    /// kite-sim's market clock (`GET /sim/stats`: `market_time`, IST wall-clock text), 0 before
+    /// the first bar.
     func clock() throws -> Int64 {
         let response = try http.perform(HTTPRequest(method: .get, url: baseURL + "/sim/stats"))
-        struct Stats: Decodable { var clock: Int64? }
-        guard (200...299).contains(response.status) else { return 0 }
-        return (try? JSONDecoder().decode(Stats.self, from: response.body).clock) ?? 0
+        struct Stats: Decodable {
+            var marketTime: String?
+            enum CodingKeys: String, CodingKey { case marketTime = "market_time" }
+        }
+        let stats = try KiteResponse.decode(response.body, as: Stats.self, httpStatus: response.status)
+        return stats.marketTime.flatMap { IST.epochSeconds(iso8601: $0) } ?? 0
     }
 }

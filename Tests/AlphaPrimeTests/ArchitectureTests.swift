@@ -13,7 +13,10 @@ import Testing
     /// core and the paper broker; the core knows the domain's ports and no adapter; the adapters know
     /// the domain (and the paper broker execution) and never the core or each other; only the
     /// commands target composes them. The archive library (compressed, checksummed archive files and
-    /// sealed secrets) knows only the support target and its two C libraries.
+    /// sealed secrets) knows only the support target and its two C libraries. The local Kite
+    /// server (kite-sim) sits beside the adapters on the domain and execution (it matches with the
+    /// simulated exchange) and its HTTP server, Hummingbird; it knows neither the core, the Kite
+    /// adapter it stands in for, the store nor the commands.
     static let allowed: [String: Set<String>] = [
         "AlphaPrimeSupport": [],
         "AlphaPrimeDomain": ["AlphaPrimeSupport", "Logging"],
@@ -27,6 +30,7 @@ import Testing
         "AlphaPrimeArchive": ["AlphaPrimeSupport", "CZstd", "CCrypto"],
         "AlphaPrimeHTTP": ["AlphaPrimeSupport", "CCurl"],
         "AlphaPrimeKite": ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeHTTP", "Logging"],
+        "AlphaPrimeKiteSim": ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "Hummingbird", "ServiceLifecycle", "Logging"],
         "AlphaPrimeCommands": [
             "AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeCore", "AlphaPrimeStore",
             "AlphaPrimeConfig", "AlphaPrimeLogs", "AlphaPrimeOps", "AlphaPrimePaper", "AlphaPrimeArchive",
@@ -144,9 +148,22 @@ import Testing
         }
     }
 
-    /// Every tool is one thin `@main` file over the commands target.
+    /// Every tool is one thin `@main` file over the commands target, except kite-sim, which is one
+    /// over its server library: SwiftNIO is linked into kite-sim alone.
     @Test func executablesDependOnTheCommandsTargetAlone() throws {
         let manifest = try String(contentsOf: Self.root.appending(path: "Package.swift"), encoding: .utf8)
         #expect(manifest.contains(#".executableTarget(name: $0, dependencies: ["AlphaPrimeCommands"], path: "Sources/\($0)")"#))
+        #expect(manifest.contains(#"dependencies: ["AlphaPrimeKiteSim", .product(name: "ArgumentParser", package: "swift-argument-parser"), log],"#))
+        #expect(manifest.contains(#"let kiteSim = "kite-sim""#))
+    }
+
+    /// Only kite-sim's server library names the HTTP server; no other library may reach SwiftNIO.
+    @Test func onlyTheKiteServerNamesHummingbird() throws {
+        let declared = try Self.declaredDependencies()
+        for (target, deps) in declared where target != "AlphaPrimeKiteSim" {
+            #expect(deps.isDisjoint(with: ["Hummingbird", "ServiceLifecycle"]), "\(target) depends on the HTTP server")
+        }
+        let forbidden: Set<String> = ["AlphaPrimeCore", "AlphaPrimeKite", "AlphaPrimeStore", "AlphaPrimeCommands"]
+        #expect(declared["AlphaPrimeKiteSim"]?.isDisjoint(with: forbidden) == true)
     }
 }

@@ -1,0 +1,95 @@
+import AlphaPrimeDomain
+import Foundation
+import Hummingbird
+import Logging
+
+extension KiteSimServer {
+    /// The rehearsal's own control (`/sim/*`): no session needed; the server listens on loopback only.
+    func addSimRoutes(to router: Router<BasicRequestContext>, logger: Logger) {
+        router.post("/sim/market/bar") { request, _ -> Response in
+            let fields = try await Self.fields(of: request)
+            guard configuration.market == .external else {
+                throw KiteAPIError.input("The market is replayed (--market replay): bars cannot be posted.")
+            }
+            let posted = try SimPostedBar(fields: fields, instruments: state.instruments)
+            let fills = try state.withState { (s: inout KiteSimState.Inner) throws(KiteAPIError) -> Int in
+                if let now = s.marketTime, posted.bar.time < now {
+                    throw KiteAPIError.input("Invalid `time`: \(posted.bar.time) is before the market's time \(now).")
+                }
+                s.marketTime = posted.bar.time
+                switch posted.phase {
+                case .bar: return s.exchange.marketBar(posted.bar, instrument: posted.instrument)
+                case .rest: return s.exchange.marketRestOfBar(posted.bar, instrument: posted.instrument)
+                case .last: return s.exchange.fillMarketOrdersAtLastPrice(instrument: posted.instrument, time: posted.bar.time)
+                }
+            }
+            return KiteHTTP.success(.object([("fills", .int(Int64(fills))), ("time", .int(posted.bar.time))]))
+        }
+        router.get("/sim/faults") { _, _ -> Response in
+            KiteHTTP.success(state.read { $0.faults.json })
+        }
+        router.post("/sim/faults") { request, _ -> Response in
+            let fields = try await Self.fields(of: request)
+            let settings = try state.withState { (s: inout KiteSimState.Inner) throws(KiteAPIError) -> JSON in
+                var faults = s.faults
+                for (name, value) in fields.pairs {
+                    do throws(FaultSettingError) {
+                        try faults.set(name, to: value, now: IST.epochSeconds(Date()))
+                    } catch {
+                        throw KiteAPIError.input(error.description)
+                    }
+                }
+                if faults.seed != s.faults.seed { s.draws = SeededDraws(seed: faults.seed) }
+                s.faults = faults
+                return faults.json
+            }
+            logger.info("faults set", metadata: ["faults": "\(fields.pairs.map { "\($0.key)=\($0.value)" }.joined(separator: " "))"])
+            return KiteHTTP.success(settings)
+        }
+        router.get("/sim/stats") { _, _ -> Response in
+            KiteHTTP.success(try state.withState { s in s.statsJSON })
+        }
+    }
+}
+
+/// A bar a client posts to `POST /sim/market/bar`.
+struct SimPostedBar: Sendable, Equatable {
+    enum Phase: String, Sendable { case bar, rest, last }
+    var instrument: Int
+    var bar: Bar
+    var phase: Phase
+
+    /// Fields `exchange`, `tradingsymbol`, `time` (UTC epoch seconds, the bar's start), `phase`
+    /// (`bar`, the default; `rest`; `last`), and for `bar` and `rest` the prices `open_paise`,
+    /// `high_paise`, `low_paise`, `close_paise` (a high and low that enclose the open and close),
+    /// and an optional `volume`.
+    init(fields: FormFields, instruments: SimInstrumentList) throws(KiteAPIError) {
+        let exchange = try fields.required("exchange"), symbol = try fields.required("tradingsymbol")
+        guard let index = instruments.index(exchange: exchange, tradingsymbol: symbol) else {
+            throw KiteAPIError.input("Invalid `tradingsymbol`: \(exchange):\(symbol) is not in the instrument list.")
+        }
+        guard let time = try fields.integer("time") else { throw KiteAPIError.input("Missing or empty field `time`.") }
+        let phaseText = fields["phase"].flatMap { $0.isEmpty ? nil : $0 } ?? "bar"
+        guard let phase = Phase(rawValue: phaseText) else {
+            throw KiteAPIError.input("Invalid `phase`: \"\(phaseText)\" (bar, rest or last).")
+        }
+        instrument = index
+        self.phase = phase
+        guard phase != .last else {
+            bar = Bar(time: time, open: 0, high: 0, low: 0, close: 0)
+            return
+        }
+        var prices: [Int64] = []
+        for name in ["open_paise", "high_paise", "low_paise", "close_paise"] {
+            guard let value = try fields.integer(name) else { throw KiteAPIError.input("Missing or empty field `\(name)`.") }
+            guard value > 0 else { throw KiteAPIError.input("Invalid `\(name)`: \(value) (it must be positive).") }
+            prices.append(value)
+        }
+        guard prices[1] >= max(prices[0], prices[3]), prices[2] <= min(prices[0], prices[3]) else {
+            throw KiteAPIError.input("Invalid bar: the high and low must enclose the open and close.")
+        }
+        let volume = try fields.integer("volume") ?? 0
+        guard volume >= 0 else { throw KiteAPIError.input("Invalid `volume`: \(volume).") }
+        bar = Bar(time: time, open: prices[0], high: prices[1], low: prices[2], close: prices[3], volume: volume)
+    }
+}
