@@ -1,6 +1,7 @@
 import AlphaPrimeDomain
 import AlphaPrimeExecution
 import AlphaPrimeKite
+import AlphaPrimeHTTP
 import Foundation
 import Logging
 import Testing
@@ -15,22 +16,14 @@ import Testing
     static let lanes = 8
     static let batch = 200
 
-    static func connection(_ sim: KiteSimServer) -> KiteConnection {
-        KiteConnection(
-            baseURL: sim.baseURL, apiKey: KiteSimServer.apiKey, accessToken: KiteSimServer.accessToken, connectTimeout: 2,
-            requestTimeout: 0.05, retries: BrokerConfig.Retries(maxAttempts: 3, backoffMS: 5, maxBackoffMS: 40),
-            rateLimits: BrokerConfig.RateLimits(requestsPerSecond: 100_000, quoteRequestsPerSecond: 100, historicalRequestsPerSecond: 100,
-                                                ordersPerSecond: 100_000, ordersPerMinute: 6_000_000, ordersPerDay: 100_000_000),
-            placementLookupSeconds: 0.3)
+    static func connection(_ sim: KiteSimProcess) -> KiteConnection {
+        sim.connection(requestTimeout: 0.05, lookupSeconds: 0.3)
     }
 
     @Test func everyUnknownPlacementIsResolvedAndNoneIsPlacedTwice() throws {
-        let directory = FileManager.default.temporaryDirectory.appending(path: "kite-unknown-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let sim = try KiteSimServer(["--market", "external", "--seed", "7", "--place-drop-rate", "0.32", "--drop-delay-ms", "300",
-                                     "--place-504-rate", "0.32", "--place-timeout400-rate", "0.32", "--late-order-ms", "40",
-                                     "--place-503-rate", "0.04"], directory: directory)
+        let sim = try KiteSimProcess(["--market", "external", "--seed", "7", "--place-drop-rate", "0.32", "--drop-delay-ms", "300",
+                                      "--place-504-rate", "0.32", "--place-timeout400-rate", "0.32", "--late-order-ms", "40",
+                                      "--place-503-rate", "0.04"])
         let instruments = KiteInstrumentMap([.init(symbol: "NIFTY 50", exchange: "NSE", tradingsymbol: "NIFTY", tickSize: 5)])
         let logger = Logger(label: "kite-unknown-test", factory: { _ in SwiftLogNoOpLogHandler() })
         let limiter = KiteRateLimiter(Self.connection(sim).rateLimits)
@@ -82,7 +75,7 @@ import Testing
             let stats = try sim.sim("/sim/stats")
             duplicates = stats["duplicate_tags"] as? Int ?? -1
             #expect(duplicates == 0)
-            _ = try sim.sim("/sim/reset", form: [:])
+            _ = try sim.sim("/sim/reset", form: [])
             sent += count
         }
         let seconds = Date().timeIntervalSince(started)
