@@ -72,6 +72,11 @@ import Testing
         #expect(stats["orders_in_book"] as? Int == expected.orders.count, "every order went to kite-sim")
         print("live rehearsal of \(Self.day): \(rehearsed.orders.count) orders, \(rehearsed.fills.count) fills, net \(Paise(rehearsed.netPnL)), "
               + "\(String(format: "%.1f", seconds)) s")
+        // The key's secret and the access token appear in no output, log or database row.
+        let dump = try live.database().query("SELECT * FROM orders").map { $0.values.map(\.description).joined(separator: "|") }
+        for text in [liveRun.stdout, liveRun.stderr] + (try live.home.logFiles().values) + dump {
+            #expect(!text.contains(KiteSimProcess.apiSecret) && !text.contains(KiteSimProcess.accessToken))
+        }
         // Recorded as live, with Kite's order ids.
         let modes = try live.database().query("SELECT DISTINCT mode FROM orders").map { try $0.string("mode") }
         #expect(modes == ["live"])
