@@ -57,10 +57,15 @@ public struct SimulatedBroker: Sendable {
     }
 
     /// Fills working orders of `symbol` against a new bar, from its open. Appends to `fills`.
+    ///
+    /// `maxFills` stops after that many fills, leaving the other orders working: processing the
+    /// same bar again goes on where it stopped (market orders, then stops, then limits, each
+    /// against the same prices), so a client can react to each fill — cancel the other leg of a
+    /// bracket, as at a broker without OCO orders — before the next one (kite-sim's stepped bars).
     @inlinable
-    public mutating func processBar(_ bar: Bar, symbol: SymbolID, fills: inout [Fill]) {
+    public mutating func processBar(_ bar: Bar, symbol: SymbolID, fills: inout [Fill], maxFills: Int = .max) {
         if working.isEmpty { return }
-        process(bar, symbol: symbol, fromOpen: true, fills: &fills)
+        process(bar, symbol: symbol, fromOpen: true, fills: &fills, maxFills: maxFills)
     }
 
     /// Fills protective orders placed while this bar was processed, against the rest of the bar.
@@ -69,13 +74,13 @@ public struct SimulatedBroker: Sendable {
     /// market had already crossed when it was placed, the last fill's price, fills at that price
     /// (a stop with slippage, as the market order it becomes); otherwise at its own price when the
     /// bar's high or low reaches it.
-    public mutating func processRestOfBar(_ bar: Bar, symbol: SymbolID, fills: inout [Fill]) {
+    public mutating func processRestOfBar(_ bar: Bar, symbol: SymbolID, fills: inout [Fill], maxFills: Int = .max) {
         if working.isEmpty { return }
-        process(bar, symbol: symbol, fromOpen: false, fills: &fills)
+        process(bar, symbol: symbol, fromOpen: false, fills: &fills, maxFills: maxFills)
     }
 
     @usableFromInline
-    mutating func process(_ bar: Bar, symbol: SymbolID, fromOpen: Bool, fills: inout [Fill]) {
+    mutating func process(_ bar: Bar, symbol: SymbolID, fromOpen: Bool, fills: inout [Fill], maxFills: Int = .max) {
         let tick = tickSizes[symbol]
         // Where the market stands as the orders are considered: the bar's open, or for the rest of
         // the bar the price of the fill that caused the new orders.
@@ -83,8 +88,9 @@ public struct SimulatedBroker: Sendable {
         filledIDs.removeAll(keepingCapacity: true)
         filledGroups.removeAll(keepingCapacity: true)
         // Pass 1: market orders (only from the open); pass 2: stops; pass 3: limits.
-        for pass in 0..<3 {
+        passes: for pass in 0..<3 {
             for order in working where order.symbol == symbol {
+                if filledIDs.count >= maxFills { break passes }
                 if filledIDs.contains(order.id) { continue }
                 if order.ocoGroup != 0 && filledGroups.contains(order.ocoGroup) { continue }
                 let price: Int64?

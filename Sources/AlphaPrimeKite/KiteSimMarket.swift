@@ -68,16 +68,21 @@ public final class KiteSimMarket: SimulatedMarket {
             let entry = instruments.entries[symbol]
             let form = [("exchange", entry.exchange), ("tradingsymbol", entry.tradingsymbol), ("time", String(time)),
                         ("open_paise", String(bar.open)), ("high_paise", String(bar.high)), ("low_paise", String(bar.low)),
-                        ("close_paise", String(bar.close)), ("phase", phase)]
-            let response = try http.perform(HTTPRequest(
-                method: .post, url: baseURL + "/sim/market/bar",
-                headers: [(name: "Content-Type", value: "application/x-www-form-urlencoded")],
-                body: Data(FormEncoding.encode(form).utf8)))
-            guard (200...299).contains(response.status) else {
-                throw Failure(description: "kite-sim refused a market step (HTTP \(response.status)): \(response.bodyText.prefix(300))")
+                        ("close_paise", String(bar.close)), ("phase", phase), ("max_fills", "1")]
+            // Fill by fill: after each, the adapter reads the book and reacts (cancels the other leg
+            // of a bracket) before the bar goes on, as it would between two prices at the exchange.
+            for _ in 0..<1000 {
+                let response = try http.perform(HTTPRequest(
+                    method: .post, url: baseURL + "/sim/market/bar",
+                    headers: [(name: "Content-Type", value: "application/x-www-form-urlencoded")],
+                    body: Data(FormEncoding.encode(form).utf8)))
+                struct Stepped: Decodable { var fills: Int }
+                let stepped = try KiteResponse.decode(response.body, as: Stepped.self, httpStatus: response.status)
+                if phase == "bar" { posted[symbol] = time }
+                try broker.refresh()
+                guard stepped.fills > 0 else { break }
+                broker.waitForCommands(timeout: commandTimeout)
             }
-            if phase == "bar" { posted[symbol] = time }
-            try broker.refresh()
         } catch {
             FileHandle.standardError.write(Data("engine: the kite-sim rehearsal market failed: \(error)\n".utf8))
             exit(ExitStatus.unavailable.rawValue)

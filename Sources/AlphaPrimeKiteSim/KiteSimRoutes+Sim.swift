@@ -18,9 +18,11 @@ extension KiteSimServer {
                 }
                 s.marketTime = posted.bar.time
                 switch posted.phase {
-                case .bar: return s.exchange.marketBar(posted.bar, instrument: posted.instrument)
-                case .rest: return s.exchange.marketRestOfBar(posted.bar, instrument: posted.instrument)
-                case .last: return s.exchange.fillMarketOrdersAtLastPrice(instrument: posted.instrument, time: posted.bar.time)
+                case .bar: return s.exchange.marketBar(posted.bar, instrument: posted.instrument, maxFills: posted.maxFills)
+                case .rest: return s.exchange.marketRestOfBar(posted.bar, instrument: posted.instrument, maxFills: posted.maxFills)
+                case .last:
+                    return s.exchange.fillMarketOrdersAtLastPrice(instrument: posted.instrument, time: posted.bar.time,
+                                                                  maxFills: posted.maxFills)
                 }
             }
             return KiteHTTP.success(.object([("fills", .int(Int64(fills))), ("time", .int(posted.bar.time))]))
@@ -46,6 +48,17 @@ extension KiteSimServer {
             logger.info("faults set", metadata: ["faults": "\(fields.pairs.map { "\($0.key)=\($0.value)" }.joined(separator: " "))"])
             return KiteHTTP.success(settings)
         }
+        // A new day at the broker: an empty order book and trade book, the account's cash as at
+        // start, the counters at zero. The sessions, faults and the market's time stay.
+        router.post("/sim/reset") { _, _ -> Response in
+            try state.withState { (s: inout KiteSimState.Inner) throws(KiteAPIError) -> Void in
+                s.exchange = SimExchange(instruments: configuration.instruments, userID: Self.userID, cash: configuration.cash,
+                                         slippageTicks: configuration.slippageTicks)
+                s.counters = SimCounters()
+            }
+            logger.info("book reset")
+            return KiteHTTP.success(.object([("reset", .bool(true))]))
+        }
         router.get("/sim/stats") { _, _ -> Response in
             KiteHTTP.success(try state.withState { s in s.statsJSON })
         }
@@ -58,11 +71,15 @@ struct SimPostedBar: Sendable, Equatable {
     var instrument: Int
     var bar: Bar
     var phase: Phase
+    /// Stop after this many fills (`max_fills`; every fill the bar makes when not given): a client
+    /// that posts the same bar again after reacting to a fill (cancelling the other leg of a
+    /// bracket) steps through the bar fill by fill.
+    var maxFills: Int
 
     /// Fields `exchange`, `tradingsymbol`, `time` (UTC epoch seconds, the bar's start), `phase`
-    /// (`bar`, the default; `rest`; `last`), and for `bar` and `rest` the prices `open_paise`,
-    /// `high_paise`, `low_paise`, `close_paise` (a high and low that enclose the open and close),
-    /// and an optional `volume`.
+    /// (`bar`, the default; `rest`; `last`), an optional `max_fills`, and for `bar` and `rest` the
+    /// prices `open_paise`, `high_paise`, `low_paise`, `close_paise` (a high and low that enclose
+    /// the open and close), and an optional `volume`.
     init(fields: FormFields, instruments: SimInstrumentList) throws(KiteAPIError) {
         let exchange = try fields.required("exchange"), symbol = try fields.required("tradingsymbol")
         guard let index = instruments.index(exchange: exchange, tradingsymbol: symbol) else {
@@ -75,6 +92,9 @@ struct SimPostedBar: Sendable, Equatable {
         }
         instrument = index
         self.phase = phase
+        let maxFills = try fields.integer("max_fills") ?? Int64(Int.max)
+        guard maxFills > 0 else { throw KiteAPIError.input("Invalid `max_fills`: \(maxFills) (it must be positive).") }
+        self.maxFills = Int(maxFills)
         guard phase != .last else {
             bar = Bar(time: time, open: 0, high: 0, low: 0, close: 0)
             return

@@ -205,30 +205,31 @@ struct SimExchange: Sendable {
 
     /// A new bar of `instrument`: the quote moves to it, and the working orders fill against it
     /// from its open (as the paper broker's `marketBar`). Returns the number of fills.
-    mutating func marketBar(_ bar: Bar, instrument: Int) -> Int {
+    mutating func marketBar(_ bar: Bar, instrument: Int, maxFills: Int = .max) -> Int {
         quotes[instrument].record(bar)
         guard simulator.hasWorkingOrders else { return 0 }
         var fills: [Fill] = []
-        simulator.processBar(bar, symbol: instrument, fills: &fills)
+        simulator.processBar(bar, symbol: instrument, fills: &fills, maxFills: maxFills)
         return settle(fills, instrument: instrument, time: bar.time)
     }
 
     /// The rest of the bar being processed: orders placed meanwhile may fill within it (as the
     /// paper broker's `marketRestOfBar`).
-    mutating func marketRestOfBar(_ bar: Bar, instrument: Int) -> Int {
+    mutating func marketRestOfBar(_ bar: Bar, instrument: Int, maxFills: Int = .max) -> Int {
         guard simulator.hasWorkingOrders else { return 0 }
         var fills: [Fill] = []
-        simulator.processRestOfBar(bar, symbol: instrument, fills: &fills)
+        simulator.processRestOfBar(bar, symbol: instrument, fills: &fills, maxFills: maxFills)
         return settle(fills, instrument: instrument, time: bar.time)
     }
 
     /// Working market orders of `instrument` fill at the last bar's close, stamped `time` (as the
     /// paper broker's `fillMarketOrdersAtLastPrice`). Nothing fills before the first bar.
-    mutating func fillMarketOrdersAtLastPrice(instrument: Int, time: Int64) -> Int {
+    mutating func fillMarketOrdersAtLastPrice(instrument: Int, time: Int64, maxFills: Int = .max) -> Int {
         let price = quotes[instrument].lastBarClose
         guard price > 0, simulator.hasWorkingOrders else { return 0 }
         var fills: [Fill] = []
-        simulator.processBar(Bar(time: time, open: price, high: price, low: price, close: price), symbol: instrument, fills: &fills)
+        simulator.processBar(Bar(time: time, open: price, high: price, low: price, close: price), symbol: instrument, fills: &fills,
+                             maxFills: maxFills)
         return settle(fills, instrument: instrument, time: time)
     }
 
