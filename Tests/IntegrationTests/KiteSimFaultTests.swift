@@ -38,7 +38,8 @@ import Testing
     }
 
     @Test func aTimedOutPlacementShowsInTheBookOnlyLater() async throws {
-        let sim = try KiteSimProcess(["--place-timeout400-rate", "1", "--late-order-ms", "1500"])
+        // Long enough for the checks below to run before it shows, even on a loaded machine.
+        let sim = try KiteSimProcess(["--place-timeout400-rate", "1", "--late-order-ms", "6000"])
         try await sim.post(Self.bar)
         let error = try await sim.call("POST", "/orders/regular", Self.placement()).kiteError()
         #expect(error.kind == .input && error.httpStatus == 400 && error.isOutcomeUnknownOnPlacement)
@@ -49,8 +50,11 @@ import Testing
         _ = try await sim.call("POST", "/orders/regular", Self.placement()).decode(KiteOrderReference.self)
         let unseen = try await sim.stats()
         #expect(unseen["orders_not_yet_visible"] == 1 && unseen["orders_in_book"] == 1 && unseen["duplicate_tags"] == 1)
-        try await Task.sleep(for: .milliseconds(1_700))
-        let orders = try await sim.orders()
+        var orders = try await sim.orders()
+        for _ in 0..<200 where orders.count < 2 {
+            try await Task.sleep(for: .milliseconds(100))
+            orders = try await sim.orders()
+        }
         #expect(orders.count == 2 && orders.allSatisfy { $0.tag == "faulttag" && $0.status == "OPEN" })
         // The late order took the first id: it was placed first.
         #expect(orders.map(\.orderID) == ["100000000000002", "100000000000001"])

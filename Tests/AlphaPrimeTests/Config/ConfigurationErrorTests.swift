@@ -203,8 +203,8 @@ import Testing
 
     @Test func secretsNeverAppearInErrorMessages() throws {
         let home = try ConfigTestHome()
-        try home.replace("broker_config.yaml", "request_seconds: 10\n  retries:\n    max_attempts: 3\n    backoff_ms: 500\n    max_backoff_ms: 4000\n  rate_limits:                       # Kite",
-                         with: "request_seconds: ${KITE_API_SECRET}\n  retries:\n    max_attempts: 3\n    backoff_ms: 500\n    max_backoff_ms: 4000\n  rate_limits:                       # Kite")
+        try home.replace("broker_config.yaml", "request_seconds: 10\n  retries:\n    max_attempts: 3\n    backoff_ms: 500\n    max_backoff_ms: 4000\n    placement_lookup_seconds",
+                         with: "request_seconds: ${KITE_API_SECRET}\n  retries:\n    max_attempts: 3\n    backoff_ms: 500\n    max_backoff_ms: 4000\n    placement_lookup_seconds")
         try home.writeDotEnv("KITE_API_SECRET=not-a-number-secret\nDATABASE_URL=mysql://u:dbpassword@h/x\n")
         let issues = home.issues()
         #expect(issues.map(\.keyPath) == ["DATABASE_URL", "kite.timeouts.request_seconds"])
