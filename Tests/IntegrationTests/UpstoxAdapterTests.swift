@@ -100,6 +100,46 @@ import Testing
         Self.secretFree(["\(again as Any)", "\(wrong as Any)", "\(stored)"])
     }
 
+    /// The built `broker` tool: login with the redirect URL, the stored file mode 600, status
+    /// checked against the stub, the code good once, logout; no secret in any output or log file.
+    @Test func theBrokerToolLogsInToUpstox() async throws {
+        let stub = try await UpstoxStub()
+        defer { stub.stop() }
+        let home = try TestHome()
+        try home.edit("config/broker_config.yaml", replacing: "base_url: https://api.upstox.com/v2", with: "base_url: \(stub.baseURL)")
+        try home.writeDotEnv("UPSTOX_API_KEY=\(UpstoxStub.apiKey)\nUPSTOX_API_SECRET=\(UpstoxStub.apiSecret)\n")
+
+        let none = try home.run("broker", ["status", "--broker", "upstox"])
+        #expect(none.status == 1)
+        #expect(none.stdout.contains("Upstox access token: none; log in with: broker login --broker upstox"))
+        let noRedirect = try home.run("broker", ["login", "--broker", "upstox", "--code", UpstoxStub.code])
+        #expect(noRedirect.status == 64)
+
+        let redirect = "\(UpstoxStub.redirectURI)?code=\(UpstoxStub.code)&state=x"
+        let login = try home.run("broker", ["login", "--broker", "upstox", "--code", redirect])
+        #expect(login.status == 0, "\(login.stderr)")
+        #expect(login.stdout.contains("logged in to Upstox as STUB01"))
+        let file = home.path("var/upstox-session.json")
+        let mode = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o600)
+
+        let status = try home.run("broker", ["status", "--broker", "upstox", "--check", "--json"])
+        #expect(status.status == 0, "\(status.stdout)\(status.stderr)")
+        #expect(status.stdout.contains("\"accepted_by_upstox\" : true"))
+
+        let again = try home.run("broker", ["login", "--broker", "upstox", "--code", redirect])
+        #expect(again.status == 65, "\(again.stderr)")
+        #expect(again.stderr.contains("UDAPI100057"))
+
+        let outputs = [none.stdout, none.stderr, login.stdout, login.stderr, status.stdout, status.stderr, again.stdout, again.stderr]
+            + (try home.logFiles().values)
+        Self.secretFree(outputs)
+
+        let logout = try home.run("broker", ["logout", "--broker", "upstox"])
+        #expect(logout.status == 0)
+        #expect(!FileManager.default.fileExists(atPath: file.path))
+    }
+
     @Test func placeCancelBookPositionsFundsAndLTP() async throws {
         let stub = try await UpstoxStub()
         defer { stub.stop() }
