@@ -73,12 +73,13 @@ public final class UpstoxBrokerAccount: BrokerAccount {
         return cancelled
     }
 
-    /// Closes every open position with a market order and waits (up to `placement_lookup_seconds`)
-    /// for each to complete.
+    /// Closes every open intraday and carry-forward position with a market order and waits (up to
+    /// `placement_lookup_seconds`) for each to complete. Equity delivery (`D` on an `_EQ` key, Kite's
+    /// CNC) is an investment, not a trade, and is left alone.
     public func closePositions(reason: String, at time: UTCTimestamp) throws -> [ClosedPosition] {
         let client = try client()
         var closed: [ClosedPosition] = []
-        for (n, p) in try client.positions().enumerated() where p.quantity != 0 {
+        for (n, p) in try client.positions().enumerated() where p.quantity != 0 && !(p.product == "D" && p.instrumentToken.contains("_EQ|")) {
             let side: Side = p.quantity > 0 ? .sell : .buy
             let tag = "U" + String(time.microseconds / 1_000_000, radix: 36).uppercased() + String(n, radix: 36).uppercased()
             let parameters = UpstoxOrderParameters(instrumentToken: p.instrumentToken, transactionType: side.rawValue, orderType: "MARKET",

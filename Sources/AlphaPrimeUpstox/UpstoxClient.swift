@@ -210,7 +210,7 @@ public final class UpstoxClient {
 
     /// Ends the session (`DELETE /logout`): the access token stops working.
     public func logout() throws {
-        let _: Bool? = try? send(.delete, "/logout", retrying: false)
+        let _: Bool = try send(.delete, "/logout", retrying: false)
     }
 
     // MARK: The exchange

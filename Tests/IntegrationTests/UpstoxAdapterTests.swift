@@ -210,6 +210,28 @@ import Testing
         Self.secretFree(sink.all)
     }
 
+    /// The emergency commands through the account: every working order cancelled, every open
+    /// intraday or carry-forward position closed with a market order (equity delivery left alone).
+    @Test func emergencyCancelAndFlattenThroughTheAccount() async throws {
+        let stub = try await UpstoxStub()
+        defer { stub.stop() }
+        let broker = try UpstoxBroker(connection: Self.connection(stub), limiter: UpstoxRateLimiter(Self.limits),
+                                      instruments: Self.instruments, charges: NoCharges(), logger: Logger(label: "t"))
+        broker.submit(BrokerOrderRequest(clientOrderId: "AP5WORKING", order: Self.order(5)))
+        #expect(Self.events(broker).count == 1)
+        let account = UpstoxBrokerAccount(connection: Self.connection(stub), instruments: Self.instruments, instrumentKinds: [.equity],
+                                          logger: Logger(label: "t"))
+        #expect(try account.cancelWorkingOrders(createdBefore: nil, reason: "test", at: .now()) == ["AP5WORKING"])
+        #expect(stub.read { $0.orders.first?.status } == "cancelled")
+        let closed = try account.closePositions(reason: "test", at: UTCTimestamp(secondsSinceEpoch: 1_704_858_000))
+        #expect(closed.count == 1, "the NFO position closed, the BSE equity delivery left alone")
+        let close = try #require(closed.first)
+        #expect(close.side == .sell && close.quantity == 15 && close.price == 150)
+        #expect(close.netPnL == (150 - 265) * 15)
+        let sent = try #require(stub.read { $0.orders.last })
+        #expect(sent.body["instrument_token"] == "NSE_FO|52618" && sent.body["product"] == "D" && sent.body["order_type"] == "MARKET")
+    }
+
     @Test func aRestartedSessionTakesItsOrdersFromTheBook() async throws {
         let stub = try await UpstoxStub()
         defer { stub.stop() }

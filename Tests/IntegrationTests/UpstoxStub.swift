@@ -6,7 +6,8 @@ import Synchronization
 /// A local server that speaks Upstox API v2's protocol for the adapter's tests: it serves the
 /// documented example answers of `Tests/AlphaPrimeTests/Fixtures/upstox/`, exchanges one
 /// authorization code for a token, and keeps a small order book (a placement gets an order id, the
-/// book lists placed orders with their tags, cancel works). Fault switches: answer a placement with
+/// book lists placed orders with their tags, cancel works; a market order completes at once at
+/// ₹1.50, a limit order stays open). Fault switches: answer a placement with
 /// a 503 after placing it, or withhold the answer to a placement (placed, then silent past the
 /// client's timeout).
 final class UpstoxStub: Sendable {
@@ -103,13 +104,14 @@ final class UpstoxStub: Sendable {
     static func render(_ o: PlacedOrder) -> [String: Any] {
         let price = Double(o.body["price"] ?? "0") ?? 0
         let quantity = Int(o.body["quantity"] ?? "0") ?? 0
+        let complete = o.status == "complete"
         return [
             "exchange": "NSE", "product": o.body["product"] ?? "I", "price": price, "quantity": quantity, "status": o.status,
             "guid": NSNull(), "tag": o.body["tag"].map { $0 as Any } ?? NSNull(), "instrument_token": o.body["instrument_token"] ?? "",
             "placed_by": "STUB01", "trading_symbol": o.body["instrument_token"]?.split(separator: "|").last.map(String.init) ?? "",
             "order_type": o.body["order_type"] ?? "", "validity": "DAY", "trigger_price": Double(o.body["trigger_price"] ?? "0") ?? 0,
-            "disclosed_quantity": 0, "transaction_type": o.body["transaction_type"] ?? "", "average_price": 0, "filled_quantity": 0,
-            "pending_quantity": quantity, "status_message": NSNull(), "exchange_order_id": NSNull(), "parent_order_id": NSNull(),
+            "disclosed_quantity": 0, "transaction_type": o.body["transaction_type"] ?? "", "average_price": complete ? 1.5 : 0,
+            "filled_quantity": complete ? quantity : 0, "pending_quantity": complete ? 0 : quantity, "status_message": NSNull(), "exchange_order_id": NSNull(), "parent_order_id": NSNull(),
             "order_id": o.orderID, "variety": "SIMPLE", "order_timestamp": "2024-01-10 09:16:00", "exchange_timestamp": NSNull(),
             "is_amo": false, "order_ref_id": "stub-\(o.orderID)",
         ]
@@ -146,7 +148,7 @@ final class UpstoxStub: Sendable {
             let (orderID, fault) = shared.state.withLock { s -> (String, Int) in
                 s.placements += 1
                 let id = String(240_110_000_000_000 + s.placements)
-                s.orders.append(PlacedOrder(orderID: id, body: body, status: "open"))
+                s.orders.append(PlacedOrder(orderID: id, body: body, status: body["order_type"] == "MARKET" ? "complete" : "open"))
                 defer { s.failNextPlacementWith5xx = false; s.withholdNextPlacement = false }
                 return (id, s.failNextPlacementWith5xx ? 1 : s.withholdNextPlacement ? 2 : 0)
             }
