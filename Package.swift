@@ -21,7 +21,8 @@ let kiteSim = "kite-sim"
 ///       → AlphaPrimeExecution (fill model, charges, the simulated exchange, the ledger, client order ids)
 ///       → AlphaPrimeCore (market data, indicators, strategies, risk, engine, backtest)
 ///     adapters beside the core, never on it or on each other: AlphaPrimeStore, AlphaPrimeConfig,
-///     AlphaPrimeLogs, AlphaPrimeOps, AlphaPrimePaper (the paper broker), AlphaPrimeKite (the Kite Connect adapter)
+///     AlphaPrimeLogs, AlphaPrimeOps, AlphaPrimePaper (the paper broker), AlphaPrimeKite (the Kite Connect adapter),
+///     AlphaPrimeUpstox (the Upstox API v2 adapter, the secondary broker)
 ///     AlphaPrimeArchive beside them, on Support alone (with CZstd, CCrypto): archive files, sealed secrets
 ///     AlphaPrimeHTTP beside them, on Support alone (with CCurl): HTTP over libcurl, for the broker adapters
 ///     AlphaPrimeKiteSim beside the adapters, on Support, Domain and Execution (with Hummingbird): the
@@ -50,6 +51,7 @@ let libraries: [Target] = [
     .target(name: "AlphaPrimeArchive", dependencies: ["AlphaPrimeSupport", "CZstd", "CCrypto"]),
     .target(name: "AlphaPrimeHTTP", dependencies: ["AlphaPrimeSupport", "CCurl"]),
     .target(name: "AlphaPrimeKite", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeHTTP", log]),
+    .target(name: "AlphaPrimeUpstox", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeHTTP", log]),
     .target(name: "AlphaPrimeKiteSim", dependencies: [
         "AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution",
         .product(name: "Hummingbird", package: "hummingbird"),
@@ -58,7 +60,7 @@ let libraries: [Target] = [
     .target(name: "AlphaPrimeCommands", dependencies: [
         "AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeCore", "AlphaPrimeStore",
         "AlphaPrimeConfig", "AlphaPrimeLogs", "AlphaPrimeOps", "AlphaPrimePaper", "AlphaPrimeArchive",
-        "AlphaPrimeHTTP", "AlphaPrimeKite", .product(name: "ArgumentParser", package: "swift-argument-parser"), log,
+        "AlphaPrimeHTTP", "AlphaPrimeKite", "AlphaPrimeUpstox", .product(name: "ArgumentParser", package: "swift-argument-parser"), log,
     ]),
 ]
 let libraryNames = libraries.map { Target.Dependency.target(name: $0.name) }
@@ -99,7 +101,9 @@ let package = Package(
         .testTarget(
             name: "SmokeTests", dependencies: libraryNames + (tools + [kiteSim]).map { .target(name: $0) }),
         .testTarget(
-            name: "IntegrationTests", dependencies: libraryNames + (tools + [kiteSim]).map { .target(name: $0) }),
+            name: "IntegrationTests",
+            dependencies: libraryNames + (tools + [kiteSim]).map { .target(name: $0) }
+                + [.product(name: "Hummingbird", package: "hummingbird")]),
     ] + tools.map { .executableTarget(name: $0, dependencies: ["AlphaPrimeCommands"], path: "Sources/\($0)") } + [
         .executableTarget(
             name: kiteSim,

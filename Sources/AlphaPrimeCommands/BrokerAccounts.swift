@@ -4,6 +4,7 @@ import AlphaPrimeExecution
 import AlphaPrimeCore
 import AlphaPrimePaper
 import AlphaPrimeKite
+import AlphaPrimeUpstox
 import Logging
 
 extension PaperSettings {
@@ -17,11 +18,15 @@ extension PaperSettings {
 
 /// The broker account each mode trades through. Paper is the paper account recorded in the state
 /// database; live is the Kite Connect account (`active_broker: kite`), with the access token of
-/// today's `broker login` or `KITE_ACCESS_TOKEN`.
+/// today's `broker login` or `KITE_ACCESS_TOKEN`, or the Upstox account (`active_broker: upstox`),
+/// with the token of today's `broker login --broker upstox` or `UPSTOX_ACCESS_TOKEN`.
 enum BrokerAccounts {
     struct NoAccessToken: Error, CustomStringConvertible, ExitStatusProviding {
+        var broker: BrokerConfig.Name = .kite
         var description: String {
-            "no Kite access token for today: log in with broker login (or set KITE_ACCESS_TOKEN in .env)"
+            broker == .upstox
+                ? "no Upstox access token for today: log in with broker login --broker upstox (or set UPSTOX_ACCESS_TOKEN in .env)"
+                : "no Kite access token for today: log in with broker login (or set KITE_ACCESS_TOKEN in .env)"
         }
         var exitStatus: ExitStatus { .configError }
     }
@@ -35,6 +40,15 @@ enum BrokerAccounts {
         case .backtest: return nil
         case .live:
             let broker = context.configuration.broker
+            if broker.activeBroker == .upstox {
+                guard let token = try UpstoxSessionFile.accessToken(home: context.home, configured: broker.upstox.accessToken,
+                                                                    at: .now()) else {
+                    throw NoAccessToken(broker: .upstox)
+                }
+                return UpstoxBrokerAccount(connection: UpstoxConnection(broker.upstox, accessToken: token),
+                                           instruments: UpstoxInstrumentMap(context.configuration.general.instruments),
+                                           instrumentKinds: setup.instrumentKinds, logger: context.logger)
+            }
             guard broker.activeBroker == .kite else { return nil }
             guard let token = try KiteSessionFile.accessToken(home: context.home, configured: broker.kite.accessToken, at: .now()) else {
                 throw NoAccessToken()

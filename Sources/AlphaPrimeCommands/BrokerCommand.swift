@@ -4,16 +4,20 @@ import AlphaPrimeKite
 import ArgumentParser
 import Foundation
 
-/// `broker login | status | logout`: the daily Kite Connect login and the state of its token.
+/// `broker login | status | logout`: the daily Kite Connect (or, with `--broker upstox`, Upstox)
+/// login and the state of its token.
 public struct BrokerCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "broker",
-        abstract: "The daily Kite Connect login, and whether today's access token is good.",
+        abstract: "The daily Kite Connect or Upstox login, and whether today's access token is good.",
         discussion: """
             Kite's access tokens expire at 06:00 IST every morning. broker login prints the login URL; after \
             logging in, Kite redirects to the app's URL with request_token=…; give that token (or the whole URL) \
             with --request-token or on standard input. The session is stored in var/kite-session.json (mode 600) \
-            and used by the engine until it expires.
+            and used by the engine until it expires. With --broker upstox (the default when active_broker is upstox): \
+            Upstox's tokens expire at 03:30 IST; broker login --broker upstox --redirect-uri URL prints the login URL, \
+            and --code CODE|REDIRECT_URL exchanges the code Upstox redirected with; the session is stored in \
+            var/upstox-session.json (mode 600).
             """,
         version: AlphaPrimeVersion.string,
         subcommands: [Login.self, Status.self, Logout.self])
@@ -47,12 +51,21 @@ public struct BrokerCommand: AsyncParsableCommand {
         @OptionGroup public var common: CommonOptions
         @Option(name: .long, help: ArgumentHelp("The request_token from Kite's redirect (or the whole redirect URL); read from standard input when not given.", valueName: "token"))
         public var requestToken: String?
+        @Option(name: .long, help: ArgumentHelp("kite or upstox (default: active_broker when it is one of them, else kite).", valueName: "name"))
+        public var broker: BrokerChoice?
+        @Option(name: .long, help: ArgumentHelp("Upstox: the code from the redirect (or the whole redirect URL); read from standard input when not given.", valueName: "code"))
+        public var code: String?
+        @Option(name: .long, help: ArgumentHelp("Upstox: the app's registered redirect URL (taken from the redirect URL when --code is one).", valueName: "url"))
+        public var redirectURI: String?
 
         public init() {}
 
         public func run() async throws {
             try await ToolRunner.run(tool: "broker login") {
                 let context = try ToolContext.load(common, tool: "broker")
+                if BrokerChoice.resolve(broker, context) == .upstox {
+                    return try BrokerCommand.upstoxLogin(context, code: code, redirectURI: redirectURI, json: common.json)
+                }
                 guard let kite = try BrokerCommand.kite(context, needSecret: true) else { return .configError }
                 var given = requestToken
                 if given == nil {
@@ -85,7 +98,9 @@ public struct BrokerCommand: AsyncParsableCommand {
             discussion: "--check also asks Kite for the profile, which proves the token is accepted (exit 69 when Kite cannot be reached, 78 when it refuses the token).")
 
         @OptionGroup public var common: CommonOptions
-        @Flag(name: .long, help: "Also ask Kite whether it accepts the token.") public var check = false
+        @Flag(name: .long, help: "Also ask the broker whether it accepts the token.") public var check = false
+        @Option(name: .long, help: ArgumentHelp("kite or upstox (default: active_broker when it is one of them, else kite).", valueName: "name"))
+        public var broker: BrokerChoice?
 
         public init() {}
 
@@ -113,6 +128,9 @@ public struct BrokerCommand: AsyncParsableCommand {
         public func run() async throws {
             try await ToolRunner.run(tool: "broker status") {
                 let context = try ToolContext.load(common, tool: "broker")
+                if BrokerChoice.resolve(broker, context) == .upstox {
+                    return try BrokerCommand.upstoxStatus(context, check: check, json: common.json)
+                }
                 let now = UTCTimestamp.now()
                 let stored = try KiteSessionFile.load(home: context.home)
                 var report = Report(stored, now: now, source: stored == nil ? "none" : "login")
@@ -153,12 +171,15 @@ public struct BrokerCommand: AsyncParsableCommand {
             commandName: "logout", abstract: "End the stored Kite session at Kite and delete it here.")
 
         @OptionGroup public var common: CommonOptions
+        @Option(name: .long, help: ArgumentHelp("kite or upstox (default: active_broker when it is one of them, else kite).", valueName: "name"))
+        public var broker: BrokerChoice?
 
         public init() {}
 
         public func run() async throws {
             try await ToolRunner.run(tool: "broker logout") {
                 let context = try ToolContext.load(common, tool: "broker")
+                if BrokerChoice.resolve(broker, context) == .upstox { return try BrokerCommand.upstoxLogout(context) }
                 guard let stored = try KiteSessionFile.load(home: context.home) else {
                     ToolRunner.printOut("no stored Kite session")
                     return .ok

@@ -67,7 +67,7 @@ extension EngineCommand {
                         ToolRunner.printError("engine emergency-stop: the live broker could not be reached (\(unreachable)): the kill switch is set, but cancel and close the live orders and positions in the broker's own terminal")
                         return .unavailable
                     }
-                    throw NotBuiltYet("reaching the live broker (active_broker is not kite): the kill switch is set, but cancel and close the live orders and positions in the broker's own terminal")
+                    throw NotBuiltYet("reaching the live broker (active_broker is neither kite nor upstox): the kill switch is set, but cancel and close the live orders and positions in the broker's own terminal")
                 }
                 return .ok
             }

@@ -30,11 +30,12 @@ import Testing
         "AlphaPrimeArchive": ["AlphaPrimeSupport", "CZstd", "CCrypto"],
         "AlphaPrimeHTTP": ["AlphaPrimeSupport", "CCurl"],
         "AlphaPrimeKite": ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeHTTP", "Logging"],
+        "AlphaPrimeUpstox": ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeHTTP", "Logging"],
         "AlphaPrimeKiteSim": ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "Hummingbird", "ServiceLifecycle", "Logging"],
         "AlphaPrimeCommands": [
             "AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeCore", "AlphaPrimeStore",
             "AlphaPrimeConfig", "AlphaPrimeLogs", "AlphaPrimeOps", "AlphaPrimePaper", "AlphaPrimeArchive",
-            "AlphaPrimeHTTP", "AlphaPrimeKite", "ArgumentParser", "Logging",
+            "AlphaPrimeHTTP", "AlphaPrimeKite", "AlphaPrimeUpstox", "ArgumentParser", "Logging",
         ],
     ]
 

@@ -5,9 +5,10 @@ import AlphaPrimeDomain
 /// command-line flags and the recorded kill switch alone.
 ///
 /// Live trading needs `ENVIRONMENT=production` (or live), `ENABLE_REAL_TRADING=true` and
-/// `--confirm-live`, and `active_broker: kite` (the Upstox adapter and the live market feed are not
-/// built yet). A replay in live mode is a rehearsal: it runs only against a kite-sim on this
-/// machine's loopback address, never against the real Kite (real orders over old bars). Paper
+/// `--confirm-live`, and `active_broker: kite` or `upstox` (the live market feed is not built yet).
+/// A replay in live mode is a rehearsal: it runs only against a server on this machine's loopback
+/// address (a kite-sim, or a local Upstox stand-in), never against the real broker (real orders over
+/// old bars). Paper
 /// trading needs `ENABLE_PAPER_TRADING`; monitor mode passes. Without `--replay` there is nothing to
 /// run, since the live market feed is not built yet. Once the engine holds its lock, a set kill
 /// switch refuses paper and live runs. Every refusal names what stopped it; the command prints it
@@ -21,7 +22,7 @@ public struct EngineStartPolicy: Sendable, Equatable {
     public var enablePaperTrading: Bool
     /// `active_broker` of `broker_config.yaml`, named when every live gate is open.
     public var activeBroker: BrokerConfig.Name
-    /// The active broker's API is on this machine's loopback address (a kite-sim).
+    /// The active broker's API is on this machine's loopback address (a kite-sim or another local server).
     public var brokerIsLocal: Bool
 
     public init(environment: DeploymentEnvironment, enableRealTrading: Bool, enablePaperTrading: Bool,
@@ -89,20 +90,17 @@ public struct EngineStartPolicy: Sendable, Equatable {
             if !enableRealTrading { closed.append("ENABLE_REAL_TRADING is not true") }
             if !confirmLive { closed.append("--confirm-live was not given") }
             if activeBroker == .paper {
-                closed.append("active_broker is paper in broker_config.yaml: live trading goes through kite")
+                closed.append("active_broker is paper in broker_config.yaml: live trading goes through kite or upstox")
             }
             if !closed.isEmpty {
                 return .refused(Refusal(.gateClosed, closed.map { "refused: live trading gate closed: \($0)" }))
             }
-            if activeBroker == .upstox {
-                return .refused(Refusal(.notBuilt("the Upstox live adapter"), [
-                    "every live gate is open, but the engine trades live only through Kite (active_broker: upstox); no order was sent",
-                ]))
-            }
             if replaying && !brokerIsLocal {
+                let server = activeBroker == .upstox ? "a local Upstox server on this machine (upstox.base_url on 127.0.0.1)"
+                    : "kite-sim on this machine (kite.base_url on 127.0.0.1)"
                 return .refused(Refusal(.gateClosed, [
-                    "refused: a replay in live mode is a rehearsal and runs only against kite-sim on this machine "
-                        + "(kite.base_url on 127.0.0.1): it would send real orders over recorded bars",
+                    "refused: a replay in live mode is a rehearsal and runs only against \(server): "
+                        + "it would send real orders over recorded bars",
                 ]))
             }
         case .paper:

@@ -74,17 +74,32 @@ import Testing
     }
 
     @Test(arguments: [true, false])
-    func liveGoesThroughKiteOnly(replaying: Bool) throws {
-        var upstox = Self.open
-        upstox.activeBroker = .upstox
-        let notBuilt = try #require(Self.refusal(upstox.decide(mode: .live, confirmLive: true, replaying: replaying)))
-        #expect(notBuilt.cause == .notBuilt("the Upstox live adapter"))
-        #expect(notBuilt.messages.first?.contains("(active_broker: upstox)") == true)
+    func liveGoesThroughKiteOrUpstox(replaying: Bool) throws {
         var paper = Self.open
         paper.activeBroker = .paper
         let closed = try #require(Self.refusal(paper.decide(mode: .live, confirmLive: true, replaying: replaying)))
         #expect(closed.exitStatus == .refused)
-        #expect(closed.messages == ["refused: live trading gate closed: active_broker is paper in broker_config.yaml: live trading goes through kite"])
+        #expect(closed.messages == [
+            "refused: live trading gate closed: active_broker is paper in broker_config.yaml: live trading goes through kite or upstox",
+        ])
+    }
+
+    /// Upstox is treated like Kite: a live replay only against a server on 127.0.0.1, and without
+    /// --replay the live feed is missing (exit 3).
+    @Test func upstoxLiveIsTreatedLikeKite() throws {
+        var upstox = Self.open
+        upstox.activeBroker = .upstox
+        let remote = try #require(Self.refusal(upstox.decide(mode: .live, confirmLive: true, replaying: true)))
+        #expect(remote.exitStatus == .refused)
+        #expect(remote.messages.first?.contains("runs only against a local Upstox server on this machine (upstox.base_url on 127.0.0.1)") == true)
+        upstox.brokerIsLocal = true
+        #expect(upstox.decide(mode: .live, confirmLive: true, replaying: true) == .allowed)
+        for local in [true, false] {
+            upstox.brokerIsLocal = local
+            let noFeed = try #require(Self.refusal(upstox.decide(mode: .live, confirmLive: true, replaying: false)))
+            #expect(noFeed.cause == .notBuilt("the live market feed (the broker's WebSocket)"))
+            #expect(noFeed.exitStatus.rawValue == 3)
+        }
     }
 
     @Test func liveGatesDoNotDependOnPaperTrading() {

@@ -1,0 +1,237 @@
+import AlphaPrimeSupport
+import AlphaPrimeDomain
+import AlphaPrimeExecution
+import AlphaPrimeHTTP
+import Foundation
+import Logging
+import Synchronization
+
+/// The Upstox adapter of the broker port for one session.
+///
+/// Commands go out on an ``UpstoxOrderLane`` (never on the engine's thread); their answers, the
+/// fills and the orders Upstox ended come back as ``BrokerEvent``s through ``takeEvents(into:)``.
+/// The book (``refresh()``) is read on the engine's thread when it asks.
+///
+/// Placement is never resent blindly: the client order id goes in Upstox's `tag` and is kept here
+/// before the request leaves. A placement whose outcome is unknown (a timeout, a broken connection,
+/// a 5xx) is looked up in the order book by its tag with back-off for up to
+/// `placement_lookup_seconds`, holding the lane: found, it is accepted; still not found, it is
+/// reported as ``BrokerEvent/outcomeUnknown(orderID:reason:)`` and the engine settles it from
+/// ``orders()``. A 429 or a connection that was never made is certainly not placed and is tried
+/// again after back-off, after the tag was looked up.
+///
+/// Upstox has no OCO orders for this product: when an order of an OCO group fills, the adapter
+/// cancels its working siblings. Charges are the cost model's for each fill.
+public final class UpstoxBroker: Broker, @unchecked Sendable {
+    public let name = "upstox"
+    let client: UpstoxClient
+    let lane: UpstoxOrderLane
+    let instruments: UpstoxInstrumentMap
+    let charges: any ChargesModel
+    let logger: Logger
+    let shared = Mutex(Shared())
+
+    struct Tracked {
+        var request: OrderRequest
+        var upstoxOrderID: String?
+        var seenTrades: Set<String> = []
+        var filled: Int64 = 0
+        var done = false
+        var cancelRequested = false
+        var answered = false
+    }
+
+    struct Shared {
+        var events: [BrokerEvent] = []
+        var byTag: [String: Tracked] = [:]
+        var tagOfUpstoxOrder: [String: String] = [:]
+        var tagOfOrderID: [Int64: String] = [:]
+        /// Tags already in Upstox's book when the session started (a restart): never placed again.
+        var bookAtStart: [String: String] = [:]
+    }
+
+    public init(connection: UpstoxConnection, limiter: UpstoxRateLimiter, instruments: UpstoxInstrumentMap, charges: any ChargesModel,
+                logger: Logger) throws {
+        client = try UpstoxClient(connection: connection, limiter: limiter)
+        lane = UpstoxOrderLane(client: try UpstoxClient(connection: connection, limiter: limiter), name: "upstox-orders")
+        self.instruments = instruments
+        self.charges = charges
+        self.logger = logger
+        let book = try client.orders()
+        shared.withLock { s in
+            for order in book { if let tag = order.tag { s.bookAtStart[tag] = order.orderID } }
+        }
+    }
+
+    deinit { lane.stop() }
+
+    /// Waits until every command handed over has been answered (or `timeout` seconds).
+    @discardableResult
+    public func waitForCommands(timeout: Double) -> Bool { lane.waitUntilIdle(timeout: timeout) }
+
+    func emit(_ event: BrokerEvent) { shared.withLock { $0.events.append(event) } }
+
+    // MARK: Commands
+
+    public func submit(_ request: BrokerOrderRequest) {
+        let order = request.order
+        let tag = request.clientOrderId
+        guard order.quantity > 0 else {
+            return emit(.rejected(orderID: order.id, reason: "quantity must be positive, got \(order.quantity)"))
+        }
+        guard instruments.entries.indices.contains(order.symbol) else {
+            return emit(.rejected(orderID: order.id, reason: "unknown instrument \(order.symbol)"))
+        }
+        guard (1...40).contains(tag.utf8.count), tag.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            return emit(.rejected(orderID: order.id, reason: "client order id '\(tag)' is not an Upstox tag (1 to 40 letters and digits)"))
+        }
+        // The tag is recorded before anything is sent.
+        let known: (sent: Bool, inBook: String?) = shared.withLock { s in
+            if s.byTag[tag] != nil { return (true, nil) }
+            s.byTag[tag] = Tracked(request: order)
+            s.tagOfOrderID[order.id] = tag
+            return (false, s.bookAtStart[tag])
+        }
+        guard !known.sent else {
+            logger.warning("an order with this tag was already sent in this session; not sent again", metadata: ["order.client_id": "\(tag)"])
+            return
+        }
+        if let upstoxOrderID = known.inBook {
+            logger.notice("the order is already in Upstox's book from an earlier run; taken in, not placed again",
+                          metadata: ["order.client_id": "\(tag)", "order.broker_id": "\(upstoxOrderID)"])
+            return accepted(tag: tag, orderID: order.id, upstoxOrderID: upstoxOrderID)
+        }
+        let parameters = self.parameters(order, tag: tag)
+        lane.enqueue { [self] client in place(parameters, orderID: order.id, client: client) }
+    }
+
+    func parameters(_ order: OrderRequest, tag: String) -> UpstoxOrderParameters {
+        UpstoxOrderParameters(
+            instrumentToken: instruments.entries[order.symbol].instrumentKey, transactionType: order.side.rawValue,
+            orderType: order.type.rawValue, quantity: order.quantity, product: UpstoxOrderParameters.product(order.product),
+            price: order.type == .limit || order.type == .stopLoss ? Paise(order.limitPrice) : .zero,
+            triggerPrice: order.type == .stopLoss || order.type == .stopLossMarket ? Paise(order.triggerPrice) : .zero, tag: tag)
+    }
+
+    /// On the lane: the placement and, when its outcome is unknown, the lookup of its tag.
+    func place(_ parameters: UpstoxOrderParameters, orderID: Int64, client: UpstoxClient) {
+        let tag = parameters.tag
+        let attempts = max(1, client.connection.retries.maxAttempts)
+        var attempt = 1
+        while true {
+            do {
+                let upstoxOrderID = try client.placeOrder(parameters)
+                return accepted(tag: tag, orderID: orderID, upstoxOrderID: upstoxOrderID)
+            } catch let error as UpstoxError where error.httpStatus == 429 {
+                logger.warning("Upstox answered 429 to a placement; trying again after back-off",
+                               metadata: ["order.client_id": "\(tag)", "attempt": "\(attempt)"])
+                if attempt >= attempts { return rejected(tag: tag, orderID: orderID, reason: "\(error)") }
+                client.backOff(attempt: attempt)
+                attempt += 1
+                if let found = try? lookUp(tag: tag, client: client) { return accepted(tag: tag, orderID: orderID, upstoxOrderID: found) }
+            } catch let error as UpstoxError where error.isOutcomeUnknownOnPlacement {
+                return resolveUnknown(tag: tag, orderID: orderID, reason: "\(error)", client: client)
+            } catch let error as UpstoxError {
+                return rejected(tag: tag, orderID: orderID, reason: "\(error)")
+            } catch let error as HTTPError where !error.mayHaveReachedServer {
+                logger.warning("a placement could not reach Upstox; trying again after back-off",
+                               metadata: ["order.client_id": "\(tag)", "attempt": "\(attempt)", "error": "\(error)"])
+                if attempt >= attempts { return rejected(tag: tag, orderID: orderID, reason: "\(error)") }
+                client.backOff(attempt: attempt)
+                attempt += 1
+            } catch let error as HTTPError {
+                return resolveUnknown(tag: tag, orderID: orderID, reason: "\(error)", client: client)
+            } catch {
+                // The daily order cap of the rate limiter.
+                return rejected(tag: tag, orderID: orderID, reason: "\(error)")
+            }
+        }
+    }
+
+    /// Looks the tag up in the order book with back-off, for up to `placement_lookup_seconds`.
+    func resolveUnknown(tag: String, orderID: Int64, reason: String, client: UpstoxClient) {
+        logger.warning("placement outcome unknown; looking the order up in Upstox's order book by its tag",
+                       metadata: ["order.client_id": "\(tag)", "reason": "\(reason)"])
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(client.connection.placementLookupSeconds * 1e9)
+        var attempt = 1
+        while true {
+            if let found = try? lookUp(tag: tag, client: client) {
+                logger.notice("placement outcome resolved: the order is in Upstox's book",
+                              metadata: ["order.client_id": "\(tag)", "order.broker_id": "\(found)", "lookups": "\(attempt)"])
+                return accepted(tag: tag, orderID: orderID, upstoxOrderID: found)
+            }
+            if DispatchTime.now().uptimeNanoseconds >= deadline { break }
+            client.backOff(attempt: min(attempt, 8))
+            attempt += 1
+        }
+        shared.withLock { $0.byTag[tag]?.answered = true }
+        emit(.outcomeUnknown(orderID: orderID, reason: "\(reason); not in Upstox's order book after \(attempt) lookups"))
+    }
+
+    func lookUp(tag: String, client: UpstoxClient) throws -> String? {
+        try client.orders().first(where: { $0.tag == tag })?.orderID
+    }
+
+    func accepted(tag: String, orderID: Int64, upstoxOrderID: String) {
+        shared.withLock { s in
+            s.byTag[tag]?.upstoxOrderID = upstoxOrderID
+            s.byTag[tag]?.answered = true
+            s.tagOfUpstoxOrder[upstoxOrderID] = tag
+            s.events.append(.accepted(orderID: orderID, brokerOrderId: upstoxOrderID))
+        }
+    }
+
+    func rejected(tag: String, orderID: Int64, reason: String) {
+        shared.withLock { s in
+            s.byTag[tag]?.done = true
+            s.byTag[tag]?.answered = true
+            s.events.append(.rejected(orderID: orderID, reason: reason))
+        }
+    }
+
+    public func requestCancel(orderID: Int64, clientOrderId: String) {
+        shared.withLock { $0.byTag[clientOrderId]?.cancelRequested = true }
+        lane.enqueue { [self] client in
+            // An order whose placement was still being answered has its id by now.
+            guard let id = shared.withLock({ $0.byTag[clientOrderId]?.upstoxOrderID }) else {
+                return emit(.cancelRefused(orderID: orderID, reason: "not at the broker"))
+            }
+            do {
+                _ = try client.cancelOrder(id)
+                shared.withLock { s in
+                    s.byTag[clientOrderId]?.done = true
+                    s.events.append(.cancelled(orderID: orderID, reason: "cancelled on request"))
+                }
+            } catch {
+                emit(.cancelRefused(orderID: orderID, reason: "\(error)"))
+            }
+        }
+    }
+
+    public func requestModify(orderID: Int64, clientOrderId: String, triggerPrice: Int64) {
+        lane.enqueue { [self] client in
+            guard let tracked = shared.withLock({ $0.byTag[clientOrderId] }), let id = tracked.upstoxOrderID, !tracked.done else {
+                return emit(.modifyRefused(orderID: orderID, reason: "not a working order at the broker"))
+            }
+            let r = tracked.request
+            do {
+                _ = try client.modifyOrder(id, quantity: r.quantity - tracked.filled, orderType: r.type.rawValue,
+                                           price: r.type == .stopLoss ? Paise(r.limitPrice) : .zero, triggerPrice: Paise(triggerPrice))
+                shared.withLock { s in
+                    s.byTag[clientOrderId]?.request.triggerPrice = triggerPrice
+                    s.events.append(.modified(orderID: orderID, triggerPrice: triggerPrice))
+                }
+            } catch {
+                emit(.modifyRefused(orderID: orderID, reason: "\(error)"))
+            }
+        }
+    }
+
+    public func takeEvents(into events: inout [BrokerEvent]) {
+        shared.withLock { s in
+            guard !s.events.isEmpty else { return }
+            events.append(contentsOf: s.events)
+            s.events.removeAll(keepingCapacity: true)
+        }
+    }
+}
