@@ -234,7 +234,23 @@ public final class KiteBroker: Broker, @unchecked Sendable {
         }
     }
 
+    /// How often ``takeEvents(into:)`` reads the book itself (seconds), in a session nothing else
+    /// polls for it; nil when a rehearsal market reads it after each market step.
+    public var pollInterval: Double?
+    var lastPoll: UInt64 = 0
+
     public func takeEvents(into events: inout [BrokerEvent]) {
+        if let pollInterval {
+            let now = DispatchTime.now().uptimeNanoseconds
+            if now &- lastPoll >= UInt64(pollInterval * 1e9) {
+                lastPoll = now
+                do {
+                    try refresh()
+                } catch {
+                    logger.warning("could not read the order book; the next poll tries again", metadata: ["error": "\(error)"])
+                }
+            }
+        }
         shared.withLock { s in
             guard !s.events.isEmpty else { return }
             events.append(contentsOf: s.events)

@@ -56,6 +56,8 @@ public final class KiteBrokerAccount: BrokerAccount {
         let broker = try KiteBroker(connection: connection, limiter: limiter, instruments: instruments, charges: costs, logger: logger)
         current = broker
         let market = rehearsal ? try KiteSimMarket(broker: broker, connection: connection, instruments: instruments) : nil
+        // Without a rehearsal market, the engine's own requests for events read the book.
+        if market == nil { broker.pollInterval = 1 }
         return BrokerSession(broker: broker, market: market)
     }
 

@@ -48,6 +48,8 @@ public final class UpstoxBrokerAccount: BrokerAccount {
     public func session(date: LocalDate, open: UTCTimestamp, close: UTCTimestamp) throws -> BrokerSession {
         let costs = try CostModel(instrumentKinds: instrumentKinds, pricingDate: date)
         let broker = try UpstoxBroker(connection: connection, limiter: limiter, instruments: instruments, charges: costs, logger: logger)
+        // The engine's own requests for events read the book (no rehearsal market, no postbacks).
+        broker.pollInterval = 1
         return BrokerSession(broker: broker, market: nil)
     }
 

@@ -6,9 +6,9 @@ import AlphaPrimeDomain
 ///
 /// Live trading needs `ENVIRONMENT=production` (or live), `ENABLE_REAL_TRADING=true` and
 /// `--confirm-live`, and `active_broker: kite` or `upstox` (the live market feed is not built yet).
-/// A replay in live mode is a rehearsal: it runs only against a server on this machine's loopback
-/// address (a kite-sim, or a local Upstox stand-in), never against the real broker (real orders over
-/// old bars). Paper
+/// A replay in live mode is a rehearsal: it runs only against a kite-sim on this machine's loopback
+/// address, never against the real broker (real orders over old bars); Upstox has no rehearsal
+/// market (exit 3). Paper
 /// trading needs `ENABLE_PAPER_TRADING`; monitor mode passes. Without `--replay` there is nothing to
 /// run, since the live market feed is not built yet. Once the engine holds its lock, a set kill
 /// switch refuses paper and live runs. Every refusal names what stopped it; the command prints it
@@ -94,6 +94,12 @@ public struct EngineStartPolicy: Sendable, Equatable {
             }
             if !closed.isEmpty {
                 return .refused(Refusal(.gateClosed, closed.map { "refused: live trading gate closed: \($0)" }))
+            }
+            if replaying && activeBroker == .upstox {
+                return .refused(Refusal(.notBuilt("a rehearsal market for Upstox"), [
+                    "a replay in live mode is rehearsed against kite-sim (active_broker: kite, kite.base_url on 127.0.0.1); "
+                        + "Upstox has no rehearsal market, so its fills would never arrive; no order was sent",
+                ]))
             }
             if replaying && !brokerIsLocal {
                 let server = activeBroker == .upstox ? "a local Upstox server on this machine (upstox.base_url on 127.0.0.1)"

@@ -84,18 +84,16 @@ import Testing
         ])
     }
 
-    /// Upstox is treated like Kite: a live replay only against a server on 127.0.0.1, and without
-    /// --replay the live feed is missing (exit 3).
-    @Test func upstoxLiveIsTreatedLikeKite() throws {
+    /// Upstox live needs the live feed (exit 3) and has no rehearsal market: a live replay with it
+    /// is refused whatever its address (exit 3), since its fills would never arrive.
+    @Test func upstoxLiveNeedsTheFeedAndHasNoRehearsal() throws {
         var upstox = Self.open
         upstox.activeBroker = .upstox
-        let remote = try #require(Self.refusal(upstox.decide(mode: .live, confirmLive: true, replaying: true)))
-        #expect(remote.exitStatus == .refused)
-        #expect(remote.messages.first?.contains("runs only against a local Upstox server on this machine (upstox.base_url on 127.0.0.1)") == true)
-        upstox.brokerIsLocal = true
-        #expect(upstox.decide(mode: .live, confirmLive: true, replaying: true) == .allowed)
         for local in [true, false] {
             upstox.brokerIsLocal = local
+            let replay = try #require(Self.refusal(upstox.decide(mode: .live, confirmLive: true, replaying: true)))
+            #expect(replay.cause == .notBuilt("a rehearsal market for Upstox"))
+            #expect(replay.exitStatus.rawValue == 3)
             let noFeed = try #require(Self.refusal(upstox.decide(mode: .live, confirmLive: true, replaying: false)))
             #expect(noFeed.cause == .notBuilt("the live market feed (the broker's WebSocket)"))
             #expect(noFeed.exitStatus.rawValue == 3)
