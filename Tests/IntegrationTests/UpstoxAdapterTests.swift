@@ -37,7 +37,7 @@ import Testing
     static let limits = BrokerConfig.RateLimits(requestsPerSecond: 50, quoteRequestsPerSecond: 50, historicalRequestsPerSecond: 50,
                                                 ordersPerSecond: 10, ordersPerMinute: 400, ordersPerDay: 5000)
 
-    static func connection(_ stub: UpstoxStub, token: String = UpstoxStub.accessToken, timeout: Double = 1.5) -> UpstoxConnection {
+    static func connection(_ stub: UpstoxStub, token: String = UpstoxStub.accessToken, timeout: Double = 10) -> UpstoxConnection {
         UpstoxConnection(baseURL: stub.baseURL, apiKey: UpstoxStub.apiKey, accessToken: token, connectTimeout: 1, requestTimeout: timeout,
                          retries: BrokerConfig.Retries(maxAttempts: 2, backoffMS: 20, maxBackoffMS: 100), rateLimits: limits,
                          placementLookupSeconds: 3)
@@ -192,7 +192,7 @@ import Testing
         defer { stub.stop() }
         let sink = Lines()
         let logger = Logger(label: "upstox-test") { _ in Capture(sink: sink) }
-        let broker = try UpstoxBroker(connection: Self.connection(stub), limiter: UpstoxRateLimiter(Self.limits),
+        let broker = try UpstoxBroker(connection: Self.connection(stub, timeout: 1.5), limiter: UpstoxRateLimiter(Self.limits),
                                       instruments: Self.instruments, charges: NoCharges(), logger: logger)
         stub.set { fault == "5xx" ? ($0.failNextPlacementWith5xx = true) : ($0.withholdNextPlacement = true) }
         broker.submit(BrokerOrderRequest(clientOrderId: "AP2UNKNOWN", order: Self.order(2, type: .market)))
