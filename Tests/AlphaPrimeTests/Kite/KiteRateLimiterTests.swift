@@ -1,4 +1,5 @@
 import AlphaPrimeDomain
+@testable import AlphaPrimeExecution
 @testable import AlphaPrimeKite
 import Foundation
 import Synchronization
