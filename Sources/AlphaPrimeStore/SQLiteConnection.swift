@@ -52,7 +52,9 @@ public final class SQLiteConnection: SQLDatabase, @unchecked Sendable {
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
 
-        let journal = try query("PRAGMA journal_mode = WAL").first?[0]
+        let journal = try Self.switchingToWAL(timeoutMilliseconds: busyTimeoutMilliseconds) {
+            try query("PRAGMA journal_mode = WAL").first?[0]
+        }
         guard journal == .text("wal") || (isMemory && journal == .text("memory")) else {
             throw StoreError(.unavailable, backend: .sqlite,
                              message: "\(path) could not be switched to WAL journal mode (it reports \(journal?.description ?? "nothing"))",
@@ -60,6 +62,23 @@ public final class SQLiteConnection: SQLDatabase, @unchecked Sendable {
         }
         try execute("PRAGMA synchronous = FULL")
         try execute("PRAGMA foreign_keys = ON")
+    }
+
+    /// Runs `pragma` (the switch to WAL), again while SQLite answers `BUSY`, for at most the busy
+    /// timeout. Two connections opening a new database at once (an engine starting while `engine
+    /// status` polls) race to switch it; SQLite refuses the loser at once, without its busy handler,
+    /// since each holds the lock the other waits for.
+    static func switchingToWAL(timeoutMilliseconds: Int32, _ pragma: () throws -> SQLValue?) throws -> SQLValue? {
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeoutMilliseconds))
+        var pause = 1
+        while true {
+            do {
+                return try pragma()
+            } catch let error as StoreError where error.kind == .busy && ContinuousClock.now < deadline {
+                usleep(useconds_t(pause * 1_000))
+                pause = min(pause * 2, 50)
+            }
+        }
     }
 
     deinit {

@@ -28,6 +28,27 @@ import Testing
         #expect(try database.queryFirst("PRAGMA foreign_keys")?[0] == .integer(1))
     }
 
+    /// Two processes opening a database that does not exist yet (an engine starting while
+    /// `engine status` polls) race to switch the new file to WAL; SQLite answers the loser `BUSY`
+    /// at once, without its busy handler. Every open must still succeed.
+    @Test func openingANewDatabaseFromSeveralConnectionsAtOnceNeverFailsBusy() async throws {
+        let (directory, _) = Self.temporaryPath()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for round in 0..<60 {
+            let path = directory.appending(path: "race/\(round).db").path
+            try FileManager.default.createDirectory(atPath: directory.appending(path: "race").path, withIntermediateDirectories: true)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        let database = try SQLiteConnection(path: path)
+                        _ = try database.queryFirst("SELECT COUNT(*) FROM sqlite_master")
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+    }
+
     /// A write the file does not take (read-only, full disk, not permitted) is exit 73, "cannot be
     /// written", not 69 "unreachable". Read-only is simulated with `query_only` (root ignores file modes).
     @Test func aWriteTheFileCannotTakeIsCantCreate() throws {
