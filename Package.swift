@@ -4,11 +4,15 @@ import PackageDescription
 /// The command-line tools of ALPHA-PRIME. Each is one thin `@main` file in `Sources/<tool>/`
 /// that runs a command type defined in `AlphaPrimeCommands`.
 let tools = [
-    "health-check", "engine", "report", "backup", "reset-portfolio", "archive",
+    "health-check", "report", "backup", "reset-portfolio", "archive",
     "analyze-logs", "db-maintenance", "backtest", "optimize", "stress-test", "cleanup-logs",
     "trading-calendar", "config-check",
     "alpha-prime-bench", "market-data", "broker",
 ]
+
+/// The engine: like the other tools, plus the WebSocket transport (`AlphaPrimeWebSocket`, SwiftNIO
+/// through swift-websocket) its live market feed connects with, which no other tool links.
+let engine = "engine"
 
 /// The local Kite Connect v3 server (docs/kite-sim.md). Its `@main` file depends on
 /// `AlphaPrimeKiteSim` and ArgumentParser, not on `AlphaPrimeCommands`, so SwiftNIO (through
@@ -24,12 +28,16 @@ let kiteSim = "kite-sim"
 ///     AlphaPrimeLogs, AlphaPrimeOps, AlphaPrimePaper (the paper broker), AlphaPrimeKite (the Kite Connect adapter),
 ///     AlphaPrimeUpstox (the Upstox API v2 adapter, the secondary broker)
 ///     AlphaPrimeArchive beside them, on Support alone (with CZstd, CCrypto): archive files, sealed secrets
-///     AlphaPrimeHTTP beside them, on Support alone (with CCurl): HTTP over libcurl, for the broker adapters
+///     AlphaPrimeHTTP beside them, on Support alone (with CCurl): HTTP over libcurl, for the broker adapters,
+///       and the WebSocket port the Kite ticker uses
+///     AlphaPrimeWebSocket beside them, on Support and HTTP (with swift-websocket): the WebSocket transport,
+///       linked by the engine executable alone
 ///     AlphaPrimeKiteSim beside the adapters, on Support, Domain and Execution (with Hummingbird): the
 ///       local Kite Connect server, matching through the simulated exchange; never on the core, the
 ///       Kite adapter, the store or the commands
-///     AlphaPrimeCommands composes them; every tool depends on AlphaPrimeCommands alone, except kite-sim,
-///     which depends on AlphaPrimeKiteSim (and ArgumentParser) alone.
+///     AlphaPrimeCommands composes them (never AlphaPrimeWebSocket); every tool depends on AlphaPrimeCommands
+///     alone, except the engine, which adds AlphaPrimeWebSocket, and kite-sim, which depends on
+///     AlphaPrimeKiteSim (and ArgumentParser) alone.
 ///
 /// `ArchitectureTests` reads this manifest and every import, and fails when a target gains a
 /// dependency the rule forbids.
@@ -50,6 +58,9 @@ let libraries: [Target] = [
     .target(name: "AlphaPrimePaper", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution"]),
     .target(name: "AlphaPrimeArchive", dependencies: ["AlphaPrimeSupport", "CZstd", "CCrypto"]),
     .target(name: "AlphaPrimeHTTP", dependencies: ["AlphaPrimeSupport", "CCurl"]),
+    .target(name: "AlphaPrimeWebSocket", dependencies: [
+        "AlphaPrimeSupport", "AlphaPrimeHTTP", .product(name: "WSClient", package: "swift-websocket"), log,
+    ]),
     .target(name: "AlphaPrimeKite", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeHTTP", log]),
     .target(name: "AlphaPrimeUpstox", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeHTTP", log]),
     .target(name: "AlphaPrimeKiteSim", dependencies: [
@@ -69,13 +80,14 @@ let package = Package(
     name: "AlphaPrime",
     platforms: [.macOS(.v15)],
     products: [.library(name: "AlphaPrime", targets: libraries.map(\.name))]
-        + (tools + [kiteSim]).map { .executable(name: $0, targets: [$0]) },
+        + (tools + [engine, kiteSim]).map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
     ],
     targets: [
         .systemLibrary(
@@ -99,12 +111,13 @@ let package = Package(
             dependencies: libraryNames + [log, .product(name: "Yams", package: "Yams")],
             resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "SmokeTests", dependencies: libraryNames + (tools + [kiteSim]).map { .target(name: $0) }),
+            name: "SmokeTests", dependencies: libraryNames + (tools + [engine, kiteSim]).map { .target(name: $0) }),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: libraryNames + (tools + [kiteSim]).map { .target(name: $0) }
+            dependencies: libraryNames + (tools + [engine, kiteSim]).map { .target(name: $0) }
                 + [.product(name: "Hummingbird", package: "hummingbird")]),
     ] + tools.map { .executableTarget(name: $0, dependencies: ["AlphaPrimeCommands"], path: "Sources/\($0)") } + [
+        .executableTarget(name: engine, dependencies: ["AlphaPrimeCommands", "AlphaPrimeWebSocket"], path: "Sources/\(engine)"),
         .executableTarget(
             name: kiteSim,
             dependencies: ["AlphaPrimeKiteSim", .product(name: "ArgumentParser", package: "swift-argument-parser"), log],

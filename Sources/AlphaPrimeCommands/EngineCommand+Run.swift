@@ -73,6 +73,27 @@ extension EngineCommand {
             return refusal.exitStatus
         }
 
+        /// Requests from other processes (`engine stop`, `emergency-stop`) and signals; in monitor
+        /// mode, which commits nothing, the heartbeat too. `everyPoll` runs at each poll.
+        static func controlChannel(mode: EngineMode, repository: StateRepository, pid: Int64, host: String,
+                                   clock: any EngineClock = SystemClock(), everyPoll: @escaping () -> Void = {}) -> EngineControlChannel {
+            var lastBeat = ContinuousClock.now
+            let tradingMode = mode.tradingMode
+            return EngineControlChannel(
+                poll: {
+                    everyPoll()
+                    if mode == .monitor, ContinuousClock.now - lastBeat >= .seconds(2) {
+                        lastBeat = ContinuousClock.now
+                        try repository.recordHeartbeat(mode: tradingMode, status: mode.rawValue, pid: pid, host: host, at: clock.now())
+                    }
+                    return try repository.pendingEngineControl(mode: tradingMode).first
+                },
+                markHandled: { request, outcome in
+                    try repository.markEngineControlHandled(id: try request.id.required("the control request's id"), outcome: outcome, at: .now())
+                },
+                signalled: { EngineSignals.stopRequested })
+        }
+
         public func run() async throws {
             try await ToolRunner.run(tool: "engine") {
                 let context = try ToolContext.load(common, tool: "engine", riskPreset: riskPreset)
@@ -104,6 +125,9 @@ extension EngineCommand {
                     return status
                 }
                 let setup = try EngineSetup(configuration: context.configuration)
+                if replay.isEmpty {
+                    return try runLive(context: context, setup: setup, repository: repository, pid: pid, host: host)
+                }
                 let plan = try ReplayData.load(
                     sources: replay.map(ReplaySource.init), setup: setup, calendar: context.calendar,
                     store: MarketDataStore(home: context.home), warmupDays: warmupDays,
@@ -123,17 +147,7 @@ extension EngineCommand {
                     : try BrokerAccounts.account(for: tradingMode, store: repository, setup: setup, context: context, replaying: !replay.isEmpty)
                 let runner = EngineRunner(setup: setup, calendar: context.calendar, repository: repository, broker: broker, logs: logs,
                                           options: EngineRunOptions(mode: mode, speed: speed.speed, warmupDays: warmupDays, pid: pid, host: host))
-                var lastBeat = ContinuousClock.now
-                runner.control = EngineControlChannel(
-                    poll: {
-                        if mode == .monitor, ContinuousClock.now - lastBeat >= .seconds(2) {
-                            lastBeat = ContinuousClock.now
-                            try repository.recordHeartbeat(mode: tradingMode, status: mode.rawValue, pid: pid, host: host, at: .now())
-                        }
-                        return try repository.pendingEngineControl(mode: tradingMode).first
-                    },
-                    markHandled: { request, outcome in try repository.markEngineControlHandled(id: try request.id.required("the control request's id"), outcome: outcome, at: .now()) },
-                    signalled: { EngineSignals.stopRequested })
+                runner.control = Self.controlChannel(mode: mode, repository: repository, pid: pid, host: host)
                 if let text = ProcessInfo.processInfo.environment[Self.crashHookVariable] {
                     if Self.crashHookAllowed(mode: mode), let limit = Int(text), limit > 0 {
                         runner.afterCommit = { commits in if commits >= limit { kill(getpid(), SIGKILL) } }

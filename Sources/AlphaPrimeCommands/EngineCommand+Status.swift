@@ -27,16 +27,34 @@ extension EngineCommand {
                 let report = try EngineControl.status(store: store,
                                                       accounts: { BrokerAccounts.recordedBook(for: $0, store: store, setup: setup) },
                                                       calendar: context.calendar)
+                // The live feed of a running engine, as it last wrote it.
+                var feeds: [String: LiveFeedReport] = [:]
+                if let holder = report.engine, let mode = holder.mode.flatMap(EngineMode.init(rawValue:)),
+                   let feed = LiveFeedReport.read(home: context.home, mode: mode.tradingMode) {
+                    feeds[mode.tradingMode.rawValue] = feed
+                }
                 if common.json {
-                    try EngineCommand.printJSON(report)
+                    try EngineCommand.printJSON(StatusWithFeed(report: report, feeds: feeds))
                 } else {
-                    ToolRunner.printOut(Self.text(report))
+                    ToolRunner.printOut(Self.text(report, feeds: feeds))
                 }
                 return .ok
             }
         }
 
-        static func text(_ r: EngineControl.StatusReport) -> String {
+        /// The status report with the live feed of each running mode (`feeds`, by mode).
+        struct StatusWithFeed: Encodable {
+            var report: EngineControl.StatusReport
+            var feeds: [String: LiveFeedReport]
+            func encode(to encoder: any Encoder) throws {
+                try report.encode(to: encoder)
+                enum Key: String, CodingKey { case feed }
+                var c = encoder.container(keyedBy: Key.self)
+                if let feed = feeds.values.first { try c.encode(feed, forKey: .feed) }
+            }
+        }
+
+        static func text(_ r: EngineControl.StatusReport, feeds: [String: LiveFeedReport] = [:]) -> String {
             var lines: [String] = []
             lines.append("engine:   \(r.engine.map { "running (\($0))" } ?? "not running")")
             lines.append("database: \(r.database)")
@@ -71,6 +89,13 @@ extension EngineCommand {
                     }
                 }
                 lines.append("  working orders: \(m.workingOrders)")
+                if let f = feeds[m.mode], m.status.hasPrefix("running") {
+                    var line = "  feed: \(f.source), \(f.connected ? "connected" : "not connected"), \(f.subscribed) subscribed"
+                    if let age = f.lastTickAgeSeconds { line += ", last tick \(age) s ago" } else { line += ", no tick yet" }
+                    if f.connections > 1 { line += ", \(f.connections - 1) reconnect\(f.connections == 2 ? "" : "s")" }
+                    if let stale = f.stale { line += "; STALE: \(stale) (entries paused)" }
+                    lines.append(line)
+                }
                 if !m.breakers.isEmpty {
                     lines.append("  breakers and halts:")
                     for b in m.breakers { lines.append("    \(b)") }

@@ -26,3 +26,23 @@ extension StateSchema {
         CREATE INDEX instruments_underlying_idx ON instruments (name, segment, expiry);
         """
 }
+
+extension StateSchema {
+    /// Migration 7: the 1-minute bars a live session built from the broker's ticker, per mode and
+    /// symbol, written with the engine's commits (never ahead of its recorded progress being
+    /// covered): a restart replays them from the open to rebuild the session, and they go to the
+    /// market-data store when the session ends. `bar_at_us` is the bar's start.
+    static let v7EngineBars = """
+        CREATE TABLE engine_bars (
+            mode TEXT NOT NULL CHECK (mode IN ('backtest', 'paper', 'live')),
+            symbol TEXT NOT NULL CHECK (length(symbol) >= 1),
+            bar_at_us {{int}} NOT NULL,
+            open_paise {{int}} NOT NULL CHECK (open_paise > 0),
+            high_paise {{int}} NOT NULL CHECK (high_paise >= open_paise AND high_paise >= close_paise),
+            low_paise {{int}} NOT NULL CHECK (low_paise > 0 AND low_paise <= open_paise AND low_paise <= close_paise),
+            close_paise {{int}} NOT NULL CHECK (close_paise > 0),
+            volume {{int}} NOT NULL CHECK (volume >= 0),
+            PRIMARY KEY (mode, symbol, bar_at_us)
+        ){{strict}};
+        """
+}

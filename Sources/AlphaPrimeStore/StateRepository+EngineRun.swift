@@ -130,6 +130,33 @@ extension StateRepository {
         }
     }
 
+    // MARK: Bars a live session built
+
+    public func recordEngineBars(_ bars: [EngineBarRecord]) throws {
+        guard !bars.isEmpty else { return }
+        try database.transaction {
+            for r in bars {
+                try database.execute("""
+                    INSERT INTO engine_bars (mode, symbol, bar_at_us, open_paise, high_paise, low_paise, close_paise, volume)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (mode, symbol, bar_at_us) DO NOTHING
+                    """, [SQLValue(r.mode), .text(r.symbol), .integer(r.bar.time * 1_000_000), .integer(r.bar.open),
+                          .integer(r.bar.high), .integer(r.bar.low), .integer(r.bar.close), .integer(r.bar.volume)])
+            }
+        }
+    }
+
+    public func engineBars(mode: TradingMode, from: UTCTimestamp, before: UTCTimestamp) throws -> [EngineBarRecord] {
+        try database.query("""
+            SELECT mode, symbol, bar_at_us, open_paise, high_paise, low_paise, close_paise, volume FROM engine_bars
+            WHERE mode = ? AND bar_at_us >= ? AND bar_at_us < ? ORDER BY bar_at_us, symbol
+            """, [SQLValue(mode), SQLValue(from), SQLValue(before)]).map { row in
+            EngineBarRecord(mode: try row.enumValue("mode"), symbol: try row.string("symbol"),
+                            bar: Bar(time: try row.int64("bar_at_us") / 1_000_000, open: try row.int64("open_paise"),
+                                     high: try row.int64("high_paise"), low: try row.int64("low_paise"),
+                                     close: try row.int64("close_paise"), volume: try row.int64("volume")))
+        }
+    }
+
     // MARK: Orders and fills of an account
 
     /// Sets an order's status by its id (and its reason / broker order id when given).

@@ -70,6 +70,8 @@ final class EngineJournal {
     private var pendingSnapshots: [PortfolioSnapshot] = []
     private var pendingRiskEvents: [RiskEventRecord] = []
     private var pendingMarks: [MarkRecord?]
+    /// Bars a live session built, written with the next commit.
+    private var pendingBars: [EngineBarRecord] = []
     var haltedReason: String?
     /// Market time (UTC epoch seconds) of the bar being processed.
     var currentBarTime: Int64 = 0
@@ -123,7 +125,7 @@ final class EngineJournal {
     func entry(_ coreId: Int64) -> Entry { entries[Int(coreId - 1)] }
 
     var hasPending: Bool {
-        !operations.isEmpty || !pendingSnapshots.isEmpty || !pendingRiskEvents.isEmpty
+        !operations.isEmpty || !pendingSnapshots.isEmpty || !pendingRiskEvents.isEmpty || !pendingBars.isEmpty
             || (!inCatchUp && pendingMarks.contains { $0 != nil })
     }
 
@@ -141,6 +143,7 @@ final class EngineJournal {
             if !inCatchUp {
                 for case let m? in pendingMarks { try repository.upsertMark(m) }
             }
+            try repository.recordEngineBars(pendingBars)
             storedLastBar = max(storedLastBar, currentBarTime)
             try repository.recordEngineProgress(
                 sessionId: sessionId, deferredRows: max(skipDeferred, deferredCount),
@@ -154,6 +157,7 @@ final class EngineJournal {
         operations.removeAll(keepingCapacity: true)
         pendingSnapshots.removeAll(keepingCapacity: true)
         pendingRiskEvents.removeAll(keepingCapacity: true)
+        pendingBars.removeAll(keepingCapacity: true)
         for i in pendingMarks.indices { pendingMarks[i] = nil }
         if beat { lastHeartbeat = now }
         lastFlush = now
@@ -209,6 +213,11 @@ final class EngineJournal {
 
     func deferRiskEvent(_ event: RiskEventRecord) {
         if nextDeferred() { pendingRiskEvents.append(event) }
+    }
+
+    /// A bar a live session built: recorded with the next commit, so a restart replays it.
+    func recordBar(symbol: String, bar: Bar) {
+        pendingBars.append(EngineBarRecord(mode: mode, symbol: symbol, bar: bar))
     }
 
     func mark(symbol: SymbolID, name: String, price: Int64, time: Int64) {

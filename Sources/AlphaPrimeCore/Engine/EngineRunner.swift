@@ -74,6 +74,12 @@ public final class EngineRunner {
     }
 
     public func runSession(_ day: ReplayDay) throws -> SessionOutcome {
+        try runSession(day, live: nil)
+    }
+
+    /// One session: a replay of `day`'s bars, or, with `live`, the bars an earlier run of this
+    /// live session recorded (`day.series`, replayed to rebuild the state) followed by the live feed.
+    func runSession(_ day: ReplayDay, live: LiveSessionFeed?) throws -> SessionOutcome {
         let mode = options.mode.tradingMode
         let session = day.session
         let open = UTCTimestamp(secondsSinceEpoch: session.openEpochSeconds)
@@ -153,10 +159,17 @@ public final class EngineRunner {
             "session.date": "\(day.date)", "session": "\(session.description)", "mode": "\(options.mode.rawValue)",
             "speed": "\(options.speed)", "strategies": "\(strategies.count)", "cash": "\(Paise(dayStartCash))",
             "source": "\(day.source)"])
+        var pauses: [(at: Int64, reason: String?)] = []
+        if live != nil, let repository, journal != nil {
+            pauses = SessionRun<AnyStrategy>.recordedPauses(in: try repository.riskEvents(mode: mode, from: open, before: close))
+        }
+        let feed: any MarketFeed = live.map { ChainedFeed(first: ReplayFeed(series: day.series), then: $0.feed) }
+            ?? ReplayFeed(series: day.series)
         let run = SessionRun<AnyStrategy>(
-            core: core, broker: brokerSession, journal: journal, plan: plan, mode: options.mode, logs: logs, speed: options.speed,
+            core: core, broker: brokerSession, journal: journal, plan: plan, mode: options.mode, logs: logs,
+            speed: live == nil ? options.speed : .max,
             snapshotInterval: setup.snapshotIntervalSeconds, measureLatency: options.measureLatency,
-            control: control, clock: clock, feed: ReplayFeed(series: day.series))
+            control: control, clock: clock, feed: feed, live: live?.feed.state, recordedPauses: pauses)
         let outcome = try run.run()
         logs.engine.info("session ended", metadata: [
             "session.date": "\(day.date)", "ending": "\(outcome.ending)", "bars": "\(outcome.bars)",

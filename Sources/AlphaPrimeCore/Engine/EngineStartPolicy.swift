@@ -5,12 +5,13 @@ import AlphaPrimeDomain
 /// command-line flags and the recorded kill switch alone.
 ///
 /// Live trading needs `ENVIRONMENT=production` (or live), `ENABLE_REAL_TRADING=true` and
-/// `--confirm-live`, and `active_broker: kite` or `upstox` (the live market feed is not built yet).
+/// `--confirm-live`, and `active_broker: kite` or `upstox`.
 /// A replay in live mode is a rehearsal: it runs only against a kite-sim on this machine's loopback
 /// address, never against the real broker (real orders over old bars); Upstox has no rehearsal
 /// market (exit 3). Paper
-/// trading needs `ENABLE_PAPER_TRADING`; monitor mode passes. Without `--replay` there is nothing to
-/// run, since the live market feed is not built yet. Once the engine holds its lock, a set kill
+/// trading needs `ENABLE_PAPER_TRADING`; monitor mode passes. Without `--replay` the session runs on
+/// the wall clock with Kite's ticker as the market feed (Upstox has no feed yet: a live session
+/// through it is refused with exit 3). Once the engine holds its lock, a set kill
 /// switch refuses paper and live runs. Every refusal names what stopped it; the command prints it
 /// and exits with the refusal's status.
 public struct EngineStartPolicy: Sendable, Equatable {
@@ -116,9 +117,10 @@ public struct EngineStartPolicy: Sendable, Equatable {
         case .monitor:
             break
         }
-        guard replaying else {
-            return .refused(Refusal(.notBuilt("the live market feed (the broker's WebSocket)"), [
-                "no live market feed exists yet; replay recorded bars with --replay DATE|FILE",
+        if !replaying && mode == .live && activeBroker == .upstox {
+            return .refused(Refusal(.notBuilt("the Upstox market feed"), [
+                "the live market feed is Kite's ticker; live trading through Upstox has no feed yet (replay recorded bars "
+                    + "with --replay DATE|FILE, or trade live through kite)",
             ]))
         }
         return .allowed

@@ -18,6 +18,9 @@ protocol SessionHost {
     /// The close (UTC epoch seconds) of the session in progress, or nil when the calendar does not
     /// know it (the session-close rule then does nothing but end the day).
     var sessionClose: Int64? { get }
+    /// The open of the session in progress, for a live feed's `.clock` events (nil: a backtest,
+    /// which never gets them).
+    var liveSessionOpen: Int64? { get }
 
     /// The first bar of a new IST trading day (`day`: days since 1970-01-01) is about to be processed.
     mutating func sessionOpens(day: Int64) throws(Failure)
@@ -30,6 +33,10 @@ protocol SessionHost {
     mutating func bar(_ bar: Bar, symbol: SymbolID) throws(Failure)
     /// A trade print between bars.
     mutating func tick(_ tick: Tick, symbol: SymbolID) throws(Failure)
+    /// A live feed's market time moved on with nothing else to deliver (`time`, UTC epoch
+    /// seconds): the host does what it does while waiting (heartbeat, control requests). Returns
+    /// false to end the run here (a stop request).
+    mutating func idle(_ time: Int64) throws(Failure) -> Bool
     /// The feed has ended; `lastMinute` is the last bar's minute (nil when there was none).
     /// Returns false when the last session must not be closed: its data ended well before the
     /// close, so it is left to be completed later (the host records it as such).
@@ -47,6 +54,8 @@ protocol SessionHost {
 
 extension SessionHost {
     mutating func tick(_ tick: Tick, symbol: SymbolID) throws(Failure) {}
+    mutating func idle(_ time: Int64) throws(Failure) -> Bool { true }
+    var liveSessionOpen: Int64? { nil }
 }
 
 /// How a loop ended.
@@ -91,8 +100,19 @@ enum SessionLoop {
             case .tick(let t, let s):
                 try host.tick(t, symbol: s)
                 continue
+            case .clock(let time):
+                // Market time reached `time` with no bar: every minute complete by then begins.
+                let complete = time - ((time % 60) + 60) % 60 - 60
+                if host.liveSessionOpen != nil {
+                    guard try beginQuietMinutes(through: complete, minute: &minute, host: &host) else { return .stopped }
+                }
+                guard try host.idle(time) else { return .stopped }
+                continue
             }
             if bar.time != minute {
+                if host.liveSessionOpen != nil {
+                    guard try beginQuietMinutes(through: bar.time - 60, minute: &minute, host: &host) else { return .stopped }
+                }
                 guard try host.minuteBegins(bar.time, previous: minute == .min ? nil : minute) else { return .stopped }
                 let barDay = RiskManager.istDay(bar.time)
                 if barDay != day {
@@ -110,6 +130,24 @@ enum SessionLoop {
         guard try host.feedEnded(lastMinute: minute == .min ? nil : minute) else { return .dataEndedEarly }
         if day != .min { try closeSession(&host, day: day, lastBarTime: lastBarTime) }
         return .feedEnded
+    }
+
+    /// A live session begins every minute from the open in order, whether a bar of it came or not
+    /// (a quiet or stalled feed), so a restart that replays the recorded bars begins the same
+    /// minutes: each minute after `minute` through `last` that no bar began begins here, and the
+    /// core's clock event happens after it when a bar of it would have made it happen.
+    static func beginQuietMinutes<Host: SessionHost>(through last: Int64, minute: inout Int64,
+                                                     host: inout Host) throws(Host.Failure) -> Bool {
+        guard let open = host.liveSessionOpen else { return true }
+        var next = minute == .min ? open : minute + 60
+        while next <= last {
+            guard try host.minuteBegins(next, previous: minute == .min ? nil : minute) else { return false }
+            minute = next
+            let clock = host.nextClockEvent
+            if next > clock { try host.clockReached(clock) }
+            next += 60
+        }
+        return true
     }
 
     /// The session-close rule (see the type's documentation).

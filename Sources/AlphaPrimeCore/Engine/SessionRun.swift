@@ -83,12 +83,22 @@ final class SessionRun<S: Strategy>: SessionHost {
     var outcome: SessionOutcome
     /// Fills and broker cancellations waiting to be logged after the orders they caused were placed.
     var fillLogs: [(fill: Fill, brokerTradeId: String, trades: [TradeRecord])] = []
+    /// A live session's feed (nil in a replay): its staleness pauses entries.
+    let liveState: LiveFeedState?
+    /// The minute the loop is on (UTC epoch seconds of its start; 0 before the first).
+    var currentMinute: Int64 = 0
+    /// Entry pauses and resumptions an earlier run of this live session recorded (market time it
+    /// applied at, the pause's reason or nil for a resumption), re-applied while catching up.
+    var recordedPauses: [(at: Int64, reason: String?)] = []
     var cancelLogs: [(coreId: Int64, status: OrderStatus, reason: String)] = []
 
     init(core: Core, broker session: BrokerSession?, journal: EngineJournal?, plan: SessionPlan, mode: EngineMode, logs: EngineLogs,
          speed: ReplaySpeed, snapshotInterval: Int64, measureLatency: Bool = false,
-         control: EngineControlChannel? = nil, clock: any EngineClock, feed: (any MarketFeed)? = nil) {
+         control: EngineControlChannel? = nil, clock: any EngineClock, feed: (any MarketFeed)? = nil,
+         live: LiveFeedState? = nil, recordedPauses: [(at: Int64, reason: String?)] = []) {
         self.core = core
+        liveState = live
+        self.recordedPauses = recordedPauses
         self.feed = feed ?? ReplayFeed(series: plan.series)
         self.broker = session?.broker
         self.market = session?.market
@@ -134,6 +144,7 @@ final class SessionRun<S: Strategy>: SessionHost {
         }
         core.start()
         core.startDay()
+        if inCatchUp { applyRecordedPauses(through: plan.open) }
         var host = self
         _ = try SessionLoop.run(feed: &feed, host: &host, openDay: Int64(plan.date.daysSinceEpoch))
         core.stop()
@@ -145,6 +156,7 @@ final class SessionRun<S: Strategy>: SessionHost {
 
     var nextClockEvent: Int64 { core.nextClockEvent }
     var sessionClose: Int64? { plan.close }
+    var liveSessionOpen: Int64? { liveState == nil ? nil : plan.open }
 
     /// An engine session is one day, opened before the loop: a bar of another day is refused.
     func sessionOpens(day: Int64) throws {
@@ -164,10 +176,12 @@ final class SessionRun<S: Strategy>: SessionHost {
             _ = pacer.wait(untilMarketTime: minute + 60) { false }
         }
         journal?.currentBarTime = minute
+        currentMinute = minute
         return true
     }
 
     func bar(_ bar: Bar, symbol: SymbolID) throws {
+        if liveState != nil, !inCatchUp { journal?.recordBar(symbol: core.instruments[symbol].symbol, bar: bar) }
         try process(bar, symbol: symbol)
         if inCatchUp { outcome.recoveredBars += 1 }
         outcome.bars += 1
@@ -211,9 +225,11 @@ final class SessionRun<S: Strategy>: SessionHost {
     func betweenMinutes(finished: Int64, next: Int64) throws -> SessionOutcome.Ending? {
         if inCatchUp {
             try applyRecorded(upTo: finished)
+            applyRecordedPauses(through: finished + 60)
             if next > catchUpUntil { try endCatchUp(at: finished) }
         }
         if inCatchUp { return nil }
+        try syncFeedPause()
         guard let control else {
             _ = try pacer.wait(untilMarketTime: next + 60) {
                 try journal?.flushIfDue()  // the heartbeat goes on while the replay clock waits

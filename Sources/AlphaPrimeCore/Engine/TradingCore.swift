@@ -46,6 +46,9 @@ public struct TradingCore<S: Strategy>: Sendable {
     /// The rule behind ``entriesHaltedReason`` (`kill_switch.drawdown_pct`, …); nil for a halt set
     /// by the engine itself.
     public var entriesHaltedRule: String?
+    /// Why new entries are paused for now (the live market feed is stale); nil when not. Not
+    /// persisted: it lasts while its cause does. Exits are never refused.
+    public var entriesPausedReason: String?
     /// Highest equity seen (marks and fills).
     public var peakEquity: Int64 { risk.state.peakEquity }
     /// What the risk stage decided and saw, in order: approvals with their size (entries, when
@@ -186,6 +189,7 @@ public struct TradingCore<S: Strategy>: Sendable {
         }
         if let halt = risk.state.halt { return halt }
         if let halt = risk.state.dayHalt { return halt }
+        if let reason = entriesPausedReason { return RiskRejection(rule: RiskRule.feedStale, reason: reason) }
         if time < risk.state.pausedUntil { return risk.state.pause }
         return nil
     }
@@ -252,6 +256,10 @@ public struct TradingCore<S: Strategy>: Sendable {
         }
         if signal.intent == .enter, let reason = entriesHaltedReason {
             refuse(signal, instance: i, RiskRejection(rule: entriesHaltedRule ?? RiskRule.entriesHalted, reason: reason), time: time)
+            return
+        }
+        if signal.intent == .enter, let reason = entriesPausedReason {
+            refuse(signal, instance: i, RiskRejection(rule: RiskRule.feedStale, reason: reason), time: time)
             return
         }
         let position = ledger.books[i].quantity

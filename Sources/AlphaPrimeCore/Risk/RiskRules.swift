@@ -29,6 +29,8 @@ public enum RiskRule {
     public static let propProfitTarget = "prop_firm.profit_target_pct"
     /// Entries stopped by the engine itself (a stop, an emergency stop) rather than by a rule.
     public static let entriesHalted = "entries_halted"
+    /// New entries paused while the live market feed is stale (no print for too long in market hours).
+    public static let feedStale = "feed_stale"
 }
 
 /// A percentage held exactly as parts per million of the base (1.5% = 15_000), so amounts of money

@@ -17,6 +17,41 @@ public protocol EngineClock: Sendable {
     func monotonic() -> Duration
     /// Waits `duration` (a test clock moves on by it instead).
     func sleep(for duration: Duration)
+    /// Seconds of ``now()`` per second of ``monotonic()``: 1, except on a rehearsal's accelerated clock.
+    var rate: Double { get }
+}
+
+extension EngineClock {
+    public var rate: Double { 1 }
+}
+
+/// A rehearsal's wall clock: the market time of a local exchange simulator (kite-sim's ticker),
+/// running `rate` times faster than real time from the reading it was anchored at. Intervals
+/// (flushing, polling, the heartbeat) stay real: only ``now()`` runs fast.
+public struct AcceleratedClock: EngineClock {
+    public let anchor: UTCTimestamp
+    public let rate: Double
+    private let origin: Duration
+    private let system = SystemClock()
+
+    /// - Parameters:
+    ///   - now: the simulated time at this instant.
+    ///   - rate: simulated seconds per real second (1 or more).
+    public init(now: UTCTimestamp, rate: Double) {
+        anchor = now
+        self.rate = rate
+        origin = system.monotonic()
+    }
+
+    public func now() -> UTCTimestamp {
+        let (seconds, attoseconds) = (system.monotonic() - origin).components
+        let elapsed = Double(seconds) + Double(attoseconds) / 1e18
+        return anchor.adding(microseconds: Int64((elapsed * rate * 1_000_000).rounded(.down)))
+    }
+
+    public func monotonic() -> Duration { system.monotonic() }
+
+    public func sleep(for duration: Duration) { system.sleep(for: duration) }
 }
 
 /// The operating system's clocks: `Date` for the wall time, the monotonic uptime, a real sleep.

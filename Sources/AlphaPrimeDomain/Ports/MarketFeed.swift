@@ -6,10 +6,14 @@ public enum MarketEvent: Sendable, Equatable {
     case bar(Bar, symbol: SymbolID)
     /// A trade print of `symbol`, from a live feed.
     case tick(Tick, symbol: SymbolID)
+    /// The market time (UTC epoch seconds) a live feed has reached with nothing else to say: every
+    /// bar that closed before it was delivered. Time moves on without data (a quiet or stalled feed),
+    /// so the square-off and the close still happen on time; a replay never sends it.
+    case clock(Int64)
 }
 
 /// The market-feed port: where the trading core's market data comes from — recorded bars replayed
-/// (``ReplayFeed``) now, the broker's ticker later. Events come out in time order; bars of several
+/// (``ReplayFeed``), or the broker's ticker turned into bars on the wall clock (the engine's live feed). Events come out in time order; bars of several
 /// symbols with the same start come out in symbol-id order, so a run is the same every time.
 public protocol MarketFeed {
     /// The next event, or nil when the feed has ended.

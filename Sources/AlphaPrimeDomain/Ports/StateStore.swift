@@ -81,6 +81,10 @@ public protocol StateStore: Sendable {
     func markEngineControlHandled(id: Int64, outcome: String, at time: UTCTimestamp) throws
 
     func upsertMark(_ mark: MarkRecord) throws
+    /// Records bars a live session built; a bar already recorded (same mode, symbol, start) is kept.
+    func recordEngineBars(_ bars: [EngineBarRecord]) throws
+    /// The bars a live session built with starts in `[from, before)`, by start then symbol.
+    func engineBars(mode: TradingMode, from: UTCTimestamp, before: UTCTimestamp) throws -> [EngineBarRecord]
     func marks(mode: TradingMode) throws -> [MarkRecord]
 
     // MARK: The instrument master

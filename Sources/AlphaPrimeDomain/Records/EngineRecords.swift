@@ -209,3 +209,17 @@ public struct ArchiveBatchRecord: Sendable, Equatable {
         self.archivedAt = archivedAt; self.restoredAt = restoredAt
     }
 }
+
+/// A 1-minute bar a live session built from the broker's ticker (`engine_bars`).
+public struct EngineBarRecord: Sendable, Equatable {
+    public var mode: TradingMode
+    /// The configured symbol (`NIFTY 50`).
+    public var symbol: String
+    public var bar: Bar
+
+    public init(mode: TradingMode, symbol: String, bar: Bar) {
+        self.mode = mode
+        self.symbol = symbol
+        self.bar = bar
+    }
+}

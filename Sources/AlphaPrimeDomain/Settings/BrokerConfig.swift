@@ -79,10 +79,28 @@ public struct BrokerConfig: Codable, Sendable, Equatable {
         public var maxInstrumentsPerConnection: Int
         public var maxConnections: Int
         public var reconnectMaxDelaySeconds: Double
+        /// No print for this many seconds in market hours makes the live feed stale (entries pause,
+        /// the feed reconnects). Optional in the file; 30 when absent.
+        public var staleAfterSeconds: Double
 
         enum CodingKeys: String, CodingKey {
             case maxInstrumentsPerConnection = "max_instruments_per_connection", maxConnections = "max_connections"
-            case reconnectMaxDelaySeconds = "reconnect_max_delay_seconds"
+            case reconnectMaxDelaySeconds = "reconnect_max_delay_seconds", staleAfterSeconds = "stale_after_seconds"
+        }
+
+        public init(maxInstrumentsPerConnection: Int, maxConnections: Int, reconnectMaxDelaySeconds: Double, staleAfterSeconds: Double = 30) {
+            self.maxInstrumentsPerConnection = maxInstrumentsPerConnection
+            self.maxConnections = maxConnections
+            self.reconnectMaxDelaySeconds = reconnectMaxDelaySeconds
+            self.staleAfterSeconds = staleAfterSeconds
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            maxInstrumentsPerConnection = try c.decode(Int.self, forKey: .maxInstrumentsPerConnection)
+            maxConnections = try c.decode(Int.self, forKey: .maxConnections)
+            reconnectMaxDelaySeconds = try c.decode(Double.self, forKey: .reconnectMaxDelaySeconds)
+            staleAfterSeconds = try c.decodeIfPresent(Double.self, forKey: .staleAfterSeconds) ?? 30
         }
     }
 
@@ -140,6 +158,8 @@ public struct BrokerConfig: Codable, Sendable, Equatable {
             v.positive(websocket.maxInstrumentsPerConnection, path + ".websocket.max_instruments_per_connection")
             v.positive(websocket.maxConnections, path + ".websocket.max_connections")
             v.check(websocket.reconnectMaxDelaySeconds > 0, path + ".websocket.reconnect_max_delay_seconds", "must be greater than 0")
+            v.check(websocket.staleAfterSeconds >= 1 && websocket.staleAfterSeconds <= 3_600, path + ".websocket.stale_after_seconds",
+                    "must be 1 to 3600 seconds")
             v.check(!products.isEmpty, path + ".products", "list at least one product (MIS, CNC, NRML)")
             v.unique(products, path: { "\(path).products[\($0)]" }, describe: { $0.rawValue })
             if active {

@@ -1,0 +1,69 @@
+import AlphaPrimeSupport
+import AlphaPrimeDomain
+import AlphaPrimeExecution
+import Foundation
+import Logging
+
+/// What a live session does that a replay does not: waiting between bars on the wall clock, and
+/// pausing entries while the market feed is stale.
+extension SessionRun {
+    /// The live feed's market time moved on with nothing to deliver: the heartbeat, a real
+    /// broker's fills and order updates, the feed's staleness, requests from other processes.
+    func idle(_ time: Int64) throws -> Bool {
+        guard !inCatchUp else { return true }
+        try syncFeedPause()
+        // A real broker's fills between bars (a simulated market fills only on bars).
+        if broker != nil, market == nil { try deliver(bar: nil, symbol: 0, time: max(time, plan.open)) }
+        try journal?.flushIfDue()
+        guard let control else { return true }
+        var request: EngineControlRecord?
+        if !control.signalled() {
+            let now = clock.monotonic()
+            guard now - lastPoll >= pollInterval else { return true }
+            lastPoll = now
+            request = try control.poll()
+            guard request != nil else { return true }
+        }
+        outcome.ending = try handleControl(request, time: max(currentMinute, plan.open))
+        return false
+    }
+
+    /// Entries pause while the feed is stale and resume when prints return; each change is
+    /// recorded at once (a `feed_stale` risk event at the market time it applies from), so a
+    /// restart that replays the session pauses at the same bars.
+    func syncFeedPause() throws {
+        guard let liveState else { return }
+        let reason = liveState.stale.map { "the market feed is stale: \($0)" }
+        guard reason != core.entriesPausedReason else { return }
+        core.entriesPausedReason = reason
+        let at = currentMinute == 0 ? plan.open : currentMinute + 60
+        let message = reason.map { "\($0); new entries paused, exits still managed" } ?? "the market feed has prints again; entries resume"
+        if let reason {
+            logs.risk.error("\(message)", metadata: ["risk.rule": "\(RiskRule.feedStale)", "reason": "\(reason)"])
+        } else {
+            logs.risk.notice("\(message)", metadata: ["risk.rule": "\(RiskRule.feedStale)"])
+        }
+        try journal?.repository.recordRiskEvent(RiskEventRecord(
+            mode: tradingMode, occurredAt: UTCTimestamp(secondsSinceEpoch: at), rule: RiskRule.feedStale,
+            severity: reason == nil ? .info : .warning, action: reason == nil ? Self.feedResumed : Self.feedPaused,
+            message: reason ?? message))
+    }
+
+    static var feedPaused: String { "entries_paused" }
+    static var feedResumed: String { "entries_resumed" }
+
+    /// While catching up: the pauses an earlier run recorded up to `time` take effect again.
+    func applyRecordedPauses(through time: Int64) {
+        while let first = recordedPauses.first, first.at <= time {
+            core.entriesPausedReason = first.reason
+            recordedPauses.removeFirst()
+        }
+    }
+
+    /// The pauses recorded for a session, oldest first (see ``syncFeedPause()``).
+    static func recordedPauses(in events: [RiskEventRecord]) -> [(at: Int64, reason: String?)] {
+        events.filter { $0.rule == RiskRule.feedStale && ($0.action == feedPaused || $0.action == feedResumed) }
+            .sorted { $0.occurredAt.microseconds < $1.occurredAt.microseconds }
+            .map { ($0.occurredAt.microseconds / 1_000_000, $0.action == feedPaused ? $0.message : nil) }
+    }
+}
