@@ -25,9 +25,10 @@ let kiteSim = "kite-sim"
 ///     AlphaPrimeUpstox (the Upstox API v2 adapter, the secondary broker)
 ///     AlphaPrimeArchive beside them, on Support alone (with CZstd, CCrypto): archive files, sealed secrets
 ///     AlphaPrimeHTTP beside them, on Support alone (with CCurl): HTTP over libcurl, for the broker adapters
-///     AlphaPrimeKiteSim beside the adapters, on Support, Domain and Execution (with Hummingbird): the
-///       local Kite Connect server, matching through the simulated exchange; never on the core, the
-///       Kite adapter, the store or the commands
+///     AlphaPrimeKiteSim beside the adapters, on Support, Domain and Execution (with Hummingbird, and
+///       HummingbirdWebSocket and SwiftNIO's HTTP/1 for its ticker): the local Kite Connect server,
+///       matching through the simulated exchange; never on the core, the Kite adapter, the store or
+///       the commands. Only it (and the tests) may depend on Hummingbird, HummingbirdWebSocket or SwiftNIO
 ///     AlphaPrimeCommands composes them; every tool depends on AlphaPrimeCommands alone, except kite-sim,
 ///     which depends on AlphaPrimeKiteSim (and ArgumentParser) alone.
 ///
@@ -55,6 +56,9 @@ let libraries: [Target] = [
     .target(name: "AlphaPrimeKiteSim", dependencies: [
         "AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution",
         .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdCore", package: "hummingbird"),
+        .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), log,
     ]),
     .target(name: "AlphaPrimeCommands", dependencies: [
@@ -76,6 +80,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket.git", from: "1.6.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
     ],
     targets: [
         .systemLibrary(
@@ -103,7 +110,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: libraryNames + (tools + [kiteSim]).map { .target(name: $0) }
-                + [.product(name: "Hummingbird", package: "hummingbird")]),
+                + [.product(name: "Hummingbird", package: "hummingbird"), .product(name: "WSClient", package: "swift-websocket")]),
     ] + tools.map { .executableTarget(name: $0, dependencies: ["AlphaPrimeCommands"], path: "Sources/\($0)") } + [
         .executableTarget(
             name: kiteSim,
