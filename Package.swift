@@ -32,9 +32,11 @@ let kiteSim = "kite-sim"
 ///       and the WebSocket port the Kite ticker uses
 ///     AlphaPrimeWebSocket beside them, on Support and HTTP (with swift-websocket): the WebSocket transport,
 ///       linked by the engine executable alone
-///     AlphaPrimeKiteSim beside the adapters, on Support, Domain and Execution (with Hummingbird): the
-///       local Kite Connect server, matching through the simulated exchange; never on the core, the
-///       Kite adapter, the store or the commands
+///     AlphaPrimeKiteSim beside the adapters, on Support, Domain and Execution (with Hummingbird, and
+///       HummingbirdWebSocket and SwiftNIO's HTTP/1 for its ticker): the local Kite Connect server,
+///       matching through the simulated exchange; never on the core, the Kite adapter, the store or
+///       the commands. Only it, AlphaPrimeWebSocket (and the tests) may depend on Hummingbird,
+///       HummingbirdWebSocket, swift-websocket or SwiftNIO
 ///     AlphaPrimeCommands composes them (never AlphaPrimeWebSocket); every tool depends on AlphaPrimeCommands
 ///     alone, except the engine, which adds AlphaPrimeWebSocket, and kite-sim, which depends on
 ///     AlphaPrimeKiteSim (and ArgumentParser) alone.
@@ -66,6 +68,9 @@ let libraries: [Target] = [
     .target(name: "AlphaPrimeKiteSim", dependencies: [
         "AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution",
         .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdCore", package: "hummingbird"),
+        .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), log,
     ]),
     .target(name: "AlphaPrimeCommands", dependencies: [
@@ -87,7 +92,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
     ],
     targets: [
         .systemLibrary(
@@ -115,7 +122,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: libraryNames + (tools + [engine, kiteSim]).map { .target(name: $0) }
-                + [.product(name: "Hummingbird", package: "hummingbird")]),
+                + [.product(name: "Hummingbird", package: "hummingbird"), .product(name: "WSClient", package: "swift-websocket")]),
     ] + tools.map { .executableTarget(name: $0, dependencies: ["AlphaPrimeCommands"], path: "Sources/\($0)") } + [
         .executableTarget(name: engine, dependencies: ["AlphaPrimeCommands", "AlphaPrimeWebSocket"], path: "Sources/\(engine)"),
         .executableTarget(

@@ -19,6 +19,14 @@ public struct KiteSimOptions: Sendable {
     public var market = "external"
     public var date: String?
     public var speed = 1.0
+    /// The ticker WebSocket's port (0: any free port).
+    public var tickerPort = 0
+    /// The day the ticker streams from the start (`--ticker-date`); nil: no ticks until `POST /sim/ticker`.
+    public var tickerDate: String?
+    /// × real time (`--ticker-speed`, default 1).
+    public var tickerSpeed: String?
+    /// IST `HH:MM[:SS]` the ticker's clock starts at (`--ticker-start`, default 09:14:00).
+    public var tickerStart: String?
     /// Fault flags given, by name without `--` (``FaultSettings/names``).
     public var faults: [(name: String, value: String)] = []
 
@@ -29,10 +37,23 @@ public struct KiteSimOptions: Sendable {
         public var description: String
     }
 
-    /// Checks the flags that need no file: the port, the keys, the cash, the market and its date
-    /// and speed, the fault settings.
-    public func checked(now: Date = Date()) throws(UsageError) -> (cash: Int64, market: SimMarketMode, faults: FaultSettings) {
+    /// Checks the flags that need no file: the ports, the keys, the cash, the market and its date
+    /// and speed, the ticker's start, the fault settings.
+    public func checked(now: Date = Date()) throws(UsageError)
+        -> (cash: Int64, market: SimMarketMode, faults: FaultSettings, ticker: TickerStart?) {
         guard (0...65_535).contains(port) else { throw UsageError(description: "--port \(port): expected 0 (any free port) to 65535") }
+        guard (0...65_535).contains(tickerPort) else {
+            throw UsageError(description: "--ticker-port \(tickerPort): expected 0 (any free port) to 65535")
+        }
+        var ticker: TickerStart?
+        if let tickerDate {
+            switch TickerStart.parse(date: tickerDate, speed: tickerSpeed, start: tickerStart) {
+            case .success(let start): ticker = start
+            case .failure(let error): throw UsageError(description: error.description)
+            }
+        } else if tickerSpeed != nil || tickerStart != nil {
+            throw UsageError(description: "--ticker-speed and --ticker-start need --ticker-date YYYY-MM-DD (the day the ticker streams)")
+        }
         guard !apiKey.isEmpty else { throw UsageError(description: "--api-key: expected the API key clients will send") }
         guard !apiSecret.isEmpty else { throw UsageError(description: "--api-secret: expected the API secret checksums are made with") }
         guard let cash = Paise(rupees: cash)?.value, cash >= 0 else {
@@ -67,13 +88,13 @@ public struct KiteSimOptions: Sendable {
                 throw UsageError(description: error.description)
             }
         }
-        return (cash, mode, settings)
+        return (cash, mode, settings, ticker)
     }
 
     /// The server's configuration: the flags checked, the instrument list read, the bar folder
     /// found (`--data`, else `<home>/data/market_data`, the home resolved as every tool resolves it).
     public func configuration() throws -> KiteSimConfiguration {
-        let (cash, market, faults) = try checked()
+        let (cash, market, faults, ticker) = try checked()
         let cwd = URL(filePath: FileManager.default.currentDirectoryPath, directoryHint: .isDirectory)
         let instruments = try instrumentsFile.map { try SimInstrumentList.read(file: URL(filePath: $0, relativeTo: cwd)) }
             ?? SimInstrumentList.standard()
@@ -90,7 +111,7 @@ public struct KiteSimOptions: Sendable {
         return KiteSimConfiguration(
             port: port, apiKey: apiKey, apiSecret: apiSecret, redirectURL: redirectURL, accessToken: accessToken, cash: cash,
             instruments: instruments, bars: BarFiles(folder: folder), slippageTicks: Int64(slippageTicks), market: market,
-            faults: faults)
+            faults: faults, tickerPort: tickerPort, ticker: ticker)
     }
 }
 

@@ -32,9 +32,28 @@ extension KiteSimServer {
         }
         router.post("/sim/faults") { request, _ -> Response in
             let fields = try await Self.fields(of: request)
-            let settings = try state.withState { (s: inout KiteSimState.Inner) throws(KiteAPIError) -> JSON in
+            // The ticker's faults are acts, not settings: checked first, done once the settings are.
+            var drop = false, stall: Int64?
+            var settingPairs: [(key: String, value: String)] = []
+            for pair in fields.pairs {
+                switch pair.key.replacingOccurrences(of: "_", with: "-") {
+                case "ticker-drop":
+                    guard pair.value == "1" || pair.value == "0" else {
+                        throw KiteAPIError.input("Invalid `ticker_drop`: \"\(pair.value)\" (1 closes every ticker connection now).")
+                    }
+                    drop = drop || pair.value == "1"
+                case "ticker-stall-seconds":
+                    guard let seconds = Int64(pair.value), seconds >= 0 else {
+                        throw KiteAPIError.input("Invalid `ticker_stall_seconds`: \"\(pair.value)\" (whole market seconds, 0 or more).")
+                    }
+                    stall = seconds
+                default:
+                    settingPairs.append(pair)
+                }
+            }
+            var settings = try state.withState { (s: inout KiteSimState.Inner) throws(KiteAPIError) -> JSON in
                 var faults = s.faults
-                for (name, value) in fields.pairs {
+                for (name, value) in settingPairs {
                     do throws(FaultSettingError) {
                         try faults.set(name, to: value, now: IST.epochSeconds(Date()))
                     } catch {
@@ -45,8 +64,44 @@ extension KiteSimServer {
                 s.faults = faults
                 return faults.json
             }
+            if case .object(var members) = settings {
+                if drop { members.append(("ticker_dropped", .int(Int64(ticker.dropAll())))) }
+                if let stall {
+                    members.append(("ticker_stalled_until", ticker.stall(seconds: stall).map { .string(IST.isoText(epochSeconds: $0)) } ?? .null))
+                }
+                settings = .object(members)
+            }
             logger.info("faults set", metadata: ["faults": "\(fields.pairs.map { "\($0.key)=\($0.value)" }.joined(separator: " "))"])
             return KiteHTTP.success(settings)
+        }
+        router.get("/sim/clock") { _, _ -> Response in
+            KiteHTTP.success(ticker.clockJSON())
+        }
+        // (Re)starts the ticker's clock: `date` (required), `speed`, `start`, as the `--ticker-*` flags.
+        router.post("/sim/ticker") { request, _ -> Response in
+            let fields = try await Self.fields(of: request)
+            let date = try fields.required("date")
+            let start: TickerStart
+            switch TickerStart.parse(date: date, speed: fields["speed"].flatMap { $0.isEmpty ? nil : $0 },
+                                     start: fields["start"].flatMap { $0.isEmpty ? nil : $0 }) {
+            case .success(let value): start = value
+            case .failure(let error): throw KiteAPIError.input("Invalid `\(error.field)`: \"\(error.value)\" (expected \(error.expected)).")
+            }
+            let schedule: TickerSchedule
+            do {
+                schedule = try ticker.schedule(for: start.date)
+            } catch let error as BarFileError {
+                logger.error("a bar file cannot be read", metadata: ["error": "\(error)"])
+                throw KiteAPIError(status: .internalServerError, errorType: "GeneralException", message: error.description)
+            }
+            guard !schedule.isEmpty else {
+                throw KiteAPIError.input("No bundled 1-minute bars of any instrument for \(start.date).")
+            }
+            ticker.start(start, schedule: schedule)
+            logger.info("ticker started", metadata: [
+                "date": "\(start.date)", "speed": "\(start.speed)", "start": "\(IST.isoText(epochSeconds: start.epochSeconds))",
+            ])
+            return KiteHTTP.success(ticker.clockJSON())
         }
         // A new day at the broker: an empty order book and trade book, the account's cash as at
         // start, the counters at zero. The sessions, faults and the market's time stay.
@@ -56,11 +111,14 @@ extension KiteSimServer {
                                          slippageTicks: configuration.slippageTicks)
                 s.counters = SimCounters()
             }
+            ticker.resetCounters()
             logger.info("book reset")
             return KiteHTTP.success(.object([("reset", .bool(true))]))
         }
         router.get("/sim/stats") { _, _ -> Response in
-            KiteHTTP.success(try state.withState { s in s.statsJSON })
+            let stats = try state.withState { s in s.statsJSON }
+            guard case .object(let members) = stats else { return KiteHTTP.success(stats) }
+            return KiteHTTP.success(.object(members + ticker.statsMembers))
         }
     }
 }

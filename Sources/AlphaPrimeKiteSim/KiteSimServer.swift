@@ -31,13 +31,18 @@ public struct KiteSimConfiguration: Sendable {
     public var slippageTicks: Int64
     public var market: SimMarketMode
     public var faults: FaultSettings
+    /// The ticker WebSocket's port (0: any free port).
+    public var tickerPort: Int
+    /// The ticker's clock from the start; nil: no ticks until `POST /sim/ticker` starts it.
+    public var ticker: TickerStart?
 
     public init(port: Int, apiKey: String, apiSecret: String, redirectURL: String, accessToken: String?, cash: Int64,
                 instruments: SimInstrumentList, bars: BarFiles, slippageTicks: Int64, market: SimMarketMode,
-                faults: FaultSettings) {
+                faults: FaultSettings, tickerPort: Int = 0, ticker: TickerStart? = nil) {
         self.port = port; self.apiKey = apiKey; self.apiSecret = apiSecret; self.redirectURL = redirectURL
         self.accessToken = accessToken; self.cash = cash; self.instruments = instruments; self.bars = bars
         self.slippageTicks = slippageTicks; self.market = market; self.faults = faults
+        self.tickerPort = tickerPort; self.ticker = ticker
     }
 }
 
@@ -62,6 +67,7 @@ public struct KiteSimServer: Sendable {
     public let configuration: KiteSimConfiguration
     let state: KiteSimState
     let replay: ReplayMarket?
+    let ticker: KiteTicker
 
     /// The simulated account's user.
     static let userID = "KS0001"
@@ -71,10 +77,16 @@ public struct KiteSimServer: Sendable {
         self.configuration = configuration
         let exchange = SimExchange(instruments: configuration.instruments, userID: Self.userID, cash: configuration.cash,
                                    slippageTicks: configuration.slippageTicks)
+        ticker = KiteTicker(instruments: configuration.instruments, bars: configuration.bars)
         state = KiteSimState(
             exchange: exchange,
             sessions: SimSessions(apiKey: configuration.apiKey, apiSecret: configuration.apiSecret, accessToken: configuration.accessToken),
-            faults: configuration.faults)
+            faults: configuration.faults, ticker: ticker)
+        if let start = configuration.ticker {
+            let schedule = try ticker.schedule(for: start.date)
+            guard !schedule.isEmpty else { throw TickerDataMissing(date: start.date, folder: configuration.bars.folder.path) }
+            ticker.start(start, schedule: schedule)
+        }
         if case .replay(let date, let speed) = configuration.market {
             let market = try ReplayMarket(date: date, speed: speed, instruments: configuration.instruments, bars: configuration.bars, state: state)
             guard !market.bars.isEmpty else { throw ReplayDataMissing(date: date, folder: configuration.bars.folder.path) }
@@ -84,31 +96,46 @@ public struct KiteSimServer: Sendable {
         }
     }
 
-    /// Serves until SIGTERM or SIGINT, then stops gracefully. `onListening` gets the bound port
-    /// once the server accepts connections.
-    public func run(logger: Logger, onListening: @escaping @Sendable (Int) -> Void) async throws {
+    /// Serves until SIGTERM or SIGINT, then stops gracefully. `onListening` gets the bound ports
+    /// (the REST API's, the ticker's) once both accept connections.
+    public func run(logger: Logger, onListening: @escaping @Sendable (_ port: Int, _ tickerPort: Int) -> Void) async throws {
         let router = Router()
         router.add(middleware: KiteSimMiddleware(state: state, logger: logger))
         addRoutes(to: router, logger: logger)
-        let listening = Mutex(false)
+        // The ports once bound; `onListening` is called when both are.
+        let ports = Mutex<(api: Int?, ticker: Int?)>((nil, nil))
+        let ticker = self.ticker
+        @Sendable func bound(api: Int? = nil, ticker tickerPort: Int? = nil) {
+            let both = ports.withLock { p -> (Int, Int)? in
+                if let api { p.api = api }
+                if let tickerPort { p.ticker = tickerPort }
+                guard let a = p.api, let t = p.ticker else { return nil }
+                return (a, t)
+            }
+            if let tickerPort { ticker.setPort(tickerPort) }
+            if let both { onListening(both.0, both.1) }
+        }
         var app = Application(
             router: router,
             configuration: .init(address: .hostname("127.0.0.1", port: configuration.port), serverName: nil),
-            onServerRunning: { channel in
-                listening.withLock { $0 = true }
-                onListening(channel.localAddress?.port ?? 0)
-            },
+            onServerRunning: { channel in bound(api: channel.localAddress?.port ?? 0) },
             logger: logger)
         if let replay { app.addServices(replay) }
+        // Shut down in reverse order: the driver closes the ticker's connections before its server stops.
+        app.addServices(tickerApplication(logger: logger) { port in bound(ticker: port) }, TickerDriver(ticker: ticker))
         // Never the API secret or a token.
         logger.info("kite-sim starting", metadata: [
             "market": "\(configuration.market)", "instruments": "\(configuration.instruments.count)",
+            "ticker": "\(configuration.ticker.map { "\($0.date) from \($0.secondOfDay)s at \($0.speed)x" } ?? "off")",
             "data": "\(configuration.bars.folder.path)", "faults": "\(state.read { $0.faults.json.text })",
         ])
         do {
             try await app.runService()
-        } catch where !listening.withLock({ $0 }) {
-            throw ListenFailed(port: configuration.port, reason: "\(error)")
+        } catch {
+            let (api, tickerPort) = ports.withLock { ($0.api, $0.ticker) }
+            if api == nil { throw ListenFailed(port: configuration.port, reason: "\(error)") }
+            if tickerPort == nil { throw ListenFailed(port: configuration.tickerPort, reason: "\(error)") }
+            throw error
         }
     }
 

@@ -34,19 +34,55 @@ final class KiteSimState: Sendable {
     private let inner: Mutex<Inner>
     let instruments: SimInstrumentList
     let userID: String
+    /// Where order updates go (to every ticker connection).
+    let ticker: KiteTicker?
 
-    init(exchange: SimExchange, sessions: SimSessions, faults: FaultSettings) {
+    init(exchange: SimExchange, sessions: SimSessions, faults: FaultSettings, ticker: KiteTicker? = nil) {
         instruments = exchange.instruments
         userID = exchange.userID
+        self.ticker = ticker
         inner = Mutex(Inner(exchange: exchange, sessions: sessions, faults: faults, draws: SeededDraws(seed: faults.seed)))
     }
 
-    /// Runs `body` on the state, first putting into the book the late placements now due.
+    /// Runs `body` on the state, first putting into the book the late placements now due; then
+    /// hands the order updates it caused to the ticker, still under the lock, so they go out in
+    /// the order they happened.
     func withState<T>(_ body: (inout Inner) throws(KiteAPIError) -> T) throws(KiteAPIError) -> T {
         try inner.withLock { (state: inout Inner) throws(KiteAPIError) -> T in
             state.exchange.revealLatePlacements(dueBy: .now, now: state.marketNow())
-            return try body(&state)
+            let result: Result<T, KiteAPIError>
+            do throws(KiteAPIError) {
+                result = .success(try body(&state))
+            } catch {
+                result = .failure(error)
+            }
+            let updates = state.exchange.takeOrderUpdates()
+            if !updates.isEmpty, let ticker {
+                ticker.broadcast(orderUpdates: updates.map { update in
+                    let orderTimestamp = IST.kiteText(epochSeconds: update.state.placedAt)
+                    let checksum = state.sessions.postbackChecksum(orderID: update.state.orderID, orderTimestamp: orderTimestamp)
+                    let payload = update.payload(instruments.instruments[update.state.instrument], userID: userID, checksum: checksum)
+                    return JSON.object([("type", .string("order")), ("data", payload)]).text
+                })
+            }
+            return try result.get()
         }
+    }
+
+    /// Whether a ticker handshake's query (`api_key`, `access_token`) names a live session, not
+    /// past `token-expires-at`.
+    func authorizeTicker(query: String) -> Bool {
+        guard let fields = try? FormFields(encoded: query), let key = fields["api_key"], let token = fields["access_token"] else {
+            return false
+        }
+        return (try? withState { (s: inout Inner) throws(KiteAPIError) -> Bool in
+            guard s.sessions.isLive(apiKey: key, accessToken: token) else { return false }
+            if let expiry = s.faults.tokenExpiresAt, IST.epochSeconds(Date()) >= expiry {
+                s.counters.faults["token-expired", default: 0] += 1
+                return false
+            }
+            return true
+        }) ?? false
     }
 
     func read<T>(_ body: (Inner) -> T) -> T { inner.withLock { body($0) } }

@@ -32,6 +32,9 @@ struct SimExchange: Sendable {
     /// Placed orders the exchange does not show yet (a placement that timed out inside Kite),
     /// in the order they were placed.
     private(set) var latePlacements: [(ticket: SimOrderTicket, orderID: String, sequence: Int64, visibleAt: ContinuousClock.Instant)] = []
+    /// The status changes the ticker tells its clients of (Kite's order updates), oldest first,
+    /// until taken.
+    private(set) var orderUpdates: [SimOrderUpdate] = []
 
     static let products: [ProductType] = [.mis, .cnc, .nrml]
 
@@ -88,6 +91,7 @@ struct SimExchange: Sendable {
             entry.record(SimOrderState.workingStatus(ticket.orderType, triggered: false), at: now)
             simulator.submit(request(for: entry.state, time: now))
         }
+        orderUpdates.append(SimOrderUpdate(entry.state))
         orderIndex[orderID] = orders.count
         bySequence[sequence] = orders.count
         orders.append(entry)
@@ -153,6 +157,7 @@ struct SimExchange: Sendable {
         entry.record("MODIFY PENDING", at: nil)
         entry.record(SimOrderState.workingStatus(ticket.orderType, triggered: entry.state.triggered), at: now)
         orders[index] = entry
+        orderUpdates.append(SimOrderUpdate(entry.state, status: SimOrderUpdate.modified))
     }
 
     /// Cancels a working order (`DELETE /orders/regular/:order_id`).
@@ -165,6 +170,13 @@ struct SimExchange: Sendable {
         orders[index].state.cancelledQuantity = orders[index].state.quantity - orders[index].state.filledQuantity
         orders[index].record("CANCEL PENDING", at: nil)
         orders[index].record(SimOrderState.cancelled, at: now)
+        orderUpdates.append(SimOrderUpdate(orders[index].state))
+    }
+
+    /// The order updates since the last call, oldest first.
+    mutating func takeOrderUpdates() -> [SimOrderUpdate] {
+        defer { orderUpdates.removeAll() }
+        return orderUpdates
     }
 
     /// The placement parameters of an order as it stands.
@@ -242,6 +254,7 @@ struct SimExchange: Sendable {
             orders[index].state.averagePrice = fill.price
             orders[index].record(SimOrderState.complete, at: fill.time)
             let state = orders[index].state
+            orderUpdates.append(SimOrderUpdate(state))
             trades.append(SimTrade(tradeID: String(10_000_000 + trades.count + 1), orderID: state.orderID,
                                    exchangeOrderID: state.exchangeOrderID, instrument: fill.symbol, product: state.product,
                                    side: fill.side, quantity: fill.quantity, price: fill.price, time: fill.time))
@@ -256,6 +269,7 @@ struct SimExchange: Sendable {
             && orders[index].state.isWorking && triggered.contains(orders[index].state.sequence) {
             orders[index].state.triggered = true
             orders[index].record(SimOrderState.open, at: time)
+            orderUpdates.append(SimOrderUpdate(orders[index].state))
         }
         return fills.count
     }

@@ -87,6 +87,35 @@ struct SimOrderState: Sendable, Equatable {
     }
 }
 
+/// A change of an order's status that Kite's ticker reports (`{"type":"order","data":…}`, the
+/// postback payload): the order as it stands after the change. `status` is the order's, except
+/// after a modification, which Kite reports as `UPDATE`.
+struct SimOrderUpdate: Sendable, Equatable {
+    static let modified = "UPDATE"
+    var state: SimOrderState
+    var status: String
+
+    init(_ state: SimOrderState, status: String? = nil) {
+        self.state = state
+        self.status = status ?? state.status
+    }
+
+    /// The postback payload: Kite's `user_id`, `unfilled_quantity`, `app_id` and `checksum`, then
+    /// the order as `GET /orders` shows it (with `status` as above).
+    func payload(_ instrument: SimInstrument, userID: String, checksum: String) -> JSON {
+        var members: [(String, JSON)] = [
+            ("user_id", .string(userID)),
+            ("unfilled_quantity", .int(state.quantity - state.filledQuantity)),
+            ("app_id", .int(0)),
+            ("checksum", .string(checksum)),
+        ]
+        if case .object(let order) = state.json(instrument, userID: userID) {
+            members += order.map { $0.0 == "status" ? ("status", .string(status)) : $0 }
+        }
+        return .object(members)
+    }
+}
+
 /// An order in the book: where it is now and every state it went through, oldest first.
 struct SimBookOrder: Sendable {
     var state: SimOrderState

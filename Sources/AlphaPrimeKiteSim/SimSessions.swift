@@ -49,6 +49,16 @@ struct SimSessions: Sendable {
         return key == apiKey && accessTokens.contains(token) ? token : nil
     }
 
+    /// Whether a ticker connection's `api_key` and `access_token` name a live session.
+    func isLive(apiKey: String, accessToken: String) -> Bool {
+        apiKey == self.apiKey && accessTokens.contains(accessToken)
+    }
+
+    /// A postback's checksum: the hex SHA-256 of order_id + order_timestamp + api_secret.
+    func postbackChecksum(orderID: String, orderTimestamp: String) -> String {
+        SHA256.hex(of: orderID + orderTimestamp + apiSecret)
+    }
+
     /// Ends a session (`DELETE /session/token`).
     mutating func invalidate(_ accessToken: String) { accessTokens.remove(accessToken) }
 

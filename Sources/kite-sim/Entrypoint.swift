@@ -15,7 +15,7 @@ struct KiteSimCommand: AsyncParsableCommand {
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Serve the Kite Connect v3 REST API until SIGTERM or SIGINT.",
-            discussion: "The first line on standard output is `kite-sim listening on http://127.0.0.1:PORT`. Logs go to standard error.")
+            discussion: "The first line on standard output is `kite-sim listening on http://127.0.0.1:PORT`, the second `kite-sim ticker on ws://127.0.0.1:PORT` (the ticker WebSocket). Logs go to standard error.")
 
         @Option(help: "The port to listen on (0: any free port).") var port: Int = 0
         @Option(help: "The API key clients send.") var apiKey: String
@@ -30,6 +30,10 @@ struct KiteSimCommand: AsyncParsableCommand {
         @Option(help: "external (bars posted to /sim/market/bar) or replay (--date's bundled bars).") var market: String = "external"
         @Option(help: "The day to replay, YYYY-MM-DD (--market replay).") var date: String?
         @Option(help: "Replay speed, × real time (--market replay).") var speed: Double = 1
+        @Option(help: "The ticker WebSocket's port (0: any free port).") var tickerPort: Int = 0
+        @Option(help: "The day whose bars the ticker streams, YYYY-MM-DD (default: no ticks until POST /sim/ticker).") var tickerDate: String?
+        @Option(help: "The ticker's speed, × real time, 1 or more (default 1).") var tickerSpeed: String?
+        @Option(help: "The IST time the ticker's clock starts at, HH:MM[:SS] (default 09:14:00).") var tickerStart: String?
         @Option(help: "Seed of the fault draws.") var seed: String?
         @Option(help: "Delay every Kite API answer by this many milliseconds.") var latencyMs: String?
         @Option(help: "Share of placements placed but answered only after --drop-delay-ms.") var placeDropRate: String?
@@ -48,6 +52,7 @@ struct KiteSimCommand: AsyncParsableCommand {
             o.port = port; o.apiKey = apiKey; o.apiSecret = apiSecret; o.redirectURL = redirectURL; o.accessToken = accessToken
             o.cash = cash; o.instrumentsFile = instruments; o.dataFolder = data; o.home = home; o.slippageTicks = slippageTicks
             o.market = market; o.date = date; o.speed = speed
+            o.tickerPort = tickerPort; o.tickerDate = tickerDate; o.tickerSpeed = tickerSpeed; o.tickerStart = tickerStart
             let faults: [(String, String?)] = [
                 ("seed", seed), ("latency-ms", latencyMs), ("place-drop-rate", placeDropRate), ("drop-delay-ms", dropDelayMs),
                 ("place-504-rate", place504Rate), ("place-timeout400-rate", placeTimeout400Rate), ("late-order-ms", lateOrderMs),
@@ -74,8 +79,9 @@ struct KiteSimCommand: AsyncParsableCommand {
             }
             do {
                 let server = try KiteSimServer(configuration: try options.configuration())
-                try await server.run(logger: Logger(label: "kite-sim")) { port in
-                    FileHandle.standardOutput.write(Data("kite-sim listening on http://127.0.0.1:\(port)\n".utf8))
+                try await server.run(logger: Logger(label: "kite-sim")) { port, tickerPort in
+                    FileHandle.standardOutput.write(Data(
+                        "kite-sim listening on http://127.0.0.1:\(port)\nkite-sim ticker on ws://127.0.0.1:\(tickerPort)\n".utf8))
                 }
             } catch {
                 FileHandle.standardError.write(Data("kite-sim: \(error)\n".utf8))

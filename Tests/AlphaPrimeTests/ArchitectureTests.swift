@@ -15,8 +15,9 @@ import Testing
     /// commands target composes them. The archive library (compressed, checksummed archive files and
     /// sealed secrets) knows only the support target and its two C libraries. The local Kite
     /// server (kite-sim) sits beside the adapters on the domain and execution (it matches with the
-    /// simulated exchange) and its HTTP server, Hummingbird; it knows neither the core, the Kite
-    /// adapter it stands in for, the store nor the commands.
+    /// simulated exchange) and its HTTP server, Hummingbird (with HummingbirdWebSocket and SwiftNIO's
+    /// HTTP/1 for its ticker WebSocket); it knows neither the core, the Kite adapter it stands in for,
+    /// the store nor the commands.
     static let allowed: [String: Set<String>] = [
         "AlphaPrimeSupport": [],
         "AlphaPrimeDomain": ["AlphaPrimeSupport", "Logging"],
@@ -31,7 +32,10 @@ import Testing
         "AlphaPrimeHTTP": ["AlphaPrimeSupport", "CCurl"],
         "AlphaPrimeKite": ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeHTTP", "Logging"],
         "AlphaPrimeUpstox": ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeHTTP", "Logging"],
-        "AlphaPrimeKiteSim": ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "Hummingbird", "ServiceLifecycle", "Logging"],
+        "AlphaPrimeKiteSim": [
+            "AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "Hummingbird", "HummingbirdCore",
+            "HummingbirdWebSocket", "NIOCore", "NIOHTTP1", "ServiceLifecycle", "Logging",
+        ],
         "AlphaPrimeCommands": [
             "AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeCore", "AlphaPrimeStore",
             "AlphaPrimeConfig", "AlphaPrimeLogs", "AlphaPrimeOps", "AlphaPrimePaper", "AlphaPrimeArchive",
@@ -162,7 +166,8 @@ import Testing
     @Test func onlyTheKiteServerNamesHummingbird() throws {
         let declared = try Self.declaredDependencies()
         for (target, deps) in declared where target != "AlphaPrimeKiteSim" {
-            #expect(deps.isDisjoint(with: ["Hummingbird", "ServiceLifecycle"]), "\(target) depends on the HTTP server")
+            #expect(deps.isDisjoint(with: ["Hummingbird", "HummingbirdCore", "HummingbirdWebSocket", "NIOCore", "NIOHTTP1", "ServiceLifecycle"]),
+                    "\(target) depends on the HTTP server")
         }
         let forbidden: Set<String> = ["AlphaPrimeCore", "AlphaPrimeKite", "AlphaPrimeStore", "AlphaPrimeCommands"]
         #expect(declared["AlphaPrimeKiteSim"]?.isDisjoint(with: forbidden) == true)
