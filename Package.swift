@@ -61,7 +61,8 @@ let libraries: [Target] = [
     .target(name: "AlphaPrimeArchive", dependencies: ["AlphaPrimeSupport", "CZstd", "CCrypto"]),
     .target(name: "AlphaPrimeHTTP", dependencies: ["AlphaPrimeSupport", "CCurl"]),
     .target(name: "AlphaPrimeWebSocket", dependencies: [
-        "AlphaPrimeSupport", "AlphaPrimeHTTP", .product(name: "WSClient", package: "swift-websocket"), log,
+        "AlphaPrimeSupport", "AlphaPrimeHTTP", .product(name: "WSClient", package: "swift-websocket"),
+        .product(name: "NIOCore", package: "swift-nio"), log,
     ]),
     .target(name: "AlphaPrimeKite", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeHTTP", log]),
     .target(name: "AlphaPrimeUpstox", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeHTTP", log]),

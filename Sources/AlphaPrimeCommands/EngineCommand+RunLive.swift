@@ -11,12 +11,12 @@ extension EngineCommand.Run {
         let tradingMode = mode.tradingMode
         let clock = try EngineLiveSession.clock(context)
         let today = IST.dateTime(clock.now().date).date
+        let logs = EngineLogs(level: context.logger.logLevel)
+        let source = try EngineLiveSession.source(context, setup: setup, store: repository, clock: clock, date: today, logger: logs.engine)
         guard let session = context.calendar.session(on: today) else {
             ToolRunner.printOut("no trading session today: \(context.calendar.explain(today))")
             return .ok
         }
-        let logs = EngineLogs(level: context.logger.logLevel)
-        let source = try EngineLiveSession.source(context, setup: setup, store: repository, clock: clock, date: today, logger: logs.engine)
         let warmup = EngineLiveSession.warmup(setup: setup, calendar: context.calendar, store: MarketDataStore(home: context.home),
                                               date: today, days: warmupDays)
         EngineSignals.install()
@@ -59,6 +59,7 @@ extension EngineCommand.Run {
                     ToolRunner.printError("engine: the market feed is stale (\(why)): new entries are paused until prints return")
                 }
                 feed.onFresh = { _ in ToolRunner.printError("engine: the market feed has prints again: entries resume") }
+                feed.backfill = EngineLiveSession.backfill(context, subscriptions: source.subscriptions, accessToken: source.accessToken)
                 return feed
             }
         } catch {

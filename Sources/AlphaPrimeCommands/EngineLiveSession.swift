@@ -91,7 +91,8 @@ enum EngineLiveSession {
                 + "but GET \(url)/sim/clock failed: \(error)", exitStatus: .unavailable)
         }
         guard response.status == 200,
-              let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any] else {
+              let envelope = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
+              let object = envelope["data"] as? [String: Any] ?? envelope as [String: Any]? else {
             throw LiveSessionError(description: "\(url)/sim/clock answered HTTP \(response.status), not kite-sim's clock", exitStatus: .unavailable)
         }
         guard object["running"] as? Bool == true, let epoch = (object["epoch_seconds"] as? NSNumber)?.int64Value,
@@ -137,6 +138,28 @@ enum EngineLiveSession {
         return KiteTickerSource(base: kite.websocketURL, apiKey: kite.apiKey, accessToken: token, subscriptions: subscriptions,
                                 connector: connector, clock: clock,
                                 maxReconnectDelay: .seconds(kite.websocket.reconnectMaxDelaySeconds), logger: logger)
+    }
+
+    /// Bars of minutes the feed did not see whole, from Kite's historical candles of each
+    /// subscribed instrument (the minutes before it joined, or before a restart's first).
+    static func backfill(_ context: ToolContext, subscriptions: [KiteTickerSource.Subscription], accessToken: String)
+        -> (Int64, Int64) throws -> [(bar: Bar, symbol: SymbolID)] {
+        let kite = context.configuration.broker.kite
+        return { from, before in
+            let client = try KiteClient(connection: KiteConnection(kite, accessToken: accessToken), limiter: KiteRateLimiter(kite.rateLimits))
+            var bars: [(bar: Bar, symbol: SymbolID)] = []
+            for s in subscriptions {
+                let candles = try client.historical(token: Int64(s.token), interval: "minute", from: IST.dateTime(epochSeconds: from),
+                                                    to: IST.dateTime(epochSeconds: before - 60))
+                for c in candles {
+                    let time = c.timestamp.utc.microseconds / 1_000_000
+                    guard time >= from, time < before else { continue }
+                    bars.append((Bar(time: time, open: c.open.paise.value, high: c.high.paise.value, low: c.low.paise.value,
+                                     close: c.close.paise.value, volume: c.volume), s.symbol))
+                }
+            }
+            return bars
+        }
     }
 
     /// The bars of the `days` trading sessions before `date` from the market-data store, per symbol

@@ -30,6 +30,7 @@ import Testing
         "AlphaPrimePaper": ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution"],
         "AlphaPrimeArchive": ["AlphaPrimeSupport", "CZstd", "CCrypto"],
         "AlphaPrimeHTTP": ["AlphaPrimeSupport", "CCurl"],
+        "AlphaPrimeWebSocket": ["AlphaPrimeSupport", "AlphaPrimeHTTP", "WSClient", "NIOCore", "Logging"],
         "AlphaPrimeKite": ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeHTTP", "Logging"],
         "AlphaPrimeUpstox": ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeHTTP", "Logging"],
         "AlphaPrimeKiteSim": [
@@ -154,18 +155,24 @@ import Testing
     }
 
     /// Every tool is one thin `@main` file over the commands target, except kite-sim, which is one
-    /// over its server library: SwiftNIO is linked into kite-sim alone.
+    /// over its server library, and the engine, which adds the WebSocket transport: SwiftNIO is
+    /// linked into those two alone.
     @Test func executablesDependOnTheCommandsTargetAlone() throws {
         let manifest = try String(contentsOf: Self.root.appending(path: "Package.swift"), encoding: .utf8)
         #expect(manifest.contains(#".executableTarget(name: $0, dependencies: ["AlphaPrimeCommands"], path: "Sources/\($0)")"#))
         #expect(manifest.contains(#"dependencies: ["AlphaPrimeKiteSim", .product(name: "ArgumentParser", package: "swift-argument-parser"), log],"#))
         #expect(manifest.contains(#"let kiteSim = "kite-sim""#))
+        #expect(manifest.contains(#".executableTarget(name: engine, dependencies: ["AlphaPrimeCommands", "AlphaPrimeWebSocket"], path: "Sources/\(engine)"),"#))
     }
 
-    /// Only kite-sim's server library names the HTTP server; no other library may reach SwiftNIO.
+    /// Only kite-sim's server library names the HTTP server, and only the WebSocket transport the
+    /// client; no other library may reach SwiftNIO.
     @Test func onlyTheKiteServerNamesHummingbird() throws {
         let declared = try Self.declaredDependencies()
-        for (target, deps) in declared where target != "AlphaPrimeKiteSim" {
+        for (target, deps) in declared where target != "AlphaPrimeWebSocket" {
+            #expect(!deps.contains("WSClient"), "\(target) depends on the WebSocket client")
+        }
+        for (target, deps) in declared where target != "AlphaPrimeKiteSim" && target != "AlphaPrimeWebSocket" {
             #expect(deps.isDisjoint(with: ["Hummingbird", "HummingbirdCore", "HummingbirdWebSocket", "NIOCore", "NIOHTTP1", "ServiceLifecycle"]),
                     "\(target) depends on the HTTP server")
         }

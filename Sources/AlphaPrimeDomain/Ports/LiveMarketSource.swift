@@ -28,13 +28,17 @@ public struct LiveTick: Sendable, Equatable {
 
 /// How a live source stands, for `engine status`.
 public struct LiveSourceStatus: Sendable, Equatable, Codable {
+    /// A message came over the current connection.
     public var connected: Bool
+    /// When the current connection's first message came (UTC epoch seconds, on the source's clock).
+    public var connectedAt: Int64?
     /// Instruments subscribed on the current connection.
     public var subscribed: Int
     /// Connections made so far (1 without a reconnect).
     public var connections: Int
-    public init(connected: Bool = false, subscribed: Int = 0, connections: Int = 0) {
+    public init(connected: Bool = false, connectedAt: Int64? = nil, subscribed: Int = 0, connections: Int = 0) {
         self.connected = connected
+        self.connectedAt = connectedAt
         self.subscribed = subscribed
         self.connections = connections
     }

@@ -26,7 +26,9 @@ public final class KiteTickerSource: LiveMarketSource, @unchecked Sendable {
 
     public let name: String
     let url: String
-    let subscriptions: [Subscription]
+    public let subscriptions: [Subscription]
+    /// The access token the ticker connects with (the same the REST API takes).
+    public let accessToken: String
     let symbolByToken: [UInt32: SymbolID]
     let connector: any WebSocketConnector
     let clock: any EngineClock
@@ -47,6 +49,7 @@ public final class KiteTickerSource: LiveMarketSource, @unchecked Sendable {
     public init(base: String, apiKey: String, accessToken: String, subscriptions: [Subscription], connector: any WebSocketConnector,
                 clock: any EngineClock, maxReconnectDelay: Duration = .seconds(60), logger: Logger) {
         url = KiteTickerCodec.url(base: base, apiKey: apiKey, accessToken: accessToken)
+        self.accessToken = accessToken
         name = "kite ticker \(WebSocketError.authority(of: base))"
         self.subscriptions = subscriptions
         symbolByToken = Dictionary(subscriptions.map { ($0.token, $0.symbol) }, uniquingKeysWith: { a, _ in a })
@@ -118,29 +121,32 @@ public final class KiteTickerSource: LiveMarketSource, @unchecked Sendable {
             self.control = control
             condition.unlock()
             let received = Atomic<Bool>(false)
-            statusBox.withLock { $0.connections += 1; $0.subscribed = 0; $0.connected = false }
+            statusBox.withLock { $0.connections += 1; $0.subscribed = 0; $0.connected = false; $0.connectedAt = nil }
             let tokens = subscriptions.map(\.token)
             let greeting = [KiteTickerCodec.subscribe(tokens), KiteTickerCodec.mode(.full, tokens)]
             var ending = "closed"
             do {
-                statusBox.withLock { $0.connected = true; $0.subscribed = tokens.count }
-                push(.connected(subscribed: tokens.count))
                 try connector.run(url: url, greeting: greeting, control: control) { [self] message in
-                    received.store(true, ordering: .relaxed)
+                    if !received.exchange(true, ordering: .relaxed) {
+                        let at = clock.now().microseconds / 1_000_000
+                        statusBox.withLock { $0.connected = true; $0.connectedAt = at; $0.subscribed = tokens.count }
+                        push(.connected(subscribed: tokens.count))
+                    }
                     handle(message)
                 }
             } catch {
                 ending = "\(error)"
             }
-            statusBox.withLock { $0.connected = false; $0.subscribed = 0 }
+            statusBox.withLock { $0.connected = false; $0.connectedAt = nil; $0.subscribed = 0 }
             condition.lock()
             let stop = stopped
             let now = reconnectNow
             condition.unlock()
             if stop { return }
             push(.disconnected(ending))
-            if received.load(ordering: .relaxed) || now { delay = .seconds(1) }
-            if !now {
+            // A connection that worked is tried again at once; one that never did, after a growing pause.
+            if received.load(ordering: .relaxed) || now { delay = .zero }
+            if delay > .zero {
                 logger.warning("the Kite ticker connection ended; connecting again", metadata: [
                     "reason": "\(ending)", "after": "\(delay)"])
                 condition.lock()
@@ -149,6 +155,8 @@ public final class KiteTickerSource: LiveMarketSource, @unchecked Sendable {
                 while !stopped && !reconnectNow && condition.wait(until: until) {}
                 condition.unlock()
                 delay = min(delay * 2, maxReconnectDelay)
+            } else {
+                delay = .seconds(1)
             }
         }
     }

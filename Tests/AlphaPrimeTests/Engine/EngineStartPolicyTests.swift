@@ -63,13 +63,12 @@ import Testing
         #expect(rehearsal.decide(mode: .live, confirmLive: true, replaying: true) == .allowed)
     }
 
-    @Test func liveWithoutAReplayNeedsTheLiveFeed() throws {
+    /// Without a replay, live trades on the wall clock with Kite's ticker: against the real Kite or a kite-sim.
+    @Test func liveWithoutAReplayRunsOnTheLiveFeed() throws {
         var local = Self.open
         local.brokerIsLocal = true
         for policy in [Self.open, local] {
-            let refusal = try #require(Self.refusal(policy.decide(mode: .live, confirmLive: true, replaying: false)))
-            #expect(refusal.exitStatus == .notImplemented)
-            #expect(refusal.exitStatus.rawValue == 3)
+            #expect(policy.decide(mode: .live, confirmLive: true, replaying: false) == .allowed)
         }
     }
 
@@ -95,7 +94,7 @@ import Testing
             #expect(replay.cause == .notBuilt("a rehearsal market for Upstox"))
             #expect(replay.exitStatus.rawValue == 3)
             let noFeed = try #require(Self.refusal(upstox.decide(mode: .live, confirmLive: true, replaying: false)))
-            #expect(noFeed.cause == .notBuilt("the live market feed (the broker's WebSocket)"))
+            #expect(noFeed.cause == .notBuilt("the Upstox market feed"))
             #expect(noFeed.exitStatus.rawValue == 3)
         }
     }
@@ -124,14 +123,11 @@ import Testing
     }
 
     @Test(arguments: [EngineMode.paper, .monitor])
-    func withoutAReplayTheMissingLiveFeedStopsIt(mode: EngineMode) throws {
-        let refusal = try #require(Self.refusal(Self.open.decide(mode: mode, confirmLive: false, replaying: false)))
-        #expect(refusal.cause == .notBuilt("the live market feed (the broker's WebSocket)"))
-        #expect(refusal.exitStatus == .notImplemented)
-        #expect(refusal.messages == ["no live market feed exists yet; replay recorded bars with --replay DATE|FILE"])
+    func withoutAReplayTheSessionRunsOnTheLiveFeed(mode: EngineMode) throws {
+        #expect(Self.open.decide(mode: mode, confirmLive: false, replaying: false) == .allowed)
     }
 
-    @Test func aClosedPaperGateIsSaidBeforeTheMissingFeed() {
+    @Test func aClosedPaperGateRefusesALiveFeedSessionToo() {
         let decision = Self.policy(paper: false).decide(mode: .paper, confirmLive: false, replaying: false)
         #expect(Self.refusal(decision)?.messages == ["refused: ENABLE_PAPER_TRADING is false"])
     }

@@ -213,15 +213,15 @@ import Testing
             #expect(s.sipID == "181635213661372" && s.fundSource == "pool" && s.instalments == -1)
         }
         c["ticker_ltp.json"] = { () throws in
-            let t = try KiteMocks.decodeBare("ticker_ltp.json", as: KiteTick.self)
+            let t = try KiteMocks.decodeBare("ticker_ltp.json", as: KiteTickRendering.self)
             #expect(t.mode == "ltp" && t.lastPrice.paise == Paise(157_315) && t.ohlc == nil)
         }
         c["ticker_quote.json"] = { () throws in
-            let t = try KiteMocks.decodeBare("ticker_quote.json", as: KiteTick.self)
+            let t = try KiteMocks.decodeBare("ticker_quote.json", as: KiteTickRendering.self)
             #expect(t.mode == "quote" && t.volume == 1_175_986 && t.ohlc?.high.paise == Paise(157_500) && t.depth == nil)
         }
         c["ticker_full.json"] = { () throws in
-            let t = try KiteMocks.decodeBare("ticker_full.json", as: KiteTick.self)
+            let t = try KiteMocks.decodeBare("ticker_full.json", as: KiteTickRendering.self)
             #expect(t.depth?.buy[0].price.paise == Paise(157_340) && t.depth?.sell.count == 5)
             #expect(t.timestamp?.utc.description == "2021-07-05T05:11:27.000000Z")
         }

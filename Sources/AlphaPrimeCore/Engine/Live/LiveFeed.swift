@@ -81,7 +81,15 @@ public struct LiveFeed: MarketFeed {
     var lastClockEvent: Duration?
     /// No bars before this minute are delivered (a restart: the session's earlier bars came from the record).
     public let firstMinute: Int64
+    /// The first minute whose prints all came over the feed: the open when it was connected before
+    /// the open, else the minute after the one it joined in; nil until the first message.
+    var firstFullMinute: Int64?
+    /// Whether the bars between ``firstMinute`` and ``firstFullMinute`` are still to be fetched.
+    var backfillPending = true
     var ended = false
+    /// Bars of minutes the feed did not see whole (it joined after the open, or the engine was
+    /// restarted), from the broker's history: `(from, before)` → bars with starts in `[from, before)`.
+    public var backfill: ((Int64, Int64) throws -> [(bar: Bar, symbol: SymbolID)])?
     /// Called when the feed goes stale (with why) and when prints return.
     public var onStale: ((String) -> Void)?
     public var onFresh: ((String) -> Void)?
@@ -125,7 +133,25 @@ public struct LiveFeed: MarketFeed {
             state.set(status: source.status)
             watch(now: now)
             let market = marketTime(now: now)
-            for (bar, symbol) in builder.close(before: market) where bar.time >= firstMinute {
+            if firstFullMinute == nil, let since = source.status.connectedAt {
+                firstFullMinute = since < builder.open ? builder.open : MinuteBarBuilder.minute(since) + 60
+            }
+            let fullFrom = max(firstMinute, firstFullMinute ?? .max)
+            if backfillPending {
+                // The minutes before the first whole one come from history once that one has begun
+                // and the minute before it has closed; until then time stands at the first minute.
+                guard let full = firstFullMinute, full <= firstMinute || market >= full else {
+                    let wall = clock.monotonic()
+                    if lastClockEvent.map({ wall - $0 >= .milliseconds(200) }) ?? true {
+                        lastClockEvent = wall
+                        return .clock(min(market, firstMinute))
+                    }
+                    continue
+                }
+                backfillPending = false
+                if full > firstMinute { fill(from: firstMinute, before: full) }
+            }
+            for (bar, symbol) in builder.close(before: market) where bar.time >= fullFrom {
                 onBar?(bar, symbol)
                 queue.append(.bar(bar, symbol: symbol))
             }
@@ -141,6 +167,28 @@ public struct LiveFeed: MarketFeed {
                 lastClockEvent = wall
                 return .clock(market)
             }
+        }
+    }
+
+    /// Bars of `[from, before)` from the broker's history, delivered before the feed's own.
+    mutating func fill(from: Int64, before: Int64) {
+        guard let backfill else {
+            logger.warning("the minutes before the feed's first whole minute have no bars (no history to fetch them from)", metadata: [
+                "from": "\(IST.dateTime(epochSeconds: from))", "before": "\(IST.dateTime(epochSeconds: before))"])
+            return
+        }
+        do {
+            let bars = try backfill(from, before).filter { $0.bar.time >= from && $0.bar.time < before }
+                .sorted { $0.bar.time != $1.bar.time ? $0.bar.time < $1.bar.time : $0.symbol < $1.symbol }
+            for (bar, symbol) in bars {
+                onBar?(bar, symbol)
+                queue.append(.bar(bar, symbol: symbol))
+            }
+            logger.notice("bars the feed did not see whole were fetched from the broker's history", metadata: [
+                "from": "\(IST.dateTime(epochSeconds: from))", "before": "\(IST.dateTime(epochSeconds: before))", "bars": "\(bars.count)"])
+        } catch {
+            logger.error("the minutes before the feed's first whole minute could not be fetched; they have no bars", metadata: [
+                "from": "\(IST.dateTime(epochSeconds: from))", "before": "\(IST.dateTime(epochSeconds: before))", "error": "\(error)"])
         }
     }
 
