@@ -65,6 +65,14 @@ public struct KitePostback: Decodable, Sendable, Hashable {
         case userID = "user_id", appID = "app_id", unfilledQuantity = "unfilled_quantity", checksum
     }
 
+    public init(order: KiteOrder, userID: String, appID: Int64, unfilledQuantity: Int64, checksum: String) {
+        self.order = order
+        self.userID = userID
+        self.appID = appID
+        self.unfilledQuantity = unfilledQuantity
+        self.checksum = checksum
+    }
+
     public init(from decoder: Decoder) throws {
         order = try KiteOrder(from: decoder)
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -72,6 +80,19 @@ public struct KitePostback: Decodable, Sendable, Hashable {
         appID = try c.decode(Int64.self, forKey: .appID)
         unfilledQuantity = try c.decode(Int64.self, forKey: .unfilledQuantity)
         checksum = try c.decode(String.self, forKey: .checksum)
+    }
+
+    /// The same payload as an order update on the ticker's WebSocket (`{"type":"order","data":{…}}`).
+    /// The connection is already the user's own, so the fields that identify and sign a postback
+    /// are not required there: a missing `user_id` is the order's `placed_by`, a missing `app_id` 0,
+    /// a missing `unfilled_quantity` the order's `pending_quantity`, a missing `checksum` empty.
+    init(tickerUpdateFrom decoder: Decoder) throws {
+        order = try KiteOrder(from: decoder)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        userID = try c.decodeIfPresent(String.self, forKey: .userID) ?? order.placedBy
+        appID = try c.decodeIfPresent(Int64.self, forKey: .appID) ?? 0
+        unfilledQuantity = try c.decodeIfPresent(Int64.self, forKey: .unfilledQuantity) ?? order.pendingQuantity
+        checksum = try c.decodeIfPresent(String.self, forKey: .checksum) ?? ""
     }
 }
 

@@ -68,7 +68,7 @@ public struct KiteTriggerRange: Decodable, Sendable, Hashable {
 /// A tick as the WebSocket ticker's client libraries render it in JSON (mode `ltp`, `quote` or
 /// `full`); the fields beyond the LTP are present only in the richer modes. The binary frames
 /// themselves are decoded elsewhere.
-public struct KiteTick: Decodable, Sendable, Hashable {
+public struct KiteTickRendering: Decodable, Sendable, Hashable {
     public var mode: String
     public var tradable: Bool
     public var instrumentToken: Int64

@@ -25,13 +25,24 @@ public struct KitePrice: Decodable, Sendable, Hashable, CustomStringConvertible 
     /// paisa. Nil when the text is not a plain decimal number.
     public init?(decimalText text: String) {
         guard !text.isEmpty, text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-") }),
-              let rupees = Double(text) else { return nil }
+              let rupees = Double(text), Self.fitsInPaise(rupees) else { return nil }
         self.rupees = rupees
         self.paise = Paise(rupees: text) ?? Paise(rupeesRounded: rupees)
     }
 
+    /// Decodes a JSON number; one whose paise do not fit in `Int64` (`1e300`) is a decoding error.
     public init(from decoder: Decoder) throws {
-        self.init(rupees: try decoder.singleValueContainer().decode(Double.self))
+        let container = try decoder.singleValueContainer()
+        let rupees = try container.decode(Double.self)
+        guard Self.fitsInPaise(rupees) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "a rupee amount out of range: \(rupees)")
+        }
+        self.init(rupees: rupees)
+    }
+
+    /// Whether `rupees`, rounded to the nearest paisa, is a finite amount that `Int64` paise can hold.
+    static func fitsInPaise(_ rupees: Double) -> Bool {
+        Int64(exactly: (rupees * 100).rounded(.toNearestOrAwayFromZero)) != nil
     }
 
     public var description: String { "\(paise)" }
