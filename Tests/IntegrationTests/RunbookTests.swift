@@ -109,7 +109,7 @@ import Testing
         }
         let runbooks = try FileManager.default.contentsOfDirectory(atPath: Self.root.appending(path: "runbooks").path)
             .filter { $0.hasSuffix(".sh") }.map { "runbooks/\($0)" }
-        let scripts = runbooks + ["bin/paper-day", "bin/test", "bin/lib/setup.sh", "bin/lib/postgres.sh", ".ci/run"]
+        let scripts = runbooks + ["bin/paper-day", "bin/test", "bin/fuzz", "bin/lib/setup.sh", "bin/lib/postgres.sh", ".ci/run"]
         let result = try ToolProcess.run(program: URL(filePath: "/usr/bin/shellcheck"), ["-x"] + scripts, currentDirectory: Self.root)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     }

@@ -148,9 +148,10 @@ public enum KiteTickerCodec {
 
 extension KiteTickerCodec {
     /// The binary message Kite would send for `ticks` (for tests and local servers): each tick in
-    /// the layout of its mode (the index layouts when `isIndex`), fields it lacks as 0, values
-    /// truncated to their 32 (orders: 16) bits, depth cut or padded to five levels a side.
-    /// At most 65,535 ticks fit in one message.
+    /// the layout of its mode (the index layouts for an index tick that carries no last traded
+    /// quantity), fields it lacks as 0, values truncated to their 32 (orders: 16) bits, depth cut or
+    /// padded to five levels a side. Decoding the result gives back the ticks of any message that
+    /// decoded. At most 65,535 ticks fit in one message.
     public static func encode(_ ticks: [KiteTick]) -> [UInt8] {
         precondition(ticks.count <= Int(UInt16.max), "a ticker message holds at most 65,535 packets")
         var out: [UInt8] = []
@@ -170,7 +171,7 @@ extension KiteTickerCodec {
         p.reserveCapacity(PacketLength.full)
         p.append32(Int64(tick.instrumentToken))
         p.append32(tick.lastPrice)
-        switch (tick.mode, tick.isIndex) {
+        switch (tick.mode, tick.isIndex && tick.lastTradedQuantity == nil) {
         case (.ltp, _):
             break
         case (.quote, true), (.full, true):

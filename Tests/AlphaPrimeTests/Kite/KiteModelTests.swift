@@ -225,6 +225,36 @@ import Testing
             #expect(t.depth?.buy[0].price.paise == Paise(157_340) && t.depth?.sell.count == 5)
             #expect(t.timestamp?.utc.description == "2021-07-05T05:11:27.000000Z")
         }
+        // The two packets are bare (no count or length field), base64: the same INFY ticks as the
+        // quote and full renderings above, in integers.
+        c["ticker_quote.packet"] = { () throws in
+            let bytes = try #require(Data(base64Encoded: KiteMocks.text("ticker_quote.packet").trimmingCharacters(in: .whitespacesAndNewlines)))
+            let t = try KiteTickerCodec.decode(packet: [UInt8](bytes))
+            let json = try KiteMocks.decodeBare("ticker_quote.json", as: KiteTickRendering.self)
+            #expect(t.instrumentToken == 408_065 && t.mode == .quote && t.isTradable && !t.isIndex)
+            #expect(t.lastPrice == json.lastPrice.paise.value && t.lastPrice == 157_315)
+            #expect(t.lastTradedQuantity == json.lastQuantity && t.averageTradedPrice == json.averagePrice?.paise.value)
+            #expect(t.volumeTraded == json.volume && t.totalBuyQuantity == json.buyQuantity && t.totalSellQuantity == json.sellQuantity)
+            #expect(t.open == json.ohlc?.open.paise.value && t.high == json.ohlc?.high.paise.value)
+            #expect(t.low == json.ohlc?.low.paise.value && t.close == json.ohlc?.close.paise.value)
+            #expect(t.buyDepth.isEmpty && t.exchangeTimestamp == nil)
+        }
+        c["ticker_full.packet"] = { () throws in
+            let bytes = try #require(Data(base64Encoded: KiteMocks.text("ticker_full.packet").trimmingCharacters(in: .whitespacesAndNewlines)))
+            let t = try KiteTickerCodec.decode(packet: [UInt8](bytes))
+            let json = try KiteMocks.decodeBare("ticker_full.json", as: KiteTickRendering.self)
+            #expect(t.mode == .full && t.lastPrice == json.lastPrice.paise.value && t.volumeTraded == json.volume)
+            #expect(t.lastTradeTime == json.lastTradeTime.map { $0.utc.microseconds / 1_000_000 })
+            #expect(t.exchangeTimestamp == json.timestamp.map { $0.utc.microseconds / 1_000_000 })
+            #expect(t.openInterest == 0 && t.openInterestDayHigh == 0 && t.openInterestDayLow == 0)
+            let depth = try #require(json.depth)
+            #expect(t.buyDepth.map(\.price) == depth.buy.map(\.price.paise.value))
+            #expect(t.buyDepth.map(\.quantity) == depth.buy.map(\.quantity))
+            #expect(t.buyDepth.map(\.orders) == depth.buy.map(\.orders))
+            #expect(t.sellDepth.map(\.price) == depth.sell.map(\.price.paise.value))
+            #expect(t.sellDepth.map(\.quantity) == depth.sell.map(\.quantity))
+            #expect(t.sellDepth.map(\.orders) == depth.sell.map(\.orders))
+        }
         c["instruments_all.csv"] = { () throws in
             let list = try KiteInstrument.parseCSV(KiteMocks.text("instruments_all.csv"), file: "instruments_all.csv")
             #expect(list.count == 99 && list[0].tradingsymbol == "CENTRALBK-BE" && list[0].tickSize.paise == Paise(5))
