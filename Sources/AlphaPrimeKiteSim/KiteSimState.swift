@@ -57,7 +57,7 @@ final class KiteSimState: Sendable {
                 result = .failure(error)
             }
             let updates = state.exchange.takeOrderUpdates()
-            if !updates.isEmpty, let ticker {
+            if !updates.isEmpty, let ticker, ticker.hasConnections {
                 ticker.broadcast(orderUpdates: updates.map { update in
                     let orderTimestamp = IST.kiteText(epochSeconds: update.state.placedAt)
                     let checksum = state.sessions.postbackChecksum(orderID: update.state.orderID, orderTimestamp: orderTimestamp)

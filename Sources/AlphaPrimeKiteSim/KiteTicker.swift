@@ -184,6 +184,8 @@ final class KiteTicker: Sendable {
         }
     }
 
+    var hasConnections: Bool { state.withLock { !$0.connections.isEmpty } }
+
     func disconnect(_ id: Int) {
         let gone = state.withLock { $0.connections.removeValue(forKey: id) }
         gone?.continuation.finish()

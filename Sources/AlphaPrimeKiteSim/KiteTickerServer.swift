@@ -15,7 +15,9 @@ extension KiteSimServer {
         let server = HTTPServerBuilder { responder in
             let upgrade = HTTP1WebSocketUpgradeChannel(
                 responder: responder,
-                configuration: .init(),
+                // No WebSocket pings: Kite keeps a connection alive with its heartbeat byte, and a
+                // client that answers no ping is not closed for it. Messages up to 1 MiB each way.
+                configuration: .init(ws: .init(maxFrameSize: 1 << 20, autoPing: .disabled)),
                 shouldUpgrade: { @Sendable (_: HTTPRequest, _: any Channel, _: Logger) throws
                     -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> in
                     .upgrade([:]) { inbound, outbound, _ in try await ticker.serve(inbound: inbound, outbound: outbound) }

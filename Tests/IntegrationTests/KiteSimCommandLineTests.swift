@@ -14,6 +14,11 @@ import Testing
         ["serve", "--api-key", "k", "--api-secret", "s", "--cash", "lots"],
         ["serve", "--api-key", "k", "--api-secret", "s", "--port", "70000"],
         ["serve", "--api-key", "k", "--api-secret", "s", "--no-such-flag"],
+        ["serve", "--api-key", "k", "--api-secret", "s", "--ticker-speed", "60"],
+        ["serve", "--api-key", "k", "--api-secret", "s", "--ticker-date", "2021-02-16", "--ticker-speed", "0.5"],
+        ["serve", "--api-key", "k", "--api-secret", "s", "--ticker-date", "16-02-2021"],
+        ["serve", "--api-key", "k", "--api-secret", "s", "--ticker-date", "2021-02-16", "--ticker-start", "9:15"],
+        ["serve", "--api-key", "k", "--api-secret", "s", "--ticker-port", "-1"],
     ])
     func badFlagsAreUsageErrors(arguments: [String]) throws {
         let result = try ToolProcess.run("kite-sim", arguments)
@@ -34,6 +39,9 @@ import Testing
         #expect(noDay.status == 66 && noDay.stderr.contains("2021-02-13"))
         let noFolder = try ToolProcess.run("kite-sim", ["serve", "--api-key", "k", "--api-secret", "s", "--data", "/nonexistent/bars"])
         #expect(noFolder.status == 66 && noFolder.stderr.contains("/nonexistent/bars"))
+        let noTickerDay = try ToolProcess.run("kite-sim", ["serve", "--api-key", "k", "--api-secret", "s", "--ticker-date", "2021-02-13",
+                                                           "--data", KiteSimProcess.dataFolder.path])
+        #expect(noTickerDay.status == 66 && noTickerDay.stderr.contains("ticker date 2021-02-13"))
         let badList = FileManager.default.temporaryDirectory.appending(path: "kite-sim-bad-\(UUID().uuidString).csv")
         try "instrument_token,tradingsymbol\n1,X\n".write(to: badList, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: badList) }
@@ -46,6 +54,9 @@ import Testing
         let second = try ToolProcess.run("kite-sim", ["serve", "--api-key", "k", "--api-secret", "s", "--port", "\(sim.port)",
                                                       "--data", KiteSimProcess.dataFolder.path])
         #expect(second.status == 69 && second.stderr.contains("cannot listen on 127.0.0.1:\(sim.port)"))
+        let ticker = try ToolProcess.run("kite-sim", ["serve", "--api-key", "k", "--api-secret", "s", "--ticker-port", "\(sim.tickerPort)",
+                                                      "--data", KiteSimProcess.dataFolder.path])
+        #expect(ticker.status == 69 && ticker.stderr.contains("cannot listen on 127.0.0.1:\(sim.tickerPort)"))
     }
 
     @Test func aTermSignalStopsItCleanly() async throws {
@@ -53,7 +64,7 @@ import Testing
         #expect(try await sim.call("GET", "/user/profile").status == 200)
         let result = sim.stop(SIGTERM)
         #expect(result.status == 0)
-        #expect(result.stdout == "kite-sim listening on http://127.0.0.1:\(sim.port)\n")
+        #expect(result.stdout == "kite-sim listening on http://127.0.0.1:\(sim.port)\nkite-sim ticker on ws://127.0.0.1:\(sim.tickerPort)\n")
         #expect(!result.stderr.contains(KiteSimProcess.accessToken))
     }
 }

@@ -16,10 +16,12 @@ final class KiteSimProcess: @unchecked Sendable {
     let tool: BackgroundTool
     let directory: URL
     let port: Int
+    /// The ticker WebSocket's port.
+    let tickerPort: Int
     private let session: URLSession
 
     /// Starts the server (`--access-token` preloaded unless told otherwise) and waits for its
-    /// `kite-sim listening on http://127.0.0.1:PORT` line.
+    /// `kite-sim listening on http://127.0.0.1:PORT` and `kite-sim ticker on ws://127.0.0.1:PORT` lines.
     init(_ arguments: [String] = [], preloadToken: Bool = true) throws {
         directory = FileManager.default.temporaryDirectory.appending(path: "kite-sim-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -28,11 +30,15 @@ final class KiteSimProcess: @unchecked Sendable {
         if preloadToken { all += ["--access-token", Self.accessToken] }
         let tool = try BackgroundTool(tool: "kite-sim", arguments: all + arguments, environment: ToolProcess.cleanEnvironment, directory: directory)
         self.tool = tool
-        var found: Int?
+        var found: (Int, Int)?
         _ = BackgroundTool.waitUntil(seconds: 30) {
             let out = (try? String(contentsOf: tool.stdoutURL, encoding: .utf8)) ?? ""
-            if let line = out.split(separator: "\n").first, line.hasPrefix("kite-sim listening on http://127.0.0.1:") {
-                found = Int(line.dropFirst("kite-sim listening on http://127.0.0.1:".count))
+            let lines = out.split(separator: "\n")
+            if lines.count >= 2, lines[0].hasPrefix("kite-sim listening on http://127.0.0.1:"),
+               lines[1].hasPrefix("kite-sim ticker on ws://127.0.0.1:"),
+               let api = Int(lines[0].dropFirst("kite-sim listening on http://127.0.0.1:".count)),
+               let ticker = Int(lines[1].dropFirst("kite-sim ticker on ws://127.0.0.1:".count)) {
+                found = (api, ticker)
             }
             return found != nil || !tool.isRunning
         }
@@ -41,7 +47,7 @@ final class KiteSimProcess: @unchecked Sendable {
             let err = (try? String(contentsOf: tool.stderrURL, encoding: .utf8)) ?? ""
             throw StartFailed(stderr: err)
         }
-        port = found
+        (port, tickerPort) = found
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpMaximumConnectionsPerHost = 8
         configuration.timeoutIntervalForRequest = 30
