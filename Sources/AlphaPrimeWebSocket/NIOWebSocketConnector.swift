@@ -52,7 +52,18 @@ public struct NIOWebSocketConnector: WebSocketConnector {
             done.signal()
         }
         control.onClose { task.cancel() }
-        done.wait()
+        // A close asked for ends the wait within a few seconds even when the library is stuck in a
+        // handshake that never completes (the abandoned attempt ends on its own).
+        var closedSince: DispatchTime?
+        while done.wait(timeout: .now() + .milliseconds(250)) == .timedOut {
+            guard control.isClosed else { continue }
+            let now = DispatchTime.now()
+            if let since = closedSince {
+                if now.uptimeNanoseconds - since.uptimeNanoseconds > 3_000_000_000 { return }
+            } else {
+                closedSince = now
+            }
+        }
         if case .failure(let error) = outcome.withLock({ $0 }) { throw error }
     }
 

@@ -10,12 +10,19 @@ import Testing
 @Suite(.serialized) struct LiveSessionTests {
     static let day = "2021-02-23"
 
-    /// The ticker's port, from kite-sim's second line.
-    static func tickerPort(_ sim: KiteSimProcess) throws -> Int {
-        let out = try String(contentsOf: sim.tool.stdoutURL, encoding: .utf8)
-        let prefix = "kite-sim ticker on ws://127.0.0.1:"
-        let line = try #require(out.split(separator: "\n").first { $0.hasPrefix(prefix) })
-        return try #require(Int(line.dropFirst(prefix.count)))
+    /// kite-sim's market time now (UTC epoch seconds).
+    static func simTime(_ sim: KiteSimProcess) throws -> Int64 {
+        (try sim.sim("/sim/clock")["epoch_seconds"] as? NSNumber)?.int64Value ?? 0
+    }
+
+    /// Waits until kite-sim's clock reaches `time` (IST, on the rehearsed day).
+    static func waitForSimTime(_ sim: KiteSimProcess, _ time: String) throws -> Bool {
+        let target = IST.epochSeconds(date: LocalDate(day)!, time: TimeOfDay(time)!)
+        return try BackgroundTool.waitUntil(seconds: 120) { try simTime(sim) >= target }
+    }
+
+    static func count(_ database: any SQLDatabase, _ sql: String) throws -> Int64 {
+        try database.queryFirst(sql)?.int64("n") ?? -1
     }
 
     /// A home trading live through `sim` and its ticker, with the instrument master downloaded.
@@ -23,7 +30,7 @@ import Testing
         let home = try EngineTestHome()
         try sim.configureLive(home.home)
         try home.home.edit("config/broker_config.yaml", replacing: "websocket_url: wss://ws.kite.trade",
-                           with: "websocket_url: ws://127.0.0.1:\(try tickerPort(sim))")
+                           with: "websocket_url: ws://127.0.0.1:\(sim.tickerPort)")
         let master = try ToolProcess.run("market-data", ["instruments", "--home", home.home.root.path], environment: home.environment())
         #expect(master.status == 0, "\(master.stderr)")
         return home
@@ -43,13 +50,25 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("\(Self.day) live: completed"), "\(run.stdout)")
 
+        // The bars the session built from ticks are the stored bars.
+        let db = try live.database()
+        for (symbol, folder) in [("NIFTY 50", "NIFTY50"), ("BANKNIFTY", "BANKNIFTY")] {
+            let stored = try BundledBars.day(folder, Self.day)
+            let built = try db.query("SELECT bar_at_us, open_paise, high_paise, low_paise, close_paise, volume FROM engine_bars "
+                                     + "WHERE symbol = ? ORDER BY bar_at_us", [.text(symbol)]).map { row in
+                Bar(time: try row.int64("bar_at_us") / 1_000_000, open: try row.int64("open_paise"), high: try row.int64("high_paise"),
+                    low: try row.int64("low_paise"), close: try row.int64("close_paise"), volume: try row.int64("volume"))
+            }
+            #expect(built.count == stored.count, "\(symbol)")
+            if let i = built.indices.first(where: { $0 >= stored.count || built[$0] != stored[$0] }) {
+                Issue.record("\(symbol) bar \(i): built \(built[i]) vs stored \(i < stored.count ? "\(stored[i])" : "none")")
+            }
+        }
         let expected = try KiteRehearsalTests.Comparable(paper.database())
         let rehearsed = try KiteRehearsalTests.Comparable(live.database())
         #expect(!expected.fills.isEmpty, "the day trades")
         #expect(rehearsed.firstDifference(from: expected) == nil)
         #expect(rehearsed.netPnL == expected.netPnL)
-        // The bars the session built from ticks are the stored bars.
-        let db = try live.database()
         let built = try db.queryFirst("SELECT COUNT(*) AS n FROM engine_bars WHERE mode = 'live'")?.int64("n") ?? 0
         let stored = try db.queryFirst("SELECT COUNT(*) AS n FROM engine_bars")?.int64("n") ?? -1
         #expect(built == stored && built > 700, "both symbols' 375 minutes")
@@ -60,5 +79,62 @@ import Testing
         for text in [run.stdout, run.stderr] + (try live.home.logFiles().values) {
             #expect(!text.contains(KiteSimProcess.apiSecret) && !text.contains(KiteSimProcess.accessToken))
         }
+    }
+
+    /// The socket dropped mid-session and a two-minute tick stall: the feed reconnects, goes stale,
+    /// pauses entries and resumes; the day completes with nothing sent twice and the events recorded.
+    @Test func aDroppedSocketAndATickStallEndReconciledWithTheEventsRecorded() throws {
+        let sim = try KiteSimProcess(["--market", "external", "--slippage-ticks", "1", "--ticker-date", Self.day,
+                                      "--ticker-speed", "300", "--ticker-start", "09:13:00"])
+        let live = try Self.liveHome(sim)
+        // Stale after 30 market seconds without a print.
+        let engine = try live.start(["run", "--mode", "live", "--confirm-live"])
+        defer { if engine.isRunning { engine.kill() } }
+        #expect(try Self.waitForSimTime(sim, "10:30"))
+        _ = try sim.sim("/sim/faults", form: [("ticker_drop", "1")])
+        #expect(try Self.waitForSimTime(sim, "12:00"))
+        _ = try sim.sim("/sim/faults", form: [("ticker_stall_seconds", "120")])
+        let end = engine.wait()
+        #expect(end.status == 0, "\(end.stderr)")
+        #expect(end.stdout.contains("\(Self.day) live: completed"), "\(end.stdout)")
+        #expect(end.stderr.contains("the market feed is stale") && end.stderr.contains("entries resume"), "\(end.stderr)")
+        let db = try live.database()
+        #expect(try Self.count(db, "SELECT COUNT(*) AS n FROM risk_events WHERE rule = 'feed_stale' AND action = 'entries_paused'") >= 1)
+        #expect(try Self.count(db, "SELECT COUNT(*) AS n FROM risk_events WHERE rule = 'feed_stale' AND action = 'entries_resumed'") >= 1)
+        #expect(try Self.count(db, "SELECT COUNT(*) AS n FROM orders WHERE status NOT IN ('FILLED', 'CANCELLED', 'REJECTED')") == 0)
+        let stats = try sim.sim("/sim/stats")
+        #expect(stats["duplicate_tags"] as? Int == 0)
+        #expect((stats["ticker_connections_ever"] as? Int ?? 0) >= 2, "the feed connected again after the drop")
+        #expect(try Self.count(db, "SELECT COUNT(*) AS n FROM orders") == Int64(stats["orders_in_book"] as? Int ?? -1))
+        let log = try live.home.logFiles().values.joined(separator: "\n")
+        #expect(log.contains("the Kite ticker connection ended") || log.contains("the live feed lost its connection"))
+    }
+
+    /// The engine killed mid-session and started again: it replays the bars it recorded, fetches the
+    /// minutes it missed from kite-sim's history, and the day ends equal to the paper replay, with no
+    /// order sent twice.
+    @Test func anEngineKilledMidSessionResumesAndTheDayEqualsThePaperReplay() throws {
+        let paper = try EngineTestHome()
+        #expect(try paper.engine(["run", "--mode", "paper", "--replay", Self.day]).status == 0)
+        let sim = try KiteSimProcess(["--market", "external", "--slippage-ticks", "1", "--ticker-date", Self.day,
+                                      "--ticker-speed", "300", "--ticker-start", "09:13:00"])
+        let live = try Self.liveHome(sim)
+        let first = try live.start(["run", "--mode", "live", "--confirm-live"])
+        defer { if first.isRunning { first.kill() } }
+        #expect(try Self.waitForSimTime(sim, "11:00"))
+        first.kill()
+        _ = first.wait()
+        #expect(try Self.waitForSimTime(sim, "11:10"))
+        let second = try live.engine(["run", "--mode", "live", "--confirm-live"])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout.contains("\(Self.day) live: completed") && second.stdout.contains("resumed"), "\(second.stdout)")
+        let expected = try KiteRehearsalTests.Comparable(paper.database())
+        let resumed = try KiteRehearsalTests.Comparable(live.database())
+        #expect(resumed.firstDifference(from: expected) == nil)
+        #expect(resumed.netPnL == expected.netPnL)
+        let stats = try sim.sim("/sim/stats")
+        #expect(stats["duplicate_tags"] as? Int == 0)
+        let log = try live.home.logFiles().values.joined(separator: "\n")
+        #expect(log.contains("fetched from the broker's history"))
     }
 }

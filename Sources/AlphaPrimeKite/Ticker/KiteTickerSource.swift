@@ -48,7 +48,7 @@ public final class KiteTickerSource: LiveMarketSource, @unchecked Sendable {
     ///   - base: the ticker's address (`wss://ws.kite.trade`, or kite-sim's `ws://127.0.0.1:PORT`).
     public init(base: String, apiKey: String, accessToken: String, subscriptions: [Subscription], connector: any WebSocketConnector,
                 clock: any EngineClock, maxReconnectDelay: Duration = .seconds(60), logger: Logger) {
-        url = KiteTickerCodec.url(base: base, apiKey: apiKey, accessToken: accessToken)
+        url = KiteTickerCodec.url(base: Self.withPath(base), apiKey: apiKey, accessToken: accessToken)
         self.accessToken = accessToken
         name = "kite ticker \(WebSocketError.authority(of: base))"
         self.subscriptions = subscriptions
@@ -57,6 +57,15 @@ public final class KiteTickerSource: LiveMarketSource, @unchecked Sendable {
         self.clock = clock
         self.maxReconnectDelay = maxReconnectDelay
         self.logger = logger
+    }
+
+    /// `wss://ws.kite.trade` → `wss://ws.kite.trade/`: the handshake's request line needs a path.
+    static func withPath(_ base: String) -> String {
+        guard let scheme = base.range(of: "://") else { return base }
+        let rest = base[scheme.upperBound...]
+        if rest.contains("/") { return base }
+        if let query = rest.firstIndex(of: "?") { return String(base[..<query]) + "/" + String(base[query...]) }
+        return base + "/"
     }
 
     public var status: LiveSourceStatus { statusBox.withLock { $0 } }

@@ -103,8 +103,10 @@ extension EngineRunner {
                 try repository.recordHeartbeat(mode: options.mode.tradingMode, status: "\(options.mode.rawValue): waiting for the open",
                                                pid: options.pid, host: options.host, at: clock.now())
             }
-            // Prints before the open are not bars; the feed keeps its connection warm meanwhile.
-            _ = feed.source.take(timeout: .milliseconds(100))
+            // What the source receives meanwhile waits in its queue for the feed (which drops prints
+            // before the open): the first prints of the open must not be lost here.
+            let left = Double(open) - Double(clock.now().microseconds) / 1e6
+            clock.sleep(for: .milliseconds(Int(max(1, min(50, left * 1000 / max(1, clock.rate))))))
         }
         return nil
     }

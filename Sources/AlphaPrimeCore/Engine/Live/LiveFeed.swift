@@ -140,6 +140,8 @@ public struct LiveFeed: MarketFeed {
             if backfillPending {
                 // The minutes before the first whole one come from history once that one has begun
                 // and the minute before it has closed; until then time stands at the first minute.
+                // A feed that never connected before the close has nothing whole: the history has it all.
+                if firstFullMinute == nil, market >= builder.close { firstFullMinute = builder.close }
                 guard let full = firstFullMinute, full <= firstMinute || market >= full else {
                     let wall = clock.monotonic()
                     if lastClockEvent.map({ wall - $0 >= .milliseconds(200) }) ?? true {
@@ -225,7 +227,7 @@ public struct LiveFeed: MarketFeed {
                 state.set(stale: nil)
                 logger.notice("the live feed has prints again; entries resume", metadata: ["feed": "\(source.name)", "was": "\(why)"])
                 onFresh?(why)
-            } else if now - lastRemedy >= settings.staleAfterSeconds {
+            } else if now - lastRemedy >= max(settings.staleAfterSeconds, Int64(5 * max(1, clock.rate))) {
                 lastRemedy = now
                 source.reconnect(reason: why)
             }
