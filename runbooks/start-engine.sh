@@ -4,8 +4,9 @@
 #   runbooks/start-engine.sh [--home DIR] [--date YYYY-MM-DD] [--mode paper|live] [--replay] [--foreground]
 #
 # --mode defaults to the configured one (ENVIRONMENT=live in .env: live; else paper).
-# --replay replays the day's bundled 1-minute bars at full speed (no live feed exists yet: without it
-# the engine refuses with exit 3). In the background (the default) it prints the pid and how to watch
+# Without --replay the engine runs today's session on the wall clock with Kite's ticker as its market
+# feed (it waits for the open, trades through the close and squares off on time); --replay replays the
+# day's bundled 1-minute bars at full speed instead. In the background (the default) it prints the pid and how to watch
 # it; --foreground waits for the session to end and prints its line. Exit 0 started (or, in the
 # foreground, the session completed); 5 without today's READY marker; else the engine's exit code.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
