@@ -10,15 +10,33 @@ import Testing
 @Suite(.serialized) struct LiveSessionTests {
     static let day = "2021-02-23"
 
+    /// Runs `body` (a process run or a wait of a minute or more) on a thread of its own, so the
+    /// tests' shared pool of threads stays free for the suites that run beside these.
+    static func offPool<T>(_ body: @escaping () throws -> T) async throws -> T {
+        nonisolated(unsafe) let body = body
+        let result: Result<T, any Error> = await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                nonisolated(unsafe) let outcome = Result { try body() }
+                continuation.resume(returning: outcome)
+            }
+        }
+        return try result.get()
+    }
+
     /// kite-sim's market time now (UTC epoch seconds).
     static func simTime(_ sim: KiteSimProcess) throws -> Int64 {
         (try sim.sim("/sim/clock")["epoch_seconds"] as? NSNumber)?.int64Value ?? 0
     }
 
     /// Waits until kite-sim's clock reaches `time` (IST, on the rehearsed day).
-    static func waitForSimTime(_ sim: KiteSimProcess, _ time: String) throws -> Bool {
+    static func waitForSimTime(_ sim: KiteSimProcess, _ time: String) async throws -> Bool {
         let target = IST.epochSeconds(date: LocalDate(day)!, time: TimeOfDay(time)!)
-        return try BackgroundTool.waitUntil(seconds: 120) { try simTime(sim) >= target }
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            if try simTime(sim) >= target { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return try simTime(sim) >= target
     }
 
     static func count(_ database: any SQLDatabase, _ sql: String) throws -> Int64 {
@@ -36,16 +54,16 @@ import Testing
         return home
     }
 
-    @Test func aLiveDayOnKiteSimsTickerEqualsThePaperReplayToThePaisa() throws {
+    @Test func aLiveDayOnKiteSimsTickerEqualsThePaperReplayToThePaisa() async throws {
         let paper = try EngineTestHome()
-        let paperRun = try paper.engine(["run", "--mode", "paper", "--replay", Self.day])
+        let paperRun = try await Self.offPool { try paper.engine(["run", "--mode", "paper", "--replay", Self.day]) }
         #expect(paperRun.status == 0, "\(paperRun.stderr)")
 
         let sim = try KiteSimProcess(["--market", "external", "--slippage-ticks", "1", "--ticker-date", Self.day,
                                       "--ticker-speed", "300", "--ticker-start", "09:13:00"])
         let live = try Self.liveHome(sim)
         let started = Date()
-        let run = try live.engine(["run", "--mode", "live", "--confirm-live"])
+        let run = try await Self.offPool { try live.engine(["run", "--mode", "live", "--confirm-live"]) }
         let seconds = Date().timeIntervalSince(started)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("\(Self.day) live: completed"), "\(run.stdout)")
@@ -83,18 +101,18 @@ import Testing
 
     /// The socket dropped mid-session and a two-minute tick stall: the feed reconnects, goes stale,
     /// pauses entries and resumes; the day completes with nothing sent twice and the events recorded.
-    @Test func aDroppedSocketAndATickStallEndReconciledWithTheEventsRecorded() throws {
+    @Test func aDroppedSocketAndATickStallEndReconciledWithTheEventsRecorded() async throws {
         let sim = try KiteSimProcess(["--market", "external", "--slippage-ticks", "1", "--ticker-date", Self.day,
                                       "--ticker-speed", "300", "--ticker-start", "09:13:00"])
         let live = try Self.liveHome(sim)
         // Stale after 30 market seconds without a print.
         let engine = try live.start(["run", "--mode", "live", "--confirm-live"])
         defer { if engine.isRunning { engine.kill() } }
-        #expect(try Self.waitForSimTime(sim, "10:30"))
+        #expect(try await Self.waitForSimTime(sim, "10:30"))
         _ = try sim.sim("/sim/faults", form: [("ticker_drop", "1")])
-        #expect(try Self.waitForSimTime(sim, "12:00"))
+        #expect(try await Self.waitForSimTime(sim, "12:00"))
         _ = try sim.sim("/sim/faults", form: [("ticker_stall_seconds", "120")])
-        let end = engine.wait()
+        let end = try await Self.offPool { engine.wait() }
         #expect(end.status == 0, "\(end.stderr)")
         #expect(end.stdout.contains("\(Self.day) live: completed"), "\(end.stdout)")
         #expect(end.stderr.contains("the market feed is stale") && end.stderr.contains("entries resume"), "\(end.stderr)")
@@ -113,19 +131,19 @@ import Testing
     /// A paper session on the live feed, the engine killed mid-session and started again: it replays
     /// the bars it recorded, fetches the minutes it missed from kite-sim's history, and the day ends
     /// equal to the paper replay of the same date, nothing counted twice.
-    @Test func anEngineKilledMidSessionResumesAndTheDayEqualsThePaperReplay() throws {
+    @Test func anEngineKilledMidSessionResumesAndTheDayEqualsThePaperReplay() async throws {
         let paper = try EngineTestHome()
-        #expect(try paper.engine(["run", "--mode", "paper", "--replay", Self.day]).status == 0)
+        #expect(try await Self.offPool { try paper.engine(["run", "--mode", "paper", "--replay", Self.day]) }.status == 0)
         let sim = try KiteSimProcess(["--market", "external", "--slippage-ticks", "1", "--ticker-date", Self.day,
                                       "--ticker-speed", "300", "--ticker-start", "09:13:00"])
         let live = try Self.liveHome(sim)
         let first = try live.start(["run", "--mode", "paper"])
         defer { if first.isRunning { first.kill() } }
-        #expect(try Self.waitForSimTime(sim, "11:00"))
+        #expect(try await Self.waitForSimTime(sim, "11:00"))
         first.kill()
-        _ = first.wait()
-        #expect(try Self.waitForSimTime(sim, "11:10"))
-        let second = try live.engine(["run", "--mode", "paper"])
+        _ = try await Self.offPool { first.wait() }
+        #expect(try await Self.waitForSimTime(sim, "11:10"))
+        let second = try await Self.offPool { try live.engine(["run", "--mode", "paper"]) }
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stdout.contains("\(Self.day) paper: completed") && second.stdout.contains("resumed"), "\(second.stdout)")
         let expected = try KiteRehearsalTests.Comparable(paper.database())

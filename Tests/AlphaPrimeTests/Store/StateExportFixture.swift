@@ -139,6 +139,14 @@ enum ExportFixture {
                 "exchange": .text(i % 2 == 0 ? "NSE" : "NFO"), "downloaded_on": "2026-01-12",
             ], returningId: false)
         }
+        // Bars a live session built: awkward symbols, the extreme prices and volumes.
+        for (i, mode) in ["paper", "live"].enumerated() {
+            try insert(database, "engine_bars", [
+                "mode": .text(mode), "symbol": .text(awkward[i]), "bar_at_us": .integer(t0 + Int64(i) * 60_000_000),
+                "open_paise": 1, "high_paise": .integer(.max), "low_paise": 1, "close_paise": .integer(.max),
+                "volume": .integer(i == 0 ? 0 : .max),
+            ], returningId: false)
+        }
     }
 
     /// A risk state as the engine stores it: pretty-printed JSON holding escapes of its own.
