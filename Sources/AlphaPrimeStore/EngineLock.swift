@@ -61,7 +61,20 @@ public final class EngineLock: EngineLease, @unchecked Sendable {
                                    [.text("alpha-prime engine " + named.text(separator: " ", includingSince: false))])
             let locked = try database.queryFirst("SELECT pg_try_advisory_lock(?) AS locked", [.integer(key)])?.bool("locked") ?? false
             guard locked else {
-                throw EngineLockedError(holder: try postgresHolder(database, key: key) ?? EngineLockHolder(), location: database.location)
+                let holder = try postgresHolder(database, key: key) ?? EngineLockHolder()
+                // An engine of this machine that died (SIGKILL, a crash) holds the lock until the
+                // server notices its connection closed: that connection is ended and the lock taken.
+                if let pid = holder.pid, pid > 0, holder.host == ProcessInfo.processInfo.hostName,
+                   kill(pid_t(pid), 0) != 0, errno == ESRCH, let backend = holder.backendPid {
+                    _ = try? database.query("SELECT pg_terminate_backend(?) AS ended", [.integer(backend)])
+                    for _ in 0..<50 {
+                        if try database.queryFirst("SELECT pg_try_advisory_lock(?) AS locked", [.integer(key)])?.bool("locked") == true {
+                            return EngineLock(kind: .postgres(database: database, key: key))
+                        }
+                        usleep(100_000)
+                    }
+                }
+                throw EngineLockedError(holder: holder, location: database.location)
             }
             return EngineLock(kind: .postgres(database: database, key: key))
         }
