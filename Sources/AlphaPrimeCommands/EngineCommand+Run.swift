@@ -64,6 +64,18 @@ extension EngineCommand {
             #endif
         }
 
+        /// Arms the crash hook when it is set and allowed; a stray one is ignored with a warning.
+        func installCrashHook(_ runner: EngineRunner, context: ToolContext) {
+            guard let text = ProcessInfo.processInfo.environment[Self.crashHookVariable] else { return }
+            if Self.crashHookAllowed(mode: mode), let limit = Int(text), limit > 0 {
+                runner.afterCommit = { commits in if commits >= limit { kill(getpid(), SIGKILL) } }
+            } else {
+                let why = "\(Self.crashHookVariable) is a test hook; ignored (it acts only in a debug build, never in live mode)"
+                ToolRunner.printError("engine: warning: \(why)")
+                context.logger.warning("\(why)")
+            }
+        }
+
         /// Says on standard error why a gate stopped the run and gives its exit status, or nil when
         /// the run may go on; what is not built yet is thrown as ``NotBuiltYet``.
         static func exitStatus(ifRefused decision: EngineStartPolicy.Decision) throws -> ExitStatus? {
@@ -148,15 +160,7 @@ extension EngineCommand {
                 let runner = EngineRunner(setup: setup, calendar: context.calendar, repository: repository, broker: broker, logs: logs,
                                           options: EngineRunOptions(mode: mode, speed: speed.speed, warmupDays: warmupDays, pid: pid, host: host))
                 runner.control = Self.controlChannel(mode: mode, repository: repository, pid: pid, host: host)
-                if let text = ProcessInfo.processInfo.environment[Self.crashHookVariable] {
-                    if Self.crashHookAllowed(mode: mode), let limit = Int(text), limit > 0 {
-                        runner.afterCommit = { commits in if commits >= limit { kill(getpid(), SIGKILL) } }
-                    } else {
-                        let why = "\(Self.crashHookVariable) is a test hook; ignored (it acts only in a debug build, never in live mode)"
-                        ToolRunner.printError("engine: warning: \(why)")
-                        context.logger.warning("\(why)")
-                    }
-                }
+                installCrashHook(runner, context: context)
                 try repository.recordHeartbeat(mode: tradingMode, status: mode.rawValue, pid: pid, host: host, at: .now())
                 // Each session's line is written as the session ends, so an error on a later day loses
                 // none of them; with --json the sessions that ended are printed before the error.

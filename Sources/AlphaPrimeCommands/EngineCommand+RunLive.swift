@@ -36,10 +36,7 @@ extension EngineCommand.Run {
             try? LiveFeedReport(feed: state, source: source.name, clock: clock).write(home: home, mode: tradingMode)
         }
         runner.control = Self.controlChannel(mode: mode, repository: repository, pid: pid, host: host, clock: clock, everyPoll: writeReport)
-        if let text = ProcessInfo.processInfo.environment[Self.crashHookVariable], Self.crashHookAllowed(mode: mode),
-           let limit = Int(text), limit > 0 {
-            runner.afterCommit = { commits in if commits >= limit { kill(getpid(), SIGKILL) } }
-        }
+        installCrashHook(runner, context: context)
         var ended: EngineCommand.SessionSummary?
         let json = common.json
         runner.sessionEnded = { outcome in
