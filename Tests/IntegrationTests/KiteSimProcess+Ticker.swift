@@ -37,7 +37,7 @@ final class TickerClient: Sendable {
         let record = self.record
         outgoing = continuation
         let url = "ws://127.0.0.1:\(port)/?api_key=\(apiKey)&access_token=\(accessToken)"
-        task = Task {
+        task = Task(executorPreference: TestThreads.network) {
             do {
                 let frame = try await WebSocketClient.connect(url: url, logger: Logger(label: "ticker-test")) { inbound, outbound, _ in
                     try await withThrowingTaskGroup(of: Void.self) { group in

@@ -59,7 +59,8 @@ final class UpstoxStub: Sendable {
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
                               onServerRunning: { channel in stream.continuation.yield(channel.localAddress?.port ?? 0) },
                               logger: { var l = Logger(label: "upstox-stub"); l.logLevel = .critical; return l }())
-        let running = Task { try await app.runService() }
+        // Served on threads of its own: a test blocked in a synchronous request to it must not keep it from answering.
+        let running = Task(executorPreference: TestThreads.network) { try await app.runService() }
         var iterator = stream.stream.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
         self.port = port
