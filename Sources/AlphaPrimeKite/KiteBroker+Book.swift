@@ -89,26 +89,20 @@ extension KiteBroker {
         }
     }
 
-    /// Takes an order already at the broker (placed by an earlier run of the session) under this
-    /// session's watch; its first `filledSoFar` executions are already recorded.
-    public func adopt(_ order: OrderRequest, clientOrderId tag: String, filledSoFar: Int) {
+    /// Takes an order already at the broker (placed by an earlier run of the session, or by another
+    /// process) under this session's watch; `countedFills` are its executions already recorded.
+    public func adopt(_ order: OrderRequest, clientOrderId tag: String, countedFills: [BrokerFill]) {
         shared.withLock { s in
             var tracked = Tracked(request: order)
             tracked.answered = true
             tracked.kiteOrderID = s.bookAtStart[tag]
+            for f in countedFills {
+                tracked.seenTrades.insert(f.brokerTradeId)
+                tracked.filled += f.quantity
+            }
             s.byTag[tag] = tracked
             s.tagOfOrderID[order.id] = tag
             if let id = tracked.kiteOrderID { s.tagOfKiteOrder[id] = tag }
-        }
-        guard filledSoFar > 0, let id = shared.withLock({ $0.byTag[tag]?.kiteOrderID }),
-              let recorded = try? client.orderTrades(id) else { return }
-        let seen = recorded.sorted { ($0.fillTimestamp?.utc.microseconds ?? 0, $0.tradeID) < ($1.fillTimestamp?.utc.microseconds ?? 0, $1.tradeID) }
-            .prefix(filledSoFar)
-        shared.withLock { s in
-            for t in seen {
-                s.byTag[tag]?.seenTrades.insert(t.tradeID)
-                s.byTag[tag]?.filled += t.quantity
-            }
         }
     }
 

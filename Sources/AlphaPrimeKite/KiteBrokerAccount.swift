@@ -58,7 +58,8 @@ public final class KiteBrokerAccount: BrokerAccount {
         let market = rehearsal ? try KiteSimMarket(broker: broker, connection: connection, instruments: instruments) : nil
         // Without a rehearsal market, the engine's own requests for events read the book.
         if market == nil { broker.pollInterval = 1 }
-        return BrokerSession(broker: broker, market: market)
+        // kite-sim fills from the bars it is given once: a restart takes the earlier fills from the record.
+        return BrokerSession(broker: broker, market: market, recreatesFillsOnReplay: false)
     }
 
     public func settle(before open: UTCTimestamp, at time: UTCTimestamp) throws -> (expired: [String], closed: [ClosedPosition]) {

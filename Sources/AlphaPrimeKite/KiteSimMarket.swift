@@ -10,17 +10,16 @@ import Foundation
 /// flight and reads the book, so the fills reach the engine within the same bar.
 ///
 /// Only ever used with a kite-sim on this machine's loopback address (the engine refuses a replay
-/// in live mode against any other server). Bars at or before kite-sim's clock (a restarted
-/// engine catching up) are not sent again.
+/// in live mode against any other server). A restarted engine catching up sends no bar before
+/// kite-sim's clock; kite-sim itself trades no instrument's bar twice (the one the earlier run
+/// stopped in goes on where it stopped).
 public final class KiteSimMarket: SimulatedMarket {
     let broker: KiteBroker
     let http: HTTPClient
     let baseURL: String
     let instruments: KiteInstrumentMap
     let commandTimeout: Double
-    /// The last bar start kite-sim was given, per symbol.
-    var posted: [SymbolID: Int64] = [:]
-    /// kite-sim's clock when the session began: bars up to it were traded by an earlier run.
+    /// kite-sim's clock when the session began: bars before it were traded by an earlier run.
     var clockAtStart: Int64?
 
     public struct Failure: Error, CustomStringConvertible, ExitStatusProviding {
@@ -49,10 +48,6 @@ public final class KiteSimMarket: SimulatedMarket {
         step(flat, symbol: symbol, phase: "last", time: time)
     }
 
-    public func adoptWorking(_ order: OrderRequest, clientOrderId: String, filledSoFar: Int) {
-        broker.adopt(order, clientOrderId: clientOrderId, filledSoFar: filledSoFar)
-    }
-
     public func forget(orderID: Int64) {
         broker.forget(orderID: orderID)
     }
@@ -64,7 +59,7 @@ public final class KiteSimMarket: SimulatedMarket {
         do {
             broker.waitForCommands(timeout: commandTimeout)
             if clockAtStart == nil { clockAtStart = try clock() }
-            if phase != "last", time <= (clockAtStart ?? 0), posted[symbol] == nil { return }
+            if phase != "last", time < (clockAtStart ?? 0) { return }
             let entry = instruments.entries[symbol]
             let form = [("exchange", entry.exchange), ("tradingsymbol", entry.tradingsymbol), ("time", String(time)),
                         ("open_paise", String(bar.open)), ("high_paise", String(bar.high)), ("low_paise", String(bar.low)),
@@ -78,7 +73,6 @@ public final class KiteSimMarket: SimulatedMarket {
                     body: Data(FormEncoding.encode(form).utf8)))
                 struct Stepped: Decodable { var fills: Int }
                 let stepped = try KiteResponse.decode(response.body, as: Stepped.self, httpStatus: response.status)
-                if phase == "bar" { posted[symbol] = time }
                 try broker.refresh()
                 guard stepped.fills > 0 else { break }
                 broker.waitForCommands(timeout: commandTimeout)

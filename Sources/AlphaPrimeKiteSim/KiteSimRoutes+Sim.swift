@@ -12,20 +12,34 @@ extension KiteSimServer {
                 throw KiteAPIError.input("The market is replayed (--market replay): bars cannot be posted.")
             }
             let posted = try SimPostedBar(fields: fields, instruments: state.instruments)
-            let fills = try state.withState { (s: inout KiteSimState.Inner) throws(KiteAPIError) -> Int in
+            let fills = try state.withState { (s: inout KiteSimState.Inner) throws(KiteAPIError) -> Int? in
                 if let now = s.marketTime, posted.bar.time < now {
                     throw KiteAPIError.input("Invalid `time`: \(posted.bar.time) is before the market's time \(now).")
                 }
+                // A bar the instrument has traded through is not traded again, and only its last bar has a rest.
+                let last = s.lastBars[posted.instrument]
+                switch posted.phase {
+                case .bar:
+                    if let last, posted.bar.time < last.time || (posted.bar.time == last.time && last.done) { return nil }
+                case .rest:
+                    if last?.time != posted.bar.time { return nil }
+                case .last:
+                    break
+                }
                 s.marketTime = posted.bar.time
                 switch posted.phase {
-                case .bar: return s.exchange.marketBar(posted.bar, instrument: posted.instrument, maxFills: posted.maxFills)
+                case .bar:
+                    let fills = s.exchange.marketBar(posted.bar, instrument: posted.instrument, maxFills: posted.maxFills)
+                    s.lastBars[posted.instrument] = (posted.bar.time, fills < posted.maxFills)
+                    return fills
                 case .rest: return s.exchange.marketRestOfBar(posted.bar, instrument: posted.instrument, maxFills: posted.maxFills)
                 case .last:
                     return s.exchange.fillMarketOrdersAtLastPrice(instrument: posted.instrument, time: posted.bar.time,
                                                                   maxFills: posted.maxFills)
                 }
             }
-            return KiteHTTP.success(.object([("fills", .int(Int64(fills))), ("time", .int(posted.bar.time))]))
+            return KiteHTTP.success(.object([("fills", .int(Int64(fills ?? 0))), ("traded", .bool(fills != nil)),
+                                             ("time", .int(posted.bar.time))]))
         }
         router.get("/sim/faults") { _, _ -> Response in
             KiteHTTP.success(state.read { $0.faults.json })
@@ -110,6 +124,7 @@ extension KiteSimServer {
                 s.exchange = SimExchange(instruments: configuration.instruments, userID: Self.userID, cash: configuration.cash,
                                          slippageTicks: configuration.slippageTicks)
                 s.counters = SimCounters()
+                s.lastBars = [:]
             }
             ticker.resetCounters()
             logger.info("book reset")

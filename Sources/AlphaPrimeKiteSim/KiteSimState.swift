@@ -27,6 +27,10 @@ final class KiteSimState: Sendable {
         var recentOrderRequests: [ContinuousClock.Instant] = []
         /// The market's time: the latest bar posted (external market), or where the replay is.
         var marketTime: Int64?
+        /// The external market's last bar of each instrument, and whether it was traded through (a
+        /// post of it filled fewer orders than it allowed): a restarted engine posting it again
+        /// trades nothing twice.
+        var lastBars: [Int: (time: Int64, done: Bool)] = [:]
         /// During a replay: the wall instant and market time it started from, and its speed.
         var replayOrigin: (wall: ContinuousClock.Instant, market: Int64, speed: Double)?
     }

@@ -84,9 +84,9 @@ public final class PaperBroker: Broker, SimulatedMarket {
 
     /// Takes an order already in the book (recorded by another process, or re-created during
     /// recovery) into the working set without a placement.
-    public func adoptWorking(_ order: OrderRequest, clientOrderId: String, filledSoFar: Int) {
+    public func adopt(_ order: OrderRequest, clientOrderId: String, countedFills: [BrokerFill]) {
         clientIds[order.id] = clientOrderId
-        fillsPerOrder[order.id] = filledSoFar
+        fillsPerOrder[order.id] = countedFills.count
         simulator.submit(order)
     }
 

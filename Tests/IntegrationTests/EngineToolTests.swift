@@ -222,9 +222,12 @@ import Testing
         // The engine is frozen (SIGSTOP) before its positions are read, so none can close between the
         // look and the SIGKILL; without one open it is let go on and looked at again.
         var left: [Any] = []
+        // Frozen in the instant it resets its write-ahead log, the engine keeps any new reader out
+        // (SQLite answers BUSY): then it is let go on and looked at again too.
         let positionOpen = try BackgroundTool.waitUntil(seconds: 90) {
             engine.kill(SIGSTOP)
-            left = (Self.paperState(try Self.status(home))?["open_positions"] as? [Any]) ?? []
+            let look = try home.engine(["status", "--json"])
+            left = look.status == 0 ? (Self.paperState(try Self.json(look.stdout))?["open_positions"] as? [Any]) ?? [] : []
             if left.isEmpty { engine.kill(SIGCONT) }
             return !left.isEmpty
         }

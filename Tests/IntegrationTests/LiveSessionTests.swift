@@ -128,24 +128,28 @@ import Testing
         #expect(log.contains("the Kite ticker connection ended") || log.contains("the live feed lost its connection"))
     }
 
-    /// A paper session on the live feed, the engine killed mid-session and started again: it replays
-    /// the bars it recorded, fetches the minutes it missed from kite-sim's history, and the day ends
-    /// equal to the paper replay of the same date, nothing counted twice.
-    @Test func anEngineKilledMidSessionResumesAndTheDayEqualsThePaperReplay() async throws {
+    /// A session on the live feed, the engine killed mid-session and started again: it replays the
+    /// bars it recorded (a live session's fills taken from the record, not from kite-sim again),
+    /// fetches the minutes it missed from kite-sim's history, hands the orders still working back to
+    /// the broker, and the day ends equal to the paper replay of the same date, nothing sent or
+    /// counted twice.
+    @Test(arguments: ["paper", "live"])
+    func anEngineKilledMidSessionResumesAndTheDayEqualsThePaperReplay(mode: String) async throws {
         let paper = try EngineTestHome()
         #expect(try await Self.offPool { try paper.engine(["run", "--mode", "paper", "--replay", Self.day]) }.status == 0)
         let sim = try KiteSimProcess(["--market", "external", "--slippage-ticks", "1", "--ticker-date", Self.day,
                                       "--ticker-speed", "300", "--ticker-start", "09:13:00"])
         let live = try Self.liveHome(sim)
-        let first = try live.start(["run", "--mode", "paper"])
+        let arguments = ["run", "--mode", mode] + (mode == "live" ? ["--confirm-live"] : [])
+        let first = try live.start(arguments)
         defer { if first.isRunning { first.kill() } }
         #expect(try await Self.waitForSimTime(sim, "11:00"))
         first.kill()
         _ = try await Self.offPool { first.wait() }
         #expect(try await Self.waitForSimTime(sim, "11:10"))
-        let second = try await Self.offPool { try live.engine(["run", "--mode", "paper"]) }
+        let second = try await Self.offPool { try live.engine(arguments) }
         #expect(second.status == 0, "\(second.stderr)")
-        #expect(second.stdout.contains("\(Self.day) paper: completed") && second.stdout.contains("resumed"), "\(second.stdout)")
+        #expect(second.stdout.contains("\(Self.day) \(mode): completed") && second.stdout.contains("resumed"), "\(second.stdout)")
         let expected = try KiteRehearsalTests.Comparable(paper.database())
         let resumed = try KiteRehearsalTests.Comparable(live.database())
         #expect(resumed.firstDifference(from: expected) == nil)
@@ -155,5 +159,12 @@ import Testing
         #expect(resumed.netPnL == expected.netPnL)
         let log = try live.home.logFiles().values.joined(separator: "\n")
         #expect(log.contains("fetched from the broker's history"))
+        if mode == "live" {
+            // Every order in kite-sim's book once, and the database agrees with it.
+            let stats = try sim.sim("/sim/stats")
+            #expect(stats["duplicate_tags"] as? Int == 0)
+            #expect(try Self.count(live.database(), "SELECT COUNT(*) AS n FROM orders") == Int64(stats["orders_in_book"] as? Int ?? -1))
+            #expect(log.contains("database and broker agree"), "the positions after the replay equal Kite's")
+        }
     }
 }

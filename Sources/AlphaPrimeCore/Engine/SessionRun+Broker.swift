@@ -14,6 +14,7 @@ extension SessionRun {
         var rounds = 0
         while true {
             events.removeAll(keepingCapacity: true)
+            recorded?.release(symbol: bar == nil ? nil : symbol, minute: time) { core.isWorking($0) }
             broker.takeEvents(into: &events)
             if events.isEmpty { break }
             try apply(events, time: time)

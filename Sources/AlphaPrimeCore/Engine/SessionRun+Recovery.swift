@@ -31,20 +31,21 @@ extension SessionRun {
             outcome.adoptedOrders += 1
             logs.engine.warning("took in an order recorded outside this run", metadata: [
                 "order.client_id": "\(r.clientOrderId)", "order.status": "\(r.status.rawValue)", "order.purpose": "\(request.purpose.rawValue)"])
-            var filled = 0
+            var counted: [BrokerFill] = []
             for f in known.fills where f.filledAt.microseconds <= minute * 1_000_000 {
                 applyFill(Fill(orderID: id, strategy: i, symbol: request.symbol, side: r.side, quantity: f.quantity,
                                    price: f.price.value, charges: f.charges.value, time: f.filledAt.microseconds / 1_000_000))
                 journal.markSeen(clientOrderId: r.clientOrderId, brokerTradeId: f.brokerTradeId ?? "")
                 appliedFills.insert("\(id)|\(f.brokerTradeId ?? "")")
-                filled += 1
+                counted.append(BrokerFill(clientOrderId: r.clientOrderId, brokerTradeId: f.brokerTradeId ?? "", quantity: f.quantity,
+                                          price: f.price.value, charges: f.charges.value, time: f.filledAt))
             }
             var adopted = request
             adopted.id = id
             if r.status == .cancelled || r.status == .rejected {
                 core.orderCancelled(id, reason: r.statusReason ?? "recorded \(r.status.rawValue)", time: request.time)
             } else if !r.status.isTerminal {
-                market?.adoptWorking(adopted, clientOrderId: r.clientOrderId, filledSoFar: filled)
+                broker?.adopt(adopted, clientOrderId: r.clientOrderId, countedFills: counted)
             }
         }
         // Orders still working here that the database says ended while the engine was down.
@@ -80,6 +81,15 @@ extension SessionRun {
         try applyRecorded(upTo: minute)
         inCatchUp = false
         journal.inCatchUp = false
+        if let recorded {
+            // What the earlier run left working is the real broker's to report on from here.
+            recorded.handOver { core.isWorking($0) }
+            var left: [BrokerEvent] = []
+            recorded.takeEverything(into: &left)
+            broker = recorded.real
+            self.recorded = nil
+            if !left.isEmpty { try apply(left, time: minute) }
+        }
         // The previous run's halt, re-created by the replay: lifted if the kill switch was reset since.
         if recordedHaltRecreated, core.entriesHaltedReason != nil,
            try journal.repository.engineState(mode: tradingMode)?.killSwitch == false {

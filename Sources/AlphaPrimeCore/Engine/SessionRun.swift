@@ -19,7 +19,9 @@ import Logging
 /// **Recovery.** When the session was started before (the journal knows its orders and how far it
 /// got), the bars from the open are replayed at full speed through the same code: every order the
 /// core re-creates has the same client order id and is recognised, never placed again; recorded
-/// fills are applied as recorded. The paper broker's working orders are rebuilt the same way. At
+/// fills are applied as recorded. The paper broker's working orders are rebuilt the same way; a
+/// real broker's fills are taken from the database at the bars they were first seen at
+/// (``RecordedBroker``) and its working orders handed back to it after. At
 /// each minute boundary of that replay, orders the database holds but the core did not create
 /// (written by `engine emergency-stop`, or a stop's square-off) are taken in, and cancellations
 /// recorded while the engine was down are applied. After the bar the previous run was on, the
@@ -29,10 +31,14 @@ final class SessionRun<S: Strategy>: SessionHost {
     typealias Failure = any Error
 
     var core: Core
-    /// Where orders go; nil in monitor mode.
-    let broker: (any Broker)?
-    /// The broker's market hooks when it simulates the market from the bars (the paper broker).
+    /// Where orders go; nil in monitor mode. While a restart replays the bars of a broker that
+    /// cannot re-create its fills, the ``RecordedBroker`` standing in for it.
+    var broker: (any Broker)?
+    /// The broker's market hooks when it simulates the market from the bars (the paper broker, a
+    /// kite-sim rehearsal).
     let market: (any SimulatedMarket)?
+    /// The stand-in while a restart replays the bars (see ``RecordedBroker``).
+    var recorded: RecordedBroker?
     let journal: EngineJournal?
     let plan: SessionPlan
     /// The market data of the session, in time order.
@@ -126,6 +132,11 @@ final class SessionRun<S: Strategy>: SessionHost {
             inCatchUp = true
             catchUpUntil = journal.recordedProgress
             journal.inCatchUp = true
+            if let session, !session.recreatesFillsOnReplay {
+                let stand = RecordedBroker(real: session.broker, journal: journal)
+                recorded = stand
+                broker = stand
+            }
         }
         if measureLatency {
             outcome.decisionLatencies.reserveCapacity(4096)
@@ -175,6 +186,9 @@ final class SessionRun<S: Strategy>: SessionHost {
         } else if !inCatchUp {
             _ = pacer.wait(untilMarketTime: minute + 60) { false }
         }
+        // The minute the earlier run stopped in is only partly recorded: from its start the real
+        // broker answers (see ``RecordedBroker``).
+        if inCatchUp, minute >= catchUpUntil { recorded?.passThrough { core.isWorking($0) } }
         journal?.currentBarTime = minute
         currentMinute = minute
         return true

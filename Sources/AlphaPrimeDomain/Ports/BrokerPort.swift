@@ -135,6 +135,12 @@ public protocol Broker: AnyObject {
 
     /// The day's executions.
     func fills() throws -> [BrokerFill]
+
+    /// Takes an order already at the broker under this session's watch without placing it: one an
+    /// earlier run of the session placed (a restart), or one another process placed (an emergency
+    /// close). `countedFills` are its executions the engine has already counted; only later ones
+    /// come back as events.
+    func adopt(_ order: OrderRequest, clientOrderId: String, countedFills: [BrokerFill])
 }
 
 /// A broker that makes its own market from the bars the engine sees (the paper broker, the
@@ -148,9 +154,6 @@ public protocol SimulatedMarket: AnyObject {
     /// Working market orders of `symbol` fill at the last price seen: the broker squaring off at the
     /// close, or an engine stopping with `--flatten` between bars.
     func fillMarketOrdersAtLastPrice(symbol: SymbolID, time: Int64)
-    /// Takes an order already in the book (recorded by another process, or re-created during
-    /// recovery) into the working set without a placement.
-    func adoptWorking(_ order: OrderRequest, clientOrderId: String, filledSoFar: Int)
     /// Drops a working order the book says is no longer working.
     func forget(orderID: Int64)
 }
@@ -160,10 +163,16 @@ public protocol SimulatedMarket: AnyObject {
 public struct BrokerSession {
     public var broker: any Broker
     public var market: (any SimulatedMarket)?
+    /// Whether a restarted session's replay of its bars through this broker re-creates the fills of
+    /// the earlier run (the paper broker fills from the bars, the same way each time). A real
+    /// broker's fills happened once: a restart takes them from the state database instead, at the
+    /// bars they were first seen at, and hands the orders still working back to the broker after.
+    public var recreatesFillsOnReplay: Bool
 
-    public init(broker: any Broker, market: (any SimulatedMarket)?) {
+    public init(broker: any Broker, market: (any SimulatedMarket)?, recreatesFillsOnReplay: Bool? = nil) {
         self.broker = broker
         self.market = market
+        self.recreatesFillsOnReplay = recreatesFillsOnReplay ?? (market != nil)
     }
 }
 

@@ -163,9 +163,9 @@ class PaperBrokerWire: Broker, SimulatedMarket {
     func marketBar(_ bar: Bar, symbol: SymbolID) { inner.marketBar(bar, symbol: symbol) }
     func marketRestOfBar(_ bar: Bar, symbol: SymbolID) { inner.marketRestOfBar(bar, symbol: symbol) }
     func fillMarketOrdersAtLastPrice(symbol: SymbolID, time: Int64) { inner.fillMarketOrdersAtLastPrice(symbol: symbol, time: time) }
-    func adoptWorking(_ order: OrderRequest, clientOrderId: String, filledSoFar: Int) {
+    func adopt(_ order: OrderRequest, clientOrderId: String, countedFills: [BrokerFill]) {
         known.insert(clientOrderId)
-        inner.adoptWorking(order, clientOrderId: clientOrderId, filledSoFar: filledSoFar)
+        inner.adopt(order, clientOrderId: clientOrderId, countedFills: countedFills)
     }
     func forget(orderID: Int64) { inner.forget(orderID: orderID) }
 }

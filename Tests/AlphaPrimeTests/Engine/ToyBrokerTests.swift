@@ -95,7 +95,7 @@ import Testing
             if let price = lastPrice[symbol] { fillMarketOrders(symbol: symbol, price: price, time: time) }
         }
 
-        func adoptWorking(_ order: OrderRequest, clientOrderId: String, filledSoFar: Int) {}
+        func adopt(_ order: OrderRequest, clientOrderId: String, countedFills: [BrokerFill]) {}
         func forget(orderID: Int64) { working.removeValue(forKey: orderID) }
 
         private func fillMarketOrders(symbol: SymbolID, price: Int64, time: Int64) {
