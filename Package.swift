@@ -7,7 +7,7 @@ let tools = [
     "health-check", "report", "backup", "reset-portfolio", "archive",
     "analyze-logs", "db-maintenance", "backtest", "optimize", "stress-test", "cleanup-logs",
     "trading-calendar", "config-check",
-    "alpha-prime-bench", "market-data", "broker",
+    "alpha-prime-bench", "market-data", "broker", "alert",
 ]
 
 /// The engine: like the other tools, plus the WebSocket transport (`AlphaPrimeWebSocket`, SwiftNIO
@@ -28,8 +28,9 @@ let kiteSim = "kite-sim"
 ///     AlphaPrimeLogs, AlphaPrimeOps, AlphaPrimePaper (the paper broker), AlphaPrimeKite (the Kite Connect adapter),
 ///     AlphaPrimeUpstox (the Upstox API v2 adapter, the secondary broker)
 ///     AlphaPrimeArchive beside them, on Support alone (with CZstd, CCrypto): archive files, sealed secrets
-///     AlphaPrimeHTTP beside them, on Support alone (with CCurl): HTTP over libcurl, for the broker adapters,
-///       and the WebSocket port the Kite ticker uses
+///     AlphaPrimeHTTP beside them, on Support alone (with CCurl): HTTP and SMTP over libcurl, for the broker
+///       adapters and the alerts, and the WebSocket port the Kite ticker uses
+///     AlphaPrimeAlerts beside the adapters, on Support, Domain and HTTP: e-mail and Telegram alerts
 ///     AlphaPrimeWebSocket beside them, on Support and HTTP (with swift-websocket): the WebSocket transport,
 ///       linked by the engine executable alone
 ///     AlphaPrimeKiteSim beside the adapters, on Support, Domain and Execution (with Hummingbird, and
@@ -64,6 +65,7 @@ let libraries: [Target] = [
         "AlphaPrimeSupport", "AlphaPrimeHTTP", .product(name: "WSClient", package: "swift-websocket"),
         .product(name: "NIOCore", package: "swift-nio"), log,
     ]),
+    .target(name: "AlphaPrimeAlerts", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeHTTP", log]),
     .target(name: "AlphaPrimeKite", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeHTTP", log]),
     .target(name: "AlphaPrimeUpstox", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeHTTP", log]),
     .target(name: "AlphaPrimeKiteSim", dependencies: [
@@ -77,7 +79,7 @@ let libraries: [Target] = [
     .target(name: "AlphaPrimeCommands", dependencies: [
         "AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeCore", "AlphaPrimeStore",
         "AlphaPrimeConfig", "AlphaPrimeLogs", "AlphaPrimeOps", "AlphaPrimePaper", "AlphaPrimeArchive",
-        "AlphaPrimeHTTP", "AlphaPrimeKite", "AlphaPrimeUpstox", .product(name: "ArgumentParser", package: "swift-argument-parser"), log,
+        "AlphaPrimeHTTP", "AlphaPrimeKite", "AlphaPrimeUpstox", "AlphaPrimeAlerts", .product(name: "ArgumentParser", package: "swift-argument-parser"), log,
     ]),
 ]
 let libraryNames = libraries.map { Target.Dependency.target(name: $0.name) }

@@ -23,7 +23,7 @@ public final class HTTPClient {
 
     /// `curl_global_init` once per process, before the first handle.
     private static let initialised: Mutex<Bool> = Mutex(false)
-    private static func globalInit() {
+    static func globalInit() {
         initialised.withLock { done in
             guard !done else { return }
             curl_global_init(Int(CURL_GLOBAL_ALL))

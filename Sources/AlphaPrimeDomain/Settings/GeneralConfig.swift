@@ -98,6 +98,31 @@ public struct GeneralConfig: Codable, Sendable, Equatable {
         }
     }
 
+    /// How alerts are sent (`alerts:`; optional, with these defaults). The channels and their
+    /// credentials come from `.env` (`SMTP_*`, `TELEGRAM_*`).
+    public struct Alerts: Codable, Sendable, Equatable {
+        public enum MailSecurity: String, Codable, Sendable, CaseIterable, ConfigChoice { case starttls, ssl, none }
+
+        /// The same alert (kind and key) is sent at most once in this many minutes.
+        public var dedupMinutes: Double
+        /// `starttls` (port 587), `ssl` (port 465) or `none` (a relay on this machine).
+        public var smtpSecurity: MailSecurity
+        /// The Telegram Bot API's address.
+        public var telegramAPIURL: String
+
+        public static let defaults = Alerts(dedupMinutes: 15, smtpSecurity: .starttls, telegramAPIURL: "https://api.telegram.org")
+
+        public init(dedupMinutes: Double, smtpSecurity: MailSecurity, telegramAPIURL: String) {
+            self.dedupMinutes = dedupMinutes
+            self.smtpSecurity = smtpSecurity
+            self.telegramAPIURL = telegramAPIURL
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case dedupMinutes = "dedup_minutes", smtpSecurity = "smtp_security", telegramAPIURL = "telegram_api_url"
+        }
+    }
+
     public var app: App
     public var capital: Capital
     public var paths: Paths
@@ -106,6 +131,10 @@ public struct GeneralConfig: Codable, Sendable, Equatable {
     public var trading: Trading
     public var instruments: [InstrumentConfig]
     public var backups: Backups?
+    public var alerts: Alerts?
+
+    /// `alerts:` as configured, or the defaults.
+    public var alertSettings: Alerts { alerts ?? .defaults }
 
     /// `backups:` as configured, or the defaults.
     public var backupSettings: Backups { backups ?? .defaults }
@@ -149,6 +178,12 @@ public struct GeneralConfig: Codable, Sendable, Equatable {
             for (key, value) in [("keep_daily", b.keepDaily), ("keep_weekly", b.keepWeekly), ("keep_monthly", b.keepMonthly)] {
                 v.check((1...1_000).contains(value), "backups.\(key)", "keep 1 to 1000 backups of the kind, got \(value)")
             }
+        }
+        if let a = alerts {
+            v.check(a.dedupMinutes >= 0 && a.dedupMinutes <= 1_440, "alerts.dedup_minutes",
+                    "0 to 1440 minutes (a day), got \(a.dedupMinutes)")
+            v.check(a.telegramAPIURL.hasPrefix("https://") || a.telegramAPIURL.hasPrefix("http://"), "alerts.telegram_api_url",
+                    "an http:// or https:// address, got '\(a.telegramAPIURL)'")
         }
         v.check(!instruments.isEmpty, "instruments", "list at least one instrument")
         v.unique(instruments.map(\.symbol), path: { "instruments[\($0)].symbol" }, describe: { "symbol '\($0)'" })
