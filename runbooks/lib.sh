@@ -108,6 +108,20 @@ runbook_finish() {
     local joined
     joined=$(printf '%s; ' "${RUNBOOK_FAILED[@]}")
     runbook_log "finished with failures: ${joined%; }"
+    runbook_alert "$RUNBOOK_NAME: ${#RUNBOOK_FAILED[@]} step(s) failed" "${joined%; }"
     echo "$RUNBOOK_NAME: FAILED: ${joined%; }"
     exit 1
+}
+
+# runbook_alert TITLE MESSAGE: tells the trader through the alert channels .env configures (the
+# same runbook's failure at most once per alerts.dedup_minutes). Never fails the run: what the
+# alert tool said is logged.
+runbook_alert() {
+    local out code=0
+    [ -x "$ALPHA_PRIME_BIN/alert" ] || { runbook_log "alert not sent: no alert tool in $ALPHA_PRIME_BIN"; return 0; }
+    out=$("$ALPHA_PRIME_BIN/alert" send --kind runbook_failed --severity critical --key "runbook-$RUNBOOK_NAME" \
+        --title "$1" --message "$2" 2>&1 9>&-) || code=$?
+    runbook_log "alert '$1' -> exit $code: $(printf '%s' "$out" | tr '\n' ' ' | cut -c1-300)"
+    if [ "$code" -eq 0 ]; then echo "  alert   $1"; else echo "  alert   NOT SENT (exit $code)"; fi
+    return 0
 }

@@ -78,5 +78,6 @@ if [ ${#REASONS[@]} -eq 0 ]; then
 fi
 joined=$(printf '%s; ' "${REASONS[@]}")
 runbook_log "NOT READY for $DATE: ${joined%; }"
+runbook_alert "pre-market: NOT READY for $DATE" "The engine will not start today until this is fixed: ${joined%; }"
 echo "NOT READY for $DATE: ${joined%; }"
 exit 1

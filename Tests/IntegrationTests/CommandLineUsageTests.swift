@@ -17,10 +17,14 @@ import Testing
         ["trading-calendar", "minutes-to-close"], ["trading-calendar", "holidays"],
         ["report", "daily"], ["report", "weekly"], ["report", "monthly"],
         ["backup", "create"], ["backup", "list"], ["backup", "prune"],
+        ["alert", "test"], ["alert", "send"],
     ]
 
     /// Flags a tool cannot start without (a missing one would be reported before the unknown flag).
-    static let required: [String: [String]] = ["backtest": ["--strategy", "momentum"], "optimize": ["--strategy", "momentum"]]
+    static let required: [String: [String]] = [
+        "backtest": ["--strategy", "momentum"], "optimize": ["--strategy", "momentum"],
+        "alert send": ["--kind", "test", "--title", "x"],
+    ]
 
     @Test(arguments: tools) func unknownFlag(tool: String) throws {
         let home = try TestHome()
@@ -46,7 +50,7 @@ import Testing
     }
 
     @Test(arguments: subcommands) func unknownFlagOfASubcommand(command: [String]) throws {
-        let result = try ToolProcess.run(command[0], Array(command.dropFirst()) + ["--bogus"])
+        let result = try ToolProcess.run(command[0], Array(command.dropFirst()) + (Self.required[command.joined(separator: " ")] ?? []) + ["--bogus"])
         #expect(result.status == 64, "\(command): \(result.output)")
         #expect(result.stderr.contains("Unknown option '--bogus'"))
         #expect(result.stderr.contains("Usage: \(command.joined(separator: " "))"))

@@ -90,7 +90,17 @@ import Testing
         let locked = try Self.script("runbooks/end-of-day.sh", ["--date", "2021-02-22"], env)
         #expect(locked.status == 4 && locked.stderr.contains("another end-of-day run holds"), "\(locked.stderr)")
 
-        // The emergency runbook asks first; with --yes it sets the kill switch, and pre-market then says NOT READY.
+        // The emergency runbook asks first; with --yes it sets the kill switch, and pre-market then says NOT READY
+        // and tells the trader by e-mail (a local SMTP server).
+        let smtp = try SMTPStub()
+        defer { smtp.stop() }
+        let dotEnv = home.appending(path: ".env")
+        let existing = (try? String(contentsOf: dotEnv, encoding: .utf8)) ?? ""
+        try (existing + "\nSMTP_HOST=127.0.0.1\nSMTP_PORT=\(smtp.port)\nSMTP_TO=trader@example.com\n").write(to: dotEnv, atomically: true, encoding: .utf8)
+        let general = home.appending(path: "config/general_config.yaml")
+        let config = try String(contentsOf: general, encoding: .utf8)
+        try config.replacingOccurrences(of: "\nbackups:", with: "\nalerts:\n  dedup_minutes: 15\n  smtp_security: none\n  telegram_api_url: https://api.telegram.org\n\nbackups:")
+            .write(to: general, atomically: true, encoding: .utf8)
         let unconfirmed = try Self.script("runbooks/emergency-flatten.sh", [], env)
         #expect(unconfirmed.status == 5 && unconfirmed.stderr.contains("pass --yes"), "\(unconfirmed.stderr)")
         let flatten = try Self.script("runbooks/emergency-flatten.sh", ["--yes", "--reason", "drill"], env)
@@ -99,6 +109,9 @@ import Testing
         #expect(blocked.status == 1 && blocked.stdout.contains("NOT READY for 2021-02-23") && blocked.stdout.contains("kill switch set"),
                 "\(blocked.stdout)")
         #expect(!FileManager.default.fileExists(atPath: home.appending(path: "var/ready-2021-02-23").path))
+        #expect(blocked.stdout.contains("alert   pre-market: NOT READY for 2021-02-23"), "\(blocked.stdout)")
+        #expect(smtp.messages.count == 1 && smtp.messages.first?.data.contains("Subject: ALPHA-PRIME CRITICAL: pre-market: NOT READY for 2021-02-23") == true)
+        #expect(smtp.messages.first?.data.contains("kill switch set") == true)
     }
 
     /// Every script passes shellcheck (Debian's package; bin/test installs it).
