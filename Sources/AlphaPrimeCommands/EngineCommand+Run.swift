@@ -2,6 +2,7 @@ import AlphaPrimeSupport
 import AlphaPrimeDomain
 import AlphaPrimeCore
 import AlphaPrimeStore
+import AlphaPrimeAlerts
 import ArgumentParser
 import Foundation
 
@@ -74,6 +75,33 @@ extension EngineCommand {
                 ToolRunner.printError("engine: warning: \(why)")
                 context.logger.warning("\(why)")
             }
+        }
+
+        /// The alert channels `.env` configures, on their own thread (docs/alerts.md), handed to the
+        /// runner; nil when none is configured. A channel that cannot be set up is a warning, never a
+        /// reason not to trade.
+        static func installAlerts(_ runner: EngineRunner, context: ToolContext) -> AlertDispatcher? {
+            do {
+                let channels = try AlertChannels.configured(environment: context.configuration.environment,
+                                                            settings: context.configuration.general.alertSettings)
+                guard !channels.isEmpty else { return nil }
+                let dispatcher = AlertDispatcher(channels: channels,
+                                                 dedupSeconds: Int64(context.configuration.general.alertSettings.dedupMinutes * 60),
+                                                 ledger: MemoryAlertLedger(), logger: context.logger)
+                runner.alerts = dispatcher
+                return dispatcher
+            } catch {
+                ToolRunner.printError("engine: warning: the alert channels could not be set up (\(error)); no alert will be sent")
+                context.logger.warning("the alert channels could not be set up; no alert will be sent", metadata: ["error": "\(error)"])
+                return nil
+            }
+        }
+
+        /// Gives the alerts still waiting a little time to go out before the process ends.
+        static func finishAlerts(_ dispatcher: AlertDispatcher?) {
+            guard let dispatcher else { return }
+            dispatcher.drain(timeout: 20)
+            dispatcher.stop()
         }
 
         /// Says on standard error why a gate stopped the run and gives its exit status, or nil when
@@ -161,6 +189,8 @@ extension EngineCommand {
                                           options: EngineRunOptions(mode: mode, speed: speed.speed, warmupDays: warmupDays, pid: pid, host: host))
                 runner.control = Self.controlChannel(mode: mode, repository: repository, pid: pid, host: host)
                 installCrashHook(runner, context: context)
+                let alerts = Self.installAlerts(runner, context: context)
+                defer { Self.finishAlerts(alerts) }
                 try repository.recordHeartbeat(mode: tradingMode, status: mode.rawValue, pid: pid, host: host, at: .now())
                 // Each session's line is written as the session ends, so an error on a later day loses
                 // none of them; with --json the sessions that ended are printed before the error.

@@ -2,6 +2,7 @@ import AlphaPrimeSupport
 import AlphaPrimeDomain
 import AlphaPrimeCore
 import AlphaPrimeStore
+import AlphaPrimeAlerts
 import Foundation
 
 extension EngineCommand.Run {
@@ -37,6 +38,8 @@ extension EngineCommand.Run {
         }
         runner.control = Self.controlChannel(mode: mode, repository: repository, pid: pid, host: host, clock: clock, everyPoll: writeReport)
         installCrashHook(runner, context: context)
+        let alerts = Self.installAlerts(runner, context: context)
+        defer { Self.finishAlerts(alerts) }
         var ended: EngineCommand.SessionSummary?
         let json = common.json
         runner.sessionEnded = { outcome in

@@ -273,8 +273,17 @@ import Testing
 
     @Test func aKillSwitchTripStopsTheNextStartUntilAConfirmedResetLiftsIt() throws {
         let home = try EngineTestHome(killSwitchDailyLossPct: "0.3")
+        // The trader is told by e-mail (a local SMTP server).
+        let smtp = try SMTPStub()
+        defer { smtp.stop() }
+        try home.home.writeDotEnv("SMTP_HOST=127.0.0.1\nSMTP_PORT=\(smtp.port)\nSMTP_TO=trader@example.com\n")
+        try home.home.edit("config/general_config.yaml", replacing: "\nbackups:",
+                           with: "\nalerts:\n  dedup_minutes: 15\n  smtp_security: none\n  telegram_api_url: https://api.telegram.org\n\nbackups:")
         let first = try home.engine(["run", "--mode", "paper", "--replay", "2021-02-22", "--json"])
         #expect(first.status == 0, "\(first.stderr)")
+        let mails = smtp.messages.filter { $0.data.contains("Subject: ALPHA-PRIME CRITICAL: kill switch set") }
+        #expect(mails.count == 1, "\(smtp.messages.map(\.data))")
+        #expect(mails.first?.data.contains("kill_switch") == true)
         let summary = try #require((try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [[String: Any]])?.first)
         #expect((summary["ending"] as? String)?.hasPrefix("kill switch: ") == true, "\(summary)")
         let paper = try #require(Self.paperState(try Self.status(home)))

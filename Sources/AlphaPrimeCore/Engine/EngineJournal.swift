@@ -211,8 +211,13 @@ final class EngineJournal {
         if nextDeferred() { pendingSnapshots.append(snapshot) }
     }
 
-    func deferRiskEvent(_ event: RiskEventRecord) {
-        if nextDeferred() { pendingRiskEvents.append(event) }
+    /// Returns whether the event is new to the database (an earlier run of the session did not
+    /// commit it), so whatever it should cause (an alert) may not have happened yet.
+    @discardableResult
+    func deferRiskEvent(_ event: RiskEventRecord) -> Bool {
+        guard nextDeferred() else { return false }
+        pendingRiskEvents.append(event)
+        return true
     }
 
     /// A bar a live session built: recorded with the next commit, so a restart replays it.

@@ -46,6 +46,8 @@ public final class EngineRunner {
     public var afterCommit: ((Int) throws -> Void)?
     /// Told of each session as it ends, before the next one starts (so a later error loses nothing).
     public var sessionEnded: ((SessionOutcome) -> Void)?
+    /// Where the session's alerts go (kill switch, breakers, a stale feed); nil: none are raised.
+    public var alerts: (any AlertSink)?
 
     public init(setup: EngineSetup, calendar: TradingCalendar, repository: (any StateStore)?, broker: (any BrokerAccount)?,
                 logs: EngineLogs, options: EngineRunOptions, clock: any EngineClock = SystemClock()) {
@@ -169,7 +171,7 @@ public final class EngineRunner {
             core: core, broker: brokerSession, journal: journal, plan: plan, mode: options.mode, logs: logs,
             speed: live == nil ? options.speed : .max,
             snapshotInterval: setup.snapshotIntervalSeconds, measureLatency: options.measureLatency,
-            control: control, clock: clock, feed: feed, live: live?.feed.state, recordedPauses: pauses)
+            control: control, clock: clock, feed: feed, live: live?.feed.state, recordedPauses: pauses, alerts: alerts)
         let outcome = try run.run()
         logs.engine.info("session ended", metadata: [
             "session.date": "\(day.date)", "ending": "\(outcome.ending)", "bars": "\(outcome.bars)",

@@ -40,6 +40,8 @@ extension SessionRun {
         let message = reason.map { "\($0); new entries paused, exits still managed" } ?? "the market feed has prints again; entries resume"
         if let reason {
             logs.risk.error("\(message)", metadata: ["risk.rule": "\(RiskRule.feedStale)", "reason": "\(reason)"])
+            alerts?.raise(Alert(kind: .feedStale, severity: .critical, title: "the market feed is stale: new entries paused",
+                                message: message, raisedAt: at))
         } else {
             logs.risk.notice("\(message)", metadata: ["risk.rule": "\(RiskRule.feedStale)"])
         }

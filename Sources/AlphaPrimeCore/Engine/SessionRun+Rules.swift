@@ -51,15 +51,43 @@ extension SessionRun {
         for event in events[riskEventsRecorded...] {
             let strategy = event.strategy.map { strategyNames[$0] }
             let symbol = event.symbol.map { core.instruments[$0].symbol }
-            journal?.deferRiskEvent(event.record(mode: tradingMode, strategyName: strategy, symbolName: symbol))
+            // New to the database: the earlier run of a resumed session may have stopped before alerting it.
+            let fresh = journal?.deferRiskEvent(event.record(mode: tradingMode, strategyName: strategy, symbolName: symbol)) ?? true
             let level: Logger.Level = inCatchUp ? .debug : (event.severity == .critical ? .critical : event.severity == .warning ? .warning : .info)
             var metadata: Logger.Metadata = ["risk.rule": "\(event.rule)", "action": "\(event.action.rawValue)", "time": "\(ist(event.time))"]
             if let strategy { metadata["strategy"] = "\(strategy)" }
             if let symbol { metadata["symbol"] = "\(symbol)" }
             logs.risk.log(level: level, "\(event.message)", metadata: metadata)
+            if fresh, let alerts, let alert = Self.alert(for: event, strategy: strategy, symbol: symbol) { alerts.raise(alert) }
         }
         riskEventsRecorded = events.count
         if journal?.haltedReason != core.entriesHaltedReason { journal?.haltedReason = core.entriesHaltedReason }
+    }
+
+    /// The alert a risk event raises: the kill switch and a prop firm's failed rule (critical),
+    /// a breaker's pause or a halt of new entries (warning); nothing for approvals and refusals.
+    static func alert(for event: RiskEvent, strategy: String?, symbol: String?) -> Alert? {
+        let kind: AlertKind
+        let severity: AlertSeverity
+        switch event.action {
+        case .killSwitch, .failed:
+            kind = .killSwitch
+            severity = .critical
+        case .paused, .haltedForDay, .halted:
+            kind = event.rule == RiskRule.dailyMaxLoss || event.rule == RiskRule.halfDailyLimitPause ? .dailyLoss : .circuitBreaker
+            severity = .warning
+        case .approved, .reduced, .rejected, .squaredOff, .targetReached:
+            return nil
+        }
+        let whom = [strategy, symbol].compactMap { $0 }.joined(separator: " ")
+        let title = switch event.action {
+        case .killSwitch: "kill switch set: every position flattened, no new entries"
+        case .failed: "a prop firm rule is broken: \(event.rule)"
+        case .paused: "entries paused\(whom.isEmpty ? "" : " for \(whom)"): \(event.rule)"
+        default: "new entries stopped\(whom.isEmpty ? "" : " for \(whom)"): \(event.rule)"
+        }
+        return Alert(kind: kind, severity: severity, title: title, message: event.message,
+                     key: "\(event.action.rawValue)|\(event.rule)|\(whom)", raisedAt: event.time)
     }
 
     /// A minute is over: a snapshot when one is due.

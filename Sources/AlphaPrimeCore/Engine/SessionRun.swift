@@ -97,12 +97,15 @@ final class SessionRun<S: Strategy>: SessionHost {
     /// applied at, the pause's reason or nil for a resumption), re-applied while catching up.
     var recordedPauses: [(at: Int64, reason: String?)] = []
     var cancelLogs: [(coreId: Int64, status: OrderStatus, reason: String)] = []
+    /// Where alerts go (never raised again for what a restart replays).
+    let alerts: (any AlertSink)?
 
     init(core: Core, broker session: BrokerSession?, journal: EngineJournal?, plan: SessionPlan, mode: EngineMode, logs: EngineLogs,
          speed: ReplaySpeed, snapshotInterval: Int64, measureLatency: Bool = false,
          control: EngineControlChannel? = nil, clock: any EngineClock, feed: (any MarketFeed)? = nil,
-         live: LiveFeedState? = nil, recordedPauses: [(at: Int64, reason: String?)] = []) {
+         live: LiveFeedState? = nil, recordedPauses: [(at: Int64, reason: String?)] = [], alerts: (any AlertSink)? = nil) {
         self.core = core
+        self.alerts = alerts
         liveState = live
         self.recordedPauses = recordedPauses
         self.feed = feed ?? ReplayFeed(series: plan.series)
