@@ -97,7 +97,7 @@ final class SessionRun<S: Strategy>: SessionHost {
     /// applied at, the pause's reason or nil for a resumption), re-applied while catching up.
     var recordedPauses: [(at: Int64, reason: String?)] = []
     var cancelLogs: [(coreId: Int64, status: OrderStatus, reason: String)] = []
-    /// Where alerts go (never raised again for what a restart replays).
+    /// Where alerts go; a resumed session raises only those its earlier run had not recorded.
     let alerts: (any AlertSink)?
 
     init(core: Core, broker session: BrokerSession?, journal: EngineJournal?, plan: SessionPlan, mode: EngineMode, logs: EngineLogs,
