@@ -23,6 +23,9 @@ public struct AlertCommand: AsyncParsableCommand {
         version: AlphaPrimeVersion.string,
         subcommands: [Test.self, Send.self])
 
+    /// The shared flags, also accepted before the subcommand.
+    @OptionGroup public var common: CommonOptions
+
     public init() {}
 
     static let ledgerFile = "alerts-sent.json"
@@ -59,7 +62,9 @@ public struct AlertCommand: AsyncParsableCommand {
         public static let configuration = CommandConfiguration(
             commandName: "test", abstract: "Send one test alert through each configured channel, now.")
 
-        @OptionGroup public var common: CommonOptions
+        @OptionGroup public var own: CommonOptions
+        @ParentCommand var parent: AlertCommand
+        var common: CommonOptions { EngineCommand.merged(own, parent.common) }
 
         public init() {}
 
@@ -95,7 +100,9 @@ public struct AlertCommand: AsyncParsableCommand {
         public static let configuration = CommandConfiguration(
             commandName: "send", abstract: "Send one alert (deduplicated), through every configured channel.")
 
-        @OptionGroup public var common: CommonOptions
+        @OptionGroup public var own: CommonOptions
+        @ParentCommand var parent: AlertCommand
+        var common: CommonOptions { EngineCommand.merged(own, parent.common) }
         @Option(name: .long, help: ArgumentHelp("What it is about: \(AlertKind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "kind"))
         public var kind: AlertKind
         @Option(name: .long, help: ArgumentHelp("info, warning or critical (default: warning).", valueName: "severity"))
