@@ -84,6 +84,10 @@ public struct LiveFeed: MarketFeed {
     /// The first minute whose prints all came over the feed: the open when it was connected before
     /// the open, else the minute after the one it joined in; nil until the first message.
     var firstFullMinute: Int64?
+    /// The exchange time of the first print received: a feed that joined mid-session counts no
+    /// minute as whole before the one after it (the engine's clock may trail the exchange's by a
+    /// few seconds, and prints sent before the subscription took effect are never seen).
+    var firstTickTime: Int64?
     /// Whether the bars between ``firstMinute`` and ``firstFullMinute`` are still to be fetched.
     var backfillPending = true
     var ended = false
@@ -135,6 +139,9 @@ public struct LiveFeed: MarketFeed {
             let market = marketTime(now: now)
             if firstFullMinute == nil, let since = source.status.connectedAt {
                 firstFullMinute = since < builder.open ? builder.open : MinuteBarBuilder.minute(since) + 60
+            }
+            if backfillPending, let full = firstFullMinute, full > builder.open, let first = firstTickTime {
+                firstFullMinute = max(full, MinuteBarBuilder.minute(first) + 60)
             }
             let fullFrom = max(firstMinute, firstFullMinute ?? .max)
             if backfillPending {
@@ -199,6 +206,7 @@ public struct LiveFeed: MarketFeed {
             switch event {
             case .ticks(let ticks):
                 for t in ticks {
+                    if firstTickTime == nil { firstTickTime = t.tick.time }
                     if builder.add(t.tick, symbol: t.symbol) {
                         lastTickTime = max(lastTickTime, t.tick.time)
                         lastTickWall = now
