@@ -153,12 +153,7 @@ final class RecordedBroker: Broker {
 
     /// The order an event is about, or its OCO group.
     private func group(of event: BrokerEvent) -> [Int64] {
-        let id: Int64
-        switch event {
-        case .filled(let fill, _): id = fill.orderID
-        case .accepted(let i, _), .rejected(let i, _), .cancelled(let i, _), .outcomeUnknown(let i, _),
-             .cancelRefused(let i, _), .modified(let i, _), .modifyRefused(let i, _): id = i
-        }
+        let id = event.orderID
         guard let order = sent[id] ?? watched[id]?.order, order.ocoGroup != 0 else { return [-1, id] }
         return [Int64(order.strategy), order.ocoGroup]
     }

@@ -35,6 +35,15 @@ public enum BrokerEvent: Sendable, Equatable {
     /// A modification that the broker did not make (the order no longer works, or it refused);
     /// the order keeps its previous trigger.
     case modifyRefused(orderID: Int64, reason: String)
+
+    /// The engine's id of the order the event is about.
+    public var orderID: Int64 {
+        switch self {
+        case .filled(let fill, _): fill.orderID
+        case .accepted(let id, _), .rejected(let id, _), .cancelled(let id, _), .outcomeUnknown(let id, _),
+             .cancelRefused(let id, _), .modified(let id, _), .modifyRefused(let id, _): id
+        }
+    }
 }
 
 /// An order in the broker's order book.

@@ -52,13 +52,7 @@ import Testing
             var fresh: [BrokerEvent] = []
             paper.takeEvents(into: &fresh)
             for event in fresh {
-                let id: Int64
-                switch event {
-                case .filled(let fill, _): id = fill.orderID
-                case .accepted(let i, _), .rejected(let i, _), .cancelled(let i, _), .outcomeUnknown(let i, _),
-                     .cancelRefused(let i, _), .modified(let i, _), .modifyRefused(let i, _): id = i
-                }
-                guard let tag = tags[id] else { continue }
+                guard let tag = tags[event.orderID] else { continue }
                 switch event {
                 case .filled: trades[tag, default: []].append(event)
                 case .cancelled, .rejected: ended[tag] = event
