@@ -135,7 +135,6 @@ final class TelegramStub: Sendable {
     private let task: Mutex<Task<Void, Error>?> = Mutex(nil)
 
     init() async throws {
-        let stream = AsyncStream<Int>.makeStream()
         let router = Router()
         let state = self.state
         router.post("/:bot/sendMessage") { request, context -> Response in
@@ -154,12 +153,7 @@ final class TelegramStub: Sendable {
             return Response(status: .ok, headers: [.contentType: "application/json"],
                             body: .init(byteBuffer: ByteBuffer(string: #"{"ok":true,"result":{"message_id":1}}"#)))
         }
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
-                              onServerRunning: { channel in stream.continuation.yield(channel.localAddress?.port ?? 0) },
-                              logger: { var l = Logger(label: "telegram-stub"); l.logLevel = .critical; return l }())
-        let running = Task(executorPreference: TestThreads.network) { try await app.runService() }
-        var iterator = stream.stream.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw CancellationError() }
+        let (port, running) = try await LocalHTTPServer.start(router, label: "telegram-stub")
         self.port = port
         task.withLock { $0 = running }
     }

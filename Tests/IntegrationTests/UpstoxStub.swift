@@ -53,16 +53,9 @@ final class UpstoxStub: Sendable {
 
     /// Starts listening on a free port of 127.0.0.1 and returns once it accepts connections.
     init() async throws {
-        let stream = AsyncStream<Int>.makeStream()
         let router = Router()
         Self.addRoutes(router, shared: shared)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
-                              onServerRunning: { channel in stream.continuation.yield(channel.localAddress?.port ?? 0) },
-                              logger: { var l = Logger(label: "upstox-stub"); l.logLevel = .critical; return l }())
-        // Served on threads of its own: a test blocked in a synchronous request to it must not keep it from answering.
-        let running = Task(executorPreference: TestThreads.network) { try await app.runService() }
-        var iterator = stream.stream.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw CancellationError() }
+        let (port, running) = try await LocalHTTPServer.start(router, label: "upstox-stub")
         self.port = port
         task.withLock { $0 = running }
     }
