@@ -1,6 +1,7 @@
 import AlphaPrimeSupport
 import AlphaPrimeDomain
 import AlphaPrimeStore
+import AlphaPrimeCore
 import Foundation
 import Testing
 
@@ -37,6 +38,37 @@ import Testing
             try await Task.sleep(for: .milliseconds(50))
         }
         return try simTime(sim) >= target
+    }
+
+    /// The bars a live session recorded (built from prints or fetched from history) that differ from
+    /// the home's stored day, and the stored minutes it has no bar of, described.
+    static func barsUnlikeTheStoredOnes(_ home: EngineTestHome, mode: String) throws -> [String] {
+        let store = MarketDataStore(root: home.home.path("data/market_data"), cache: nil)
+        let date = LocalDate(day)!
+        let open = IST.epochSeconds(date: date, time: TimeOfDay("09:15")!), close = IST.epochSeconds(date: date, time: TimeOfDay("15:30")!)
+        var recorded: [String: [Int64: Bar]] = [:]
+        for row in try home.database().query("SELECT symbol, bar_at_us, open_paise, high_paise, low_paise, close_paise, volume FROM engine_bars WHERE mode = ?", [.text(mode)]) {
+            let bar = Bar(time: try row.int64("bar_at_us") / 1_000_000, open: try row.int64("open_paise"), high: try row.int64("high_paise"),
+                          low: try row.int64("low_paise"), close: try row.int64("close_paise"), volume: try row.int64("volume"))
+            recorded[try row.string("symbol"), default: [:]][bar.time] = bar
+        }
+        var unlike: [String] = []
+        for (symbol, bars) in recorded.sorted(by: { $0.key < $1.key }) {
+            let stored = try store.load(symbol: ReplayData.folderName(symbol), timeframe: .oneMinute, from: date, through: date)
+            var byTime: [Int64: Bar] = [:]
+            for i in 0..<stored.count where stored[i].time >= open && stored[i].time < close { byTime[stored[i].time] = stored[i] }
+            for (time, bar) in bars.sorted(by: { $0.key < $1.key }) {
+                let at = IST.dateTime(epochSeconds: time)
+                guard let want = byTime[time] else { unlike.append("\(symbol) \(at): not stored"); continue }
+                if (bar.open, bar.high, bar.low, bar.close) != (want.open, want.high, want.low, want.close) {
+                    unlike.append("\(symbol) \(at): built \(bar.open)/\(bar.high)/\(bar.low)/\(bar.close), stored \(want.open)/\(want.high)/\(want.low)/\(want.close)")
+                }
+            }
+            for time in byTime.keys.sorted() where bars[time] == nil && time >= (bars.keys.min() ?? .max) {
+                unlike.append("\(symbol) \(IST.dateTime(epochSeconds: time)): missing")
+            }
+        }
+        return unlike
     }
 
     static func count(_ database: any SQLDatabase, _ sql: String) throws -> Int64 {
@@ -156,16 +188,12 @@ import Testing
         #expect(log.contains("fetched from the broker's history"))
         #expect(log.contains("database and broker agree"), "reconciled: the positions after the replay equal the broker's")
         #expect(try Self.count(live.database(), "SELECT COUNT(*) AS n FROM orders WHERE status NOT IN ('FILLED', 'CANCELLED', 'REJECTED')") == 0)
-        // Equal to the paper replay to the paisa, unless a bar around the restart differs from the
-        // stored one (about one run in four: a trailing stop a few ticks apart; being investigated).
-        // ALPHA_PRIME_LONG_TESTS=1 requires the equality.
+        // Equal to the paper replay to the paisa: every bar the session used equals the stored one.
         let difference = resumed.firstDifference(from: expected)
-        if ProcessInfo.processInfo.environment["ALPHA_PRIME_LONG_TESTS"] == "1" {
-            #expect(difference == nil)
-            #expect(resumed.netPnL == expected.netPnL)
-        } else if let difference {
-            print("engine killed mid-session (\(mode)): the resumed day differs from the paper replay: \(difference); net \(Paise(resumed.netPnL)) vs \(Paise(expected.netPnL))")
-        }
+        #expect(difference == nil, "net \(Paise(resumed.netPnL)) vs \(Paise(expected.netPnL))")
+        #expect(resumed.netPnL == expected.netPnL)
+        let bars = try Self.barsUnlikeTheStoredOnes(live, mode: mode)
+        #expect(bars.isEmpty, "bars the session built that differ from the stored day: \(bars.joined(separator: "; "))")
         if mode == "live" {
             // Every order in kite-sim's book once, and the database agrees with it.
             let stats = try sim.sim("/sim/stats")

@@ -198,7 +198,9 @@ final class SessionRun<S: Strategy>: SessionHost {
     }
 
     func bar(_ bar: Bar, symbol: SymbolID) throws {
-        if liveState != nil, !inCatchUp { journal?.recordBar(symbol: core.instruments[symbol].symbol, bar: bar) }
+        // During a resumption the recorded bars are written again (a no-op) with the ones the feed
+        // brings for the minute the earlier run stopped in.
+        if liveState != nil { journal?.recordBar(symbol: core.instruments[symbol].symbol, bar: bar) }
         try process(bar, symbol: symbol)
         if inCatchUp { outcome.recoveredBars += 1 }
         outcome.bars += 1

@@ -155,4 +155,32 @@ import Testing
         #expect(asked.withLock { $0.map(\.0) } == [Self.open] && asked.withLock { $0.map(\.1) } == [Self.open + 180])
         #expect(bars == [Self.open, Self.open + 60], "history, in time order; the partly seen minute is not a bar")
     }
+    /// A restart whose earlier run stopped between the two bars of one minute: the feed starts at
+    /// that minute and delivers from history only the bar the record lacks, then the minutes after.
+    @Test func aRestartFetchesTheBarsItsLastRecordedMinuteLacks() {
+        let source = ScriptedSource()
+        let clock = ManualClock(now: UTCTimestamp(secondsSinceEpoch: Self.open + 245))
+        source.connect(at: Self.open + 245)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        var feed = LiveFeed(source: source, clock: clock, symbols: 2, open: Self.open, close: Self.close,
+                            settings: LiveFeedSettings(staleAfterSeconds: 30, closeGraceSeconds: 2, closeDelaySeconds: 2),
+                            firstMinute: Self.open + 60, logger: logger)
+        feed.recordedInFirstMinute = [0]
+        feed.backfill = { from, before in
+            (from..<before).filter { $0 % 60 == 0 }.flatMap { t in
+                [(Bar(time: t, open: 1, high: 1, low: 1, close: 1, volume: 0), SymbolID(0)),
+                 (Bar(time: t, open: 2, high: 2, low: 2, close: 2, volume: 0), SymbolID(1))]
+            }
+        }
+        source.send([.ticks([LiveTick(Self.tick(Self.open + 246, 50), symbol: 0)])])
+        _ = feed.next()
+        source.send([.ticks([LiveTick(Self.tick(Self.open + 305, 60), symbol: 0)])])
+        clock.advance(by: .seconds(62))
+        var bars: [String] = []
+        while bars.count < 5, let event = feed.next() {
+            if case .bar(let b, let s) = event { bars.append("\((b.time - Self.open) / 60):\(s)") }
+        }
+        #expect(bars == ["1:1", "2:0", "2:1", "3:0", "3:1"], "symbol 0's bar of minute 1 is recorded; symbol 1's is not")
+    }
 }

@@ -46,7 +46,7 @@ extension EngineRunner {
     /// engine waits for the open (heartbeat and control requests go on), trades through the close,
     /// squares off on time and ends the session. A session started before is resumed: the bars it
     /// recorded are replayed from the open to rebuild the state, then the feed goes on from the
-    /// minute after the last of them.
+    /// last of their minutes (the bars of it not recorded) and the minutes after.
     ///
     /// - Returns: the outcome, or why there was no session to run.
     public func runLive(warmup: [BarSeries], makeFeed: (_ open: Int64, _ close: Int64, _ firstMinute: Int64) throws -> LiveFeed)
@@ -59,17 +59,23 @@ extension EngineRunner {
         // Bars an earlier run of today's session recorded.
         var series = setup.instruments.map { BarSeries(symbol: $0.symbol, timeframeSeconds: 60) }
         var last = Int64.min
+        var recordedInLast: Set<SymbolID> = []
         if let repository {
             let index = Dictionary(setup.instruments.enumerated().map { ($1.symbol, $0) }, uniquingKeysWith: { a, _ in a })
             for record in try repository.engineBars(mode: mode, from: UTCTimestamp(secondsSinceEpoch: session.openEpochSeconds),
                                                     before: UTCTimestamp(secondsSinceEpoch: session.closeEpochSeconds)) {
                 guard let s = index[record.symbol] else { continue }
                 series[s].append(record.bar)
+                if record.bar.time > last { recordedInLast = [] }
                 last = max(last, record.bar.time)
+                recordedInLast.insert(s)
             }
         }
-        let firstMinute = last == .min ? session.openEpochSeconds : last + 60
-        let feed = try makeFeed(session.openEpochSeconds, session.closeEpochSeconds, firstMinute)
+        // The last recorded minute may hold only some of its symbols' bars (the earlier run stopped
+        // between two bars of one minute): the feed starts there and skips the bars already recorded.
+        let firstMinute = last == .min ? session.openEpochSeconds : last
+        var feed = try makeFeed(session.openEpochSeconds, session.closeEpochSeconds, firstMinute)
+        feed.recordedInFirstMinute = recordedInLast
         feed.source.start()
         defer { feed.source.stop() }
         if let stopped = try waitForOpen(session.openEpochSeconds, feed: feed) { return .failure(.init(.stoppedBeforeOpen(stopped))) }

@@ -81,6 +81,9 @@ public struct LiveFeed: MarketFeed {
     var lastClockEvent: Duration?
     /// No bars before this minute are delivered (a restart: the session's earlier bars came from the record).
     public let firstMinute: Int64
+    /// The symbols whose bar of ``firstMinute`` the record already has (a restart: the earlier run
+    /// may have stopped between two bars of one minute); the others' bars of that minute are delivered.
+    public var recordedInFirstMinute: Set<SymbolID> = []
     /// The first minute whose prints all came over the feed: the open when it was connected before
     /// the open, else the minute after the one it joined in; nil until the first message.
     var firstFullMinute: Int64?
@@ -160,7 +163,7 @@ public struct LiveFeed: MarketFeed {
                 backfillPending = false
                 if full > firstMinute { fill(from: firstMinute, before: full) }
             }
-            for (bar, symbol) in builder.close(before: market) where bar.time >= fullFrom {
+            for (bar, symbol) in builder.close(before: market) where bar.time >= fullFrom && !alreadyRecorded(bar, symbol) {
                 onBar?(bar, symbol)
                 queue.append(.bar(bar, symbol: symbol))
             }
@@ -179,6 +182,10 @@ public struct LiveFeed: MarketFeed {
         }
     }
 
+    func alreadyRecorded(_ bar: Bar, _ symbol: SymbolID) -> Bool {
+        bar.time == firstMinute && recordedInFirstMinute.contains(symbol)
+    }
+
     /// Bars of `[from, before)` from the broker's history, delivered before the feed's own.
     mutating func fill(from: Int64, before: Int64) {
         guard let backfill else {
@@ -187,7 +194,7 @@ public struct LiveFeed: MarketFeed {
             return
         }
         do {
-            let bars = try backfill(from, before).filter { $0.bar.time >= from && $0.bar.time < before }
+            let bars = try backfill(from, before).filter { $0.bar.time >= from && $0.bar.time < before && !alreadyRecorded($0.bar, $0.symbol) }
                 .sorted { $0.bar.time != $1.bar.time ? $0.bar.time < $1.bar.time : $0.symbol < $1.symbol }
             for (bar, symbol) in bars {
                 onBar?(bar, symbol)
