@@ -19,6 +19,10 @@ let engine = "engine"
 /// Hummingbird) is linked into this tool alone.
 let kiteSim = "kite-sim"
 
+/// The web dashboard: like the other tools, plus the HTTP server (`AlphaPrimeWebServer`, Hummingbird)
+/// its pages are served with, which no other tool links.
+let dashboard = "dashboard"
+
 /// The library, in layers whose arrows point one way (docs/architecture.md):
 ///
 ///     AlphaPrimeSupport → AlphaPrimeDomain (model, settings, records, ports)
@@ -38,9 +42,11 @@ let kiteSim = "kite-sim"
 ///       matching through the simulated exchange; never on the core, the Kite adapter, the store or
 ///       the commands. Only it, AlphaPrimeWebSocket (and the tests) may depend on Hummingbird,
 ///       HummingbirdWebSocket, swift-websocket or SwiftNIO
-///     AlphaPrimeCommands composes them (never AlphaPrimeWebSocket); every tool depends on AlphaPrimeCommands
-///     alone, except the engine, which adds AlphaPrimeWebSocket, and kite-sim, which depends on
-///     AlphaPrimeKiteSim (and ArgumentParser) alone.
+///     AlphaPrimeWebServer beside them, on Support alone (with Hummingbird): the dashboard's HTTP server,
+///       linked by the dashboard executable alone
+///     AlphaPrimeCommands composes them (never AlphaPrimeWebSocket or AlphaPrimeWebServer); every tool depends
+///     on AlphaPrimeCommands alone, except the engine, which adds AlphaPrimeWebSocket, the dashboard, which adds
+///     AlphaPrimeWebServer, and kite-sim, which depends on AlphaPrimeKiteSim (and ArgumentParser) alone.
 ///
 /// `ArchitectureTests` reads this manifest and every import, and fails when a target gains a
 /// dependency the rule forbids.
@@ -65,6 +71,7 @@ let libraries: [Target] = [
         "AlphaPrimeSupport", "AlphaPrimeHTTP", .product(name: "WSClient", package: "swift-websocket"),
         .product(name: "NIOCore", package: "swift-nio"), log,
     ]),
+    .target(name: "AlphaPrimeWebServer", dependencies: ["AlphaPrimeSupport", .product(name: "Hummingbird", package: "hummingbird"), log]),
     .target(name: "AlphaPrimeAlerts", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeHTTP", log]),
     .target(name: "AlphaPrimeKite", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeHTTP", log]),
     .target(name: "AlphaPrimeUpstox", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeHTTP", log]),
@@ -91,7 +98,7 @@ let package = Package(
     // Kite adapter without building every target.
     products: [.library(name: "AlphaPrime", targets: libraries.map(\.name)),
                .library(name: "AlphaPrimeKite", targets: ["AlphaPrimeKite"])]
-        + (tools + [engine, kiteSim]).map { .executable(name: $0, targets: [$0]) },
+        + (tools + [engine, dashboard, kiteSim]).map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -124,13 +131,14 @@ let package = Package(
             dependencies: libraryNames + [log, .product(name: "Yams", package: "Yams")],
             resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "SmokeTests", dependencies: libraryNames + (tools + [engine, kiteSim]).map { .target(name: $0) }),
+            name: "SmokeTests", dependencies: libraryNames + (tools + [engine, dashboard, kiteSim]).map { .target(name: $0) }),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: libraryNames + (tools + [engine, kiteSim]).map { .target(name: $0) }
+            dependencies: libraryNames + (tools + [engine, dashboard, kiteSim]).map { .target(name: $0) }
                 + [.product(name: "Hummingbird", package: "hummingbird"), .product(name: "WSClient", package: "swift-websocket")]),
     ] + tools.map { .executableTarget(name: $0, dependencies: ["AlphaPrimeCommands"], path: "Sources/\($0)") } + [
         .executableTarget(name: engine, dependencies: ["AlphaPrimeCommands", "AlphaPrimeWebSocket"], path: "Sources/\(engine)"),
+        .executableTarget(name: dashboard, dependencies: ["AlphaPrimeCommands", "AlphaPrimeWebServer"], path: "Sources/\(dashboard)"),
         .executableTarget(
             name: kiteSim,
             dependencies: ["AlphaPrimeKiteSim", .product(name: "ArgumentParser", package: "swift-argument-parser"), log],

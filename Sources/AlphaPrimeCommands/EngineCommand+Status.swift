@@ -54,6 +54,15 @@ extension EngineCommand {
             }
         }
 
+        /// `kite, connected, 2 subscribed, last tick 1 s ago; STALE: …` (the dashboard shows it too).
+        static func feedLine(_ f: LiveFeedReport) -> String {
+            var line = "\(f.source), \(f.connected ? "connected" : "not connected"), \(f.subscribed) subscribed"
+            if let age = f.lastTickAgeSeconds { line += ", last tick \(age) s ago" } else { line += ", no tick yet" }
+            if f.connections > 1 { line += ", \(f.connections - 1) reconnect\(f.connections == 2 ? "" : "s")" }
+            if let stale = f.stale { line += "; STALE: \(stale) (entries paused)" }
+            return line
+        }
+
         static func text(_ r: EngineControl.StatusReport, feeds: [String: LiveFeedReport] = [:]) -> String {
             var lines: [String] = []
             lines.append("engine:   \(r.engine.map { "running (\($0))" } ?? "not running")")
@@ -89,13 +98,7 @@ extension EngineCommand {
                     }
                 }
                 lines.append("  working orders: \(m.workingOrders)")
-                if let f = feeds[m.mode], m.status.hasPrefix("running") {
-                    var line = "  feed: \(f.source), \(f.connected ? "connected" : "not connected"), \(f.subscribed) subscribed"
-                    if let age = f.lastTickAgeSeconds { line += ", last tick \(age) s ago" } else { line += ", no tick yet" }
-                    if f.connections > 1 { line += ", \(f.connections - 1) reconnect\(f.connections == 2 ? "" : "s")" }
-                    if let stale = f.stale { line += "; STALE: \(stale) (entries paused)" }
-                    lines.append(line)
-                }
+                if let f = feeds[m.mode], m.status.hasPrefix("running") { lines.append("  feed: " + feedLine(f)) }
                 if !m.breakers.isEmpty {
                     lines.append("  breakers and halts:")
                     for b in m.breakers { lines.append("    \(b)") }

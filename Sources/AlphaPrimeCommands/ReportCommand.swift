@@ -121,17 +121,7 @@ public struct ReportCommand: AsyncParsableCommand {
             guard try store.engineSchemaStatus().hasEngineTables else { throw ReportError.noDatabase(context.databaseURL.description) }
             let setup = try EngineSetup(configuration: context.configuration)
             let mode = try options.tradingMode() ?? PeriodReportInput.tradedMode(store: store, period: period)
-            let costs = try CostModel(instrumentKinds: setup.instrumentKinds)
-            let symbols = Dictionary(setup.instruments.enumerated().map { ($0.element.symbol, $0.offset) }, uniquingKeysWith: { a, _ in a })
-            let settings = PeriodReportSettings(
-                startingCapital: setup.startingCapital, riskPreset: context.configuration.riskPreset,
-                propFirm: context.configuration.risk.propFirm,
-                itemize: { fill in
-                    symbols[fill.symbol].map {
-                        costs.breakdown(side: fill.side, quantity: fill.fill.quantity, price: fill.fill.price.value, product: fill.product,
-                                        symbol: $0, time: fill.fill.filledAt.microseconds / 1_000_000)
-                    }
-                })
+            let settings = try reportSettings(context, setup: setup)
             let started = DispatchTime.now().uptimeNanoseconds
             let input = try PeriodReportInput.load(
                 store: store, period: period, mode: mode, calendar: context.calendar, settings: settings,
@@ -151,6 +141,23 @@ public struct ReportCommand: AsyncParsableCommand {
             }
             return .ok
         }
+    }
+}
+
+extension ReportCommand {
+    /// What a trading report takes from the configuration (the dashboard's pages too).
+    static func reportSettings(_ context: ToolContext, setup: EngineSetup) throws -> PeriodReportSettings {
+        let costs = try CostModel(instrumentKinds: setup.instrumentKinds)
+        let symbols = Dictionary(setup.instruments.enumerated().map { ($0.element.symbol, $0.offset) }, uniquingKeysWith: { a, _ in a })
+        return PeriodReportSettings(
+            startingCapital: setup.startingCapital, riskPreset: context.configuration.riskPreset,
+            propFirm: context.configuration.risk.propFirm,
+            itemize: { fill in
+                symbols[fill.symbol].map {
+                    costs.breakdown(side: fill.side, quantity: fill.fill.quantity, price: fill.fill.price.value, product: fill.product,
+                                    symbol: $0, time: fill.fill.filledAt.microseconds / 1_000_000)
+                }
+            })
     }
 }
 

@@ -34,6 +34,7 @@ import Testing
         "AlphaPrimeKite": ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeHTTP", "Logging"],
         "AlphaPrimeUpstox": ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeHTTP", "Logging"],
         "AlphaPrimeAlerts": ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeHTTP", "Logging"],
+        "AlphaPrimeWebServer": ["AlphaPrimeSupport", "Hummingbird", "Logging"],
         "AlphaPrimeKiteSim": [
             "AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "Hummingbird", "HummingbirdCore",
             "HummingbirdWebSocket", "NIOCore", "NIOHTTP1", "ServiceLifecycle", "Logging",
@@ -157,28 +158,30 @@ import Testing
     }
 
     /// Every tool is one thin `@main` file over the commands target, except kite-sim, which is one
-    /// over its server library, and the engine, which adds the WebSocket transport: SwiftNIO is
-    /// linked into those two alone.
+    /// over its server library, the engine, which adds the WebSocket transport, and the dashboard,
+    /// which adds its HTTP server: SwiftNIO is linked into those three alone.
     @Test func executablesDependOnTheCommandsTargetAlone() throws {
         let manifest = try String(contentsOf: Self.root.appending(path: "Package.swift"), encoding: .utf8)
         #expect(manifest.contains(#".executableTarget(name: $0, dependencies: ["AlphaPrimeCommands"], path: "Sources/\($0)")"#))
         #expect(manifest.contains(#"dependencies: ["AlphaPrimeKiteSim", .product(name: "ArgumentParser", package: "swift-argument-parser"), log],"#))
         #expect(manifest.contains(#"let kiteSim = "kite-sim""#))
         #expect(manifest.contains(#".executableTarget(name: engine, dependencies: ["AlphaPrimeCommands", "AlphaPrimeWebSocket"], path: "Sources/\(engine)"),"#))
+        #expect(manifest.contains(#".executableTarget(name: dashboard, dependencies: ["AlphaPrimeCommands", "AlphaPrimeWebServer"], path: "Sources/\(dashboard)"),"#))
     }
 
-    /// Only kite-sim's server library names the HTTP server, and only the WebSocket transport the
-    /// client; no other library may reach SwiftNIO.
+    /// Only kite-sim's server library and the dashboard's web server name the HTTP server, and only
+    /// the WebSocket transport the client; no other library may reach SwiftNIO.
     @Test func onlyTheKiteServerNamesHummingbird() throws {
         let declared = try Self.declaredDependencies()
         for (target, deps) in declared where target != "AlphaPrimeWebSocket" {
             #expect(!deps.contains("WSClient"), "\(target) depends on the WebSocket client")
         }
-        for (target, deps) in declared where target != "AlphaPrimeKiteSim" && target != "AlphaPrimeWebSocket" {
+        for (target, deps) in declared where !["AlphaPrimeKiteSim", "AlphaPrimeWebSocket", "AlphaPrimeWebServer"].contains(target) {
             #expect(deps.isDisjoint(with: ["Hummingbird", "HummingbirdCore", "HummingbirdWebSocket", "NIOCore", "NIOHTTP1", "ServiceLifecycle"]),
                     "\(target) depends on the HTTP server")
         }
         let forbidden: Set<String> = ["AlphaPrimeCore", "AlphaPrimeKite", "AlphaPrimeStore", "AlphaPrimeCommands"]
         #expect(declared["AlphaPrimeKiteSim"]?.isDisjoint(with: forbidden) == true)
+        #expect(declared["AlphaPrimeWebServer"] == ["AlphaPrimeSupport", "Hummingbird", "Logging"], "the web server knows nothing of trading")
     }
 }

@@ -7,7 +7,7 @@ import Testing
     static let tools = [
         "health-check", "engine", "report", "backup", "reset-portfolio", "archive",
         "analyze-logs", "db-maintenance", "backtest", "optimize", "stress-test", "cleanup-logs",
-        "trading-calendar", "config-check",
+        "trading-calendar", "config-check", "dashboard",
     ]
 
     static let subcommands: [[String]] = [

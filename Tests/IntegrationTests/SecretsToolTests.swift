@@ -5,7 +5,7 @@ import Testing
 /// Secrets from `.env` never reach a terminal, an error message or a log file, whatever the tool
 /// does with them: prints the configuration, fails to reach the database, reports a broken file.
 @Suite struct SecretsToolTests {
-    static let secrets = ["sekr3t-value-123", "kite-key-abc-789", "tok-en-456-xyz", "mail-pa55-xyz", "pg-pa55word-456"]
+    static let secrets = ["sekr3t-value-123", "kite-key-abc-789", "tok-en-456-xyz", "mail-pa55-xyz", "pg-pa55word-456", "dash-b0ard-t0k"]
 
     static func dotEnv(databaseURL: String) -> String {
         """
@@ -13,6 +13,7 @@ import Testing
         KITE_API_SECRET=sekr3t-value-123
         KITE_ACCESS_TOKEN=tok-en-456-xyz
         SMTP_PASSWORD=mail-pa55-xyz
+        DASHBOARD_TOKEN=dash-b0ard-t0k
         DATABASE_URL=\(databaseURL)
 
         """

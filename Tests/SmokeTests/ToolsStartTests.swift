@@ -6,7 +6,7 @@ import Testing
     static let tools = [
         "health-check", "engine", "report", "backup", "reset-portfolio", "archive",
         "analyze-logs", "db-maintenance", "backtest", "optimize", "stress-test", "cleanup-logs",
-        "trading-calendar", "config-check", "market-data", "alert",
+        "trading-calendar", "config-check", "market-data", "alert", "dashboard",
     ]
 
     @Test(arguments: tools) func answersHelp(tool: String) throws {

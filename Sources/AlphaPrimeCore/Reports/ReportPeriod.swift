@@ -6,6 +6,8 @@ import AlphaPrimeDomain
 public struct ReportPeriod: Sendable, Equatable, CustomStringConvertible {
     public enum Kind: String, Sendable, Codable, CaseIterable {
         case daily, weekly, monthly
+        /// Any run of days (the dashboard's performance page); never written as a report folder.
+        case range
     }
 
     public var kind: Kind
@@ -34,6 +36,12 @@ public struct ReportPeriod: Sendable, Equatable, CustomStringConvertible {
         guard (1...12).contains(month), let first = LocalDate(year: year, month: month, day: 1) else { return nil }
         let last = LocalDate(year: year, month: month, day: LocalDate.daysInMonth(year: year, month: month))!
         return ReportPeriod(kind: .monthly, first: first, last: last, label: "\(year)-\(month < 10 ? "0" : "")\(month)")
+    }
+
+    /// The days from `first` through `last` (the same day: a one-day range).
+    public static func range(_ first: LocalDate, _ last: LocalDate) -> ReportPeriod {
+        ReportPeriod(kind: .range, first: min(first, last), last: max(first, last),
+                     label: first == last ? first.description : "\(min(first, last))_\(max(first, last))")
     }
 
     /// `YYYY-MM` as a month, or nil.

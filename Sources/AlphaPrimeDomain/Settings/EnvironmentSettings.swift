@@ -90,6 +90,9 @@ public struct EnvironmentSettings: Sendable, Codable, Equatable {
     /// `ALPHA_PRIME_BACKUP_PASSPHRASE`: `backup create` encrypts `.env` under a key derived from it;
     /// without it `.env` is left out of backups.
     public var backupPassphrase: String? = nil
+    /// `DASHBOARD_TOKEN`: what the dashboard's controls (and, off loopback, its pages) ask for;
+    /// without it the dashboard is read-only.
+    public var dashboardToken: String? = nil
 
     public static let defaultDatabaseURL = "sqlite:var/alpha_prime.db"
 
@@ -99,12 +102,14 @@ public struct EnvironmentSettings: Sendable, Codable, Equatable {
         "ALPHA_PRIME_HOME", "KITE_API_KEY", "KITE_API_SECRET", "KITE_ACCESS_TOKEN", "UPSTOX_API_KEY",
         "UPSTOX_API_SECRET", "UPSTOX_ACCESS_TOKEN", "SMTP_HOST", "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD",
         "SMTP_FROM", "SMTP_TO", "TELEGRAM_BOT_TOKEN", "TELEGRAM_CHAT_ID", "ALPHA_PRIME_BACKUP_PASSPHRASE",
+        "DASHBOARD_TOKEN",
     ]
 
     enum CodingKeys: String, CodingKey {
         case environment, logLevel = "log_level", enablePaperTrading = "enable_paper_trading"
         case enableRealTrading = "enable_real_trading", databaseURL = "database_url", redisURL = "redis_url"
         case alphaPrimeHome = "alpha_prime_home", kite, upstox, smtp, telegram, backupPassphrase = "backup_passphrase"
+        case dashboardToken = "dashboard_token"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -121,6 +126,7 @@ public struct EnvironmentSettings: Sendable, Codable, Equatable {
         try c.encode(smtp, forKey: .smtp)
         try c.encode(telegram, forKey: .telegram)
         try c.encode(backupPassphrase, forKey: .backupPassphrase)
+        try c.encode(dashboardToken, forKey: .dashboardToken)
     }
 
     /// Reads the settings from `environment` (the process environment merged with `.env`).
@@ -150,7 +156,8 @@ public struct EnvironmentSettings: Sendable, Codable, Equatable {
                        to: (reader.text("SMTP_TO") ?? "").split(separator: ",")
                            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }),
             telegram: Telegram(botToken: reader.text("TELEGRAM_BOT_TOKEN"), chatID: reader.text("TELEGRAM_CHAT_ID")),
-            backupPassphrase: reader.text("ALPHA_PRIME_BACKUP_PASSPHRASE"))
+            backupPassphrase: reader.text("ALPHA_PRIME_BACKUP_PASSPHRASE"),
+            dashboardToken: reader.text("DASHBOARD_TOKEN"))
         settings.check(&reader)
         return (settings, reader.issues)
     }
@@ -187,7 +194,7 @@ public struct EnvironmentSettings: Sendable, Codable, Equatable {
     /// redaction.
     public var secretValues: [String] {
         var values = [kite.apiKey, kite.apiSecret, kite.accessToken, upstox.apiKey, upstox.apiSecret,
-                      upstox.accessToken, smtp.password, telegram.botToken, backupPassphrase].compactMap { $0 }
+                      upstox.accessToken, smtp.password, telegram.botToken, backupPassphrase, dashboardToken].compactMap { $0 }
         values += [databaseURL, redisURL].compactMap { $0 }.flatMap(SecretNames.urlPasswords)
         // A value that is not a URL (a key-value conninfo, a typo) is kept out of the logs whole.
         if !databaseURL.contains("://") && !databaseURL.hasPrefix("sqlite:") { values.append(databaseURL) }

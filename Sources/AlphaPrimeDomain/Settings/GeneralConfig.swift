@@ -123,6 +123,32 @@ public struct GeneralConfig: Codable, Sendable, Equatable {
         }
     }
 
+    /// The web dashboard (`dashboard:`; optional, with these defaults). Its control token comes from
+    /// `.env` (`DASHBOARD_TOKEN`).
+    public struct Dashboard: Codable, Sendable, Equatable {
+        /// The address it listens on: `127.0.0.1` unless told otherwise (another address needs
+        /// `DASHBOARD_TOKEN`, and then every page asks for it).
+        public var host: String
+        public var port: Int
+        /// While the market is open the pages reload themselves this often.
+        public var refreshSeconds: Int
+
+        public static let defaults = Dashboard(host: "127.0.0.1", port: 8050, refreshSeconds: 5)
+
+        public init(host: String, port: Int, refreshSeconds: Int) {
+            self.host = host
+            self.port = port
+            self.refreshSeconds = refreshSeconds
+        }
+
+        /// Whether `host` is this machine only.
+        public var isLoopback: Bool { ["127.0.0.1", "::1", "localhost"].contains(host) }
+
+        enum CodingKeys: String, CodingKey {
+            case host, port, refreshSeconds = "refresh_seconds"
+        }
+    }
+
     public var app: App
     public var capital: Capital
     public var paths: Paths
@@ -132,6 +158,10 @@ public struct GeneralConfig: Codable, Sendable, Equatable {
     public var instruments: [InstrumentConfig]
     public var backups: Backups?
     public var alerts: Alerts?
+    public var dashboard: Dashboard?
+
+    /// `dashboard:` as configured, or the defaults.
+    public var dashboardSettings: Dashboard { dashboard ?? .defaults }
 
     /// `alerts:` as configured, or the defaults.
     public var alertSettings: Alerts { alerts ?? .defaults }
@@ -184,6 +214,11 @@ public struct GeneralConfig: Codable, Sendable, Equatable {
                     "0 to 1440 minutes (a day), got \(a.dedupMinutes)")
             v.check(a.telegramAPIURL.hasPrefix("https://") || a.telegramAPIURL.hasPrefix("http://"), "alerts.telegram_api_url",
                     "an http:// or https:// address, got '\(a.telegramAPIURL)'")
+        }
+        if let d = dashboard {
+            v.nonEmpty(d.host, "dashboard.host")
+            v.check((0...65_535).contains(d.port), "dashboard.port", "a TCP port from 1 to 65535 (0: any free port), got \(d.port)")
+            v.check((1...3_600).contains(d.refreshSeconds), "dashboard.refresh_seconds", "1 to 3600 seconds, got \(d.refreshSeconds)")
         }
         v.check(!instruments.isEmpty, "instruments", "list at least one instrument")
         v.unique(instruments.map(\.symbol), path: { "instruments[\($0)].symbol" }, describe: { "symbol '\($0)'" })
