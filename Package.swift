@@ -35,6 +35,7 @@ let dashboard = "dashboard"
 ///     AlphaPrimeHTTP beside them, on Support alone (with CCurl): HTTP and SMTP over libcurl, for the broker
 ///       adapters and the alerts, and the WebSocket port the Kite ticker uses
 ///     AlphaPrimeAlerts beside the adapters, on Support, Domain and HTTP: e-mail and Telegram alerts
+///     AlphaPrimeRedis beside the adapters, on Support and Domain (with CHiredis): the live-state cache
 ///     AlphaPrimeWebSocket beside them, on Support and HTTP (with swift-websocket): the WebSocket transport,
 ///       linked by the engine executable alone
 ///     AlphaPrimeKiteSim beside the adapters, on Support, Domain and Execution (with Hummingbird, and
@@ -72,6 +73,7 @@ let libraries: [Target] = [
         .product(name: "NIOCore", package: "swift-nio"), log,
     ]),
     .target(name: "AlphaPrimeWebServer", dependencies: ["AlphaPrimeSupport", .product(name: "Hummingbird", package: "hummingbird"), log]),
+    .target(name: "AlphaPrimeRedis", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain", "CHiredis", log]),
     .target(name: "AlphaPrimeAlerts", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeHTTP", log]),
     .target(name: "AlphaPrimeKite", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeHTTP", log]),
     .target(name: "AlphaPrimeUpstox", dependencies: ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeHTTP", log]),
@@ -86,7 +88,7 @@ let libraries: [Target] = [
     .target(name: "AlphaPrimeCommands", dependencies: [
         "AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeCore", "AlphaPrimeStore",
         "AlphaPrimeConfig", "AlphaPrimeLogs", "AlphaPrimeOps", "AlphaPrimePaper", "AlphaPrimeArchive",
-        "AlphaPrimeHTTP", "AlphaPrimeKite", "AlphaPrimeUpstox", "AlphaPrimeAlerts", .product(name: "ArgumentParser", package: "swift-argument-parser"), log,
+        "AlphaPrimeHTTP", "AlphaPrimeKite", "AlphaPrimeUpstox", "AlphaPrimeAlerts", "AlphaPrimeRedis", .product(name: "ArgumentParser", package: "swift-argument-parser"), log,
     ]),
 ]
 let libraryNames = libraries.map { Target.Dependency.target(name: $0.name) }
@@ -125,6 +127,9 @@ let package = Package(
         .systemLibrary(
             name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
+        // No pkgConfig: hiredis's .pc adds -D_FILE_OFFSET_BITS=64, a flag SwiftPM refuses with a
+        // warning; the header is found under /usr/include/hiredis as the shim names it.
+        .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", providers: [.apt(["libhiredis-dev"])]),
     ] + libraries + [
         .testTarget(
             name: "AlphaPrimeTests",

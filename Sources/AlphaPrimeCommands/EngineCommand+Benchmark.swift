@@ -1,6 +1,10 @@
 import AlphaPrimeCore
 import AlphaPrimePaper
 import AlphaPrimeStore
+import AlphaPrimeAlerts
+import AlphaPrimeHTTP
+import AlphaPrimeRedis
+import AlphaPrimeDomain
 import ArgumentParser
 import Foundation
 
@@ -55,6 +59,22 @@ extension EngineCommand {
                                                               broker: PaperBrokerAccount(store: store, settings: PaperSettings(setup)),
                                                               persistence: name))
                 }
+                // The same SQLite file run with an alert channel and the live-state cache that are both
+                // down (nothing listens on their ports): what an outage costs the decisions.
+                let dead = try RedisURL("redis://127.0.0.1:1/0")
+                let cache = RedisLiveStateMirror(url: dead, logger: context.logger)
+                defer { cache.stop(timeout: 1) }
+                let mail = try EmailChannel(server: SMTPServer(host: "127.0.0.1", port: 1, security: .none, user: nil, password: nil),
+                                            from: "engine@localhost", to: ["trader@localhost"])
+                let alerts = AlertDispatcher(channels: [mail], dedupSeconds: 0, ledger: MemoryAlertLedger(), logger: context.logger)
+                defer { alerts.stop() }
+                let database = try SQLiteConnection(path: directory.appending(path: "outage.db").path)
+                try Migrator(database: database, logger: context.logger).migrate()
+                let store = StateRepository(database: database)
+                results.append(try EngineBenchmark.replay(plan.days, setup: setup, calendar: context.calendar, store: store,
+                                                          broker: PaperBrokerAccount(store: store, settings: PaperSettings(setup)),
+                                                          persistence: "sqlite-file, alert channel and Redis down",
+                                                          alerts: alerts, liveCache: cache))
                 try EngineCommand.printJSON(results)
                 return .ok
             }

@@ -3,6 +3,7 @@ import AlphaPrimeDomain
 import AlphaPrimeCore
 import AlphaPrimeStore
 import AlphaPrimeAlerts
+import AlphaPrimeRedis
 import ArgumentParser
 import Foundation
 
@@ -93,6 +94,23 @@ extension EngineCommand {
             } catch {
                 ToolRunner.printError("engine: warning: the alert channels could not be set up (\(error)); no alert will be sent")
                 context.logger.warning("the alert channels could not be set up; no alert will be sent", metadata: ["error": "\(error)"])
+                return nil
+            }
+        }
+
+        /// The live-state cache (Redis) when `REDIS_URL` is set: the runner mirrors its state there on
+        /// a thread of its own. A cache that is down is a warning (and health-check's), never a reason
+        /// not to trade.
+        static func installLiveCache(_ runner: EngineRunner, context: ToolContext, mode: EngineMode) -> RedisLiveStateMirror? {
+            guard mode != .monitor, let text = context.configuration.environment.redisURL else { return nil }
+            do {
+                let mirror = RedisLiveStateMirror(url: try RedisURL(text), logger: context.logger)
+                runner.liveCache = mirror
+                context.logger.info("mirroring the live state into Redis", metadata: ["redis": "\(mirror.url)", "ttl_seconds": "\(mirror.ttlSeconds)"])
+                return mirror
+            } catch {
+                ToolRunner.printError("engine: warning: \(error); the live state is not mirrored")
+                context.logger.warning("the live-state cache is not used", metadata: ["error": "\(error)"])
                 return nil
             }
         }
@@ -191,6 +209,8 @@ extension EngineCommand {
                 installCrashHook(runner, context: context)
                 let alerts = Self.installAlerts(runner, context: context)
                 defer { Self.finishAlerts(alerts) }
+                let cache = Self.installLiveCache(runner, context: context, mode: mode)
+                defer { cache?.stop() }
                 try repository.recordHeartbeat(mode: tradingMode, status: mode.rawValue, pid: pid, host: host, at: .now())
                 // Each session's line is written as the session ends, so an error on a later day loses
                 // none of them; with --json the sessions that ended are printed before the error.

@@ -40,6 +40,8 @@ extension EngineCommand.Run {
         installCrashHook(runner, context: context)
         let alerts = Self.installAlerts(runner, context: context)
         defer { Self.finishAlerts(alerts) }
+        let cache = Self.installLiveCache(runner, context: context, mode: mode)
+        defer { cache?.stop() }
         var ended: EngineCommand.SessionSummary?
         let json = common.json
         runner.sessionEnded = { outcome in

@@ -1,3 +1,4 @@
+import AlphaPrimeDomain
 import AlphaPrimeCore
 import ArgumentParser
 
@@ -33,10 +34,13 @@ extension EngineCommand {
                    let feed = LiveFeedReport.read(home: context.home, mode: mode.tradingMode) {
                     feeds[mode.tradingMode.rawValue] = feed
                 }
+                // A running engine's state from the live-state cache, when there is one.
+                let running = report.engine.flatMap { $0.mode.flatMap(EngineMode.init(rawValue:))?.tradingMode }.map { [$0] } ?? []
+                let cache = LiveCacheView.read(context, modes: running)
                 if common.json {
-                    try EngineCommand.printJSON(StatusWithFeed(report: report, feeds: feeds))
+                    try EngineCommand.printJSON(StatusWithFeed(report: report, feeds: feeds, live: cache.states, liveProblem: cache.problem))
                 } else {
-                    ToolRunner.printOut(Self.text(report, feeds: feeds))
+                    ToolRunner.printOut(Self.text(report, feeds: feeds, live: cache.states, liveProblem: cache.problem))
                 }
                 return .ok
             }
@@ -46,11 +50,16 @@ extension EngineCommand {
         struct StatusWithFeed: Encodable {
             var report: EngineControl.StatusReport
             var feeds: [String: LiveFeedReport]
+            /// The live-state cache's copy of each running mode (`live`), and why it could not be read (`live_cache_error`).
+            var live: [String: LiveStateSnapshot] = [:]
+            var liveProblem: String?
             func encode(to encoder: any Encoder) throws {
                 try report.encode(to: encoder)
-                enum Key: String, CodingKey { case feed }
+                enum Key: String, CodingKey { case feed, live, liveCacheError }
                 var c = encoder.container(keyedBy: Key.self)
                 if let feed = feeds.values.first { try c.encode(feed, forKey: .feed) }
+                if !live.isEmpty { try c.encode(live, forKey: .live) }
+                if let liveProblem { try c.encode(liveProblem, forKey: .liveCacheError) }
             }
         }
 
@@ -63,7 +72,8 @@ extension EngineCommand {
             return line
         }
 
-        static func text(_ r: EngineControl.StatusReport, feeds: [String: LiveFeedReport] = [:]) -> String {
+        static func text(_ r: EngineControl.StatusReport, feeds: [String: LiveFeedReport] = [:],
+                         live: [String: LiveStateSnapshot] = [:], liveProblem: String? = nil) -> String {
             var lines: [String] = []
             lines.append("engine:   \(r.engine.map { "running (\($0))" } ?? "not running")")
             lines.append("database: \(r.database)")
@@ -99,6 +109,10 @@ extension EngineCommand {
                 }
                 lines.append("  working orders: \(m.workingOrders)")
                 if let f = feeds[m.mode], m.status.hasPrefix("running") { lines.append("  feed: " + feedLine(f)) }
+                if let state = live[m.mode] { lines.append("  live: " + LiveCacheView.line(state)) }
+                if let liveProblem, m.status.hasPrefix("running") {
+                    lines.append("  live-state cache: cannot be read (\(liveProblem)); the figures above are the database's")
+                }
                 if !m.breakers.isEmpty {
                     lines.append("  breakers and halts:")
                     for b in m.breakers { lines.append("    \(b)") }

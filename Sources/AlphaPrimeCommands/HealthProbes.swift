@@ -4,6 +4,7 @@ import AlphaPrimeCore
 import AlphaPrimeStore
 import AlphaPrimeConfig
 import AlphaPrimeOps
+import AlphaPrimeRedis
 import Foundation
 
 extension HealthCheckRegistry {
@@ -58,8 +59,29 @@ extension HealthCheckRegistry {
             return InstrumentHealth.check(configuration: setup.loadedConfiguration, database: database.openedIfPresent(), today: today,
                                           tradingDay: context.calendar?.isTradingDay(today))
         }
+        if let redis = setup.environment.variables["REDIS_URL"], !redis.isEmpty {
+            registry.register("live-state cache") { _ in [Self.liveStateCache(redis)] }
+        }
         registry.register("log directory") { _ in [ResourceHealth.logDirectory(home: home)] }
         return registry
+    }
+}
+
+extension HealthCheckRegistry {
+    /// Redis (`REDIS_URL`) answering `PING`; down is a warning: the engine trades on without it and
+    /// the screens read the database.
+    static func liveStateCache(_ text: String) -> HealthFinding {
+        do {
+            let url = try RedisURL(text)
+            do {
+                try RedisLiveState.ping(url)
+                return .ok("live-state cache", "Redis at \(url) answers")
+            } catch {
+                return .warning("live-state cache", "\(error): the engine trades on without it; the dashboard and engine status read the database")
+            }
+        } catch {
+            return .warning("live-state cache", "\(error)")
+        }
     }
 }
 

@@ -35,6 +35,7 @@ import Testing
         "AlphaPrimeUpstox": ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeHTTP", "Logging"],
         "AlphaPrimeAlerts": ["AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeHTTP", "Logging"],
         "AlphaPrimeWebServer": ["AlphaPrimeSupport", "Hummingbird", "Logging"],
+        "AlphaPrimeRedis": ["AlphaPrimeSupport", "AlphaPrimeDomain", "CHiredis", "Logging"],
         "AlphaPrimeKiteSim": [
             "AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "Hummingbird", "HummingbirdCore",
             "HummingbirdWebSocket", "NIOCore", "NIOHTTP1", "ServiceLifecycle", "Logging",
@@ -42,7 +43,7 @@ import Testing
         "AlphaPrimeCommands": [
             "AlphaPrimeSupport", "AlphaPrimeDomain", "AlphaPrimeExecution", "AlphaPrimeCore", "AlphaPrimeStore",
             "AlphaPrimeConfig", "AlphaPrimeLogs", "AlphaPrimeOps", "AlphaPrimePaper", "AlphaPrimeArchive",
-            "AlphaPrimeHTTP", "AlphaPrimeKite", "AlphaPrimeUpstox", "AlphaPrimeAlerts", "ArgumentParser", "Logging",
+            "AlphaPrimeHTTP", "AlphaPrimeKite", "AlphaPrimeUpstox", "AlphaPrimeAlerts", "AlphaPrimeRedis", "ArgumentParser", "Logging",
         ],
     ]
 
@@ -127,8 +128,9 @@ import Testing
             "CZstd": ("AlphaPrimeArchive", ["Zstd.swift"]),
             "CCrypto": ("AlphaPrimeArchive", ["SecretBox.swift"]),
             "CCurl": ("AlphaPrimeHTTP", ["HTTPClient.swift", "SMTPClient.swift"]),
+            "CHiredis": ("AlphaPrimeRedis", ["RedisConnection.swift"]),
         ]
-        for (target, file, module) in try Self.imports() where ["CSQLite", "CLibPQ", "CZstd", "CCrypto", "CCurl"].contains(module) {
+        for (target, file, module) in try Self.imports() where owners.keys.contains(module) {
             let owner = owners[module]
             #expect(owner?.target == target && owner?.files.contains(file) == true,
                     "\(target)/\(file) imports \(module); only \(owner.map { "\($0.target)/\($0.files.sorted())" } ?? "its owner") may")

@@ -2,7 +2,7 @@
 # Shared by bin/test and bin/paper-day: install the system packages ALPHA-PRIME needs.
 # Sourced, not executed.
 
-ALPHA_PRIME_APT_PACKAGES=(libsqlite3-dev libpq-dev libcurl4-openssl-dev libssl-dev libzstd-dev pkg-config sqlite3 zstd python3)
+ALPHA_PRIME_APT_PACKAGES=(libsqlite3-dev libpq-dev libcurl4-openssl-dev libssl-dev libzstd-dev libhiredis-dev pkg-config sqlite3 zstd python3)
 
 # Installs missing Debian packages when running as root; otherwise says what is missing.
 alpha_prime_install_packages() {

@@ -62,6 +62,12 @@ struct DashboardData: Sendable {
            let report = LiveFeedReport.read(home: context.home, mode: mode) {
             feed = EngineCommand.Status.feedLine(report)
         }
+        var live: String?
+        if let holder = status.engine, holder.mode.flatMap(EngineMode.init(rawValue:))?.tradingMode == mode {
+            let cache = LiveCacheView.read(context, modes: [mode])
+            live = cache.states[mode.rawValue].map { LiveCacheView.line($0) }
+                ?? cache.problem.map { "the live-state cache cannot be read (\($0)); the figures are the database's" }
+        }
         let day = try sessionDay(store, mode: mode)
         let (from, before) = bounds(day)
         return try store.readTransaction {
@@ -70,7 +76,7 @@ struct DashboardData: Sendable {
                 status: status, feed: feed, grossToday: trades.reduce(0) { $0 + $1.grossPnl.value },
                 chargesToday: trades.reduce(0) { $0 + $1.charges.value },
                 workingOrders: try store.openOrders(mode: mode),
-                riskEvents: try store.riskEvents(mode: mode, from: from, before: before))
+                riskEvents: try store.riskEvents(mode: mode, from: from, before: before), live: live)
         }
     }
 

@@ -50,13 +50,18 @@ public enum EngineBenchmark {
     ///
     /// - Parameter store: where the session is persisted; nil runs without a database (the loop,
     ///   the core, the broker and nothing else). `broker` is the account the orders go to.
+    ///   `alerts` and `liveCache` are handed to the runner as the engine's would be (a channel or a
+    ///   cache that is down measures what an outage costs the decisions).
     public static func replay(_ days: [ReplayDay], setup: EngineSetup, calendar: TradingCalendar, store: (any StateStore)?,
-                              broker: any BrokerAccount, persistence: String) throws -> Replay {
+                              broker: any BrokerAccount, persistence: String,
+                              alerts: (any AlertSink)? = nil, liveCache: (any LiveStateSink)? = nil) throws -> Replay {
         var result = Replay(persistence: persistence, sessions: 0, bars: 0, orders: 0, fills: 0, commits: 0, seconds: 0,
                             secondsPerSession: [], decisionNanoseconds: Percentiles([]), placementNanoseconds: Percentiles([]))
         var decisions: [Int64] = [], placements: [Int64] = []
         let runner = EngineRunner(setup: setup, calendar: calendar, repository: store, broker: broker, logs: .silent,
                                   options: EngineRunOptions(mode: .paper, measureLatency: true, pid: 0, host: "benchmark"))
+        runner.alerts = alerts
+        runner.liveCache = liveCache
         for day in days {
             let started = runner.clock.monotonic()
             let outcome = try runner.runSession(day)

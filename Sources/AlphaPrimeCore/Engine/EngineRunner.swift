@@ -48,6 +48,8 @@ public final class EngineRunner {
     public var sessionEnded: ((SessionOutcome) -> Void)?
     /// Where the session's alerts go (kill switch, breakers, a stale feed); nil: none are raised.
     public var alerts: (any AlertSink)?
+    /// Where the live state is mirrored for the screens (Redis when `REDIS_URL` is set); nil: nowhere.
+    public var liveCache: (any LiveStateSink)?
 
     public init(setup: EngineSetup, calendar: TradingCalendar, repository: (any StateStore)?, broker: (any BrokerAccount)?,
                 logs: EngineLogs, options: EngineRunOptions, clock: any EngineClock = SystemClock()) {
@@ -171,7 +173,8 @@ public final class EngineRunner {
             core: core, broker: brokerSession, journal: journal, plan: plan, mode: options.mode, logs: logs,
             speed: live == nil ? options.speed : .max,
             snapshotInterval: setup.snapshotIntervalSeconds, measureLatency: options.measureLatency,
-            control: control, clock: clock, feed: feed, live: live?.feed.state, recordedPauses: pauses, alerts: alerts)
+            control: control, clock: clock, feed: feed, live: live?.feed.state, recordedPauses: pauses, alerts: alerts,
+            liveCache: liveCache.map { ($0, options.pid) })
         let outcome = try run.run()
         logs.engine.info("session ended", metadata: [
             "session.date": "\(day.date)", "ending": "\(outcome.ending)", "bars": "\(outcome.bars)",

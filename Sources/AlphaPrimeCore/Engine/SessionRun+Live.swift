@@ -11,6 +11,7 @@ extension SessionRun {
     /// broker's fills and order updates, the feed's staleness, requests from other processes.
     func idle(_ time: Int64) throws -> Bool {
         guard !inCatchUp else { return true }
+        publishLiveState()
         try syncFeedPause()
         // A real broker's fills between bars (a simulated market fills only on bars).
         if broker != nil, market == nil { try deliver(bar: nil, symbol: 0, time: max(time, plan.open)) }

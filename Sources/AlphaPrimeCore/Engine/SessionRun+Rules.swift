@@ -131,6 +131,7 @@ extension SessionRun {
     /// In one commit: the risk stage's state at the end, the session's status, and for a completed
     /// session the strategies' day figures.
     func recordSessionEnd(_ status: EngineSessionRecord.Status) throws {
+        publishLiveState(force: true, status: "session \(status.rawValue)")
         guard let journal else { return }
         let state = try riskStateJSON()
         try journal.commit {

@@ -99,13 +99,18 @@ final class SessionRun<S: Strategy>: SessionHost {
     var cancelLogs: [(coreId: Int64, status: OrderStatus, reason: String)] = []
     /// Where alerts go; a resumed session raises only those its earlier run had not recorded.
     let alerts: (any AlertSink)?
+    /// Where the live state is mirrored (a cache the screens read), with the engine's pid.
+    let liveCache: (sink: any LiveStateSink, pid: Int64)?
+    var lastLiveCachePublish: Duration?
 
     init(core: Core, broker session: BrokerSession?, journal: EngineJournal?, plan: SessionPlan, mode: EngineMode, logs: EngineLogs,
          speed: ReplaySpeed, snapshotInterval: Int64, measureLatency: Bool = false,
          control: EngineControlChannel? = nil, clock: any EngineClock, feed: (any MarketFeed)? = nil,
-         live: LiveFeedState? = nil, recordedPauses: [(at: Int64, reason: String?)] = [], alerts: (any AlertSink)? = nil) {
+         live: LiveFeedState? = nil, recordedPauses: [(at: Int64, reason: String?)] = [], alerts: (any AlertSink)? = nil,
+         liveCache: (sink: any LiveStateSink, pid: Int64)? = nil) {
         self.core = core
         self.alerts = alerts
+        self.liveCache = liveCache
         liveState = live
         self.recordedPauses = recordedPauses
         self.feed = feed ?? ReplayFeed(series: plan.series)
@@ -205,6 +210,7 @@ final class SessionRun<S: Strategy>: SessionHost {
         if inCatchUp { outcome.recoveredBars += 1 }
         outcome.bars += 1
         if let journal, !inCatchUp { try journal.flushIfDue() }
+        publishLiveState()
     }
 
     /// A price between bars: the mark moves; orders and strategies wait for the bar.

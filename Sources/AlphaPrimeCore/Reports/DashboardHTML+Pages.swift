@@ -16,11 +16,13 @@ extension DashboardHTML {
         public var chargesToday: Int64
         public var workingOrders: [OrderRecord]
         public var riskEvents: [RiskEventRecord]
+        /// The running engine's state from the live-state cache (Redis), or why it could not be read.
+        public var live: String?
 
         public init(status: EngineControl.StatusReport, feed: String?, grossToday: Int64, chargesToday: Int64,
-                    workingOrders: [OrderRecord], riskEvents: [RiskEventRecord]) {
+                    workingOrders: [OrderRecord], riskEvents: [RiskEventRecord], live: String? = nil) {
             self.status = status; self.feed = feed; self.grossToday = grossToday; self.chargesToday = chargesToday
-            self.workingOrders = workingOrders; self.riskEvents = riskEvents
+            self.workingOrders = workingOrders; self.riskEvents = riskEvents; self.live = live
         }
     }
 
@@ -64,6 +66,7 @@ extension DashboardHTML {
             facts.append(("Working orders", String(m.workingOrders), nil))
         }
         facts.append(("Feed", o.feed ?? "— (no live session running)", nil))
+        if let live = o.live { facts.append(("Live state", live, nil)) }
         if o.status.pendingMigrations > 0 { facts.append(("Schema", "\(o.status.pendingMigrations) migration(s) pending", -1)) }
         body += "<section class=\"tables\"><div>\n" + H.table("State", facts, wide: true) + "</div></section>\n"
         body += PeriodReport.grid("Open positions", ["Strategy", "Symbol", "Qty", "Average", "Last", "Unrealised"], (m?.openPositions ?? []).map { p in

@@ -36,11 +36,16 @@ public struct LiveSourceStatus: Sendable, Equatable, Codable {
     public var subscribed: Int
     /// Connections made so far (1 without a reconnect).
     public var connections: Int
-    public init(connected: Bool = false, connectedAt: Int64? = nil, subscribed: Int = 0, connections: Int = 0) {
+    /// When the source last heard anything over the current connection — prints, a heartbeat
+    /// (UTC epoch seconds, on the source's clock) — set after what it brought was queued. Nil: the
+    /// source does not say.
+    public var lastMessageAt: Int64?
+    public init(connected: Bool = false, connectedAt: Int64? = nil, subscribed: Int = 0, connections: Int = 0, lastMessageAt: Int64? = nil) {
         self.connected = connected
         self.connectedAt = connectedAt
         self.subscribed = subscribed
         self.connections = connections
+        self.lastMessageAt = lastMessageAt
     }
 }
 

@@ -130,7 +130,7 @@ public final class KiteTickerSource: LiveMarketSource, @unchecked Sendable {
             self.control = control
             condition.unlock()
             let received = Atomic<Bool>(false)
-            statusBox.withLock { $0.connections += 1; $0.subscribed = 0; $0.connected = false; $0.connectedAt = nil }
+            statusBox.withLock { $0.connections += 1; $0.subscribed = 0; $0.connected = false; $0.connectedAt = nil; $0.lastMessageAt = nil }
             let tokens = subscriptions.map(\.token)
             let greeting = [KiteTickerCodec.subscribe(tokens), KiteTickerCodec.mode(.full, tokens)]
             var ending = "closed"
@@ -142,6 +142,10 @@ public final class KiteTickerSource: LiveMarketSource, @unchecked Sendable {
                         push(.connected(subscribed: tokens.count))
                     }
                     handle(message)
+                    // After what the message brought is queued: the feed never closes a minute by
+                    // the clock past what it has heard (docs/engine.md, "The live feed").
+                    let heard = clock.now().microseconds / 1_000_000
+                    statusBox.withLock { $0.lastMessageAt = heard }
                 }
             } catch {
                 ending = "\(error)"

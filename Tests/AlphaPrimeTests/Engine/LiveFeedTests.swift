@@ -86,6 +86,7 @@ import Testing
         var status: LiveSourceStatus { lock.withLock { current } }
         func send(_ events: [LiveSourceEvent]) { lock.withLock { pending += events } }
         func connect(at time: Int64) { lock.withLock { current = LiveSourceStatus(connected: true, connectedAt: time, subscribed: 1, connections: 1) } }
+        func heard(at time: Int64) { lock.withLock { current.lastMessageAt = time } }
     }
 
     static func feed(_ source: ScriptedSource, clock: ManualClock, firstMinute: Int64? = nil) -> LiveFeed {
@@ -182,5 +183,24 @@ import Testing
             if case .bar(let b, let s) = event { bars.append("\((b.time - Self.open) / 60):\(s)") }
         }
         #expect(bars == ["1:1", "2:0", "2:1", "3:0", "3:1"], "symbol 0's bar of minute 1 is recorded; symbol 1's is not")
+    }
+    /// A stalled pipe (nothing heard, not even a heartbeat) does not let the clock close a minute
+    /// whose prints may still be on their way; once the source is heard again, it does.
+    @Test func theClockClosesNoMinutePastWhatTheSourceHasHeard() {
+        let source = ScriptedSource()
+        let clock = ManualClock(now: UTCTimestamp(secondsSinceEpoch: Self.open - 60))
+        source.connect(at: Self.open - 60)
+        var feed = Self.feed(source, clock: clock)
+        source.send([.ticks([LiveTick(Self.tick(Self.open + 10, 100), symbol: 0)])])
+        source.heard(at: Self.open + 10)
+        clock.advance(by: .seconds(70))
+        _ = feed.next()
+        // The process stalls for a minute: the clock is far past the minute, but nothing was heard.
+        clock.advance(by: .seconds(60))
+        #expect(feed.next() == .clock(Self.open + 8), "time stands at the last print: the minute stays open")
+        source.send([.ticks([LiveTick(Self.tick(Self.open + 45, 103), symbol: 0)])])
+        source.heard(at: Self.open + 130)
+        #expect(feed.next() == .bar(Bar(time: Self.open, open: 100, high: 103, low: 100, close: 103, volume: 0), symbol: 0),
+                "the print that was on its way is in the bar")
     }
 }

@@ -119,10 +119,13 @@ public struct LiveFeed: MarketFeed {
 
     var graceMarketSeconds: Int64 { Int64((settings.closeGraceSeconds * max(1, clock.rate)).rounded(.up)) }
 
-    /// The market time: see the type's documentation.
-    func marketTime(now: Int64) -> Int64 {
+    /// The market time: see the type's documentation. While connected, the clock counts only up to
+    /// when the source last heard anything (`heardAt`, read before the events were taken): prints
+    /// still in the pipe — a stalled process or network — are never overtaken by the clock and
+    /// dropped as late. A quiet market still moves it (the broker's heartbeats).
+    func marketTime(now: Int64, heardAt: Int64? = nil) -> Int64 {
         let byTicks = lastTickTime == .min ? Int64.min : lastTickTime - settings.closeDelaySeconds
-        return max(byTicks, now - graceMarketSeconds)
+        return max(byTicks, min(now, heardAt ?? now) - graceMarketSeconds)
     }
 
     public mutating func next() -> MarketEvent? {
@@ -134,12 +137,13 @@ public struct LiveFeed: MarketFeed {
                 return event
             }
             if ended { return nil }
+            let before = source.status
             let events = source.take(timeout: .milliseconds(200))
             let now = clock.now().microseconds / 1_000_000
             take(events, now: now)
             state.set(status: source.status)
             watch(now: now)
-            let market = marketTime(now: now)
+            let market = marketTime(now: now, heardAt: before.connected ? before.lastMessageAt : nil)
             if firstFullMinute == nil, let since = source.status.connectedAt {
                 firstFullMinute = since < builder.open ? builder.open : MinuteBarBuilder.minute(since) + 60
             }
