@@ -41,13 +41,16 @@ if runbook_step "engine status read" engine status --json; then
     fi
 fi
 runbook_step "daily report written" report daily --date "$DATE" || true
-runbook_step "daily backup taken" backup create --kind daily || true
+runbook_step "daily backup taken" backup create --kind daily \
+    || runbook_notify backup_failed critical "backup-$DATE" "the daily backup of $DATE failed" \
+        "$(printf '%s\n' "$RUNBOOK_OUTPUT" | tail -n 5)"
 backup=$(printf '%s\n' "$RUNBOOK_OUTPUT" | sed -n 's/^backup written: //p')
 summary=$ALPHA_PRIME_HOME/reports/daily/$DATE/summary.txt
 if [ -f "$summary" ]; then
     echo
     cat "$summary"
     echo
+    runbook_notify end_of_day info "end-of-day-$DATE" "end of day $DATE" "$(cat "$summary")"
 fi
 [ -n "$backup" ] && echo "backup: $backup"
 runbook_finish "the $DATE report and backup are done"

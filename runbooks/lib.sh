@@ -117,11 +117,17 @@ runbook_finish() {
 # same runbook's failure at most once per alerts.dedup_minutes). Never fails the run: what the
 # alert tool said is logged.
 runbook_alert() {
+    runbook_notify runbook_failed critical "runbook-$RUNBOOK_NAME" "$1" "$2"
+}
+
+# runbook_notify KIND SEVERITY KEY TITLE MESSAGE: one alert through the alert tool (deduplicated by
+# KEY); never fails the run, says in plain words whether it went out, and logs it.
+runbook_notify() {
     local out code=0
     [ -x "$ALPHA_PRIME_BIN/alert" ] || { runbook_log "alert not sent: no alert tool in $ALPHA_PRIME_BIN"; return 0; }
-    out=$("$ALPHA_PRIME_BIN/alert" send --kind runbook_failed --severity critical --key "runbook-$RUNBOOK_NAME" \
-        --title "$1" --message "$2" 2>&1 9>&-) || code=$?
-    runbook_log "alert '$1' -> exit $code: $(printf '%s' "$out" | tr '\n' ' ' | cut -c1-300)"
-    if [ "$code" -eq 0 ]; then echo "  alert   $1"; else echo "  alert   NOT SENT (exit $code)"; fi
+    out=$("$ALPHA_PRIME_BIN/alert" send --kind "$1" --severity "$2" --key "$3" \
+        --title "$4" --message "$5" 2>&1 9>&-) || code=$?
+    runbook_log "alert '$4' -> exit $code: $(printf '%s' "$out" | tr '\n' ' ' | cut -c1-300)"
+    if [ "$code" -eq 0 ]; then echo "  alert   $4"; else echo "  alert   NOT SENT (exit $code)"; fi
     return 0
 }

@@ -7,6 +7,7 @@ import AlphaPrimeLogs
 import AlphaPrimeOps
 import AlphaPrimeExecution
 import AlphaPrimePaper
+import AlphaPrimeAlerts
 import ArgumentParser
 import Foundation
 import Logging
@@ -30,6 +31,10 @@ public struct HealthCheckCommand: AsyncParsableCommand {
 
     @Flag(name: .long, help: "Treat warnings as failures.")
     public var strict = false
+
+    @Flag(name: .long, help: ArgumentHelp(
+        "Send an alert for each failed check through the channels .env configures (cron): a stale engine heartbeat, a missing broker token, anything else critical; the same check at most once per alerts.dedup_minutes."))
+    public var alert = false
 
     public init() {}
 
@@ -55,11 +60,48 @@ public struct HealthCheckCommand: AsyncParsableCommand {
                 ToolRunner.printOut(report.text)
             }
             Self.log(report, strict: strict, to: setup.logger)
+            if alert { Self.sendAlerts(report, setup: setup) }
             var timing: Logger.Metadata = ["fast": .stringConvertible(fast),
                                            "total_ms": "\(Self.milliseconds(since: started))"]
             for (probe, ms) in times { timing["probe.\(probe.replacingOccurrences(of: " ", with: "_"))_ms"] = "\(Self.rounded(ms))" }
             setup.logger.debug("health check timing", metadata: timing)
             return report.passed(strict: strict) ? .ok : .failure
+        }
+    }
+
+    /// One alert per failed check: `heartbeat_stale` for the engine's heartbeat, `broker_token` for
+    /// the broker's token, `health_critical` for the rest; deduplicated across runs (var/alerts-sent.json).
+    /// The channels come from `.env` even when the YAML configuration does not load. Never changes
+    /// the exit status; a channel that fails is said on standard error.
+    static func sendAlerts(_ report: HealthReport, setup: ToolSetup) {
+        let failed = report.findings.filter { $0.status == .failure }
+        guard !failed.isEmpty else { return }
+        let environment = setup.loadedConfiguration?.environment ?? EnvironmentSettings.resolve(environment: setup.environment.variables).settings
+        let settings = setup.loadedConfiguration?.general.alertSettings ?? .defaults
+        let channels: [any AlertChannel]
+        do {
+            channels = try AlertChannels.configured(environment: environment, settings: settings)
+        } catch {
+            ToolRunner.printError("health-check: the alert channels could not be set up (\(error)); no alert sent")
+            return
+        }
+        guard !channels.isEmpty else {
+            ToolRunner.printError("health-check: --alert but no alert channel is configured in .env; no alert sent")
+            return
+        }
+        let ledger = FileAlertLedger(url: setup.home.varDirectory.appending(path: AlertCommand.ledgerFile))
+        let dispatcher = AlertDispatcher(channels: channels, dedupSeconds: Int64(settings.dedupMinutes * 60), ledger: ledger, logger: setup.logger)
+        let now = Int64(Date().timeIntervalSince1970)
+        for finding in failed {
+            let kind: AlertKind = finding.check == "engine" && finding.detail.contains("heartbeat") ? .heartbeatStale
+                : finding.check == "broker" ? .brokerToken : .healthCritical
+            dispatcher.raise(Alert(kind: kind, severity: .critical, title: "health-check: \(finding.check) FAILED",
+                                   message: finding.detail, key: "health|\(finding.check)", raisedAt: now))
+        }
+        dispatcher.drain(timeout: 60)
+        dispatcher.stop()
+        for result in dispatcher.results {
+            if let failure = result.failure { ToolRunner.printError("health-check: alert not sent by \(result.channel): \(failure)") }
         }
     }
 

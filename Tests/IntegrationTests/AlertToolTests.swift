@@ -92,6 +92,25 @@ import Testing
         try Self.noSecrets(home, [first.stdout, first.stderr, again.stdout, down.stdout, down.stderr])
     }
 
+    /// Cron's `health-check --fast --alert`: each failed check mailed once (the broker's missing token
+    /// as `broker_token`), not again on the next run within the interval; the exit status unchanged.
+    @Test func healthCheckAlertsEachFailedCheckOnce() throws {
+        let smtp = try SMTPStub()
+        defer { smtp.stop() }
+        let home = try Self.home(smtp: smtp, telegram: nil)
+        let env = try String(contentsOf: home.path(".env"), encoding: .utf8)
+        try home.writeDotEnv(env.replacingOccurrences(of: "ENVIRONMENT=development", with: "ENVIRONMENT=live\nENABLE_REAL_TRADING=true"))
+        let day = ["ALPHA_PRIME_NOW": "2021-02-23T09:00:00+05:30"]
+        let first = try home.run("health-check", ["--fast", "--alert"], environment: day)
+        #expect(first.status == 1 && first.stdout.contains("[FAIL] broker"), "\(first.stdout)")
+        let subjects = smtp.messages.compactMap { $0.data.components(separatedBy: "\n").first { $0.hasPrefix("Subject: ") } }
+        #expect(subjects.contains("Subject: ALPHA-PRIME CRITICAL: health-check: broker FAILED"), "\(subjects) \(first.stderr)")
+        #expect(subjects.count == first.stdout.components(separatedBy: "[FAIL]").count - 1, "one mail per failed check")
+        let again = try home.run("health-check", ["--fast", "--alert"], environment: day)
+        #expect(again.status == 1 && smtp.messages.count == subjects.count, "not again within alerts.dedup_minutes")
+        try Self.noSecrets(home, [first.stdout, first.stderr, again.stdout, again.stderr])
+    }
+
     @Test func withoutChannelsTestIsAConfigErrorAndSendSaysNothingWasSent() throws {
         let home = try Self.home(smtp: nil, telegram: nil)
         let test = try home.run("alert", ["test"])

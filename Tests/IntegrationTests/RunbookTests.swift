@@ -89,6 +89,7 @@ import Testing
         #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
         let locked = try Self.script("runbooks/end-of-day.sh", ["--date", "2021-02-22"], env)
         #expect(locked.status == 4 && locked.stderr.contains("another end-of-day run holds"), "\(locked.stderr)")
+        flock(fd, LOCK_UN)
 
         // The emergency runbook asks first; with --yes it sets the kill switch, and pre-market then says NOT READY
         // and tells the trader by e-mail (a local SMTP server).
@@ -112,6 +113,14 @@ import Testing
         #expect(blocked.stdout.contains("alert   pre-market: NOT READY for 2021-02-23"), "\(blocked.stdout)")
         #expect(smtp.messages.count == 1 && smtp.messages.first?.data.contains("Subject: ALPHA-PRIME CRITICAL: pre-market: NOT READY for 2021-02-23") == true)
         #expect(smtp.messages.first?.data.contains("kill switch set") == true)
+
+        // The end of the day mails its summary (the daily report's text).
+        let evening = try Self.script("runbooks/end-of-day.sh", ["--date", "2021-02-22"], env)
+        #expect(evening.stdout.contains("alert   end of day 2021-02-22"), "\(evening.stdout)")
+        let mail = smtp.messages.last
+        #expect(smtp.messages.count == 2 && mail?.data.contains("Subject: ALPHA-PRIME INFO: end of day 2021-02-22") == true)
+        let firstLine = String(summary.split(separator: "\n").first ?? "")
+        #expect(!firstLine.isEmpty && mail?.data.contains(firstLine) == true, "the mail carries the report's text")
     }
 
     /// Every script passes shellcheck (Debian's package; bin/test installs it).

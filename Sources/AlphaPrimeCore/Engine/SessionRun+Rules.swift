@@ -90,9 +90,35 @@ extension SessionRun {
                      key: "\(event.action.rawValue)|\(event.rule)|\(whom)", raisedAt: event.time)
     }
 
+    /// The shares of the daily loss limit whose crossing is alerted before the rule itself acts.
+    static var dailyLossWarnings: [Int] { [50, 80] }
+
+    /// The day's loss (from the equity at the open, open positions marked) reached 50% or 80% of the
+    /// daily max loss: a warning, then a critical alert, each once a session (crossings in the
+    /// minutes a resumed session replays before the one its earlier run stopped in were that run's).
+    func warnOfTheDailyLoss(at time: Int64) {
+        guard let alerts, let percent = core.risk.rules.dailyMaxLoss else { return }
+        let dayStart = core.risk.state.dayStartEquity
+        let limit = percent.of(dayStart)
+        let loss = dayStart - core.ledger.equity
+        guard limit > 0, loss > 0 else { return }
+        for share in Self.dailyLossWarnings where !dailyLossWarned.contains(share) && loss * 100 >= limit * Int64(share) {
+            dailyLossWarned.insert(share)
+            // Crossed in a minute the earlier run finished: its alert went out then. The minute it
+            // stopped in may not have been alerted, so that one is raised (perhaps a second time).
+            guard !inCatchUp || time - 60 >= catchUpUntil else { continue }
+            alerts.raise(Alert(kind: .dailyLoss, severity: share >= 80 ? .critical : .warning,
+                               title: "the day's loss is \(share)% of the daily limit",
+                               message: "loss \(Paise(loss)) of the daily max loss \(Paise(limit)) (\(percent) of \(Paise(dayStart)) at the open) at \(ist(time)); "
+                                   + "at 100% new entries stop for the day",
+                               key: "daily_loss_\(share)|\(plan.date)", raisedAt: time))
+        }
+    }
+
     /// A minute is over: a snapshot when one is due.
     func endOfMinute(_ minute: Int64) throws {
         let closeTime = minute + 60
+        warnOfTheDailyLoss(at: closeTime)
         if closeTime >= nextSnapshot {
             recordSnapshot(at: closeTime)
             while nextSnapshot <= closeTime { nextSnapshot += snapshotInterval }

@@ -102,6 +102,8 @@ final class SessionRun<S: Strategy>: SessionHost {
     /// Where the live state is mirrored (a cache the screens read), with the engine's pid.
     let liveCache: (sink: any LiveStateSink, pid: Int64)?
     var lastLiveCachePublish: Duration?
+    /// The shares of the daily loss limit (50, 80) the day's loss has reached, each alerted once.
+    var dailyLossWarned: Set<Int> = []
 
     init(core: Core, broker session: BrokerSession?, journal: EngineJournal?, plan: SessionPlan, mode: EngineMode, logs: EngineLogs,
          speed: ReplaySpeed, snapshotInterval: Int64, measureLatency: Bool = false,

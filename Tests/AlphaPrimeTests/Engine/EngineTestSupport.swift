@@ -18,11 +18,13 @@ struct EngineFixture {
     let calendar: TradingCalendar
 
     /// The repository's configuration with a risk preset (`dev`: one lot, wide limits — a busy day;
-    /// nil: the default rules); `killSwitchDailyLossPct` moves the kill switch's daily limit.
-    init(riskPreset: String? = nil, killSwitchDailyLossPct: Double? = nil) throws {
+    /// nil: the default rules); `killSwitchDailyLossPct` moves the kill switch's daily limit,
+    /// `dailyMaxLossPct` the daily max loss.
+    init(riskPreset: String? = nil, killSwitchDailyLossPct: Double? = nil, dailyMaxLossPct: Double? = nil) throws {
         let home = try ConfigTestHome()
         var configuration = try home.load(environment: [:], riskPreset: riskPreset)
         if let pct = killSwitchDailyLossPct { configuration.risk.killSwitch.dailyLossPct = pct }
+        if let pct = dailyMaxLossPct { configuration.risk.risk.dailyMaxLossPct = pct }
         self.configuration = configuration
         setup = try EngineSetup(configuration: configuration)
         calendar = try TradingCalendar(config: configuration.tradingHours)
