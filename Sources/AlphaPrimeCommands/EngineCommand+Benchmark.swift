@@ -68,16 +68,38 @@ extension EngineCommand {
                                             from: "engine@localhost", to: ["trader@localhost"])
                 let alerts = AlertDispatcher(channels: [mail], dedupSeconds: 0, ledger: MemoryAlertLedger(), logger: context.logger)
                 defer { alerts.stop() }
+                let raised = CountingAlertSink(alerts)
                 let database = try SQLiteConnection(path: directory.appending(path: "outage.db").path)
                 try Migrator(database: database, logger: context.logger).migrate()
                 let store = StateRepository(database: database)
                 results.append(try EngineBenchmark.replay(plan.days, setup: setup, calendar: context.calendar, store: store,
                                                           broker: PaperBrokerAccount(store: store, settings: PaperSettings(setup)),
                                                           persistence: "sqlite-file, alert channel and Redis down",
-                                                          alerts: alerts, liveCache: cache))
+                                                          alerts: raised, liveCache: cache))
+                // What the outage run handed over: alerts raised (each failing on the dead channel,
+                // or dropped from the full queue) and live states written or failed.
+                let mirror = cache.counts
+                ToolRunner.printError("engine benchmark: with the channel and Redis down: \(raised.count) alert(s) raised, "
+                    + "\(alerts.droppedCount) dropped from the full queue; \(mirror.failures) live-state write(s) failed, \(mirror.writes) written")
                 try EngineCommand.printJSON(results)
                 return .ok
             }
         }
     }
+}
+
+/// Counts the alerts the engine raises on their way to the real sink.
+final class CountingAlertSink: AlertSink, @unchecked Sendable {
+    let sink: any AlertSink
+    private let lock = NSLock()
+    private var raised = 0
+
+    init(_ sink: any AlertSink) { self.sink = sink }
+
+    func raise(_ alert: Alert) {
+        lock.withLock { raised += 1 }
+        sink.raise(alert)
+    }
+
+    var count: Int { lock.withLock { raised } }
 }
