@@ -16,8 +16,8 @@ import Testing
         let tool: BackgroundTool
         let port: Int
 
-        init(_ home: EngineTestHome, _ arguments: [String] = []) throws {
-            let tool = try BackgroundTool(tool: "dashboard", arguments: ["--port", "0"] + arguments, environment: home.environment(),
+        init(_ home: EngineTestHome, _ arguments: [String] = [], environment extra: [String: String] = [:]) throws {
+            let tool = try BackgroundTool(tool: "dashboard", arguments: ["--port", "0"] + arguments, environment: home.environment(extra),
                                           directory: home.home.root)
             self.tool = tool
             var port = 0
@@ -208,6 +208,25 @@ import Testing
         #expect(right.status == 303 && cookie.hasPrefix("alpha_prime_dashboard="))
         #expect(try dashboard.get("/", headers: [("Cookie", cookie)]).status == 200)
         #expect(try dashboard.get("/settings", headers: [("Cookie", "alpha_prime_dashboard=forged")]).status == 303)
+    }
+
+    /// The overview and strategies reload themselves while the market is open (the drill clock puts
+    /// the dashboard in a session), never outside it, and never the settings or a control's form.
+    @Test func pagesReloadThemselvesOnlyWhileTheMarketIsOpen() throws {
+        let home = try EngineTestHome()
+        try home.home.writeDotEnv("DASHBOARD_TOKEN=\(Self.token)\n")
+        let refresh = "<meta http-equiv=\"refresh\" content=\"5\">"
+        let open = try Dashboard(home, environment: ["ALPHA_PRIME_NOW": "2021-02-23T11:00:00+05:30"])
+        #expect(open.port > 0)
+        for path in ["/", "/strategies"] {
+            let page = Self.text(try open.get(path))
+            #expect(page.contains(refresh) && page.contains("market open until 15:30"), "\(path) reloads itself in market hours")
+        }
+        for path in ["/settings", "/performance", "/control/emergency-stop"] {
+            #expect(!Self.text(try open.get(path)).contains(refresh), "\(path) does not reload")
+        }
+        let closed = try Dashboard(home, environment: ["ALPHA_PRIME_NOW": "2021-02-23T16:00:00+05:30"])
+        #expect(!Self.text(try closed.get("/")).contains(refresh), "after the close nothing reloads")
     }
 
     @Test func anAddressBeyondThisMachineNeedsTheToken() throws {
