@@ -131,7 +131,7 @@ import Testing
         }
     }
 
-    /// The socket dropped mid-session and a two-minute tick stall: the feed reconnects, goes stale,
+    /// The socket dropped mid-session and a ten-minute tick stall: the feed reconnects, goes stale,
     /// pauses entries and resumes; the day completes with nothing sent twice and the events recorded.
     @Test func aDroppedSocketAndATickStallEndReconciledWithTheEventsRecorded() async throws {
         let sim = try KiteSimProcess(["--market", "external", "--slippage-ticks", "1", "--ticker-date", Self.day,
@@ -143,7 +143,10 @@ import Testing
         #expect(try await Self.waitForSimTime(sim, "10:30"))
         _ = try sim.sim("/sim/faults", form: [("ticker_drop", "1")])
         #expect(try await Self.waitForSimTime(sim, "12:00"))
-        _ = try sim.sim("/sim/faults", form: [("ticker_stall_seconds", "120")])
+        // Ten market minutes (2 real seconds at 300x): long enough that an engine starved of CPU by
+        // the suites beside it still loops while nothing arrives (a stall it never saw go by could
+        // not have been traded through, so it is not stale).
+        _ = try sim.sim("/sim/faults", form: [("ticker_stall_seconds", "600")])
         let end = try await Self.offPool { engine.wait() }
         #expect(end.status == 0, "\(end.stderr)")
         #expect(end.stdout.contains("\(Self.day) live: completed"), "\(end.stdout)")
