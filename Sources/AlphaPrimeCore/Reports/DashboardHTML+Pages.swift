@@ -114,10 +114,12 @@ extension DashboardHTML {
 
     public static func strategies(_ rows: [StrategyRow], today: LocalDate, window: ReportPeriod, trades: [TradeRecord], chrome: Chrome) -> String {
         let r = ReportFormat.self
-        var body = PeriodReport.grid("Strategies on \(today)", ["Strategy", "Symbol", "State", "Orders", "Rejected by risk", "Trades", "Net P&L today"], rows.map { s in
-            [(s.name, nil), (s.symbol, nil), (s.enabled ? (s.paused.map { "paused: \($0)" } ?? "enabled") : "disabled", s.paused == nil ? nil : -1),
-             (String(s.ordersToday), nil), (String(s.rejectedToday), nil), (String(s.tradesToday), nil), (r.inr(s.netToday), Double(s.netToday))]
-        }, empty: "No strategy is configured.")
+        // The state last: a breaker's sentence wraps there instead of pushing the figures off the page.
+        var body = PeriodReport.grid("Strategies on \(today)", ["Strategy", "Symbol", "Orders", "Rejected by risk", "Trades", "Net P&L today", "State"], rows.map { s in
+            [(s.name, nil), (s.symbol, nil), (String(s.ordersToday), nil), (String(s.rejectedToday), nil), (String(s.tradesToday), nil),
+             (r.inr(s.netToday), Double(s.netToday)),
+             (s.enabled ? (s.paused.map { "paused: \($0)" } ?? "enabled") : "disabled", s.paused == nil ? nil : -1)]
+        }, empty: "No strategy is configured.", wrapLast: true)
         body += PeriodReport.grid("Live against backtest, \(window.first) to \(window.last) (backtest --save)",
                                   ["Strategy", "Days", "Trades", "Net P&L", "Backtest trades", "Backtest net", "Difference"],
                                   rows.compactMap(\.comparison).map { c in
