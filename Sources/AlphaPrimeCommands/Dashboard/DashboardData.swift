@@ -69,7 +69,7 @@ struct DashboardData: Sendable {
                 ?? cache.problem.map { "the live-state cache cannot be read (\($0)); the figures are the database's" }
         }
         let day = try sessionDay(store, mode: mode)
-        let (from, before) = bounds(day)
+        let (from, before) = (ReportPeriod.daily(day).from, ReportPeriod.daily(day).before)
         return try store.readTransaction {
             let trades = try store.trades(mode: mode, exitedFrom: from, before: before)
             return DashboardHTML.Overview(
@@ -87,7 +87,7 @@ struct DashboardData: Sendable {
         var comparison: [String: PeriodReport.Comparison] = [:]
         var halted: String?
         if let store {
-            let (from, before) = bounds(day)
+            let (from, before) = (ReportPeriod.daily(day).from, ReportPeriod.daily(day).before)
             try store.readTransaction {
                 trades = try store.trades(mode: mode, exitedFrom: from, before: before)
                 orders = try store.orders(mode: mode, createdFrom: from, before: before)
@@ -153,10 +153,5 @@ struct DashboardData: Sendable {
     /// The effective configuration, secrets masked, and its findings.
     func settings() throws -> (yaml: String, findings: [String]) {
         (try context.configuration.effectiveYAML(), context.configuration.findings.map(\.description))
-    }
-
-    private func bounds(_ day: LocalDate) -> (UTCTimestamp, UTCTimestamp) {
-        (UTCTimestamp(secondsSinceEpoch: IST.epochSeconds(date: day, secondOfDay: 0)),
-         UTCTimestamp(secondsSinceEpoch: IST.epochSeconds(date: day.adding(days: 1), secondOfDay: 0)))
     }
 }
