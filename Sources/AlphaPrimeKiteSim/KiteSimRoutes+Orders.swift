@@ -84,7 +84,7 @@ extension KiteSimServer {
                 logger.notice("fault injected: placement answered 503, nothing placed", metadata: ["fault": "\(PlacementFault.unavailable503.rawValue)"])
                 throw KiteAPIError.omsUnavailable
             case .timeout400 where s.faults.lateOrderMilliseconds > 0:
-                return (fault, s.exchange.placeLate(ticket, visibleAt: .now + .milliseconds(s.faults.lateOrderMilliseconds)), 0)
+                return (fault, s.exchange.placeLate(ticket, placedAt: .now), 0)
             default:
                 return (fault, s.exchange.place(ticket, now: s.marketNow()), s.faults.dropDelayMilliseconds)
             }

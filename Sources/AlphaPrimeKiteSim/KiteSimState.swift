@@ -53,7 +53,8 @@ final class KiteSimState: Sendable {
     /// the order they happened.
     func withState<T>(_ body: (inout Inner) throws(KiteAPIError) -> T) throws(KiteAPIError) -> T {
         try inner.withLock { (state: inout Inner) throws(KiteAPIError) -> T in
-            state.exchange.revealLatePlacements(dueBy: .now, now: state.marketNow())
+            state.exchange.revealLatePlacements(placedBy: .now - .milliseconds(state.faults.lateOrderMilliseconds),
+                                                 now: state.marketNow())
             let result: Result<T, KiteAPIError>
             do throws(KiteAPIError) {
                 result = .success(try body(&state))

@@ -31,7 +31,7 @@ struct SimExchange: Sendable {
     private(set) var duplicateTags = 0
     /// Placed orders the exchange does not show yet (a placement that timed out inside Kite),
     /// in the order they were placed.
-    private(set) var latePlacements: [(ticket: SimOrderTicket, orderID: String, sequence: Int64, visibleAt: ContinuousClock.Instant)] = []
+    private(set) var latePlacements: [(ticket: SimOrderTicket, orderID: String, sequence: Int64, placedAt: ContinuousClock.Instant)] = []
     /// The status changes the ticker tells its clients of (Kite's order updates), oldest first,
     /// until taken.
     private(set) var orderUpdates: [SimOrderUpdate] = []
@@ -105,17 +105,18 @@ struct SimExchange: Sendable {
         tagCounts[tag, default: 0] += 1
     }
 
-    /// Registers an order placed now that the book shows only from `visibleAt` (wall clock) on.
-    mutating func placeLate(_ ticket: SimOrderTicket, visibleAt: ContinuousClock.Instant) -> String {
+    /// Registers an order placed at `placedAt` (wall clock) that the book does not show yet.
+    mutating func placeLate(_ ticket: SimOrderTicket, placedAt: ContinuousClock.Instant) -> String {
         count(tag: ticket.tag)
         let id = newOrderID()
-        latePlacements.append((ticket, id.orderID, id.sequence, visibleAt))
+        latePlacements.append((ticket, id.orderID, id.sequence, placedAt))
         return id.orderID
     }
 
-    /// Puts the late placements due by `instant` into the book, placed at market time `now`.
-    mutating func revealLatePlacements(dueBy instant: ContinuousClock.Instant, now: Int64) {
-        while let first = latePlacements.first, first.visibleAt <= instant {
+    /// Puts the late placements made by `instant` (wall clock) into the book, placed at market
+    /// time `now`.
+    mutating func revealLatePlacements(placedBy instant: ContinuousClock.Instant, now: Int64) {
+        while let first = latePlacements.first, first.placedAt <= instant {
             latePlacements.removeFirst()
             place(first.ticket, now: now, id: (first.orderID, first.sequence))
         }

@@ -13,7 +13,8 @@ public struct FaultSettings: Sendable, Equatable {
     /// Share of placements that are placed and then answered 504 by a gateway (HTML, not Kite's JSON).
     public var place504Rate = 0.0
     /// Share of placements answered 400 "Order request timed out" although the order is placed; it
-    /// shows in the order book only `lateOrderMilliseconds` later.
+    /// shows in the order book only `lateOrderMilliseconds` later (the value in force then: changing
+    /// it through `/sim/faults` moves the placements still waiting too).
     public var placeTimeout400Rate = 0.0
     public var lateOrderMilliseconds = 0
     /// Share of placements answered 503 `NetworkException`, with nothing placed.

@@ -38,8 +38,8 @@ import Testing
     }
 
     @Test func aTimedOutPlacementShowsInTheBookOnlyLater() async throws {
-        // Long enough for the checks below to run before it shows, even on a loaded machine.
-        let sim = try KiteSimProcess(["--place-timeout400-rate", "1", "--late-order-ms", "6000"])
+        // Held out of the book until the test shortens the wait, however slowly a loaded machine runs it.
+        let sim = try KiteSimProcess(["--place-timeout400-rate", "1", "--late-order-ms", "3600000"])
         try await sim.post(Self.bar)
         let error = try await sim.call("POST", "/orders/regular", Self.placement()).kiteError()
         #expect(error.kind == .input && error.httpStatus == 400 && error.isOutcomeUnknownOnPlacement)
@@ -50,6 +50,9 @@ import Testing
         _ = try await sim.call("POST", "/orders/regular", Self.placement()).decode(KiteOrderReference.self)
         let unseen = try await sim.stats()
         #expect(unseen["orders_not_yet_visible"] == 1 && unseen["orders_in_book"] == 1 && unseen["duplicate_tags"] == 1)
+        #expect(try await sim.orders().count == 1)
+        // A wait shortened through /sim/faults applies to the placement already waiting.
+        _ = try await sim.call("POST", "/sim/faults", [("late-order-ms", "300")], headers: [:])
         var orders = try await sim.orders()
         for _ in 0..<200 where orders.count < 2 {
             try await Task.sleep(for: .milliseconds(100))
