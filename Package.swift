@@ -96,10 +96,10 @@ let libraryNames = libraries.map { Target.Dependency.target(name: $0.name) }
 let package = Package(
     name: "AlphaPrime",
     platforms: [.macOS(.v15)],
-    // `AlphaPrimeKite` alone is a product too, so the fuzz package (Fuzz/, docs/fuzzing.md) links the
-    // Kite adapter without building every target.
-    products: [.library(name: "AlphaPrime", targets: libraries.map(\.name)),
-               .library(name: "AlphaPrimeKite", targets: ["AlphaPrimeKite"])]
+    // The targets whose parsers are fuzzed are products of their own too, so the fuzz package (Fuzz/,
+    // docs/fuzzing.md) links each without building every target.
+    products: [.library(name: "AlphaPrime", targets: libraries.map(\.name))]
+        + ["AlphaPrimeKite", "AlphaPrimeConfig", "AlphaPrimeStore", "AlphaPrimeCore"].map { .library(name: $0, targets: [$0]) }
         + (tools + [engine, dashboard, kiteSim]).map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -11,6 +11,11 @@ let repository = Context.packageDirectory.split(separator: "/").dropLast().last.
 /// One executable per fuzz target: `Sources/<target>/`, an `LLVMFuzzerTestOneInput` each.
 let fuzzTargets: [(name: String, product: String)] = [
     ("kite-ticker", "AlphaPrimeKite"),
+    ("kite-api", "AlphaPrimeKite"),
+    ("config-yaml", "AlphaPrimeConfig"),
+    ("dotenv", "AlphaPrimeConfig"),
+    ("database-url", "AlphaPrimeStore"),
+    ("market-data-files", "AlphaPrimeCore"),
 ]
 
 let package = Package(

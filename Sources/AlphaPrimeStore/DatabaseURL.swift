@@ -75,16 +75,16 @@ public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
     // MARK: PostgreSQL URLs
 
     private static func invalid(_ text: String, _ why: String) -> StoreError {
-        StoreError(.invalidURL, message: "\(environmentKey) \(shown(text)) is not a database URL: \(why)")
+        StoreError(.invalidURL, message: "\(environmentKey) \(shown(text)) is not a database URL: \(PrintableText.escaped(why))")
     }
 
     /// How a database URL may appear in a message: a SQLite URL as it is, a PostgreSQL URL with its
-    /// passwords masked; anything else (a key-value conninfo, a mistyped scheme) not at all, since a
-    /// password may sit anywhere in it.
+    /// passwords masked (control characters escaped in both); anything else (a key-value conninfo, a
+    /// mistyped scheme) not at all, since a password may sit anywhere in it.
     static func shown(_ text: String) -> String {
         let lower = text.lowercased()
-        if lower.hasPrefix("sqlite:") { return "'\(text)'" }
-        if lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://") { return "'\(redactPostgresURL(text))'" }
+        if lower.hasPrefix("sqlite:") { return "'\(PrintableText.escaped(text))'" }
+        if lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://") { return "'\(PrintableText.escaped(redactPostgresURL(text)))'" }
         return "(\(SecretNames.schemeDescription(text)); not shown: it may hold a password)"
     }
 
@@ -101,8 +101,12 @@ public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         case .failure(let failure):
             // libpq's own words, unless they quote any part of the URL's user information.
             let message = failure.message.trimmingCharacters(in: .whitespacesAndNewlines)
-            let why = StoreError.scrub(message, parameters: [], secrets: passwordForms(url))
-            throw invalid(url, why.contains("@") || why.contains("‹redacted›") ? "libpq cannot parse it" : why)
+            let passwords = passwordForms(url)
+            let why = StoreError.scrub(message, parameters: [], secrets: passwords)
+            let quotesAPassword = quotedParts(of: why).contains { quoted in
+                passwords.contains { $0.contains(quoted) || quoted.contains($0) }
+            }
+            throw invalid(url, why.contains("@") || why.contains("‹redacted›") || quotesAPassword ? "libpq cannot parse it" : why)
         }
         // libpq only checks the port when connecting; a typo there is a configuration error, not an outage.
         for option in options where option.keyword == "port" {
@@ -110,8 +114,17 @@ public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
             let valid = port.split(separator: ",", omittingEmptySubsequences: false).allSatisfy { part in
                 part.isEmpty || (part.allSatisfy(\.isASCII) && UInt16(part) != nil)
             }
-            if !valid { throw invalid(url, "the port '\(port)' is not a number from 1 to 65535") }
+            // A short port is quoted; a long one is a mistyped URL whose rest could hold a password.
+            let quoted = port.count <= 12 && !port.contains(where: { $0 == " " || $0 == "=" }) ? " '\(port)'" : ""
+            if !valid { throw invalid(url, "the port\(quoted) is not a number from 1 to 65535") }
         }
+    }
+
+    /// The parts of libpq's message it quotes (`invalid percent-encoded token: "%zz"`): a piece of
+    /// the URL, which may be a piece of a password.
+    static func quotedParts(of message: String) -> [String] {
+        message.split(separator: "\"", omittingEmptySubsequences: false).enumerated()
+            .filter { $0.offset % 2 == 1 }.map { String($0.element) }.filter { !$0.isEmpty }
     }
 
     /// Every spelling of the password that could show up in a message: raw and decoded, of the

@@ -47,21 +47,27 @@ public enum SecretNames {
         return head.filter { $0 == "@" }.count > 1
     }
 
-    /// The password's place in the user info runs from the first `:` after `scheme://` to the
+    /// The password's place in the user info runs from the user name's `:` after `scheme://` to the
     /// **last** `@` before the query: a raw `@` in a password (`p@ss`) is masked whole, never split
-    /// into a password and a "host". Then every `password=` parameter of the query.
+    /// into a password and a "host". Then every `password=` after it: the query's parameters, and
+    /// one a mistyped URL carries anywhere else (`…@host password=x`).
     private static func passwordRanges(in url: String) -> [Range<String.Index>] {
         guard let schemeEnd = url.range(of: "://") else { return [] }
         var ranges: [Range<String.Index>] = []
         let queryStart = url[schemeEnd.upperBound...].firstIndex(of: "?") ?? url.endIndex
         let head = url[schemeEnd.upperBound..<queryStart]
-        if let at = head.lastIndex(of: "@"), let colon = head[..<at].firstIndex(of: ":") {
-            let start = head.index(after: colon)
-            if start < at { ranges.append(start..<at) }
+        var cursor = schemeEnd.upperBound
+        if let at = head.lastIndex(of: "@"), let first = head.firstIndex(of: "@") {
+            // The user name ends at the first `:`, if that comes before the first `@`; otherwise
+            // (`user@x:p@host`, refused anyway) where it ends is unknown and all of it is masked.
+            let start = head[..<first].firstIndex(of: ":").map { head.index(after: $0) }
+                ?? (first < at ? head.startIndex : nil)
+            if let start, start < at { ranges.append(start..<at) }
+            cursor = at
         }
-        var cursor = queryStart
         while let found = url.range(of: "password=", options: .caseInsensitive, range: cursor..<url.endIndex) {
-            let end = url[found.upperBound...].firstIndex(where: { $0 == "&" || $0 == "#" }) ?? url.endIndex
+            // To the next parameter: libpq takes a `#` as part of the value, so it is masked too.
+            let end = url[found.upperBound...].firstIndex(of: "&") ?? url.endIndex
             if found.upperBound < end { ranges.append(found.upperBound..<end) }
             cursor = end
         }

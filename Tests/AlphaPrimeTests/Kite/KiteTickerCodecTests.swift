@@ -324,47 +324,4 @@ enum KiteTickerFixtures {
         #expect(KiteTickerCodec.url(base: "ws://127.0.0.1:8765/ws?v=3", apiKey: "k", accessToken: "t-._~")
                 == "ws://127.0.0.1:8765/ws?v=3&api_key=k&access_token=t-._~")
     }
-
-    // MARK: the fuzz corpus, replayed
-
-    /// `Fuzz/` of the repository: `corpus/<target>/` (the inputs libFuzzer kept) and
-    /// `seeds/<target>/` (written from the fixtures); docs/fuzzing.md.
-    static var fuzzFolder: URL {
-        URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appending(path: "Fuzz", directoryHint: .isDirectory)
-    }
-
-    /// Every file of the kite-ticker target's committed corpus and seeds goes through both decoders
-    /// as the fuzz target sends it: each decodes or throws `KiteTickerDecodeError` (whose offset lies
-    /// in the message), what decodes re-encodes to the same ticks, and none traps.
-    @Test func fuzzCorpusReplays() throws {
-        let fm = FileManager.default
-        var replayed = 0, decodedBinary = 0, decodedText = 0
-        for target in ["corpus/kite-ticker", "seeds/kite-ticker"] {
-            let folder = Self.fuzzFolder.appending(path: target, directoryHint: .isDirectory)
-            let names = try fm.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }
-            #expect(!names.isEmpty, "Fuzz/\(target) is empty")
-            for name in names {
-                let bytes = [UInt8](try Data(contentsOf: folder.appending(path: name)))
-                do throws(KiteTickerDecodeError) {
-                    if case .ticks(let ticks) = try KiteTickerCodec.decode(binary: bytes) {
-                        let again = try KiteTickerCodec.decode(binary: KiteTickerCodec.encode(ticks))
-                        #expect(again == .ticks(ticks), "\(target)/\(name): decode(encode(ticks)) differs")
-                    }
-                    decodedBinary += 1
-                } catch {
-                    #expect((0...bytes.count).contains(error.offset), "\(target)/\(name): \(error)")
-                }
-                do throws(KiteTickerDecodeError) {
-                    _ = try KiteTickerCodec.decode(text: String(decoding: bytes, as: UTF8.self))
-                    decodedText += 1
-                } catch {
-                    #expect(error.offset == 0, "\(target)/\(name): \(error)")
-                }
-                replayed += 1
-            }
-        }
-        #expect(replayed >= 10 && decodedBinary > 0 && decodedText > 0,
-                "\(replayed) files, \(decodedBinary) decoded as binary, \(decodedText) as text")
-    }
 }

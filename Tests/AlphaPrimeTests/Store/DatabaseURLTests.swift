@@ -71,6 +71,8 @@ import Testing
             ("host=127.0.0.1 port=1 dbname=alpha password=kvpa55-secret", ["kvpa55-secret"]),
             ("postgres:/u:slashpa55@h/db", ["slashpa55"]),
             ("postgresql://u:pq%zzpa55@h/db", ["pq%zzpa55", "zzpa55"]),
+            // Found by the `database-url` fuzz target: libpq quoted a piece of a password= value.
+            ("postgres://ha@h/db?password=otes://ha:p% e", ["otes", "p% e"]),
         ]
         for (text, pieces) in cases {
             let error = storeError { _ = try DatabaseURL.parse(text, home: home) }
@@ -78,9 +80,29 @@ import Testing
             #expect(error?.exitStatus == .configError)
             for piece in pieces { #expect(error?.description.contains(piece) == false, "\(error?.description ?? "")") }
         }
+        // Found by the `database-url` fuzz target: a password= outside the query (a mistyped URL
+        // libpq still accepts) is masked too.
+        #expect(DatabaseURL.redactPostgresURL("postgres://alpha:p%40ss_X@127.0.0.1ost=127.0.0.1 password=able9")
+                == "postgres://alpha:***@127.0.0.1ost=127.0.0.1 password=***")
+        // …a password= value that starts with `#` (libpq reads no fragment)…
+        #expect(DatabaseURL.redactPostgresURL("postgres://u43/db?password=#####3&application_name=x")
+                == "postgres://u43/db?password=***&application_name=x")
+        // …and a user info whose user name holds a raw `@` is masked whole.
+        #expect(DatabaseURL.redactPostgresURL("postgres://al1p@ss_X@12ha:p@ss_X@127.0.0.1:1/alpha") == "postgres://***@127.0.0.1:1/alpha")
+        #expect(DatabaseURL.redactPostgresURL("postgres://alpha@127.0.0.1/alpha") == "postgres://alpha@127.0.0.1/alpha")
         let rawAt = storeError { _ = try DatabaseURL.parse("postgres://alpha:pw1@ss_Xq9@127.0.0.1:1/alpha", home: home) }
         #expect(rawAt?.description.contains("%40") == true)
         #expect(rawAt?.description.contains("postgres://alpha:***@127.0.0.1:1/alpha") == true)
+    }
+
+    /// Found by the `database-url` fuzz target: a control character in a bad URL reached the
+    /// message raw; it is shown escaped.
+    @Test func aBadURLsControlCharactersAreShownEscaped() {
+        for text in ["poStgres://\u{13}", "sqlite://\u{0}x", "postgres://u:pw99@h/db?x=\u{1B}[2J"] {
+            let message = storeError { _ = try DatabaseURL.parse(text, home: home) }?.description ?? ""
+            #expect(!message.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }, "\(message.debugDescription)")
+            #expect(message.contains("\\u{"), "\(message)")
+        }
     }
 
     @Test func openingGivesTheRightBackend() throws {

@@ -116,20 +116,7 @@ public struct ProblemLog: Sendable, Equatable {
 
     /// A message as it may be printed: control bytes of a garbage file (NUL included) shown as
     /// `\u{XX}`, and at most 500 characters.
-    public static func printable(_ message: String) -> String {
-        var out = ""
-        var count = 0
-        for scalar in message.unicodeScalars {
-            if count >= 500 { out += "…"; break }
-            if scalar.value < 0x20 && scalar != "\t" || scalar.value == 0x7F {
-                out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-            count += 1
-        }
-        return out
-    }
+    public static func printable(_ message: String) -> String { PrintableText.escaped(message) }
 
     public mutating func merge(_ other: ProblemLog) {
         for (kind, n) in other.occurrences {

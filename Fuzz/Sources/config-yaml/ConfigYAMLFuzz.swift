@@ -1,0 +1,9 @@
+/// libFuzzer's entry: one configuration file through the strict decoder and validation. A crash, a
+/// trap or a finding of ``ConfigYAMLFuzzCheck`` fails the run.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes: [UInt8] = if let data, size > 0 { Array(UnsafeBufferPointer(start: data, count: size)) } else { [] }
+    let findings = ConfigYAMLFuzzCheck.findings(bytes)
+    if !findings.isEmpty { fatalError(findings.joined(separator: "\n")) }
+    return 0
+}

@@ -1,0 +1,9 @@
+/// libFuzzer's entry: one market-data file through an import format and the canonical reader. A
+/// crash, a trap or a finding of ``MarketDataFuzzCheck`` fails the run.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes: [UInt8] = if let data, size > 0 { Array(UnsafeBufferPointer(start: data, count: size)) } else { [] }
+    let findings = MarketDataFuzzCheck.findings(bytes)
+    if !findings.isEmpty { fatalError(findings.joined(separator: "\n")) }
+    return 0
+}

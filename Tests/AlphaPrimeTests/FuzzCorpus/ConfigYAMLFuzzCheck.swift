@@ -1,0 +1,1 @@
+../../../Fuzz/Sources/config-yaml/ConfigYAMLFuzzCheck.swift

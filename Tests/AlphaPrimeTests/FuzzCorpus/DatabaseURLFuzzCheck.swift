@@ -1,0 +1,1 @@
+../../../Fuzz/Sources/database-url/DatabaseURLFuzzCheck.swift

@@ -1,0 +1,1 @@
+../../../Fuzz/Sources/dotenv/DotEnvFuzzCheck.swift

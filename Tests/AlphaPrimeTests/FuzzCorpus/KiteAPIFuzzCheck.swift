@@ -1,0 +1,1 @@
+../../../Fuzz/Sources/kite-api/KiteAPIFuzzCheck.swift

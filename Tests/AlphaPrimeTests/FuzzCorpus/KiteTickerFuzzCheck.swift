@@ -1,0 +1,1 @@
+../../../Fuzz/Sources/kite-ticker/KiteTickerFuzzCheck.swift

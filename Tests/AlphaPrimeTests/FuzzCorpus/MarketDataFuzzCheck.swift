@@ -1,0 +1,1 @@
+../../../Fuzz/Sources/market-data-files/MarketDataFuzzCheck.swift
