@@ -262,6 +262,7 @@ extension EngineCommand {
         public var equity: String
         public var repairs: Int
         public var adoptedOrders: Int
+        public var reconciledEvents: Int
         public var commits: Int
 
         init(_ o: SessionOutcome, mode: EngineMode) {
@@ -278,7 +279,7 @@ extension EngineCommand {
             trades = o.trades; rejections = o.rejections; netPnl = Paise(o.netPnL).description
             charges = Paise(o.charges).description; dayStartCash = Paise(o.dayStartCash).description
             equity = Paise(o.equity).description; repairs = o.repairs; adoptedOrders = o.adoptedOrders
-            commits = o.commits
+            reconciledEvents = o.reconciledEvents; commits = o.commits
         }
 
         var text: String {
@@ -288,6 +289,7 @@ extension EngineCommand {
             if recoveredBars > 0 || repairs > 0 || adoptedOrders > 0 {
                 line += " [resumed: \(recoveredBars) bars replayed to rebuild the state, \(repairs) repairs, \(adoptedOrders) orders taken in]"
             }
+            if reconciledEvents > 0 { line += " [\(reconciledEvents) broker events found only in its book]" }
             return line
         }
     }

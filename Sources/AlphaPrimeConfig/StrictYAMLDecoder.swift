@@ -51,7 +51,10 @@ public enum StrictYAMLDecoder {
             }
         } catch {
             let (line, message) = describe(yamlError: error)
-            session.report("", line: line, message)
+            // The parser can place an error at the end of the input past the last line (an
+            // unclosed flow collection): it is named as the file's last line.
+            let lines = max(1, yaml.split(separator: "\n", omittingEmptySubsequences: false).count)
+            session.report("", line: line.map { min($0, lines) }, message)
         }
         return Outcome(value: value, issues: session.sortedIssues, lines: session.lines,
                        brokenPaths: session.brokenPaths, secretValues: session.secretValues, file: file)

@@ -59,7 +59,7 @@ extension SessionRun {
             case .rejected(let id, let reason):
                 if awaitingPlacement.remove(id) != nil || unknownOutcomes.removeValue(forKey: id) != nil {
                     placements.append((id, .rejected, reason, nil))
-                } else {
+                } else if core.isWorking(id) {
                     core.orderRejected(id, reason: reason, time: time)
                     cancels.append((id, .rejected, reason))
                 }
@@ -69,6 +69,9 @@ extension SessionRun {
                 logOrder("placement outcome unknown: the order will be looked up in the broker's book by its client order id", id,
                          reason: reason, level: .warning)
             case .cancelled(let id, let reason):
+                // An order that already ended (its end read from the book first, or told twice)
+                // ends once.
+                guard core.isWorking(id) else { requestedCancels.removeValue(forKey: id); continue }
                 if let ours = requestedCancels.removeValue(forKey: id) {
                     cancelled.append((id, ours))
                 } else {

@@ -137,6 +137,7 @@ extension SessionRun {
     /// Positions still open at the close are squared off by the broker at the last price (every
     /// position of an engine session is intraday).
     func squareOffAtClose(lastBarTime: Int64?) throws {
+        try reconcileWithTheBook(time: lastBarTime ?? plan.open)
         guard core.ledger.openPositionCount > 0 && mode != .monitor else { return }
         halt("session closed")
         try closeEverything(time: lastBarTime ?? plan.open,
@@ -189,7 +190,11 @@ extension SessionRun {
             broker.requestCancel(orderID: order.request.id, clientOrderId: clientId(order.request.id))
             asked = true
         }
-        if asked { try takeAnswers(time: time) }
+        if asked {
+            try takeAnswers(time: time)
+            // A cancellation whose answer never came is read from the book: no order stays working.
+            try reconcileWithTheBook(time: time)
+        }
     }
 
     // MARK: Control

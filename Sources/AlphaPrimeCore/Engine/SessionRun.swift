@@ -189,6 +189,7 @@ final class SessionRun<S: Strategy>: SessionHost {
     func minuteBegins(_ minute: Int64, previous: Int64?) throws -> Bool {
         if let previous {
             try endOfMinute(previous)
+            if (previous / 60 + 1) % Self.reconcileEveryMinutes == 0 { try reconcileWithTheBook(time: previous + 60) }
             if let ending = try betweenMinutes(finished: previous, next: minute) {
                 outcome.ending = ending
                 return false

@@ -65,6 +65,9 @@ public struct SessionOutcome: Sendable {
     public var repairs = 0
     /// Orders taken in from the broker's book that the engine had not created in this run.
     public var adoptedOrders = 0
+    /// Broker events the engine never heard and found in the broker's book (acceptances,
+    /// executions, cancellations), applied when it read the book.
+    public var reconciledEvents = 0
     /// Database transactions committed by this run.
     public var commits = 0
     /// Per order handed to the broker: nanoseconds from the market event to the decision (order

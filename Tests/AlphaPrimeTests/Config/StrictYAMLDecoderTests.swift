@@ -60,6 +60,17 @@ private struct Sample: Codable, Equatable {
         #expect(outcome.lines["items[0]"] == 7)
     }
 
+    /// Found by the `config-yaml` fuzz target: an unclosed flow mapping at the end of the file was
+    /// reported on a line past the last one; it is named as the last line.
+    @Test func anErrorAtTheEndOfTheFileNamesItsLastLine() {
+        for yaml in ["name: x\nitems:\n  - {", "name: x\nitems:\n  - {\n", "name: x\nitems:\n  - {\n\n"] {
+            let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false).count
+            let issue = decode(yaml).issues.first
+            #expect(issue?.message.contains("YAML syntax error") == true, "\(issue?.description ?? "none")")
+            #expect((1...lines).contains(issue?.line ?? 0), "\(issue?.description ?? "none") in a file of \(lines) lines")
+        }
+    }
+
     @Test func reportsSeveralProblemsInOnePass() {
         let yaml = """
             name: sample
