@@ -52,10 +52,12 @@ extension EngineCommand {
             guard warmupDays >= 0 else { throw ValidationError("--warmup-days must be 0 or more, got \(warmupDays)") }
         }
 
-        /// The test hook that ends the process with SIGKILL after this many database commits. It
-        /// works only in a debug build (the test suite's) and never in live mode: a stray variable in
-        /// a trader's environment is ignored, with a warning.
+        /// The test hooks that end the process with SIGKILL after this many database commits, or
+        /// inside the transaction of that commit (its writes made, COMMIT not yet). They work only in
+        /// a debug build (the test suite's) and never in live mode: a stray variable in a trader's
+        /// environment is ignored, with a warning.
         static let crashHookVariable = "ALPHA_PRIME_ENGINE_CRASH_AFTER_COMMITS"
+        static let crashInsideHookVariable = "ALPHA_PRIME_ENGINE_CRASH_INSIDE_COMMIT"
 
         /// Whether the crash hook may act in this build and mode.
         static func crashHookAllowed(mode: EngineMode) -> Bool {
@@ -68,13 +70,17 @@ extension EngineCommand {
 
         /// Arms the crash hook when it is set and allowed; a stray one is ignored with a warning.
         func installCrashHook(_ runner: EngineRunner, context: ToolContext) {
-            guard let text = ProcessInfo.processInfo.environment[Self.crashHookVariable] else { return }
-            if Self.crashHookAllowed(mode: mode), let limit = Int(text), limit > 0 {
-                runner.afterCommit = { commits in if commits >= limit { kill(getpid(), SIGKILL) } }
-            } else {
-                let why = "\(Self.crashHookVariable) is a test hook; ignored (it acts only in a debug build, never in live mode)"
-                ToolRunner.printError("engine: warning: \(why)")
-                context.logger.warning("\(why)")
+            let environment = ProcessInfo.processInfo.environment
+            for variable in [Self.crashHookVariable, Self.crashInsideHookVariable] {
+                guard let text = environment[variable] else { continue }
+                if Self.crashHookAllowed(mode: mode), let limit = Int(text), limit > 0 {
+                    let hook: (Int) throws -> Void = { commits in if commits >= limit { kill(getpid(), SIGKILL) } }
+                    if variable == Self.crashHookVariable { runner.afterCommit = hook } else { runner.insideCommit = hook }
+                } else {
+                    let why = "\(variable) is a test hook; ignored (it acts only in a debug build, never in live mode)"
+                    ToolRunner.printError("engine: warning: \(why)")
+                    context.logger.warning("\(why)")
+                }
             }
         }
 

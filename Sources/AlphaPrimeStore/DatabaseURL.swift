@@ -103,8 +103,9 @@ public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
             let message = failure.message.trimmingCharacters(in: .whitespacesAndNewlines)
             let passwords = passwordForms(url)
             let why = StoreError.scrub(message, parameters: [], secrets: passwords)
+            // (The standard library's search: Foundation's traps on text holding a NUL.)
             let quotesAPassword = quotedParts(of: why).contains { quoted in
-                passwords.contains { $0.contains(quoted) || quoted.contains($0) }
+                passwords.contains { $0.firstRange(of: quoted) != nil || quoted.firstRange(of: $0) != nil }
             }
             throw invalid(url, why.contains("@") || why.contains("‹redacted›") || quotesAPassword ? "libpq cannot parse it" : why)
         }

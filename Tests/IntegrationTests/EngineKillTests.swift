@@ -96,6 +96,47 @@ import Testing
         return (try EngineRecord.read(home.database()), killed)
     }
 
+    /// Kills the engine at `points` seeded crash points, each run at a random commit of its own (1 …
+    /// `reach`), half of them right after that commit (after a write-ahead commit: between the
+    /// intent being saved and the broker's answer) and half inside its transaction (writes made,
+    /// COMMIT not yet); then lets it finish.
+    static func crashAtSeededPoints(postgres: Bool, points: Int, reach: Int) throws -> (EngineRecord, Int, UInt64) {
+        let home = try EngineTestHome(postgres: postgres)
+        let seed = ProcessInfo.processInfo.environment["ALPHA_PRIME_TEST_SEED"].flatMap(UInt64.init)
+            ?? UInt64.random(in: 1...UInt64(UInt32.max))
+        print("EngineKillTests: crash points seeded with \(seed) (ALPHA_PRIME_TEST_SEED=\(seed) replays them)")
+        var random = SplitMix64(seed: seed)
+        var killed = 0
+        for _ in 0..<points * 2 where killed < points {
+            let commit = 1 + Int(random.next() % UInt64(max(1, reach)))
+            let variable = random.next() % 2 == 0 ? crashHook : "ALPHA_PRIME_ENGINE_CRASH_INSIDE_COMMIT"
+            let result = try home.engine(run, [variable: "\(commit)"])
+            if result.status == 0 { break }  // it finished before its crash point
+            #expect(result.status == SIGKILL, "seed \(seed): a crashed run ends by SIGKILL, got \(result.status): \(result.stderr)")
+            killed += 1
+        }
+        let final = try home.engine(run)
+        #expect(final.status == 0, "seed \(seed): \(final.stderr)")
+        return (try EngineRecord.read(home.database()), killed, seed)
+    }
+
+    static var long: Bool { ProcessInfo.processInfo.environment["ALPHA_PRIME_LONG_TESTS"] == "1" }
+
+    /// The long mode's crash test: at least 100 seeded points of the busy day, on SQLite and on
+    /// PostgreSQL, every one ending like the uninterrupted day.
+    @Test(.enabled(if: EngineKillTests.long, "the long mode (ALPHA_PRIME_LONG_TESTS=1) kills the engine at 100 points"),
+          arguments: [false, true])
+    func killedAtAHundredSeededPointsEndsLikeTheUninterruptedDay(postgres: Bool) throws {
+        if postgres && !TestPostgres.enabled { return }
+        let (reference, commits) = try Self.reference(postgres: postgres)
+        // Each run gets about a hundredth of the day further before it dies (a restart's own
+        // catch-up commits count too), so a hundred kills spread over the whole day.
+        let (crashed, killed, seed) = try Self.crashAtSeededPoints(postgres: postgres, points: 100, reach: max(4, commits / 40))
+        print("EngineKillTests: \(postgres ? "PostgreSQL" : "SQLite"): \(killed) kills over a day of \(commits) commits")
+        #expect(killed >= 100, "seed \(seed): only \(killed) runs were killed before the day ended")
+        Self.expectSame(crashed, reference, "seed \(seed): after \(killed) kills at seeded commit points")
+    }
+
     @Test func sqliteKilledAtTwelvePointsAndAtRandomEndsLikeTheUninterruptedDay() throws {
         let (reference, commits) = try Self.reference(postgres: false)
         #expect(commits > 50)
@@ -107,6 +148,11 @@ import Testing
         let (random, randomKills) = try Self.killRandomly(postgres: false, times: 6)
         #expect(randomKills >= 4, "only \(randomKills) of 6 runs were still running when killed")
         Self.expectSame(random, reference, "after \(randomKills) kill -9 at random moments")
+
+        // A few seeded points, half of them inside a transaction (the long mode runs a hundred).
+        let (seeded, seededKills, seed) = try Self.crashAtSeededPoints(postgres: false, points: 6, reach: max(4, commits / 6))
+        #expect(seededKills >= 3, "seed \(seed): only \(seededKills) runs were killed")
+        Self.expectSame(seeded, reference, "seed \(seed): after \(seededKills) kills at seeded commit points")
     }
 
     @Test(.enabled(if: TestPostgres.enabled, TestPostgres.skipNote))

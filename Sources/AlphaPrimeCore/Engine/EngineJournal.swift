@@ -87,10 +87,14 @@ final class EngineJournal {
     private var lastFlush: Duration
     private(set) var commits = 0
     let afterCommit: ((Int) throws -> Void)?
+    /// Called inside each transaction, its writes made and its COMMIT not yet, with the number the
+    /// commit will have (a test's crash point inside a transaction).
+    let insideCommit: ((Int) throws -> Void)?
 
     init(repository: any StateStore, clock: any EngineClock, session: EngineSessionRecord, sessionFrom: UTCTimestamp,
          sessionBefore: UTCTimestamp, symbols: Int, heartbeat: Heartbeat, logs: EngineLogs, heartbeatInterval: Duration = .seconds(2),
-         flushInterval: Duration = .milliseconds(500), afterCommit: ((Int) throws -> Void)? = nil) throws {
+         flushInterval: Duration = .milliseconds(500), afterCommit: ((Int) throws -> Void)? = nil,
+         insideCommit: ((Int) throws -> Void)? = nil) throws {
         self.repository = repository
         self.clock = clock
         lastFlush = clock.monotonic()
@@ -101,6 +105,7 @@ final class EngineJournal {
         self.heartbeatInterval = heartbeatInterval
         self.flushInterval = flushInterval
         self.afterCommit = afterCommit
+        self.insideCommit = insideCommit
         skipDeferred = session.deferredRows
         storedLastBar = session.lastBarAt.map { $0.microseconds / 1_000_000 } ?? 0
         haltedReason = nil
@@ -153,6 +158,7 @@ final class EngineJournal {
                 try repository.recordHeartbeat(mode: heartbeat.mode, status: heartbeat.status, pid: heartbeat.pid,
                                                host: heartbeat.host, at: clock.now())
             }
+            try insideCommit?(commits + 1)
         }
         operations.removeAll(keepingCapacity: true)
         pendingSnapshots.removeAll(keepingCapacity: true)

@@ -44,6 +44,8 @@ public final class EngineRunner {
     public var control: EngineControlChannel?
     /// Called after every commit with the number of commits so far (a crash-test hook).
     public var afterCommit: ((Int) throws -> Void)?
+    /// Called inside each of the journal's transactions before its COMMIT (a test's crash point).
+    public var insideCommit: ((Int) throws -> Void)?
     /// Told of each session as it ends, before the next one starts (so a later error loses nothing).
     public var sessionEnded: ((SessionOutcome) -> Void)?
     /// Where the session's alerts go (kill switch, breakers, a stale feed); nil: none are raised.
@@ -135,7 +137,7 @@ public final class EngineRunner {
                 repository: repository, clock: clock, session: try record.required("the \(day.date) engine session"), sessionFrom: open, sessionBefore: close,
                 symbols: setup.instruments.count,
                 heartbeat: .init(mode: mode, status: options.mode.rawValue, pid: options.pid, host: options.host),
-                logs: logs, afterCommit: afterCommit)
+                logs: logs, afterCommit: afterCommit, insideCommit: insideCommit)
         }
         if options.mode != .monitor, let broker {
             brokerSession = try broker.session(date: day.date, open: open, close: close)

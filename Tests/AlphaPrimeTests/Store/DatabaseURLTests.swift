@@ -73,6 +73,8 @@ import Testing
             ("postgresql://u:pq%zzpa55@h/db", ["pq%zzpa55", "zzpa55"]),
             // Found by the `database-url` fuzz target: libpq quoted a piece of a password= value.
             ("postgres://ha@h/db?password=otes://ha:p% e", ["otes", "p% e"]),
+            // …and one whose password holds NULs (Foundation's string search trapped on it).
+            ("postgres://u:pw@[::1ostgresdb?password=other1\u{0}\u{0}\u{0}&", ["other1"]),
         ]
         for (text, pieces) in cases {
             let error = storeError { _ = try DatabaseURL.parse(text, home: home) }
