@@ -81,6 +81,8 @@ public struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Database URL: sqlite:/path.db or postgres://…") public var url: String
         @Option(help: "Fills to write.") public var fills: Int = 20_000
         @Option(help: "Fills per transaction.") public var batch: Int = 100
+        @Flag(help: "Print 'committed PREFIX N' after each commit returns (for crash tests), then the JSON.")
+        public var acknowledge = false
 
         public init() {}
 
@@ -89,7 +91,10 @@ public struct BenchCommand: AsyncParsableCommand {
                 let home = AlphaPrimeHome(root: URL(filePath: FileManager.default.currentDirectoryPath))
                 let database = try DatabaseURL.parse(url, home: home).open()
                 _ = try Migrator(database: database).migrate()
-                try BenchCommand.printJSON(try Benchmarks.stateWrites(database: database, fills: fills, batch: batch))
+                let acknowledge: ((String, Int) -> Void)? = acknowledge ? { prefix, committed in
+                    ToolRunner.printOut("committed \(prefix) \(committed)")
+                } : nil
+                try BenchCommand.printJSON(try Benchmarks.stateWrites(database: database, fills: fills, batch: batch, acknowledge: acknowledge))
                 return .ok
             }
         }

@@ -32,7 +32,10 @@ public enum Benchmarks {
 
     /// Sustained fill writes with durable commits: each fill is recorded through the repository (fill
     /// row + order status in one transaction), `batch` fills per commit. The database must be migrated.
-    public static func stateWrites(database: any SQLDatabase, fills: Int, batch: Int) throws -> StateWrites {
+    /// `acknowledge` is told the run's client order id prefix once, then how many fills are
+    /// committed after each commit returns (a crash test checks each acknowledged fill survives).
+    public static func stateWrites(database: any SQLDatabase, fills: Int, batch: Int,
+                                   acknowledge: ((_ prefix: String, _ committed: Int) -> Void)? = nil) throws -> StateWrites {
         let repository = StateRepository(database: database)
         let base = UTCTimestamp.now()
         // One order per fill, created up front (not timed): the timed part is the fill path.
@@ -47,6 +50,7 @@ public enum Benchmarks {
                 orderIDs.append(order.id!)
             }
         }
+        acknowledge?("B\(runTag)X", 0)
         let start = now()
         var i = 0
         while i < fills {
@@ -59,6 +63,7 @@ public enum Benchmarks {
                 }
             }
             i = end
+            acknowledge?("B\(runTag)X", i)
         }
         let seconds = now() - start
         return StateWrites(backend: database.backend.rawValue, fills: fills, batchSize: batch, seconds: seconds,
