@@ -32,6 +32,8 @@ public struct KiteInstrument: Sendable, Hashable {
     public static func parseCSV(_ text: String, file: String) throws -> [KiteInstrument] {
         try KiteCSV.records(text, file: file, header: columns).map { record in
             let row = KiteCSV.Row(file: file, line: record.line, columns: columns, fields: record.fields)
+            // Every instrument is named by its trading symbol: a row without one names nothing.
+            guard !row.text("tradingsymbol").isEmpty else { throw row.fail("tradingsymbol", "a trading symbol") }
             let expiryText = row.text("expiry")
             var expiry: LocalDate?
             if !expiryText.isEmpty {

@@ -30,7 +30,7 @@ import Testing
         var expected: [String: Int] = [:]
         for _ in 0..<kills {
             let writer = try BackgroundTool(tool: "alpha-prime-bench",
-                                            arguments: ["state-writes", "--url", "sqlite:\(path)", "--fills", "400", "--batch", "1", "--acknowledge"],
+                                            arguments: ["state-writes", "--url", "sqlite:\(path)", "--fills", "150", "--batch", "1", "--acknowledge"],
                                             environment: toolEnvironment, directory: directory)
             Thread.sleep(forTimeInterval: 0.02 + Double(random.next() % 230) / 1000)  // 20 … 250 ms
             writer.kill(SIGKILL)

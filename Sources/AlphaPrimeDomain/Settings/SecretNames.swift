@@ -49,29 +49,37 @@ public enum SecretNames {
 
     /// The password's place in the user info runs from the user name's `:` after `scheme://` to the
     /// **last** `@` before the query: a raw `@` in a password (`p@ss`) is masked whole, never split
-    /// into a password and a "host". Then every `password=` after it: the query's parameters, and
-    /// one a mistyped URL carries anywhere else (`…@host password=x`).
+    /// into a password and a "host". Then every `password=` value anywhere after `scheme://` (the
+    /// query's parameters, and one a mistyped URL carries elsewhere, `…host password=x`), to the
+    /// next `&`. Overlapping places are merged, so the ranges are disjoint and in order.
     private static func passwordRanges(in url: String) -> [Range<String.Index>] {
         guard let schemeEnd = url.range(of: "://") else { return [] }
         var ranges: [Range<String.Index>] = []
         let queryStart = url[schemeEnd.upperBound...].firstIndex(of: "?") ?? url.endIndex
         let head = url[schemeEnd.upperBound..<queryStart]
-        var cursor = schemeEnd.upperBound
         if let at = head.lastIndex(of: "@"), let first = head.firstIndex(of: "@") {
             // The user name ends at the first `:`, if that comes before the first `@`; otherwise
             // (`user@x:p@host`, refused anyway) where it ends is unknown and all of it is masked.
             let start = head[..<first].firstIndex(of: ":").map { head.index(after: $0) }
                 ?? (first < at ? head.startIndex : nil)
             if let start, start < at { ranges.append(start..<at) }
-            cursor = at
         }
+        var cursor = schemeEnd.upperBound
         while let found = url.range(of: "password=", options: .caseInsensitive, range: cursor..<url.endIndex) {
             // To the next parameter: libpq takes a `#` as part of the value, so it is masked too.
             let end = url[found.upperBound...].firstIndex(of: "&") ?? url.endIndex
             if found.upperBound < end { ranges.append(found.upperBound..<end) }
-            cursor = end
+            cursor = found.upperBound
         }
-        return ranges
+        var merged: [Range<String.Index>] = []
+        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = merged.last, range.lowerBound <= last.upperBound {
+                merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
+            } else {
+                merged.append(range)
+            }
+        }
+        return merged
     }
 
     /// What a value that is not a usable URL looks like, without showing it: its scheme when it

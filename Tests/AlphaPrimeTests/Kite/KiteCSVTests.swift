@@ -30,6 +30,8 @@ import Testing
         Bad(text: "\(header)\n\(good)\n1,2,X,\"N,0.0,,0.0,0.05,1,EQ,NSE,NSE\n", line: 3, reason: "an unterminated quoted field (the record starts here)"),
         Bad(text: "\(header)\n1,2,X,N\"x\",0.0,,0.0,0.05,1,EQ,NSE,NSE\n", line: 2, reason: "a quote inside an unquoted field"),
         Bad(text: "\(header)\n1,2,X,\"N\"x,0.0,,0.0,0.05,1,EQ,NSE,NSE\n", line: 2, reason: "text after a closing quote"),
+        // Found by the kite-api fuzz target: a row without a trading symbol was taken.
+        Bad(text: "\(header)\n1,2,,N,0.0,,0.0,0.05,1,EQ,NSE,NSE\n", line: 2, reason: "tradingsymbol \"\" is not a trading symbol"),
         Bad(text: "token,exchange_token\n1,2\n", line: 1,
             reason: "the header is token,exchange_token, expected \(KiteInstrument.columns.joined(separator: ","))"),
     ]

@@ -89,6 +89,10 @@ import Testing
         // …a password= value that starts with `#` (libpq reads no fragment)…
         #expect(DatabaseURL.redactPostgresURL("postgres://u43/db?password=#####3&application_name=x")
                 == "postgres://u43/db?password=***&application_name=x")
+        // …every password= before a later '@' too (the fuzz target again), ranges merged where they overlap…
+        #expect(DatabaseURL.redactPostgresURL("postgres://h.0.1 password=h,n.1 password=host=x/@1 password=hl*")
+                == "postgres://h.0.1 password=***")
+        #expect(DatabaseURL.redactPostgresURL("postgres://u:pw?password=a&password=b@h/db") == "postgres://u:pw?password=***&password=***")
         // …and a user info whose user name holds a raw `@` is masked whole.
         #expect(DatabaseURL.redactPostgresURL("postgres://al1p@ss_X@12ha:p@ss_X@127.0.0.1:1/alpha") == "postgres://***@127.0.0.1:1/alpha")
         #expect(DatabaseURL.redactPostgresURL("postgres://alpha@127.0.0.1/alpha") == "postgres://alpha@127.0.0.1/alpha")
