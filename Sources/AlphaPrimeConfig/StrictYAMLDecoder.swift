@@ -53,11 +53,17 @@ public enum StrictYAMLDecoder {
             let (line, message) = describe(yamlError: error)
             // The parser can place an error at the end of the input past the last line (an
             // unclosed flow collection): it is named as the file's last line.
-            let lines = max(1, yaml.split(separator: "\n", omittingEmptySubsequences: false).count)
-            session.report("", line: line.map { min($0, lines) }, message)
+            session.report("", line: line.map { min($0, lineCount(yaml)) }, message)
         }
         return Outcome(value: value, issues: session.sortedIssues, lines: session.lines,
                        brokenPaths: session.brokenPaths, secretValues: session.secretValues, file: file)
+    }
+
+    /// The lines of a YAML text as its parser numbers them: a line break is LF, CR, CR LF, NEL,
+    /// LS or PS (YAML 1.1, libyaml's), so a file with old Mac line ends has the lines its messages name.
+    public static func lineCount(_ yaml: String) -> Int {
+        let breaks: Set<Character> = ["\n", "\r", "\r\n", "\u{85}", "\u{2028}", "\u{2029}"]
+        return yaml.reduce(1) { $0 + (breaks.contains($1) ? 1 : 0) }
     }
 
     static func describe(yamlError error: Error) -> (Int?, String) {

@@ -101,13 +101,14 @@ public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         case .failure(let failure):
             // libpq's own words, unless they quote any part of the URL's user information.
             let message = failure.message.trimmingCharacters(in: .whitespacesAndNewlines)
+            // A URL that carries a password: libpq's words without the pieces of the URL it quotes
+            // (`invalid percent-encoded token: "…"`), since any of them may hold part of it.
             let passwords = passwordForms(url)
-            let why = StoreError.scrub(message, parameters: [], secrets: passwords)
-            // (The standard library's search: Foundation's traps on text holding a NUL.)
-            let quotesAPassword = quotedParts(of: why).contains { quoted in
-                passwords.contains { $0.firstRange(of: quoted) != nil || quoted.firstRange(of: $0) != nil }
+            var why = StoreError.scrub(message, parameters: [], secrets: passwords)
+            if !passwords.isEmpty {
+                why = quotedParts(of: why).isEmpty ? why : withoutQuotedParts(why)
             }
-            throw invalid(url, why.contains("@") || why.contains("‹redacted›") || quotesAPassword ? "libpq cannot parse it" : why)
+            throw invalid(url, why.contains("@") || why.contains("‹redacted›") ? "libpq cannot parse it" : why)
         }
         // libpq only checks the port when connecting; a typo there is a configuration error, not an outage.
         for option in options where option.keyword == "port" {
@@ -126,6 +127,12 @@ public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
     static func quotedParts(of message: String) -> [String] {
         message.split(separator: "\"", omittingEmptySubsequences: false).enumerated()
             .filter { $0.offset % 2 == 1 }.map { String($0.element) }.filter { !$0.isEmpty }
+    }
+
+    /// libpq's message with every quoted part shown as `"…"`.
+    static func withoutQuotedParts(_ message: String) -> String {
+        message.split(separator: "\"", omittingEmptySubsequences: false).enumerated()
+            .map { $0.offset % 2 == 1 ? "…" : String($0.element) }.joined(separator: "\"")
     }
 
     /// Every spelling of the password that could show up in a message: raw and decoded, of the

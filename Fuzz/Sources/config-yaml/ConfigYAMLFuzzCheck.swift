@@ -31,7 +31,7 @@ enum ConfigYAMLFuzzCheck {
         } else if outcome.issues.isEmpty {
             findings.append("\(file): no value and no issue saying why")
         }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
+        let lines = StrictYAMLDecoder.lineCount(text)
         for issue in issues {
             if issue.file != file { findings.append("an issue names \(issue.file), not \(file)") }
             if let line = issue.line, !(1...lines + 1).contains(line) { findings.append("\(file): line \(line) of \(lines): \(issue)") }
