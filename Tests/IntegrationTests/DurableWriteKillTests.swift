@@ -17,8 +17,7 @@ import Testing
     @Test func everyAcknowledgedCommitSurvivesAKill() throws {
         let environment = ProcessInfo.processInfo.environment
         let kills = environment["ALPHA_PRIME_LONG_TESTS"] == "1" ? 1_000 : 60
-        let seed = environment["ALPHA_PRIME_TEST_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...UInt64(UInt32.max))
-        print("DurableWriteKillTests: kill delays seeded with \(seed) (ALPHA_PRIME_TEST_SEED=\(seed) replays them)")
+        let seed = TestSeed.take("DurableWriteKillTests: kill delays")
         var random = SplitMix64(seed: seed)
         let directory = FileManager.default.temporaryDirectory.appending(path: "durable-kill-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

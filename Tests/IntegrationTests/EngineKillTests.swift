@@ -78,9 +78,7 @@ import Testing
     /// `ALPHA_PRIME_TEST_SEED=N` replays the same delays.
     static func killRandomly(postgres: Bool, times: Int) throws -> (EngineRecord, Int) {
         let home = try EngineTestHome(postgres: postgres)
-        let seed = ProcessInfo.processInfo.environment["ALPHA_PRIME_TEST_SEED"].flatMap(UInt64.init)
-            ?? UInt64.random(in: 1...UInt64(UInt32.max))
-        print("EngineKillTests: random kill delays seeded with \(seed) (ALPHA_PRIME_TEST_SEED=\(seed) replays them)")
+        let seed = TestSeed.take("EngineKillTests: random kill delays")
         var random = SplitMix64(seed: seed)
         var killed = 0
         for _ in 0..<times {
@@ -102,9 +100,7 @@ import Testing
     /// COMMIT not yet); then lets it finish.
     static func crashAtSeededPoints(postgres: Bool, points: Int, reach: Int) throws -> (EngineRecord, Int, UInt64) {
         let home = try EngineTestHome(postgres: postgres)
-        let seed = ProcessInfo.processInfo.environment["ALPHA_PRIME_TEST_SEED"].flatMap(UInt64.init)
-            ?? UInt64.random(in: 1...UInt64(UInt32.max))
-        print("EngineKillTests: crash points seeded with \(seed) (ALPHA_PRIME_TEST_SEED=\(seed) replays them)")
+        let seed = TestSeed.take("EngineKillTests: crash points")
         var random = SplitMix64(seed: seed)
         var killed = 0
         for _ in 0..<points * 2 where killed < points {

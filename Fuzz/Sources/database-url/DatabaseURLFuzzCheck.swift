@@ -1,3 +1,4 @@
+import AlphaPrimeDomain
 import AlphaPrimeStore
 import AlphaPrimeSupport
 import Foundation
@@ -39,19 +40,17 @@ enum DatabaseURLFuzzCheck {
         }
     }
 
-    /// The passwords the text carries, four characters or longer: the URL's (between the user's
-    /// `:` and the authority's last `@`) and every `password=` value.
+    /// The passwords the text carries by the product's own rule (`SecretNames.urlPasswords`: the
+    /// user info's, to the last `@` before the query, and every `password=` value), four characters
+    /// or longer: whatever path the text takes (parsed, refused, libpq's words), none may show.
     static func secrets(in text: String) -> [Substring] {
-        var secrets: [Substring] = []
-        if let scheme = text.range(of: "://") {
-            let authority = text[scheme.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-            if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
-                secrets.append(authority[authority.index(after: colon)..<at])
-            }
+        guard let schemeEnd = text.range(of: "://") else { return [] }
+        var found: [Substring] = []
+        // A password whose text the URL holds twice (once not as a password) may show as the other.
+        for password in SecretNames.urlPasswords(text) where password.count >= 4 && password != "***"
+            && text.ranges(of: password).count == 1 {
+            if let range = text.range(of: password, range: schemeEnd.upperBound..<text.endIndex) { found.append(text[range]) }
         }
-        for part in text.split(whereSeparator: { $0 == " " || $0 == "&" || $0 == "?" }) where part.lowercased().hasPrefix("password=") {
-            secrets.append(part.dropFirst("password=".count))
-        }
-        return secrets.filter { $0.count >= 4 && $0 != "***" }
+        return found
     }
 }
