@@ -56,11 +56,12 @@ public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// The URL with any password replaced by `***`.
+    /// The URL with any password replaced by `***` (and a PostgreSQL URL's control characters
+    /// shown escaped).
     public var description: String {
         switch self {
         case .sqlite(let path): "sqlite:\(path)"
-        case .postgres(let url): DatabaseURL.redactPostgresURL(url)
+        case .postgres(let url): PrintableText.escaped(DatabaseURL.redactPostgresURL(url))
         }
     }
 
