@@ -7,9 +7,10 @@ import Testing
 /// A process killed with SIGKILL in the middle of durable writes leaves a SQLite database that
 /// passes `PRAGMA integrity_check`, with every commit it acknowledged present. The writer is
 /// `alpha-prime-bench state-writes --acknowledge` (fills recorded through the state repository,
-/// one fill per commit, "committed PREFIX N" printed after each commit returns); each run appends
-/// to the same database file and is killed after a seeded delay — while migrating, inserting its
-/// orders or committing fills.
+/// one fill per commit, "committed PREFIX N" printed after each commit returns, 2,000 of them so no
+/// run ends before its kill); each run appends to the same database file (a fresh one every 50
+/// runs) and is killed after a seeded delay — while migrating, inserting its orders or committing
+/// fills.
 ///
 /// 60 kills by default; `ALPHA_PRIME_LONG_TESTS=1` runs 1,000; `ALPHA_PRIME_TEST_SEED=N` replays
 /// the delays.
@@ -27,11 +28,15 @@ import Testing
 
         var killed = 0, acknowledged = 0, checked = 0
         var expected: [String: Int] = [:]
-        for _ in 0..<kills {
+        for run in 0..<kills {
+            // A fresh file every 50 runs keeps integrity_check quick (each run adds 2,000 orders).
+            if run % 50 == 0 {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            }
             let writer = try BackgroundTool(tool: "alpha-prime-bench",
-                                            arguments: ["state-writes", "--url", "sqlite:\(path)", "--fills", "150", "--batch", "1", "--acknowledge"],
+                                            arguments: ["state-writes", "--url", "sqlite:\(path)", "--fills", "2000", "--batch", "1", "--acknowledge"],
                                             environment: toolEnvironment, directory: directory)
-            Thread.sleep(forTimeInterval: 0.02 + Double(random.next() % 230) / 1000)  // 20 … 250 ms
+            Thread.sleep(forTimeInterval: 0.02 + Double(random.next() % 380) / 1000)  // 20 … 400 ms
             writer.kill(SIGKILL)
             let end = writer.wait()
             try? FileManager.default.removeItem(at: writer.stdoutURL)
