@@ -106,9 +106,7 @@ public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
             // (`invalid percent-encoded token: "…"`), since any of them may hold part of it.
             let passwords = passwordForms(url)
             var why = StoreError.scrub(message, parameters: [], secrets: passwords)
-            if !passwords.isEmpty {
-                why = quotedParts(of: why).isEmpty ? why : withoutQuotedParts(why)
-            }
+            if !passwords.isEmpty { why = withoutQuotedParts(why) }
             throw invalid(url, why.contains("@") || why.contains("‹redacted›") ? "libpq cannot parse it" : why)
         }
         // libpq only checks the port when connecting; a typo there is a configuration error, not an outage.
@@ -123,14 +121,8 @@ public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// The parts of libpq's message it quotes (`invalid percent-encoded token: "%zz"`): a piece of
-    /// the URL, which may be a piece of a password.
-    static func quotedParts(of message: String) -> [String] {
-        message.split(separator: "\"", omittingEmptySubsequences: false).enumerated()
-            .filter { $0.offset % 2 == 1 }.map { String($0.element) }.filter { !$0.isEmpty }
-    }
-
-    /// libpq's message with every quoted part shown as `"…"`.
+    /// libpq's message with every part it quotes (a piece of the URL, which may be a piece of a
+    /// password) shown as `"…"`.
     static func withoutQuotedParts(_ message: String) -> String {
         message.split(separator: "\"", omittingEmptySubsequences: false).enumerated()
             .map { $0.offset % 2 == 1 ? "…" : String($0.element) }.joined(separator: "\"")

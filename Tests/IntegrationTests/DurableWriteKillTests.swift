@@ -24,7 +24,6 @@ import Testing
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appending(path: "state.db").path
-        let toolEnvironment = ProcessInfo.processInfo.environment.filter { ["PATH", "HOME", "LANG", "TMPDIR"].contains($0.key) }
 
         var killed = 0, acknowledged = 0, checked = 0
         var expected: [String: Int] = [:]
@@ -35,7 +34,7 @@ import Testing
             }
             let writer = try BackgroundTool(tool: "alpha-prime-bench",
                                             arguments: ["state-writes", "--url", "sqlite:\(path)", "--fills", "2000", "--batch", "1", "--acknowledge"],
-                                            environment: toolEnvironment, directory: directory)
+                                            environment: ToolProcess.cleanEnvironment, directory: directory)
             Thread.sleep(forTimeInterval: 0.02 + Double(random.next() % 380) / 1000)  // 20 … 400 ms
             writer.kill(SIGKILL)
             let end = writer.wait()

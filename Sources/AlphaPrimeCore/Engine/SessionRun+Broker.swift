@@ -36,6 +36,9 @@ extension SessionRun {
         recordRiskEvents()
     }
 
+    /// An execution's key in ``appliedFills``: `order id|broker trade id`.
+    static func appliedFillKey(_ orderID: Int64, _ brokerTradeId: String) -> String { "\(orderID)|\(brokerTradeId)" }
+
     /// What the broker reported, in the order it happened: answers to placements and to the
     /// engine's cancellations, fills, and orders ended by the broker.
     func apply(_ events: [BrokerEvent], time: Int64) throws {
@@ -46,7 +49,7 @@ extension SessionRun {
         for event in events {
             switch event {
             case .filled(let raw, let tradeId):
-                guard appliedFills.insert("\(raw.orderID)|\(tradeId)").inserted else {
+                guard appliedFills.insert(Self.appliedFillKey(raw.orderID, tradeId)).inserted else {
                     logOrder("the broker reported an execution again; it is counted once", raw.orderID,
                              reason: "trade \(tradeId)", level: .warning)
                     continue

@@ -31,12 +31,13 @@ extension SessionRun {
             if awaitingPlacement.contains(order.id), entry.status != .rejected {
                 missed.append(.accepted(orderID: order.id, brokerOrderId: entry.brokerOrderId ?? tag))
             }
-            for fill in (trades[tag] ?? []).sorted(by: { $0.time < $1.time }) where !appliedFills.contains("\(order.id)|\(fill.brokerTradeId)") {
+            let fills = trades[tag] ?? []
+            for fill in fills.sorted(by: { $0.time < $1.time }) where !appliedFills.contains(Self.appliedFillKey(order.id, fill.brokerTradeId)) {
                 missed.append(.filled(Fill(orderID: order.id, strategy: order.strategy, symbol: order.symbol, side: order.side,
                                            quantity: fill.quantity, price: fill.price, charges: fill.charges,
                                            time: fill.time.microseconds / 1_000_000), brokerTradeId: fill.brokerTradeId))
             }
-            let counted = (trades[tag] ?? []).reduce(0) { $0 + $1.quantity }
+            let counted = fills.reduce(0) { $0 + $1.quantity }
             switch entry.status {
             case .cancelled where counted < order.quantity:
                 missed.append(.cancelled(orderID: order.id, reason: "the broker's book shows it cancelled"))

@@ -36,7 +36,7 @@ extension SessionRun {
                 applyFill(Fill(orderID: id, strategy: i, symbol: request.symbol, side: r.side, quantity: f.quantity,
                                    price: f.price.value, charges: f.charges.value, time: f.filledAt.microseconds / 1_000_000))
                 journal.markSeen(clientOrderId: r.clientOrderId, brokerTradeId: f.brokerTradeId ?? "")
-                appliedFills.insert("\(id)|\(f.brokerTradeId ?? "")")
+                appliedFills.insert(Self.appliedFillKey(id, f.brokerTradeId ?? ""))
                 counted.append(BrokerFill(clientOrderId: r.clientOrderId, brokerTradeId: f.brokerTradeId ?? "", quantity: f.quantity,
                                           price: f.price.value, charges: f.charges.value, time: f.filledAt))
             }
@@ -59,7 +59,7 @@ extension SessionRun {
                 applyFill(Fill(orderID: id, strategy: order.strategy, symbol: order.symbol, side: order.side, quantity: f.quantity,
                                    price: f.price.value, charges: f.charges.value, time: f.filledAt.microseconds / 1_000_000))
                 journal.markSeen(clientOrderId: r.clientOrderId, brokerTradeId: f.brokerTradeId ?? "")
-                appliedFills.insert("\(id)|\(f.brokerTradeId ?? "")")
+                appliedFills.insert(Self.appliedFillKey(id, f.brokerTradeId ?? ""))
                 journal.countRepair()
                 logs.engine.warning("applied a fill recorded while the engine was down", metadata: ["order.client_id": "\(r.clientOrderId)"])
             }
