@@ -21,108 +21,25 @@ import Testing
 @Suite struct ReconciliationPropertyTests {
     /// The paper broker's session seen through an unreliable wire, with the broker's own book.
     final class ChaoticWire: PaperBrokerWire {
-        struct Rates {
-            var repeatFill = 0.25
-            var drop = 0.08
-            var shuffle = 0.3
-            var delay = 0.2
-        }
+        var faults: WireFaults
+        private(set) var book = BrokerOwnBook()
 
-        var random: SplitMix64
-        let rates: Rates
-        var held: [BrokerEvent] = []
-        private(set) var repeated = 0, dropped = 0, shuffled = 0, delayed = 0
-        /// The broker's own book: every order it was sent and what became of it, every execution.
-        private var requests: [Int64: BrokerOrderRequest] = [:]
-        private var book: [String: BrokerOrder] = [:]
-        private var trades: [BrokerFill] = []
-
-        init(_ inner: PaperBroker, seed: UInt64, rates: Rates) {
-            random = SplitMix64(seed: seed)
-            self.rates = rates
+        init(_ inner: PaperBroker, seed: UInt64, rates: WireFaults.Rates) {
+            faults = WireFaults(seed: seed, rates: rates)
             super.init(inner)
         }
 
-        func chance(_ p: Double) -> Bool { Double(random.next() >> 11) / Double(1 << 53) < p }
-
         override func submit(_ request: BrokerOrderRequest) {
-            requests[request.order.id] = request
-            let o = request.order
-            book[request.clientOrderId] = BrokerOrder(clientOrderId: request.clientOrderId, brokerOrderId: nil, strategy: nil,
-                                                      symbol: "\(o.symbol)", side: o.side, orderType: o.type, quantity: o.quantity,
-                                                      filledQuantity: 0, status: .submitted, createdAt: UTCTimestamp(secondsSinceEpoch: o.time))
+            book.place(request)
             super.submit(request)
         }
 
-        /// What the broker did, written into its book before anything is lost on the way.
-        func record(_ event: BrokerEvent) {
-            guard let tag = requests[event.orderID]?.clientOrderId, var entry = book[tag] else { return }
-            switch event {
-            case .accepted(_, let brokerOrderId):
-                entry.brokerOrderId = brokerOrderId
-                if entry.status == .submitted { entry.status = .open }
-            case .filled(let fill, let tradeId):
-                trades.append(BrokerFill(clientOrderId: tag, brokerTradeId: tradeId, quantity: fill.quantity, price: fill.price,
-                                         charges: fill.charges, time: UTCTimestamp(secondsSinceEpoch: fill.time)))
-                entry.filledQuantity += fill.quantity
-                entry.status = entry.filledQuantity >= entry.quantity ? .filled : .partiallyFilled
-            case .cancelled: if !entry.status.isTerminal { entry.status = .cancelled }
-            case .rejected: entry.status = .rejected
-            default: break
-            }
-            book[tag] = entry
-        }
-
-        override func orders() throws -> [BrokerOrder] { Array(book.values) }
-        override func fills() throws -> [BrokerFill] { trades }
-        var bookOrders: [BrokerOrder] { Array(book.values) }
-        var bookFills: [BrokerFill] { trades }
-        func side(of tag: String) -> Side? { book[tag]?.side }
-
-        /// Events a real broker could lose: the answers and updates its book also shows. (A moved
-        /// stop's answer is not in the book, so it is never lost here.)
-        static func droppable(_ event: BrokerEvent) -> Bool {
-            switch event {
-            case .accepted, .rejected, .filled, .cancelled: true
-            default: false
-            }
-        }
+        override func orders() throws -> [BrokerOrder] { book.orders }
+        override func fills() throws -> [BrokerFill] { book.fills }
 
         override func relay(_ fresh: [BrokerEvent], into events: inout [BrokerEvent]) {
-            var batch = held
-            held.removeAll()
-            for event in fresh {
-                record(event)
-                if Self.droppable(event), chance(rates.drop) { dropped += 1; continue }
-                batch.append(event)
-                if case .filled = event, chance(rates.repeatFill) { batch.append(event); repeated += 1 }
-            }
-            // Out of order across orders; each order's own events keep their order.
-            if batch.count > 1, chance(rates.shuffle) {
-                var queues: [Int64: [BrokerEvent]] = [:]
-                var ids: [Int64] = []
-                for event in batch {
-                    if queues[event.orderID] == nil { ids.append(event.orderID) }
-                    queues[event.orderID, default: []].append(event)
-                }
-                if ids.count > 1 {
-                    batch.removeAll(keepingCapacity: true)
-                    while !ids.isEmpty {
-                        let pick = Int(random.next() % UInt64(ids.count))
-                        batch.append(queues[ids[pick]]!.removeFirst())
-                        if queues[ids[pick]]!.isEmpty { ids.remove(at: pick) }
-                    }
-                    shuffled += 1
-                }
-            }
-            // The end of the batch arrives only with the next one (or never, if the day ends).
-            if batch.count > 1, chance(rates.delay) {
-                let cut = 1 + Int(random.next() % UInt64(batch.count - 1))
-                held = Array(batch[cut...])
-                batch.removeSubrange(cut...)
-                delayed += 1
-            }
-            events.append(contentsOf: batch)
+            for event in fresh { book.record(event) }
+            faults.relay(fresh, into: &events)
         }
     }
 
@@ -139,7 +56,7 @@ import Testing
 
     /// One case: a day through the wire seeded with `seed`; returns what it did, or the first
     /// broken property.
-    static func run(seed: UInt64, fixture: EngineFixture, days: [ReplayDay], rates: ChaoticWire.Rates,
+    static func run(seed: UInt64, fixture: EngineFixture, days: [ReplayDay], rates: WireFaults.Rates,
                     totals: inout Totals) throws -> String? {
         let database = try migratedMemoryDatabase()
         let repository = StateRepository(database: database)
@@ -151,25 +68,35 @@ import Testing
         guard let outcome = try runner.run(days).first else { return "no session ran" }
         guard let wire = account.wires.first as? ChaoticWire else { return "no wire" }
         totals.cases += 1
-        totals.repeated += wire.repeated; totals.dropped += wire.dropped; totals.shuffled += wire.shuffled
-        totals.delayed += wire.delayed; totals.reconciled += outcome.reconciledEvents; totals.executions += wire.bookFills.count
+        totals.repeated += wire.faults.repeated; totals.dropped += wire.faults.dropped; totals.shuffled += wire.faults.shuffled
+        totals.delayed += wire.faults.delayed; totals.reconciled += outcome.reconciledEvents; totals.executions += wire.book.fills.count
 
         guard outcome.ending == .completed else { return "the session ended \(outcome.ending)" }
-        // Every execution the broker made is recorded exactly once, and nothing else is.
+        return try brokenProperty(database: database, repository: repository, book: wire.book, appliedFills: outcome.fills,
+                                  netPnL: outcome.netPnL)
+    }
+
+    /// The first property the day's record breaks against the broker's own book, or nil: every
+    /// execution the broker made recorded exactly once and nothing else (and, when given, as many
+    /// applied by the engine); no fill taking a position through zero; nothing working at the broker
+    /// or in the record; the net P&L of the broker's executions, of the recorded trades and of the
+    /// engine equal to the paisa.
+    static func brokenProperty(database: any SQLDatabase, repository: StateRepository, book: BrokerOwnBook,
+                               appliedFills: Int?, netPnL: Int64) throws -> String? {
         let recorded = try database.query("""
             SELECT o.client_order_id AS tag, o.strategy AS strategy, o.symbol AS symbol, o.side AS side, f.broker_trade_id AS trade,
                 f.quantity AS quantity, f.price_paise AS price, f.charges_paise AS charges
             FROM fills f JOIN orders o ON o.id = f.order_id ORDER BY f.filled_at_us, f.id
             """)
         let recordedTrades = recorded.map { "\((try? $0.string("tag")) ?? "")|\((try? $0.string("trade")) ?? "")" }
-        let brokerTrades = wire.bookFills.map { "\($0.clientOrderId)|\($0.brokerTradeId)" }
+        let brokerTrades = book.fills.map { "\($0.clientOrderId)|\($0.brokerTradeId)" }
         guard recordedTrades.count == Set(recordedTrades).count else { return "an execution is recorded twice" }
         guard Set(recordedTrades) == Set(brokerTrades), recordedTrades.count == brokerTrades.count else {
             return "recorded \(recordedTrades.count) executions, the broker made \(brokerTrades.count): "
                 + "missing \(Set(brokerTrades).subtracting(recordedTrades).sorted().prefix(3)), "
                 + "extra \(Set(recordedTrades).subtracting(brokerTrades).sorted().prefix(3))"
         }
-        guard outcome.fills == brokerTrades.count else { return "the engine applied \(outcome.fills) fills of \(brokerTrades.count)" }
+        if let appliedFills, appliedFills != brokerTrades.count { return "the engine applied \(appliedFills) fills of \(brokerTrades.count)" }
         // No fill takes a position through zero to the other side.
         var positions: [String: Int64] = [:]
         for row in recorded {
@@ -182,17 +109,17 @@ import Testing
         }
         guard positions.values.allSatisfy({ $0 == 0 }) else { return "positions left open: \(positions.filter { $0.value != 0 })" }
         // Nothing working, at the broker or in the engine's record.
-        if let working = wire.bookOrders.first(where: { !$0.status.isTerminal }) { return "\(working.clientOrderId) still working at the broker" }
+        if let working = book.orders.first(where: { !$0.status.isTerminal }) { return "\(working.clientOrderId) still working at the broker" }
         guard try repository.openOrders(mode: .paper).isEmpty else { return "an order is still working in the record" }
         // The money, to the paisa: the broker's executions, the recorded trades and the engine agree.
         var brokerNet: Int64 = 0
-        for fill in wire.bookFills {
-            guard let side = wire.side(of: fill.clientOrderId) else { return "a broker fill of an unknown order" }
+        for fill in book.fills {
+            guard let side = book.side(of: fill.clientOrderId) else { return "a broker fill of an unknown order" }
             brokerNet += -side.sign * fill.quantity * fill.price - fill.charges
         }
         let recordedNet = try database.queryFirst("SELECT COALESCE(SUM(net_pnl_paise), 0) AS n FROM trades").map { try $0.int64("n") } ?? 0
-        guard recordedNet == brokerNet, outcome.netPnL == brokerNet else {
-            return "net P&L: broker \(Paise(brokerNet)), trades \(Paise(recordedNet)), engine \(Paise(outcome.netPnL))"
+        guard recordedNet == brokerNet, netPnL == brokerNet else {
+            return "net P&L: broker \(Paise(brokerNet)), trades \(Paise(recordedNet)), engine \(Paise(netPnL))"
         }
         return nil
     }

@@ -36,30 +36,42 @@ import Testing
         /// The last minute traded per symbol.
         private var traded: [SymbolID: Int64] = [:]
         private var events: [BrokerEvent] = []
+        /// The exchange's own order book and trade book (what the engine reads to reconcile).
+        private(set) var book = BrokerOwnBook()
+        /// The connection's faults, when the exchange's live events reach the engine unreliably.
+        private(set) var faults: WireFaults?
 
-        init(_ paper: PaperBroker) { self.paper = paper }
+        init(_ paper: PaperBroker, faults: WireFaults? = nil) {
+            self.paper = paper
+            self.faults = faults
+        }
 
         /// A new engine run connects: it hears nothing of what came before until it asks.
         func newRun() {
             collect()
             events.removeAll()
+            faults?.disconnect()
             watched = []
             bookAtStart = Set(placements.keys)
         }
 
-        /// Takes the simulator's events into the books; passes on those of watched orders.
+        /// Takes the simulator's events into the books; passes on those of watched orders (through
+        /// the connection's faults, when it has them).
         private func collect() {
             var fresh: [BrokerEvent] = []
             paper.takeEvents(into: &fresh)
+            var live: [BrokerEvent] = []
             for event in fresh {
                 guard let tag = tags[event.orderID] else { continue }
+                book.record(event)
                 switch event {
                 case .filled: trades[tag, default: []].append(event)
                 case .cancelled, .rejected: ended[tag] = event
                 default: break
                 }
-                if watched.contains(tag) { events.append(event) }
+                if watched.contains(tag) { live.append(event) }
             }
+            if faults != nil { faults!.relay(live, into: &events) } else { events.append(contentsOf: live) }
         }
 
         func submit(_ request: BrokerOrderRequest) {
@@ -68,12 +80,13 @@ import Testing
             watched.insert(tag)
             if bookAtStart.contains(tag) {
                 // Placed by an earlier run: taken in, with everything that happened to it since.
-                events.append(.accepted(orderID: request.order.id, brokerOrderId: "X-\(tag)"))
+                events.append(.accepted(orderID: request.order.id, brokerOrderId: "P\(tag)"))
                 events.append(contentsOf: trades[tag] ?? [])
                 if let end = ended[tag] { events.append(end) }
                 return
             }
             placements[tag, default: 0] += 1
+            book.place(request)
             paper.submit(request)
         }
 
@@ -96,9 +109,9 @@ import Testing
             events.append(contentsOf: self.events)
             self.events.removeAll()
         }
-        func orders() throws -> [BrokerOrder] { try paper.orders() }
+        func orders() throws -> [BrokerOrder] { book.orders }
         func positions() throws -> [BrokerPosition] { try paper.positions() }
-        func fills() throws -> [BrokerFill] { try paper.fills() }
+        func fills() throws -> [BrokerFill] { book.fills }
 
         // The market: each minute trades once, whatever the engine replays.
         func marketBar(_ bar: Bar, symbol: SymbolID) {
@@ -120,15 +133,20 @@ import Testing
     final class ExchangeAccount: BrokerAccount {
         let inner: PaperBrokerAccount
         var exchange: Exchange?
+        /// The faults of the exchange's connection, from the day's first session on.
+        let faults: WireFaults?
         var name: String { inner.name }
 
-        init(_ inner: PaperBrokerAccount) { self.inner = inner }
+        init(_ inner: PaperBrokerAccount, faults: WireFaults? = nil) {
+            self.inner = inner
+            self.faults = faults
+        }
 
         func cash(at time: UTCTimestamp) throws -> Int64 { try inner.cash(at: time) }
         func positions() throws -> [BrokerPosition] { try inner.positions() }
         func session(date: LocalDate, open: UTCTimestamp, close: UTCTimestamp) throws -> BrokerSession {
             if exchange == nil {
-                exchange = Exchange(try #require(try inner.session(date: date, open: open, close: close).broker as? PaperBroker))
+                exchange = Exchange(try #require(try inner.session(date: date, open: open, close: close).broker as? PaperBroker), faults: faults)
             }
             let exchange = try #require(exchange)
             exchange.newRun()
@@ -153,8 +171,8 @@ import Testing
         return runner
     }
 
-    static func account(_ fixture: EngineFixture, _ repository: StateRepository) -> ExchangeAccount {
-        ExchangeAccount(PaperBrokerAccount(store: repository, mode: .paper, settings: PaperSettings(fixture.setup)))
+    static func account(_ fixture: EngineFixture, _ repository: StateRepository, faults: WireFaults? = nil) -> ExchangeAccount {
+        ExchangeAccount(PaperBrokerAccount(store: repository, mode: .paper, settings: PaperSettings(fixture.setup)), faults: faults)
     }
 
     @Test func aSessionStoppedAfterAnyCommitEndsAsIfItHadNeverStoppedWithEachOrderSentOnce() throws {

@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+@testable import AlphaPrimeSupport
+@testable import AlphaPrimeDomain
+@testable import AlphaPrimeExecution
+@testable import AlphaPrimeCore
+@testable import AlphaPrimePaper
+@testable import AlphaPrimeStore
+@testable import AlphaPrimeCommands
+
+/// The reconciliation property with the engine killed, as a live session is (its broker outlives
+/// it): the exchange of `RecordedBrokerRecoveryTests` (it keeps its own order and trade books,
+/// trades each minute once, recognises an order it already holds by its tag) sends its live events
+/// through the seeded faults of `WireFaults`, and each case kills the engine one to three times
+/// after a seeded commit (the moment between an intent saved and the broker's answer), restarting
+/// it on the same database and exchange each time. Whatever the seed, the day ends with the record
+/// equal to the exchange's books: every execution once, no position flipped, nothing working, the
+/// money to the paisa, and no order sent to the exchange twice.
+///
+/// Not covered yet, because they fail (docs/engine.md, "Known gaps in live recovery"): a wire that
+/// loses or holds back events combined with kills, and kills inside a transaction on this path.
+///
+/// Cases: as `ReconciliationPropertyTests` (`ALPHA_PRIME_LONG_TESTS=1` for 10,000;
+/// `ALPHA_PRIME_TEST_SEED=N` for one), 100 by default.
+@Suite struct KilledReconciliationPropertyTests {
+    struct Totals {
+        var cases = 0, kills = 0, dayEndedFirst = 0, repeated = 0, shuffled = 0, executions = 0
+    }
+
+    /// What the wire does here: repeats fills and reorders events across orders.
+    static let rates = WireFaults.Rates(repeatFill: 0.25, drop: 0, shuffle: 0.3, delay: 0)
+
+    static var cases: [UInt64] {
+        let all = ReconciliationPropertyTests.cases
+        let environment = ProcessInfo.processInfo.environment
+        return environment["ALPHA_PRIME_LONG_TESTS"] == "1" || all.count == 1 ? all : Array(all.prefix(100))
+    }
+
+    /// One case: the day through the faulty exchange, killed and restarted at the seed's points;
+    /// returns the first broken property, or nil.
+    static func run(seed: UInt64, fixture: EngineFixture, days: [ReplayDay], totals: inout Totals) throws -> String? {
+        let database = try migratedMemoryDatabase()
+        let repository = StateRepository(database: database)
+        let account = RecordedBrokerRecoveryTests.account(fixture, repository, faults: WireFaults(seed: seed, rates: Self.rates))
+        var random = SplitMix64(seed: seed ^ 0x0B0E_D1ED)
+        var outcome: SessionOutcome?
+        for _ in 0..<(1 + Int(random.next() % 3)) {
+            // The busy day commits about 230 times in one run; a restarted run fewer.
+            let point = 1 + Int(random.next() % 200)
+            let runner = RecordedBrokerRecoveryTests.runner(fixture, repository, account) { if $0 == point { throw SimulatedCrash() } }
+            do {
+                outcome = try runner.run(days).first
+                totals.dayEndedFirst += 1
+                break
+            } catch is SimulatedCrash {
+                totals.kills += 1
+            }
+        }
+        if outcome == nil { outcome = try RecordedBrokerRecoveryTests.runner(fixture, repository, account).run(days).first }
+        guard let outcome else { return "no session ran" }
+        let exchange = try #require(account.exchange)
+        let faults = try #require(exchange.faults)
+        totals.cases += 1
+        totals.repeated += faults.repeated; totals.shuffled += faults.shuffled; totals.executions += exchange.book.fills.count
+
+        guard outcome.ending == .completed else { return "the session ended \(outcome.ending)" }
+        if let twice = exchange.placements.first(where: { $0.value > 1 }) { return "\(twice.key) was sent to the exchange \(twice.value) times" }
+        return try ReconciliationPropertyTests.brokenProperty(database: database, repository: repository, book: exchange.book,
+                                                              appliedFills: nil, netPnL: outcome.netPnL)
+    }
+
+    @Test func theRecordEndsEqualToTheExchangesThroughRepeatedFillsReorderedEventsAndKills() throws {
+        let fixture = try EngineFixture(riskPreset: "dev")
+        let days = try fixture.days([RecordedBrokerRecoveryTests.day])
+        var totals = Totals()
+        var failures: [String] = []
+        for seed in Self.cases {
+            let broken: String?
+            do { broken = try Self.run(seed: seed, fixture: fixture, days: days, totals: &totals) } catch { broken = "\(error)" }
+            if let broken {
+                failures.append("seed \(seed) (ALPHA_PRIME_TEST_SEED=\(seed)): \(broken)")
+                if failures.count >= 5 { break }
+            }
+        }
+        print("reconciliation property with kills: \(totals.cases) cases, \(totals.kills) kills (\(totals.dayEndedFirst) days ended before "
+              + "their next kill), \(totals.executions) executions; the wire repeated \(totals.repeated) fills, reordered \(totals.shuffled) batches")
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+        #expect(totals.kills >= totals.cases && totals.repeated > 0 && totals.shuffled > 0)
+    }
+}
