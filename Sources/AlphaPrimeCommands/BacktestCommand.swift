@@ -83,7 +83,8 @@ public struct BacktestCommand: AsyncParsableCommand {
             var plan = try request.plan(configuration: context.configuration, calendar: context.calendar,
                                         strategies: strategies, series: series, risk: RiskManager())
             let normal = context.configuration.tradingHours.sessions.normal
-            plan.risk = RiskManager(config: context.configuration.risk, instruments: plan.instruments,
+            let vix = try context.indiaVIX()
+            plan.risk = RiskManager(config: context.configuration.risk, instruments: plan.instruments, indiaVIX: vix?.lookup,
                                     session: (normal.open, normal.close))
             let progress = ProgressLine(enabled: !common.json && isatty(STDERR_FILENO) == 1)
             let runStarted = Date()
@@ -100,6 +101,7 @@ public struct BacktestCommand: AsyncParsableCommand {
                 dataSources: selection.data.isEmpty ? series.map { "data/market_data/\(BacktestRequest.dataFolder(for: $0.symbol))/1m" } : selection.data,
                 settings: chargesSettings(plan.charges).merging([
                     "risk_preset": context.configuration.riskPreset, "slippage_ticks": String(selection.slippageTicks),
+                    "india_vix": context.indiaVIXDescription(vix),
                     "backtest_seconds": String(format: "%.6f", backtestSeconds),
                     "signals": String(outcome.core.signalCount), "risk_rejections": String(outcome.core.rejections.count),
                 ]) { a, _ in a })

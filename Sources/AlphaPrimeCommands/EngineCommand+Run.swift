@@ -188,7 +188,7 @@ extension EngineCommand {
                 if let status = try Self.exitStatus(ifRefused: EngineStartPolicy.killSwitch(mode: mode) { try repository.engineState(mode: $0) }) {
                     return status
                 }
-                let setup = try EngineSetup(configuration: context.configuration)
+                let setup = try EngineSetup(configuration: context.configuration, indiaVIX: try context.indiaVIX())
                 if replay.isEmpty {
                     return try runLive(context: context, setup: setup, repository: repository, pid: pid, host: host)
                 }

@@ -99,7 +99,7 @@ struct ResearchSession {
                                     strategies: strategies, series: series, risk: RiskManager())
         let normal = context.configuration.tradingHours.sessions.normal
         plan.risk = RiskManager(config: context.configuration.risk, instruments: plan.instruments,
-                                session: (normal.open, normal.close))
+                                indiaVIX: try context.indiaVIX()?.lookup, session: (normal.open, normal.close))
         let sources = request.dataFiles.isEmpty
             ? series.map { "data/market_data/\(BacktestRequest.dataFolder(for: $0.symbol))/1m" } : request.dataFiles
         return ResearchSession(context: context, strategy: strategies[0], series: series, plan: plan, dataSources: sources)

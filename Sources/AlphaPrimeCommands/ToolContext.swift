@@ -129,3 +129,20 @@ public struct ToolSetup: Sendable {
         return try TradingCalendar(config: hours)
     }
 }
+
+extension ToolContext {
+    /// The India VIX series stored under the home's market data (`INDIAVIX/1d`) when the risk
+    /// file's VIX filter is on; nil when it is off or nothing is stored (the filter is then listed
+    /// as inactive and filters nothing).
+    func indiaVIX() throws -> IndiaVIXSeries? {
+        guard configuration.risk.vixFilter.enabled else { return nil }
+        return try IndiaVIXSeries.stored(in: MarketDataStore(home: home))
+    }
+
+    /// What a run recorded about the VIX filter's series: its dates, or why it had none.
+    func indiaVIXDescription(_ series: IndiaVIXSeries?) -> String {
+        guard configuration.risk.vixFilter.enabled else { return "not used (vix_filter off)" }
+        guard let range = series?.dateRange else { return "none stored (vix_filter inactive)" }
+        return "\(range.lowerBound)…\(range.upperBound)"
+    }
+}

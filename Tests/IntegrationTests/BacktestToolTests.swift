@@ -93,6 +93,38 @@ import Testing
         #expect(result.stdout.contains("net P&L"))
     }
 
+    /// The VIX filter reads the India VIX the home stores: imported from NSE's export, the
+    /// prop-challenge preset (VIX 10–25) refuses the entries of 2021-02-23 and 02-24 (prior closes
+    /// 25.47 and 25.23) and of 02-15 (no prior close in the series); without a stored series the
+    /// filter is inactive and says so in the run's settings.
+    @Test func theVIXFilterReadsTheStoredIndiaVIX() throws {
+        let home = try TestHome()
+        defer { home.remove() }
+        try FileManager.default.createDirectory(at: home.path("data"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: TestHome.repositoryRoot.appending(path: "data/market_data"),
+                                         to: home.path("data/market_data"))
+        func run() throws -> (trades: Int, rejections: Int, vix: String) {
+            let result = try ToolProcess.run(
+                "backtest", ["--strategy", "mean_reversion,breakout_scalper,momentum", "--risk-preset", "prop_challenge",
+                             "--json", "--report", "none"], environment: home.environment())
+            #expect(result.status == 0, "\(result.stderr)")
+            let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            let settings = (json?["run"] as? [String: Any])?["settings"] as? [String: String] ?? [:]
+            return ((json?["metrics"] as? [String: Any])?["trades"] as? Int ?? -1, Int(settings["risk_rejections"] ?? "") ?? -1,
+                    settings["india_vix"] ?? "")
+        }
+        let without = try run()
+        #expect(without.vix == "none stored (vix_filter inactive)")
+        let vixFile = TestHome.repositoryRoot.appending(path: "Tests/AlphaPrimeTests/Fixtures/risk/india_vix_2021-02-15_2021-03-12.csv")
+        let imported = try ToolProcess.run("market-data", ["import", "--format", "nse", "--symbol", "INDIAVIX", vixFile.path],
+                                           environment: home.environment())
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let with = try run()
+        #expect(with.vix == "2021-02-15…2021-03-12")
+        #expect(without.trades > 20 && with.trades < without.trades, "\(without) \(with)")
+        #expect(with.rejections > without.rejections)
+    }
+
     @Test func monteCarloIsReproducibleBySeed() throws {
         let home = try TestHome()
         defer { home.remove() }

@@ -22,7 +22,9 @@ public struct EngineSetup: Sendable {
     public var startingCapital: Int64
     public var snapshotIntervalSeconds: Int64
 
-    public init(configuration c: AlphaPrimeConfiguration) throws {
+    /// `indiaVIX`: the India VIX series the VIX filter reads (``IndiaVIXSeries/stored(in:)``);
+    /// without one an enabled filter is listed in `risk.inactiveRules`.
+    public init(configuration c: AlphaPrimeConfiguration, indiaVIX: IndiaVIXSeries? = nil) throws {
         instruments = c.general.instruments.map {
             Instrument(symbol: $0.symbol, exchange: $0.exchange.rawValue, lotSize: Int64($0.lotSize),
                        tickSize: Int64($0.tickSizePaise), freezeQuantity: Int64($0.freezeQuantity))
@@ -39,9 +41,8 @@ public struct EngineSetup: Sendable {
             }
         }
         self.instances = instances
-        // No India VIX series is stored yet: an enabled VIX filter is listed in `risk.inactiveRules`.
         let normal = c.tradingHours.sessions.normal
-        risk = RiskManager(config: c.risk, instruments: instruments, session: (normal.open, normal.close))
+        risk = RiskManager(config: c.risk, instruments: instruments, indiaVIX: indiaVIX?.lookup, session: (normal.open, normal.close))
         product = c.general.trading.defaultProduct
         fillModel = FillModel(slippage: c.broker.paper.slippageTicks > 0 ? .ticks(Int64(c.broker.paper.slippageTicks)) : .none)
         startingCapital = c.general.capital.startingCapital.paise.value

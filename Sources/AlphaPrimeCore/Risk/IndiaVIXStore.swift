@@ -1,0 +1,29 @@
+import AlphaPrimeSupport
+import AlphaPrimeDomain
+import Foundation
+
+extension IndiaVIXSeries {
+    /// The folder name India VIX is stored under (`market-data import --symbol INDIAVIX`, or
+    /// `market-data fetch --symbol "NSE:INDIA VIX" --interval day`).
+    public static let symbol = "INDIAVIX"
+
+    /// The India VIX daily bars of the home's market data (`data/market_data/INDIAVIX/1d/`), their
+    /// closes in rupees (the stored two-decimal prices); nil when none are stored.
+    public static func stored(in store: MarketDataStore) throws -> IndiaVIXSeries? {
+        guard !store.years(symbol: symbol, timeframe: .oneDay).isEmpty else { return nil }
+        let bars = try store.load(symbol: symbol, timeframe: .oneDay)
+        guard !bars.time.isEmpty else { return nil }
+        var closes: [(date: LocalDate, close: Double)] = []
+        closes.reserveCapacity(bars.time.count)
+        for i in bars.time.indices {
+            closes.append((LocalDate(daysSinceEpoch: Int(RiskManager.istDay(bars.time[i]))), Double(bars.close[i]) / 100))
+        }
+        return IndiaVIXSeries(closes: closes)
+    }
+
+    /// The first and the last date of the series; nil when it is empty.
+    public var dateRange: ClosedRange<LocalDate>? {
+        guard let first = days.first, let last = days.last else { return nil }
+        return LocalDate(daysSinceEpoch: first)...LocalDate(daysSinceEpoch: last)
+    }
+}
