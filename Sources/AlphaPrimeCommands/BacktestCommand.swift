@@ -79,6 +79,7 @@ public struct BacktestCommand: AsyncParsableCommand {
             if selection.riskPreset == nil, let preset = BacktestRequest.riskPreset(of: strategies) {
                 context = try ToolContext.load(common, tool: "backtest", riskPreset: preset)
             }
+            try BacktestRequest.refuseDisabled(strategies, in: context.configuration)
             let series = try request.loadSeries(home: context.home, strategies: strategies)
             var plan = try request.plan(configuration: context.configuration, calendar: context.calendar,
                                         strategies: strategies, series: series, risk: RiskManager())

@@ -93,6 +93,7 @@ struct ResearchSession {
         if riskPreset == nil, let preset = BacktestRequest.riskPreset(of: strategies) {
             context = try ToolContext.load(common, tool: tool, riskPreset: preset)
         }
+        try BacktestRequest.refuseDisabled(strategies, in: context.configuration)
         let series = try request.loadSeries(home: context.home, strategies: strategies)
         // The risk stage as backtest builds it: the rules of the risk file, for these instruments.
         var plan = try request.plan(configuration: context.configuration, calendar: context.calendar,

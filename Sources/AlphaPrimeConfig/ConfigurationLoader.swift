@@ -56,15 +56,20 @@ extension AlphaPrimeConfiguration {
         } else {
             risk = loader.load(RiskConfig.self, riskFileName) { $0.validate(&$1) }
         }
+        let strategies = loader.loadStrategies()
+        let strategyNames = Set(strategies.compactMap { $0.value?.name })
+        let strategiesClean = strategies.allSatisfy { $0.clean }
         if checkAllRiskPresets {
             for preset in loader.riskPresets() where RiskConfig.fileName(preset: preset) != riskFileName {
                 let loaded = loader.load(RiskConfig.self, RiskConfig.fileName(preset: preset)) { $0.validate(&$1) }
                 if let value = loaded.value, let h = hours.value, hours.clean {
                     loader.crossCheck(loaded) { value.validate(&$0, against: h) }
                 }
+                if let value = loaded.value, value.strategies != nil, strategiesClean {
+                    loader.crossCheck(loaded) { value.validate(&$0, strategyNames: strategyNames) }
+                }
             }
         }
-        let strategies = loader.loadStrategies()
 
         // Checks across files: the file checked must have decoded (its placeholders are known and
         // skipped), the file it is checked against must be free of problems.
@@ -81,6 +86,9 @@ extension AlphaPrimeConfiguration {
                     }
                 }
             }
+        }
+        if let r = risk.value, r.strategies != nil, strategiesClean {
+            loader.crossCheck(risk) { r.validate(&$0, strategyNames: strategyNames) }
         }
         for strategy in strategies where strategy.value != nil {
             loader.crossCheck(strategy) { strategy.value!.validate(&$0, instruments: instruments, hours: hours.clean ? hours.value : nil) }

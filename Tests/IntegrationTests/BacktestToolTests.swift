@@ -105,7 +105,7 @@ import Testing
                                          to: home.path("data/market_data"))
         func run() throws -> (trades: Int, rejections: Int, vix: String) {
             let result = try ToolProcess.run(
-                "backtest", ["--strategy", "mean_reversion,breakout_scalper,momentum", "--risk-preset", "prop_challenge",
+                "backtest", ["--strategy", "mean_reversion,breakout_scalper", "--risk-preset", "prop_challenge",
                              "--json", "--report", "none"], environment: home.environment())
             #expect(result.status == 0, "\(result.stderr)")
             let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
@@ -123,6 +123,19 @@ import Testing
         #expect(with.vix == "2021-02-15…2021-03-12")
         #expect(without.trades > 20 && with.trades < without.trades, "\(without) \(with)")
         #expect(with.rejections > without.rejections)
+    }
+
+    /// The prop-challenge preset keeps momentum out: a backtest of it under that preset is refused
+    /// (exit 78) naming the preset's file, and runs under another.
+    @Test func aStrategyThePresetDisablesIsRefused() throws {
+        let home = try TestHome()
+        defer { home.remove() }
+        let refused = try ToolProcess.run("backtest", ["--strategy", "momentum", "--risk-preset", "prop_challenge", "--report", "none"],
+                                          environment: home.environment())
+        #expect(refused.status == 78, "\(refused.stderr)")
+        #expect(refused.stderr.contains("strategy 'momentum': the prop_challenge risk preset disables it (strategies.disabled in config/risk_config_prop_challenge.yaml)"),
+                "\(refused.stderr)")
+        #expect(refused.stdout.isEmpty)
     }
 
     @Test func monteCarloIsReproducibleBySeed() throws {

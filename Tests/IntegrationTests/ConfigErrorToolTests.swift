@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// A copy of config/ with one misspelled key, one wrong type and one out-of-range value: exactly
+/// A copy of config/ with one misspelled key, one wrong type (or a removed setting) and one out-of-range value: exactly
 /// three errors, each naming the file, the line and the key path, from `config-check` (exit 78)
 /// and as failures from `health-check` (exit 1).
 @Suite struct ConfigErrorToolTests {
@@ -29,8 +29,8 @@ import Testing
         Mistake(file: "config/general_config.yaml", old: "snapshot_interval_seconds: 60", new: "snapshot_interval_secs: 60",
                 lineMarker: "snapshot_interval_secs", keyPath: "portfolio.snapshot_interval_secs",
                 message: "unknown key 'snapshot_interval_secs'"),
-        Mistake(file: "config/broker_config.yaml", old: "fill_latency_ms: 250", new: "fill_latency_ms: fast",
-                lineMarker: "fill_latency_ms: fast", keyPath: "paper.fill_latency_ms", message: "expected a whole number, got 'fast'"),
+        Mistake(file: "config/broker_config.yaml", old: "  slippage_ticks: 1", new: "  fill_latency_ms: 250\n  slippage_ticks: 1",
+                lineMarker: "fill_latency_ms: 250", keyPath: "paper.fill_latency_ms", message: "is no longer a setting"),
         Mistake(file: "config/strategies/momentum.yaml", old: "min_adx:\n    value: 25", new: "min_adx:\n    value: 90",
                 lineMarker: "value: 90", keyPath: "parameters.min_adx.value", message: "outside its range"),
     ]

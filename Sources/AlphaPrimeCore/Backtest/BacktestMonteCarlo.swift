@@ -11,7 +11,7 @@ public enum BacktestMonteCarlo {
         if let firm = risk.propFirm {
             return MonteCarloLimits(dailyLossPercent: firm.dailyLossLimitPct, maxDrawdownPercent: firm.maxDrawdownPct,
                                     drawdownKind: firm.drawdownMode == .trailing ? .trailing : .static,
-                                    profitTargetPercent: firm.profitTargetPct)
+                                    profitTargetPercent: firm.profitTargetPct, profitTargetDays: firm.profitTargetDays)
         }
         return MonteCarloLimits(dailyLossPercent: risk.risk.dailyMaxLossPct, maxDrawdownPercent: risk.risk.maxDrawdownPct,
                                 drawdownKind: risk.risk.drawdownMode == .trailing ? .trailing : .static)

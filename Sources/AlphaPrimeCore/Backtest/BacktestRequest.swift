@@ -37,6 +37,15 @@ public struct BacktestRequest: Sendable {
         }
     }
 
+    /// Refuses a strategy the risk preset disables (`strategies.disabled`): a backtest under a
+    /// preset shows what that preset would trade.
+    public static func refuseDisabled(_ strategies: [StrategyConfig], in configuration: AlphaPrimeConfiguration) throws {
+        for s in strategies where configuration.risk.disables(strategy: s.name) {
+            throw StrategyError(strategy: s.name, "the \(configuration.riskPreset) risk preset disables it (strategies.disabled in "
+                                + "\(configuration.riskFile)); run it under another preset with --risk-preset")
+        }
+    }
+
     /// The risk preset the strategies ask for, when they all ask for the same one.
     public static func riskPreset(of strategies: [StrategyConfig]) -> String? {
         let presets = Set(strategies.map { $0.riskPreset ?? "" })

@@ -12,6 +12,8 @@ struct DailyBootstrapPlan: PathSimulation, Sendable {
     let drawdownFraction: Double?
     let trailing: Bool
     let targetEquity: Double?
+    /// Days within which the target counts (`Int.max` without a window).
+    let targetDays: Int
 
     init(returns: [Double], options: MonteCarloOptions) throws {
         try MonteCarlo.validate(options)
@@ -26,6 +28,7 @@ struct DailyBootstrapPlan: PathSimulation, Sendable {
         drawdownFraction = limits.maxDrawdownPercent.map { $0 / 100 }
         trailing = limits.drawdownKind == .trailing
         targetEquity = limits.profitTargetPercent.map { 1 + $0 / 100 }
+        targetDays = limits.profitTargetDays ?? .max
     }
 
     func run(_ a: Int, _ b: Int) -> (PathOutcome, PathOutcome) {
@@ -44,7 +47,8 @@ struct DailyBootstrapPlan: PathSimulation, Sendable {
         var drawdownFloor = drawdownFraction == nil ? -Double.infinity : keep
         var undecided = targetEquity != nil
         let target = targetEquity ?? .infinity
-        for _ in 0..<growth.count {
+        for day in 0..<growth.count {
+            if undecided && day == targetDays { undecided = false }   // the window closed undecided: the target was missed
             let g = growth[Int(truncatingIfNeeded: rng.next(below: bound))]
             equity *= g
             if equity > peak {

@@ -25,17 +25,22 @@ public struct MonteCarloLimits: Sendable, Codable, Equatable {
     public var drawdownKind: DrawdownLimitKind
     /// Gain over the starting capital, in %, that passes the challenge if reached before any breach.
     public var profitTargetPercent: Double?
+    /// Trading days from a path's start within which the target must be reached (a firm's "8% in
+    /// 30 days"); `nil`: no window.
+    public var profitTargetDays: Int?
 
     public init(dailyLossPercent: Double? = nil, maxDrawdownPercent: Double? = nil,
-                drawdownKind: DrawdownLimitKind = .trailing, profitTargetPercent: Double? = nil) {
+                drawdownKind: DrawdownLimitKind = .trailing, profitTargetPercent: Double? = nil,
+                profitTargetDays: Int? = nil) {
         self.dailyLossPercent = dailyLossPercent
         self.maxDrawdownPercent = maxDrawdownPercent
         self.drawdownKind = drawdownKind
         self.profitTargetPercent = profitTargetPercent
+        self.profitTargetDays = profitTargetDays
     }
 
     private enum CodingKeys: String, CodingKey {
-        case dailyLossPercent, maxDrawdownPercent, drawdownKind, profitTargetPercent
+        case dailyLossPercent, maxDrawdownPercent, drawdownKind, profitTargetPercent, profitTargetDays
     }
 
     /// Every key may be left out: a missing limit is not checked, a missing kind is trailing.
@@ -44,7 +49,8 @@ public struct MonteCarloLimits: Sendable, Codable, Equatable {
         self.init(dailyLossPercent: try c.decodeIfPresent(Double.self, forKey: .dailyLossPercent),
                   maxDrawdownPercent: try c.decodeIfPresent(Double.self, forKey: .maxDrawdownPercent),
                   drawdownKind: try c.decodeIfPresent(DrawdownLimitKind.self, forKey: .drawdownKind) ?? .trailing,
-                  profitTargetPercent: try c.decodeIfPresent(Double.self, forKey: .profitTargetPercent))
+                  profitTargetPercent: try c.decodeIfPresent(Double.self, forKey: .profitTargetPercent),
+                  profitTargetDays: try c.decodeIfPresent(Int.self, forKey: .profitTargetDays))
     }
 }
 
@@ -155,6 +161,10 @@ public enum MonteCarloError: Error, Equatable, Sendable, CustomStringConvertible
     case tradesPerDayMismatch(sum: Int, trades: Int)
     /// A daily-loss limit was configured for a trade list without its trades-per-day counts.
     case dailyLossLimitNeedsTradesPerDay
+    /// A profit-target window was configured for a trade list without its trades-per-day counts.
+    case profitTargetWindowNeedsTradesPerDay
+    /// A profit-target window that is not a positive number of days, or one without a target.
+    case invalidProfitTargetWindow(days: Int, hasTarget: Bool)
     /// A daily return that cannot be compounded (not finite, or a loss of 100 % or more).
     case invalidDailyReturn(index: Int, value: Double)
 
@@ -176,6 +186,11 @@ public enum MonteCarloError: Error, Equatable, Sendable, CustomStringConvertible
             "Monte Carlo: trades per day must be non-negative and add up to the \(trades) trades, they add up to \(sum)"
         case .dailyLossLimitNeedsTradesPerDay:
             "Monte Carlo: a daily-loss limit needs the trades-per-day counts of the trade list"
+        case .profitTargetWindowNeedsTradesPerDay:
+            "Monte Carlo: a profit-target window needs the trades-per-day counts of the trade list"
+        case .invalidProfitTargetWindow(let days, let hasTarget):
+            hasTarget ? "Monte Carlo: profitTargetDays must be at least 1, got \(days)"
+                : "Monte Carlo: profitTargetDays needs a profitTargetPercent"
         case .invalidDailyReturn(let index, let value):
             "Monte Carlo: daily return \(index) is \(value); returns must be finite and above -100 %"
         }
@@ -305,6 +320,9 @@ public enum MonteCarlo {
             ("maxDrawdownPercent", limits.maxDrawdownPercent, true),
             ("profitTargetPercent", limits.profitTargetPercent, false),
         ]
+        if let days = limits.profitTargetDays, days < 1 || limits.profitTargetPercent == nil {
+            throw MonteCarloError.invalidProfitTargetWindow(days: days, hasTarget: limits.profitTargetPercent != nil)
+        }
         for check in checks {
             guard let value = check.value else { continue }
             guard value.isFinite, value > 0, !check.upTo100 || value <= 100 else {

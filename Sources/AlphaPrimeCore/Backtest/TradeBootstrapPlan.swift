@@ -25,6 +25,9 @@ struct TradeBootstrapPlan: PathSimulation, Sendable {
     let trailing: Bool
     /// Equity that passes, or nil without a profit target.
     let targetEquity: Int64?
+    /// Trades of a path within which the target counts: those of the window's first days in the
+    /// trade list's day structure (`Int.max` without a window).
+    let targetTrades: Int
     /// Paths are walked straight — drawn and walked in one loop, one path at a time, no index buffer —
     /// when nothing looks at days or at a target and a draw gives four trades. Either way the trades of
     /// a path and its outcome are the same.
@@ -49,10 +52,12 @@ struct TradeBootstrapPlan: PathSimulation, Sendable {
                 throw MonteCarloError.tradesPerDayMismatch(sum: sum, trades: pnl.count)
             }
             dayCount = ends.count
-            // Only the daily-loss limit looks at days; without it a path is walked as one stretch.
-            dayEnds = limits.dailyLossPercent == nil ? [pnl.count] : ends
+            // Only the daily-loss limit and a target window look at days; without them a path is
+            // walked as one stretch.
+            dayEnds = limits.dailyLossPercent == nil && limits.profitTargetDays == nil ? [pnl.count] : ends
         } else {
             guard limits.dailyLossPercent == nil else { throw MonteCarloError.dailyLossLimitNeedsTradesPerDay }
+            guard limits.profitTargetDays == nil else { throw MonteCarloError.profitTargetWindowNeedsTradesPerDay }
             dayCount = 1
             dayEnds = [pnl.count]
         }
@@ -63,6 +68,7 @@ struct TradeBootstrapPlan: PathSimulation, Sendable {
         dailyLossFraction = limits.dailyLossPercent.map { $0 / 100 }
         drawdownFraction = limits.maxDrawdownPercent.map { $0 / 100 }
         trailing = limits.drawdownKind == .trailing
+        targetTrades = limits.profitTargetDays.map { (tradesPerDay ?? []).prefix($0).reduce(0, +) } ?? .max
         targetEquity = limits.profitTargetPercent.map {
             options.startingCapital + limitAmount($0 / 100, of: options.startingCapital)
         }
@@ -156,7 +162,7 @@ struct TradeBootstrapPlan: PathSimulation, Sendable {
         let target = targetEquity ?? Int64.max
         let firstDayFloor = hasDaily ? start - limitAmount(dailyFraction, of: start) : Int64.min
         var walkA = TradeWalk(start: start, dayFloor: firstDayFloor, trailFraction: trailFraction,
-                              undecided: targetEquity != nil)
+                              undecided: targetEquity != nil && targetTrades > 0)
         var walkB = walkA
         let indicesB = indices + Self.chunk
         var day = 0
@@ -183,6 +189,10 @@ struct TradeBootstrapPlan: PathSimulation, Sendable {
                     let fraction: Double? = hasDaily && another ? dailyFraction : nil
                     walkA.closeDay(nextDailyFraction: fraction)
                     walkB.closeDay(nextDailyFraction: fraction)
+                    if chunkStart + k >= targetTrades {   // the window closed: a path still undecided missed the target
+                        walkA.undecided = false
+                        walkB.undecided = false
+                    }
                 }
             }
             chunkStart += count

@@ -31,7 +31,8 @@ public struct AlphaPrimeConfiguration: Sendable, Encodable {
     /// first, for the logging layer to redact.
     public var secretValues: [String]
 
-    public var enabledStrategies: [StrategyConfig] { strategies.filter(\.enabled) }
+    /// The strategies that trade: enabled in their own file and not disabled by the risk preset.
+    public var enabledStrategies: [StrategyConfig] { strategies.filter { $0.enabled && !risk.disables(strategy: $0.name) } }
 
     public func strategy(named name: String) -> StrategyConfig? { strategies.first { $0.name == name } }
 

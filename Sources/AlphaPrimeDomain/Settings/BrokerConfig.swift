@@ -7,8 +7,9 @@ public struct BrokerConfig: Codable, Sendable, Equatable {
     public enum Name: String, Codable, Sendable, CaseIterable, ConfigChoice { case paper, kite, upstox }
 
     public struct Paper: Codable, Sendable, Equatable {
-        /// Delay between an order and its simulated fill.
-        public var fillLatencyMS: Int
+        /// No longer a setting: read only to name it in an error. Paper orders fill on the next
+        /// 1-minute bar, so a delay under a minute would change no fill.
+        public var fillLatencyMS: Int?
         /// Adverse slippage applied to market fills, in ticks.
         public var slippageTicks: Int
 
@@ -202,8 +203,10 @@ public struct BrokerConfig: Codable, Sendable, Equatable {
     public static let fileName = "broker_config.yaml"
 
     public func validate(_ v: inout ConfigValidator) {
-        v.check(paper.fillLatencyMS >= 0 && paper.fillLatencyMS <= 60_000, "paper.fill_latency_ms",
-                "must be from 0 to 60000 ms, got \(paper.fillLatencyMS)")
+        if paper.fillLatencyMS != nil {
+            v.error("paper.fill_latency_ms", "is no longer a setting: paper orders fill on the next 1-minute bar "
+                    + "(at its open, slippage_ticks worse), so a delay under a minute changes no fill; delete this line")
+        }
         v.nonNegative(paper.slippageTicks, "paper.slippage_ticks")
         kite.validate(&v, at: "kite", active: activeBroker == .kite, variablePrefix: "KITE")
         upstox.validate(&v, at: "upstox", active: activeBroker == .upstox, variablePrefix: "UPSTOX")

@@ -134,12 +134,25 @@ public struct RiskConfig: Codable, Sendable, Equatable {
         public var maxDrawdownPct: Double
         public var drawdownMode: DrawdownMode
         public var profitTargetPct: Double?
+        /// Trading days the target must be reached in (the firm's window, "8% in 30 days"),
+        /// counted from the first day of the period; absent = no window.
+        public var profitTargetDays: Int?
         public var minTradingDays: Int?
 
         enum CodingKeys: String, CodingKey {
             case name, dailyLossLimitPct = "daily_loss_limit_pct", maxDrawdownPct = "max_drawdown_pct"
-            case drawdownMode = "drawdown_mode", profitTargetPct = "profit_target_pct", minTradingDays = "min_trading_days"
+            case drawdownMode = "drawdown_mode", profitTargetPct = "profit_target_pct", profitTargetDays = "profit_target_days"
+            case minTradingDays = "min_trading_days"
         }
+    }
+
+    /// The strategies a preset keeps out. A strategy's own file still has to enable it: a preset
+    /// can take a strategy away, never add one the trader switched off.
+    public struct Strategies: Codable, Sendable, Equatable {
+        /// Names from config/strategies this preset never trades, in a backtest or a session.
+        public var disabled: [String]
+
+        public init(disabled: [String]) { self.disabled = disabled }
     }
 
     public var name: String
@@ -152,10 +165,18 @@ public struct RiskConfig: Codable, Sendable, Equatable {
     public var vixFilter: VIXFilter
     public var killSwitch: KillSwitch
     public var propFirm: PropFirm?
+    /// Optional: strategies this preset disables.
+    public var strategies: Strategies?
 
     enum CodingKeys: String, CodingKey {
         case name, description, risk, sizing, correlation, circuitBreakers = "circuit_breakers"
         case timeFilters = "time_filters", vixFilter = "vix_filter", killSwitch = "kill_switch", propFirm = "prop_firm"
+        case strategies
+    }
+
+    /// Whether this preset keeps the strategy out (`strategies.disabled`).
+    public func disables(strategy name: String) -> Bool {
+        strategies?.disabled.contains(name) ?? false
     }
 
     public static let fileName = "risk_config.yaml"
@@ -263,6 +284,14 @@ public struct RiskConfig: Codable, Sendable, Equatable {
             v.percent(firm.maxDrawdownPct, "prop_firm.max_drawdown_pct")
             if let target = firm.profitTargetPct { v.percent(target, "prop_firm.profit_target_pct", max: 1_000) }
             if let days = firm.minTradingDays { v.nonNegative(days, "prop_firm.min_trading_days") }
+            if let window = firm.profitTargetDays {
+                v.positive(window, "prop_firm.profit_target_days")
+                v.check(firm.profitTargetPct != nil, "prop_firm.profit_target_days", "a window needs prop_firm.profit_target_pct")
+                if let least = firm.minTradingDays {
+                    v.check(window >= least, "prop_firm.profit_target_days",
+                            "a \(window)-day window is shorter than min_trading_days (\(least))", involving: ["prop_firm.min_trading_days"])
+                }
+            }
             v.check(killSwitch.dailyLossPct < firm.dailyLossLimitPct, "kill_switch.daily_loss_pct",
                     "must be below the firm's daily loss limit (\(f(firm.dailyLossLimitPct))%) so the engine halts first",
                     involving: ["prop_firm.daily_loss_limit_pct"])
@@ -273,6 +302,17 @@ public struct RiskConfig: Codable, Sendable, Equatable {
                     "is above the firm's daily loss limit (\(f(firm.dailyLossLimitPct))%)", involving: ["prop_firm.daily_loss_limit_pct"])
             v.check(risk.maxDrawdownPct <= firm.maxDrawdownPct, "risk.max_drawdown_pct",
                     "is above the firm's max drawdown (\(f(firm.maxDrawdownPct))%)", involving: ["prop_firm.max_drawdown_pct"])
+        }
+    }
+
+    /// Checks against the strategies of config/strategies: every name a preset disables exists.
+    package func validate(_ v: inout ConfigValidator, strategyNames: Set<String>) {
+        guard let disabled = strategies?.disabled else { return }
+        v.unique(disabled, path: { "strategies.disabled[\($0)]" }, describe: { "strategy '\($0)'" })
+        for (i, name) in disabled.enumerated() {
+            let known = strategyNames.sorted().joined(separator: ", ")
+            v.check(strategyNames.contains(name), "strategies.disabled[\(i)]",
+                    "no strategy named '\(name)' in config/strategies (known: \(known))")
         }
     }
 

@@ -354,6 +354,31 @@ import Testing
         #expect(pass + fail <= 1)
     }
 
+    /// The firm's window: the target counts only when reached within its first days. Two ±₹600 steps
+    /// up from ₹10,000 reach +10 %, so within a two-day window a path passes with P = ¼; a day
+    /// without trades still counts as a day of the window.
+    @Test func theProfitTargetCountsOnlyInsideItsWindow() throws {
+        let limits = MonteCarloLimits(maxDrawdownPercent: 10, drawdownKind: .static, profitTargetPercent: 10, profitTargetDays: 2)
+        let opts = MonteCarloOptions(simulations: 20_000, seed: 3, startingCapital: 1_000_000, limits: limits)
+        let pnl: [Int64] = Array(repeating: [60_000, -60_000], count: 100).flatMap { $0 }
+        let windowed = try MonteCarlo.tradeBootstrap(pnl: pnl, tradesPerDay: Array(repeating: 1, count: 200), options: opts)
+        #expect(abs(windowed.profitTargetBeforeBreachProbability! - 0.25) < 0.02)
+        let quietFirstDay = try MonteCarlo.tradeBootstrap(pnl: pnl, tradesPerDay: [0] + Array(repeating: 1, count: 200), options: opts)
+        #expect(quietFirstDay.profitTargetBeforeBreachProbability == 0)
+        let daily = try MonteCarlo.dailyReturnBootstrap(returns: Array(repeating: [0.06, -0.06], count: 100).flatMap { $0 }, options: opts)
+        #expect(abs(daily.profitTargetBeforeBreachProbability! - 0.25) < 0.02)
+        // Breaches still count after the window closes.
+        #expect(windowed.drawdownBreachProbability! > 0.5)
+        #expect(throws: MonteCarloError.profitTargetWindowNeedsTradesPerDay) {
+            try MonteCarlo.tradeBootstrap(pnl: pnl, options: opts)
+        }
+        var noTarget = limits
+        noTarget.profitTargetPercent = nil
+        #expect(throws: MonteCarloError.invalidProfitTargetWindow(days: 2, hasTarget: false)) {
+            try MonteCarlo.dailyReturnBootstrap(returns: [0.06], options: MonteCarloOptions(simulations: 10, seed: 1, startingCapital: 1_000_000, limits: noTarget))
+        }
+    }
+
     @Test func percentilesAreMonotonic() throws {
         let result = try MonteCarlo.tradeBootstrap(pnl: Self.trades.pnl, tradesPerDay: Self.trades.perDay, options: options())
         let returns = (0..<250).map { sin(Double($0) * 0.7) / 40 }

@@ -75,6 +75,21 @@ import Testing
         #expect(issues[5].message.hasPrefix("5% is below risk.max_drawdown_pct (8%)"))
     }
 
+    /// A preset that disables a strategy config/strategies does not have, names it twice, or gives a
+    /// profit-target window shorter than the firm's minimum days: each refused on its line.
+    @Test func aPresetsStrategiesAndTargetWindowAreChecked() throws {
+        let home = try ConfigTestHome()
+        let file = "risk_config_prop_challenge.yaml"
+        let unknown = try home.replace(file, "disabled: [momentum]", with: "disabled: [momentum, momentun, momentum]")
+        let window = try home.replace(file, "profit_target_days: 21", with: "profit_target_days: 3")
+        let issues = home.issues()
+        #expect(issues.map(\.keyPath) == ["strategies.disabled[2]", "strategies.disabled[1]", "prop_firm.profit_target_days"], "\(issues)")
+        #expect(issues.map(\.line) == [unknown, unknown, window])
+        #expect(issues[0].message == "strategy 'momentum' is listed twice (also at line \(unknown))")
+        #expect(issues[1].message.hasPrefix("no strategy named 'momentun' in config/strategies (known: bollinger_reference, "))
+        #expect(issues[2].message == "a 3-day window is shorter than min_trading_days (5)")
+    }
+
     @Test func errorsAreOneLinePerIssueAndExitWith78() throws {
         let home = try ConfigTestHome()
         try home.replace("risk_config.yaml", "per_trade_risk_pct: 0.5", with: "per_trade_risk_pct: -1")

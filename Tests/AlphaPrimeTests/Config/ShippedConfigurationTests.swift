@@ -25,7 +25,9 @@ import Testing
         #expect(config.riskPreset == preset ?? "default")
         #expect(config.risk.name == preset ?? "default")
         #expect(config.strategies.map(\.name) == ["bollinger_reference", "breakout_scalper", "mean_reversion", "momentum"])
-        #expect(config.enabledStrategies.map(\.name) == ["breakout_scalper", "mean_reversion", "momentum"])
+        // The prop-challenge preset keeps momentum out.
+        #expect(config.enabledStrategies.map(\.name)
+                == (preset == "prop_challenge" ? ["breakout_scalper", "mean_reversion"] : ["breakout_scalper", "mean_reversion", "momentum"]))
     }
 
     @Test func unknownPresetListsTheAvailableOnes() throws {
@@ -45,6 +47,10 @@ import Testing
         #expect(challenge.killSwitch.dailyLossPct < firm.dailyLossLimitPct)
         #expect(challenge.killSwitch.drawdownPct < firm.maxDrawdownPct)
         #expect(firm.profitTargetPct != nil && firm.minTradingDays != nil)
+        // The kill switch just inside the firm's limits, above the preset's own; momentum kept out.
+        #expect(challenge.killSwitch.dailyLossPct == 4.5 && challenge.killSwitch.drawdownPct == 9)
+        #expect(firm.profitTargetDays == 21)
+        #expect(challenge.disables(strategy: "momentum") && !challenge.disables(strategy: "mean_reversion"))
 
         let funded = try load(preset: "funded_conservative").risk
         #expect(funded.propFirm != nil)

@@ -74,23 +74,27 @@ func riskFixtureVIX() throws -> IndiaVIXSeries {
         #expect(risk.state.pausedUntil == ist(day, "11:00"))   // 60 minutes
         trips = risk.crossedThresholds(equity: tenLakh - 2_000_000, time: ist(day, "11:30"))
         #expect(trips.map(\.rule) == ["risk.daily_max_loss_pct"] && trips[0].action == .haltedForDay && !trips[0].flatten)
-        // The kill switch at 2.5% of the day halts the run long before the firm's 5%.
-        trips = risk.crossedThresholds(equity: tenLakh - 2_500_000, time: ist(day, "12:00"))
+        // A loss carried through the daily limit (a gap): the 4% drawdown halts the run, and the kill
+        // switch at 4.5% of the day flattens everything just inside the firm's 5%.
+        trips = risk.crossedThresholds(equity: tenLakh - 4_000_001, time: ist(day, "11:40"))
+        #expect(trips.map(\.rule) == ["risk.max_drawdown_pct"] && !trips[0].flatten)
+        #expect(risk.crossedThresholds(equity: tenLakh - 4_499_999, time: ist(day, "11:45")).isEmpty)
+        trips = risk.crossedThresholds(equity: tenLakh - 4_500_000, time: ist(day, "12:00"))
         #expect(trips.map(\.rule) == ["kill_switch.daily_loss_pct"] && trips[0].flatten && trips[0].haltsRun)
         #expect(risk.state.propFirmStatus == .inProgress)
         #expect(risk.watch.floor == tenLakh - 5_000_000)   // only the firm's own limit stays watched
 
-        // Trailing drawdown: 4% below a ₹10,50,000 peak halts entries; the kill switch flattens at 4.5%
+        // Trailing drawdown: 4% below a ₹10,50,000 peak halts entries; the kill switch flattens at 9%
         // even though entries are already halted.
         var dd = try manager("prop_challenge")
         dd.startDay(at: ist("2021-03-02", "09:15"), equity: tenLakh)
         dd.raisePeak(105_000_000)
-        dd.startDay(at: ist(day, "09:15"), equity: 101_500_000)
-        trips = dd.crossedThresholds(equity: 105_000_000 - 4_200_001, time: ist(day, "10:00"))
+        dd.startDay(at: ist(day, "09:15"), equity: 96_000_000)   // 8.6% below the peak: the day's loss stays small
+        trips = dd.crossedThresholds(equity: 96_000_000, time: ist(day, "10:00"))
         #expect(trips.map(\.rule) == ["risk.max_drawdown_pct"] && !trips[0].flatten && trips[0].haltsRun)
         #expect(dd.state.halt?.rule == "risk.max_drawdown_pct")
-        #expect(dd.crossedThresholds(equity: 105_000_000 - 4_724_999, time: ist(day, "10:05")).isEmpty)
-        trips = dd.crossedThresholds(equity: 105_000_000 - 4_725_000, time: ist(day, "10:10"))
+        #expect(dd.crossedThresholds(equity: 105_000_000 - 9_449_999, time: ist(day, "10:05")).isEmpty)
+        trips = dd.crossedThresholds(equity: 105_000_000 - 9_450_000, time: ist(day, "10:10"))
         #expect(trips.map(\.rule) == ["kill_switch.drawdown_pct"] && trips[0].flatten)
         #expect(dd.state.halt?.rule == "kill_switch.drawdown_pct")
         // Two losing trades in a row end the day's entries.
