@@ -59,6 +59,10 @@ extension HealthCheckRegistry {
             return InstrumentHealth.check(configuration: setup.loadedConfiguration, database: database.openedIfPresent(), today: today,
                                           tradingDay: context.calendar?.isTradingDay(today))
         }
+        registry.register("india vix") { context in
+            VIXHealth.check(configuration: setup.loadedConfiguration, home: home,
+                            today: IST.dateTime(epochSeconds: context.marketTime).date, calendar: context.calendar)
+        }
         if let redis = setup.environment.variables["REDIS_URL"], !redis.isEmpty {
             registry.register("live-state cache") { _ in [Self.liveStateCache(redis)] }
         }

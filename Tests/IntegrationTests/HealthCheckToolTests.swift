@@ -166,6 +166,33 @@ import Testing
         #expect(uncovered.stdout.contains("[INFO] today: "))
     }
 
+    /// The `india vix` line (the shipped risk file has the VIX filter on): a warning while nothing
+    /// is stored, ok once the last trading day's close is there, a warning naming the effect once it
+    /// is older (filtered by an older close; past a week, every entry refused). Dates are the drill
+    /// clock's, not the wall clock's.
+    @Test func theIndiaVIXLine() throws {
+        let home = try TestHome()
+        defer { home.remove() }
+        #expect(try home.run("db-maintenance", ["migrate"]).status == 0)
+        func line(_ now: String) throws -> String {
+            let result = try home.run("health-check", ["--fast"], environment: [MarketClock.testVariable: now])
+            return result.stdout.split(separator: "\n").first { $0.contains("] india vix: ") }.map(String.init) ?? "(no india vix line) \(result.stdout)"
+        }
+        #expect(try line("2021-03-10T08:00").hasPrefix("[WARN] india vix: vix_filter is on (10–30) but no India VIX is stored"))
+
+        let vixFile = TestHome.repositoryRoot.appending(path: "Tests/AlphaPrimeTests/Fixtures/risk/india_vix_2021-02-15_2021-03-12.csv")
+        let imported = try home.run("market-data", ["import", "--format", "nse", "--symbol", "INDIAVIX", vixFile.path])
+        #expect(imported.status == 0, "\(imported.output)")
+        let current = try line("2021-03-15T08:00")
+        #expect(current.hasPrefix("[ OK ] india vix: latest close ") && current.contains(" on 2021-03-12"), "\(current)")
+        let older = try line("2021-03-17T08:00")
+        #expect(older.hasPrefix("[WARN] india vix: the latest India VIX close is of 2021-03-12") && older.contains("older than 2021-03-16")
+                && older.contains("today's entries are filtered by that older close"), "\(older)")
+        let stale = try line("2021-03-25T08:00")
+        #expect(stale.contains("the filter refuses every entry today (no close within 7 days)")
+                && stale.contains("--from 2021-03-13 --to 2021-03-24"), "\(stale)")
+    }
+
     @Test func jsonReport() throws {
         let home = try TestHome()
         defer { home.remove() }

@@ -156,9 +156,32 @@ public struct IndiaVIXSeries: Sendable, Equatable {
         return lo == 0 ? nil : closes[lo - 1]
     }
 
-    /// The lookup the risk manager takes: the prior close.
+    /// The oldest prior close the lookup accepts, in calendar days before the date: NSE is never
+    /// closed a whole week, so an older close means the series stops short of the date (a backtest
+    /// past its end, a series not updated), and the filter refuses rather than use a stale value.
+    public static let maxPriorCloseAgeDays = 7
+
+    /// The last close strictly before `date` within ``maxPriorCloseAgeDays``; nil otherwise.
+    public func recentPriorClose(before date: LocalDate) -> Double? {
+        let d = date.daysSinceEpoch
+        var lo = 0, hi = days.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if days[mid] < d { lo = mid + 1 } else { hi = mid }
+        }
+        guard lo > 0, d - days[lo - 1] <= Self.maxPriorCloseAgeDays else { return nil }
+        return closes[lo - 1]
+    }
+
+    /// The last date and close of the series; nil when it is empty.
+    public var latest: (date: LocalDate, close: Double)? {
+        guard let day = days.last, let close = closes.last else { return nil }
+        return (LocalDate(daysSinceEpoch: day), close)
+    }
+
+    /// The lookup the risk manager takes: the prior close, when it is at most a week old.
     public var lookup: RiskManager.VIXLookup {
         let series = self
-        return { series.priorClose(before: $0) }
+        return { series.recentPriorClose(before: $0) }
     }
 }

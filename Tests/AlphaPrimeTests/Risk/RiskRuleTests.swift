@@ -362,6 +362,10 @@ import Testing
         #expect(series.priorClose(before: LocalDate("2021-03-01")!) == 28.1425)
         #expect(series.priorClose(before: LocalDate("2021-03-02")!) == 25.625)
         #expect(series.priorClose(before: LocalDate("2021-03-08")!) == 23.605)
+        // The risk manager's lookup takes a close at most a week old: past the series' end it refuses.
+        #expect(series.lookup(LocalDate("2021-03-09")!) == 23.605)   // 7 days
+        #expect(series.lookup(LocalDate("2021-03-10")!) == nil)      // 8 days: the series stops short
+        #expect(series.latest?.date == LocalDate("2021-03-02")! && series.latest?.close == 23.605)
     }
 
     // MARK: Prop firm
