@@ -52,6 +52,10 @@ public struct BacktestCommand: AsyncParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Monte Carlo paths.", valueName: "n"))
     public var simulations: Int = 10_000
 
+    @Flag(name: .long, help: ArgumentHelp(
+        "Also give the results per market regime (bull, bear, sideways), each day labelled from the index's daily closes before it (regimes: in general_config.yaml; the index's 1d bars must be stored); writes regimes.csv and regime_days.csv."))
+    public var byRegime = false
+
     @OptionGroup(title: "Walk-forward") public var walkForward: WalkForwardOptions
 
     public init() {}
@@ -64,6 +68,9 @@ public struct BacktestCommand: AsyncParsableCommand {
         if strategyNames.isEmpty { throw ValidationError("--strategy expects at least one strategy name") }
         if simulations < 1 || simulations > 10_000_000 { throw ValidationError("--simulations expects 1 to 10000000, got \(simulations)") }
         try walkForward.validate(strategies: strategyNames.count, save: save, monteCarlo: monteCarlo)
+        if byRegime && walkForward.walkForward {
+            throw ValidationError("--by-regime breaks down a plain backtest; it is not used with --walk-forward")
+        }
     }
 
     var strategyNames: [String] { strategy.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
@@ -80,6 +87,7 @@ public struct BacktestCommand: AsyncParsableCommand {
                 context = try ToolContext.load(common, tool: "backtest", riskPreset: preset)
             }
             try BacktestRequest.refuseDisabled(strategies, in: context.configuration)
+            let regimeLabels = byRegime ? try Self.regimeLabels(context) : nil
             let series = try request.loadSeries(home: context.home, strategies: strategies)
             var plan = try request.plan(configuration: context.configuration, calendar: context.calendar,
                                         strategies: strategies, series: series, risk: RiskManager())
@@ -117,6 +125,11 @@ public struct BacktestCommand: AsyncParsableCommand {
                 }
                 directory = dir
             }
+            let regimes = regimeLabels.map {
+                RegimeBreakdown(dailyEquity: outcome.dailyEquity, startingCapital: outcome.ledger.startingCapital,
+                                trades: outcome.trades, labels: $0)
+            }
+            if let regimes, let directory { try regimes.write(to: directory) }
             var monteCarloResults: [MonteCarloResult] = []
             if monteCarlo {
                 monteCarloResults = try BacktestMonteCarlo.run(outcome: outcome, risk: context.configuration.risk,
@@ -134,19 +147,32 @@ public struct BacktestCommand: AsyncParsableCommand {
                 "net_pnl_paise": "\(performance.trades.netPnL)",
             ])
             if common.json {
-                if monteCarlo {
-                    ToolRunner.printOut(try BacktestMonteCarlo.json(summary: BacktestSummary(run: info, metrics: performance),
-                                                                    results: monteCarloResults))
-                } else {
-                    ToolRunner.printOut(String(decoding: try BacktestReport.summaryJSON(BacktestSummary(run: info, metrics: performance)), as: UTF8.self))
-                }
+                ToolRunner.printOut(try BacktestMonteCarlo.json(summary: BacktestSummary(run: info, metrics: performance),
+                                                                results: monteCarlo ? monteCarloResults : nil, regimes: regimes?.rows))
             } else {
                 ToolRunner.printOut(BacktestText.summary(info: info, metrics: performance, outcome: outcome, all: metrics == .all,
                                                          directory: directory))
+                if let regimes { ToolRunner.printOut("\n" + regimes.text()) }
                 for result in monteCarloResults { ToolRunner.printOut("\n" + BacktestMonteCarlo.text(result)) }
             }
             return .ok
         }
+    }
+}
+
+extension BacktestCommand {
+    /// The stored daily bars of the index `regimes:` names, or exit 66 saying how to store them.
+    static func regimeLabels(_ context: ToolContext) throws -> RegimeLabels {
+        let settings = context.configuration.general.regimeSettings
+        let folder = BacktestRequest.dataFolder(for: settings.index)
+        guard let labels = try RegimeLabels.stored(in: MarketDataStore(home: context.home), settings: settings) else {
+            throw MarketDataError.missingFile(
+                path: "data/market_data/\(folder)/1d",
+                reason: "--by-regime labels days from \(settings.index)'s daily bars and none are stored; store them with: "
+                    + "market-data import --format iso --symbol \(folder) FILE (date,open,high,low,close), or "
+                    + "market-data fetch --symbol \"\(settings.index)\" --interval day --from YYYY-MM-DD --to YYYY-MM-DD")
+        }
+        return labels
     }
 }
 

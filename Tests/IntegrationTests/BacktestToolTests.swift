@@ -125,6 +125,49 @@ import Testing
         #expect(with.rejections > without.rejections)
     }
 
+    /// `--by-regime`: refused (66) until the index's daily bars are stored, naming how to store them;
+    /// then the rows add up to the run (days, trades, net P&L to the paisa) and the two CSV files are
+    /// written beside summary.json. The bundled February–March 2021 days are all bull.
+    @Test func byRegimeSplitsTheRunByTheIndexsDailyRegime() throws {
+        let home = try TestHome()
+        defer { home.remove() }
+        try FileManager.default.createDirectory(at: home.path("data"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: TestHome.repositoryRoot.appending(path: "data/market_data"),
+                                         to: home.path("data/market_data"))
+        let arguments = ["--strategy", "mean_reversion,breakout_scalper", "--by-regime", "--json", "--report", "summary"]
+        let missing = try home.run("backtest", arguments)
+        #expect(missing.status == 66, "\(missing.output)")
+        #expect(missing.stderr.contains("--by-regime labels days from NIFTY 50's daily bars and none are stored; store them with: market-data import --format iso --symbol NIFTY50"),
+                "\(missing.stderr)")
+        #expect(try home.run("backtest", arguments + ["--walk-forward"]).status == 64)
+
+        let daily = TestHome.repositoryRoot.appending(path: "Tests/AlphaPrimeTests/Fixtures/regimes/nifty50_daily_2019-01_2021-03.csv")
+        let imported = try home.run("market-data", ["import", "--format", "iso", "--symbol", "NIFTY50", "--policy", "skip", daily.path])
+        #expect(imported.status == 0, "\(imported.output)")
+
+        let result = try home.run("backtest", arguments)
+        #expect(result.status == 0, "\(result.output)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let metrics = try #require(json["metrics"] as? [String: Any])
+        let rows = try #require(json["regimes"] as? [[String: Any]])
+        #expect(rows.map { $0["regime"] as? String } == ["bull", "bear", "sideways"])
+        func total(_ key: String) -> Int { rows.reduce(0) { $0 + ($1[key] as? Int ?? 0) } }
+        #expect(total("days") == metrics["trading_days"] as? Int && total("trades") == metrics["trades"] as? Int)
+        #expect(total("net_pnl_paise") == metrics["net_pnl_paise"] as? Int)
+        #expect(rows[0]["days"] as? Int == metrics["trading_days"] as? Int, "every bundled day is bull: \(rows)")
+
+        let run = try #require((json["run"] as? [String: Any])?["run_id"] as? String)
+        let folder = home.path("reports/backtest/\(run)")
+        let csv = try String(contentsOf: folder.appending(path: "regimes.csv"), encoding: .utf8)
+        #expect(csv.hasPrefix("regime,days,trades,wins,losses,net_pnl,charges,equity_change,return_on_capital,win_rate,profit_factor,expectancy,worst_day,worst_day_change,sharpe_ratio\nbull,"), "\(csv)")
+        let days = try String(contentsOf: folder.appending(path: "regime_days.csv"), encoding: .utf8)
+        #expect(days.split(separator: "\n").count == (metrics["trading_days"] as? Int ?? 0) + 1)
+
+        let text = try home.run("backtest", ["--strategy", "mean_reversion", "--by-regime", "--report", "none"])
+        #expect(text.stdout.contains("By regime (NIFTY 50 daily closes before each day: 50/200-day averages, band 1 × 20-day volatility)"),
+                "\(text.stdout)")
+    }
+
     /// The prop-challenge preset keeps momentum out: a backtest of it under that preset is refused
     /// (exit 78) naming the preset's file, and runs under another.
     @Test func aStrategyThePresetDisablesIsRefused() throws {

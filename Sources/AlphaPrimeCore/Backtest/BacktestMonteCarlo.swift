@@ -46,11 +46,13 @@ public enum BacktestMonteCarlo {
     }
 
     /// The run's summary with the Monte Carlo results beside it, as one JSON document.
-    public static func json(summary: BacktestSummary, results: [MonteCarloResult]) throws -> String {
-        let summaryObject = try JSONSerialization.jsonObject(with: Data(BacktestReport.summaryJSON(summary)))
-        let mcObject = try JSONSerialization.jsonObject(with: encoder().encode(results))
-        guard var dict = summaryObject as? [String: Any] else { return "" }
-        dict["monte_carlo"] = mcObject
+    /// The summary JSON with `monte_carlo` (when resampled) and `regimes` (with `--by-regime`) added.
+    public static func json(summary: BacktestSummary, results: [MonteCarloResult]?, regimes: [RegimeMetrics]? = nil) throws -> String {
+        let summaryBytes = Data(try BacktestReport.summaryJSON(summary))
+        if results == nil && regimes == nil { return String(decoding: summaryBytes, as: UTF8.self) }
+        guard var dict = try JSONSerialization.jsonObject(with: summaryBytes) as? [String: Any] else { return "" }
+        if let results { dict["monte_carlo"] = try JSONSerialization.jsonObject(with: encoder().encode(results)) }
+        if let regimes { dict["regimes"] = try JSONSerialization.jsonObject(with: encoder().encode(regimes)) }
         let data = try JSONSerialization.data(withJSONObject: dict, options: [.prettyPrinted, .sortedKeys])
         return String(decoding: data, as: UTF8.self)
     }

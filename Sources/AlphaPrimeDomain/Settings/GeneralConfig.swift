@@ -159,6 +159,7 @@ public struct GeneralConfig: Codable, Sendable, Equatable {
     public var backups: Backups?
     public var alerts: Alerts?
     public var dashboard: Dashboard?
+    public var regimes: Regimes?
 
     /// `dashboard:` as configured, or the defaults.
     public var dashboardSettings: Dashboard { dashboard ?? .defaults }
@@ -220,6 +221,7 @@ public struct GeneralConfig: Codable, Sendable, Equatable {
             v.check((0...65_535).contains(d.port), "dashboard.port", "a TCP port from 1 to 65535 (0: any free port), got \(d.port)")
             v.check((1...3_600).contains(d.refreshSeconds), "dashboard.refresh_seconds", "1 to 3600 seconds, got \(d.refreshSeconds)")
         }
+        regimes?.validate(&v)
         v.check(!instruments.isEmpty, "instruments", "list at least one instrument")
         v.unique(instruments.map(\.symbol), path: { "instruments[\($0)].symbol" }, describe: { "symbol '\($0)'" })
         for (i, instrument) in instruments.enumerated() {

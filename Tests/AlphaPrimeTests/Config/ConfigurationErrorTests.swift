@@ -90,6 +90,16 @@ import Testing
         #expect(issues[2].message == "a 3-day window is shorter than min_trading_days (5)")
     }
 
+    @Test func theRegimeRuleIsRangeChecked() throws {
+        let home = try ConfigTestHome()
+        let slow = try home.replace("general_config.yaml", "slow_days: 200", with: "slow_days: 40")
+        let band = try home.replace("general_config.yaml", "band_volatility_multiple: 1.0", with: "band_volatility_multiple: -1")
+        let issues = home.issues()
+        #expect(issues.map(\.keyPath) == ["regimes.slow_days", "regimes.band_volatility_multiple"], "\(issues)")
+        #expect(issues.map(\.line) == [slow, band])
+        #expect(issues.first?.message == "more than fast_days (50) and at most 1000 trading days, got 40")
+    }
+
     @Test func errorsAreOneLinePerIssueAndExitWith78() throws {
         let home = try ConfigTestHome()
         try home.replace("risk_config.yaml", "per_trade_risk_pct: 0.5", with: "per_trade_risk_pct: -1")
