@@ -7,7 +7,7 @@ let tools = [
     "health-check", "report", "backup", "reset-portfolio", "archive",
     "analyze-logs", "db-maintenance", "backtest", "optimize", "stress-test", "cleanup-logs",
     "trading-calendar", "config-check",
-    "alpha-prime-bench", "market-data", "broker", "alert",
+    "alpha-prime-bench", "market-data", "broker", "alert", "strategy",
 ]
 
 /// The engine: like the other tools, plus the WebSocket transport (`AlphaPrimeWebSocket`, SwiftNIO

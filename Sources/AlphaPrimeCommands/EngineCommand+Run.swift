@@ -87,6 +87,22 @@ extension EngineCommand {
         /// The alert channels `.env` configures, on their own thread (docs/alerts.md), handed to the
         /// runner; nil when none is configured. A channel that cannot be set up is a warning, never a
         /// reason not to trade.
+        /// After a live session: the lifecycle's automatic demotion (docs/lifecycle.md), each said on
+        /// standard error, logged and alerted. A failure to check is logged, never a reason to stop.
+        static func demoteOnDrawdown(context: ToolContext, repository: StateRepository, alerts: AlertDispatcher?) {
+            do {
+                for line in try StrategyLifecycle(context: context, store: repository).demoteOnDrawdown(now: try StrategyLifecycle.now()) {
+                    ToolRunner.printError("engine: \(line)")
+                    context.logger.warning("strategy demoted", metadata: ["detail": "\(line)"])
+                    alerts?.raise(Alert(kind: .strategyDemoted, severity: .critical, title: "strategy demoted to paper", message: line,
+                                        key: "strategy-demoted-\(line.prefix { $0 != " " })", raisedAt: Int64(Date().timeIntervalSince1970)))
+                }
+            } catch {
+                context.logger.error("the lifecycle's drawdown check failed", metadata: ["error": "\(error)"])
+                ToolRunner.printError("engine: warning: the lifecycle's drawdown check failed: \(error)")
+            }
+        }
+
         static func installAlerts(_ runner: EngineRunner, context: ToolContext) -> AlertDispatcher? {
             do {
                 let channels = try AlertChannels.configured(environment: context.configuration.environment,
@@ -188,7 +204,18 @@ extension EngineCommand {
                 if let status = try Self.exitStatus(ifRefused: EngineStartPolicy.killSwitch(mode: mode) { try repository.engineState(mode: $0) }) {
                     return status
                 }
-                let setup = try EngineSetup(configuration: context.configuration, indiaVIX: try context.indiaVIX())
+                var setup = try EngineSetup(configuration: context.configuration, indiaVIX: try context.indiaVIX())
+                if mode == .live {
+                    // The lifecycle: no strategy below live-10 trades live; each trades its stage's share.
+                    let lifecycle = StrategyLifecycle(context: context, store: repository)
+                    let below = try lifecycle.applyLiveStages(to: &setup)
+                    guard below.isEmpty else {
+                        for line in below { ToolRunner.printError("engine: \(line)") }
+                        ToolRunner.printError("engine: live trading refused: every enabled strategy must be at live-10 or above "
+                                              + "(strategy status; strategy promote NAME --confirm --reason TEXT), or disabled in its file")
+                        return .refused
+                    }
+                }
                 if replay.isEmpty {
                     return try runLive(context: context, setup: setup, repository: repository, pid: pid, host: host)
                 }
@@ -226,6 +253,7 @@ extension EngineCommand {
                     let summary = SessionSummary(outcome, mode: mode)
                     ended.append(summary)
                     if !json { ToolRunner.printOut(summary.text) }
+                    if mode == .live { Self.demoteOnDrawdown(context: context, repository: repository, alerts: alerts) }
                 }
                 let outcomes: [SessionOutcome]
                 do {

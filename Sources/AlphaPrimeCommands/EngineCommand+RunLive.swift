@@ -48,6 +48,7 @@ extension EngineCommand.Run {
             let summary = EngineCommand.SessionSummary(outcome, mode: mode)
             ended = summary
             if !json { ToolRunner.printOut(summary.text) }
+            if mode == .live { EngineCommand.Run.demoteOnDrawdown(context: context, repository: repository, alerts: alerts) }
         }
         try repository.recordHeartbeat(mode: tradingMode, status: mode.rawValue, pid: pid, host: host, at: clock.now())
         let logger = logs.engine

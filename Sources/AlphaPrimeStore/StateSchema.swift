@@ -21,13 +21,15 @@ public enum StateSchema {
         Migration(version: 5, name: "archive batches and account checkpoints", sql: v5Archive),
         Migration(version: 6, name: "the instrument master", sql: v6Instruments),
         Migration(version: 7, name: "bars a live session built", sql: v7EngineBars),
+        Migration(version: 8, name: "strategy lifecycle stages and evidence", sql: v8Lifecycle),
     ]
 
     /// The tables the current schema must have (checked by `db-maintenance integrity-check`).
     public static let tables = [
         "schema_migrations", "orders", "fills", "trades", "portfolio_history", "strategy_performance",
         "risk_events", "engine_state",
-    ] + engineTables + ["account_epochs", "archive_batches", "account_checkpoints", "instruments", "engine_bars"]
+    ] + engineTables + ["account_epochs", "archive_batches", "account_checkpoints", "instruments", "engine_bars",
+                                        "strategy_stages", "strategy_evidence"]
 
     static let v1 = """
         CREATE TABLE orders (

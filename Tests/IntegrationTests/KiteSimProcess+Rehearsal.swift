@@ -21,7 +21,9 @@ extension KiteSimProcess {
 
     /// A home's broker_config.yaml pointed at this kite-sim, with limits a replay at full speed
     /// does not wait on, and the `.env` of a trader with every live gate open.
-    func configureLive(_ home: TestHome) throws {
+    /// `lifecycleStage`: where every enabled strategy stands (the live engine trades none below
+    /// live-10); nil leaves the lifecycle untouched.
+    func configureLive(_ home: TestHome, lifecycleStage: StrategyStage? = .live100) throws {
         try home.edit("config/broker_config.yaml", replacing: "active_broker: paper", with: "active_broker: kite")
         try home.edit("config/broker_config.yaml", replacing: "base_url: https://api.kite.trade", with: "base_url: \(baseURL)")
         for (old, new) in [("requests_per_second: 10 ", "requests_per_second: 5000 "),
@@ -46,6 +48,7 @@ extension KiteSimProcess {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
             try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: url.path)
         }
+        if lifecycleStage != nil { try LifecycleFixture.place(home, at: lifecycleStage!) }
     }
 
     /// A connection to this kite-sim for the adapter used in-process.

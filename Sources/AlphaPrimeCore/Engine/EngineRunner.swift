@@ -145,6 +145,7 @@ public final class EngineRunner {
         let strategies = try warmedStrategies(day)
         var core = TradingCore(strategies: strategies.map(ObservedStrategy.init), instruments: setup.instruments,
                                startingCapital: dayStartCash, risk: setup.risk, product: setup.product)
+        core.livePercent = setup.instanceLivePercent
         if let riskState {
             core.restoreRiskState(riskState)
             if let halt = riskState.halt {

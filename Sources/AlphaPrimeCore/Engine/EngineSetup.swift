@@ -21,6 +21,12 @@ public struct EngineSetup: Sendable {
     /// The paper account's starting capital, paise.
     public var startingCapital: Int64
     public var snapshotIntervalSeconds: Int64
+    /// In live mode, each strategy's share of its size by its lifecycle stage (10, 25, 50, 100), by
+    /// name; a strategy not listed trades at full size (paper, replays).
+    public var livePercentByStrategy: [String: Int] = [:]
+
+    /// ``livePercentByStrategy`` per instance, in instance order.
+    public var instanceLivePercent: [Int] { instances.map { livePercentByStrategy[$0.setup.name] ?? 100 } }
 
     /// `indiaVIX`: the India VIX series the VIX filter reads (``IndiaVIXSeries/stored(in:)``);
     /// without one an enabled filter is listed in `risk.inactiveRules`.

@@ -21,6 +21,9 @@ public struct TradingCore<S: Strategy>: Sendable {
     public var ledger: Ledger
     public var risk: RiskManager
     public var product: ProductType
+    /// Per strategy instance, the share of its size it trades (its lifecycle stage in live mode:
+    /// 10, 25, 50 or 100); empty: every instance at 100.
+    public var livePercent: [Int] = []
     /// Every order of the run, by id − 1.
     public private(set) var orders: [OrderState] = []
     /// For each order (index = id − 1): the exit reason of a trade it closes.
@@ -280,7 +283,8 @@ public struct TradingCore<S: Strategy>: Sendable {
                 refuse(signal, instance: i, rejection, time: time)
                 return
             }
-            quantity = sizing.quantity
+            guard let staged = stageSized(sizing.quantity, signal: signal, instance: i, time: time) else { return }
+            quantity = staged
             if risk.recordsApprovals {
                 recordApproval(time: time, instance: i, symbol: symbol, side: signal.side, quantity: quantity, sizing: sizing)
             }
@@ -304,9 +308,10 @@ public struct TradingCore<S: Strategy>: Sendable {
                 if let rejection = assessment.decision.rejection { refuse(signal, instance: i, rejection, time: time) }
                 return
             }
-            quantity = q
+            guard let staged = stageSized(q, signal: signal, instance: i, time: time) else { return }
+            quantity = staged
             if risk.recordsApprovals {
-                recordApproval(time: time, instance: i, symbol: symbol, side: signal.side, quantity: q, sizing: sizing)
+                recordApproval(time: time, instance: i, symbol: symbol, side: signal.side, quantity: staged, sizing: sizing)
             }
         }
         if lastRejectedRule[i] != nil { lastRejectedRule[i] = nil }
@@ -334,6 +339,24 @@ public struct TradingCore<S: Strategy>: Sendable {
 
     /// A refused signal: kept in ``rejections``; a risk event unless the instance's last one was the same rule.
     @inline(never)
+    /// An entry's size at the strategy's live stage (``livePercent``): the approved quantity times
+    /// the stage's share, rounded down to whole lots; nil (refused, rule `lifecycle.stage`) when not
+    /// one lot is left. Exits and strategies at full size pass unchanged.
+    mutating func stageSized(_ quantity: Int64, signal: Signal, instance i: Int, time: Int64) -> Int64? {
+        guard signal.intent == .enter, i < livePercent.count, livePercent[i] < 100 else { return quantity }
+        let lot = max(1, instruments[signal.symbol].lotSize)
+        let share = quantity * Int64(livePercent[i]) / 100
+        let sized = share - share % lot
+        guard sized > 0 else {
+            refuse(signal, instance: i, RiskRejection(
+                rule: RiskRule.lifecycleStage,
+                reason: "at its live stage's \(livePercent[i])% the \(quantity) units sized come to \(share), less than one lot of \(lot)",
+                value: Double(share), limit: Double(lot)), time: time)
+            return nil
+        }
+        return sized
+    }
+
     mutating func refuse(_ signal: Signal, instance i: Int, _ rejection: RiskRejection, time: Int64) {
         rejections.append(Rejection(strategy: i, signal: signal, rejection: rejection))
         guard lastRejectedRule[i] != rejection.rule else { return }

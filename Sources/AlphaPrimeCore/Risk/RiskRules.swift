@@ -13,6 +13,8 @@ public enum RiskRule {
     public static let maxTotalExposure = "risk.max_total_exposure_pct"
     public static let kelly = "sizing.kelly_fraction"
     public static let sizing = "sizing.method"
+    /// A live strategy's stage share leaves less than one lot (strategy status; docs/lifecycle.md).
+    public static let lifecycleStage = "lifecycle.stage"
     public static let correlationGroups = "correlation.groups"
     public static let rollingCorrelation = "correlation.rolling"
     public static let consecutiveLosses = "circuit_breakers.max_consecutive_losses"

@@ -12,6 +12,7 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable {
     case runbookFailed = "runbook_failed"
     case healthCritical = "health_critical"
     case endOfDay = "end_of_day"
+    case strategyDemoted = "strategy_demoted"
     case test
 }
 

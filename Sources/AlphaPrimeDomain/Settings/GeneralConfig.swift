@@ -160,6 +160,7 @@ public struct GeneralConfig: Codable, Sendable, Equatable {
     public var alerts: Alerts?
     public var dashboard: Dashboard?
     public var regimes: Regimes?
+    public var lifecycle: Lifecycle?
 
     /// `dashboard:` as configured, or the defaults.
     public var dashboardSettings: Dashboard { dashboard ?? .defaults }
@@ -222,6 +223,7 @@ public struct GeneralConfig: Codable, Sendable, Equatable {
             v.check((1...3_600).contains(d.refreshSeconds), "dashboard.refresh_seconds", "1 to 3600 seconds, got \(d.refreshSeconds)")
         }
         regimes?.validate(&v)
+        lifecycle?.validate(&v)
         v.check(!instruments.isEmpty, "instruments", "list at least one instrument")
         v.unique(instruments.map(\.symbol), path: { "instruments[\($0)].symbol" }, describe: { "symbol '\($0)'" })
         for (i, instrument) in instruments.enumerated() {

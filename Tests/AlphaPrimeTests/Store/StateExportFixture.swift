@@ -147,6 +147,19 @@ enum ExportFixture {
                 "volume": .integer(i == 0 ? 0 : .max),
             ], returningId: false)
         }
+        // The lifecycle: awkward names, reasons and evidence JSON with escapes of its own.
+        for (i, stage) in ["paper", "live-10"].enumerated() {
+            try insert(database, "strategy_stages", [
+                "strategy": .text(awkward[i]), "parameters_hash": "0123456789abcdef", "stage": .text(stage),
+                "previous_stage": i == 0 ? "research" : "paper", "changed_at_us": .integer(t0 + Int64(i)),
+                "actor": i == 0 ? "trader" : "engine", "reason": .text(awkward[i + 1]), "evidence": .text(riskState(awkward[i])),
+            ])
+            try insert(database, "strategy_evidence", [
+                "strategy": .text(awkward[i]), "parameters_hash": "fedcba9876543210", "recorded_at_us": .integer(t0 - Int64(i)),
+                "run_id": "20260112-101500_momentum_evaluate", "period_start": "2021-02-15", "period_end": "2021-02-26",
+                "evidence": .text(riskState(awkward[i + 1])),
+            ])
+        }
     }
 
     /// A risk state as the engine stores it: pretty-printed JSON holding escapes of its own.

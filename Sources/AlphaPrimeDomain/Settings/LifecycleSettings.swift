@@ -1,0 +1,77 @@
+import AlphaPrimeSupport
+
+extension GeneralConfig {
+    /// The gates of `strategy promote` and the limit of automatic demotion (`lifecycle:`; optional,
+    /// with these defaults). docs/lifecycle.md says what each gate reads.
+    public struct Lifecycle: Codable, Sendable, Equatable {
+        /// research → paper: the walk-forward's efficiency (out-of-sample annual return over the
+        /// in-sample one) at least this.
+        public var minWalkForwardEfficiency: Double
+        /// research → paper: the Monte Carlo chance of breaching the active preset's daily-loss or
+        /// drawdown limit (any breach) at most this, a fraction.
+        public var maxBreachProbability: Double
+        /// research → paper: each of bull, bear and sideways seen on at least this many trading days.
+        public var minRegimeDays: Int
+        /// research → paper: in each regime, a profit factor at least this, or a net result no worse
+        /// than a loss of `max_regime_loss_pct` of the starting capital.
+        public var minRegimeProfitFactor: Double
+        public var maxRegimeLossPct: Double
+        /// paper → live-10: paper trading days (of this parameter set, since it entered paper).
+        public var minPaperDays: Int
+        /// paper → live-10: the paper expectancy per trade at least the backtest's minus this
+        /// fraction of its magnitude (0.5: no worse than half as good).
+        public var paperTolerance: Double
+        /// live-N → the next: trading days at the stage.
+        public var minLiveDays: Int
+        /// A live strategy whose drawdown since it went live exceeds this % of the starting capital
+        /// is demoted to paper by the engine.
+        public var demoteDrawdownPct: Double
+
+        public static let defaults = Lifecycle(minWalkForwardEfficiency: 0.5, maxBreachProbability: 0.05, minRegimeDays: 20,
+                                               minRegimeProfitFactor: 1.1, maxRegimeLossPct: 1.0, minPaperDays: 30,
+                                               paperTolerance: 0.5, minLiveDays: 20, demoteDrawdownPct: 3.0)
+
+        public init(minWalkForwardEfficiency: Double, maxBreachProbability: Double, minRegimeDays: Int,
+                    minRegimeProfitFactor: Double, maxRegimeLossPct: Double, minPaperDays: Int, paperTolerance: Double,
+                    minLiveDays: Int, demoteDrawdownPct: Double) {
+            self.minWalkForwardEfficiency = minWalkForwardEfficiency
+            self.maxBreachProbability = maxBreachProbability
+            self.minRegimeDays = minRegimeDays
+            self.minRegimeProfitFactor = minRegimeProfitFactor
+            self.maxRegimeLossPct = maxRegimeLossPct
+            self.minPaperDays = minPaperDays
+            self.paperTolerance = paperTolerance
+            self.minLiveDays = minLiveDays
+            self.demoteDrawdownPct = demoteDrawdownPct
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case minWalkForwardEfficiency = "min_walk_forward_efficiency", maxBreachProbability = "max_breach_probability"
+            case minRegimeDays = "min_regime_days", minRegimeProfitFactor = "min_regime_profit_factor"
+            case maxRegimeLossPct = "max_regime_loss_pct", minPaperDays = "min_paper_days", paperTolerance = "paper_tolerance"
+            case minLiveDays = "min_live_days", demoteDrawdownPct = "demote_drawdown_pct"
+        }
+
+        func validate(_ v: inout ConfigValidator) {
+            let f = ConfigValidator.format
+            v.check(minWalkForwardEfficiency.isFinite && minWalkForwardEfficiency >= 0 && minWalkForwardEfficiency <= 2,
+                    "lifecycle.min_walk_forward_efficiency", "0 to 2, got \(f(minWalkForwardEfficiency))")
+            v.check(maxBreachProbability.isFinite && maxBreachProbability >= 0 && maxBreachProbability <= 1,
+                    "lifecycle.max_breach_probability", "a fraction from 0 to 1, got \(f(maxBreachProbability))")
+            v.check((0...250).contains(minRegimeDays), "lifecycle.min_regime_days", "0 to 250 trading days, got \(minRegimeDays)")
+            v.check(minRegimeProfitFactor.isFinite && minRegimeProfitFactor >= 0 && minRegimeProfitFactor <= 10,
+                    "lifecycle.min_regime_profit_factor", "0 to 10, got \(f(minRegimeProfitFactor))")
+            v.check(maxRegimeLossPct.isFinite && maxRegimeLossPct >= 0 && maxRegimeLossPct <= 100,
+                    "lifecycle.max_regime_loss_pct", "0 to 100 per cent of the starting capital, got \(f(maxRegimeLossPct))")
+            v.check((1...500).contains(minPaperDays), "lifecycle.min_paper_days", "1 to 500 trading days, got \(minPaperDays)")
+            v.check(paperTolerance.isFinite && paperTolerance >= 0 && paperTolerance <= 1, "lifecycle.paper_tolerance",
+                    "a fraction from 0 (paper as good as the backtest) to 1, got \(f(paperTolerance))")
+            v.check((1...500).contains(minLiveDays), "lifecycle.min_live_days", "1 to 500 trading days, got \(minLiveDays)")
+            v.check(demoteDrawdownPct.isFinite && demoteDrawdownPct > 0 && demoteDrawdownPct <= 100, "lifecycle.demote_drawdown_pct",
+                    "above 0 and at most 100 per cent, got \(f(demoteDrawdownPct))")
+        }
+    }
+
+    /// `lifecycle:` as configured, or the defaults.
+    public var lifecycleSettings: Lifecycle { lifecycle ?? .defaults }
+}

@@ -1,0 +1,6 @@
+import AlphaPrimeCommands
+
+@main
+struct Entrypoint {
+    static func main() async { await StrategyCommand.main() }
+}

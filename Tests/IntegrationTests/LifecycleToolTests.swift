@@ -1,0 +1,122 @@
+import AlphaPrimeSupport
+import AlphaPrimeDomain
+import AlphaPrimeStore
+import Foundation
+import AlphaPrimeCommands
+import Testing
+
+/// A strategy taken from research to live-10 with the built `strategy` and `engine` tools over the
+/// bundled February 2021 days, the clock faked (`ALPHA_PRIME_NOW`): each promotion refused with
+/// its unmet gates named until they are met; a changed parameter starts again at research; the
+/// live engine refuses a strategy below live-10.
+@Suite(.serialized) struct LifecycleToolTests {
+    static let days = ["2021-02-15", "2021-02-16", "2021-02-17", "2021-02-18", "2021-02-19",
+                       "2021-02-22", "2021-02-23", "2021-02-24", "2021-02-25", "2021-02-26"]
+
+    static func importDaily(_ home: TestHome) throws {
+        let daily = TestHome.repositoryRoot.appending(path: "Tests/AlphaPrimeTests/Fixtures/regimes/nifty50_daily_2019-01_2021-03.csv")
+        let imported = try home.run("market-data", ["import", "--format", "iso", "--symbol", "NIFTY50", "--policy", "skip", daily.path])
+        #expect(imported.status == 0, "\(imported.output)")
+    }
+
+    @Test func aStrategyGoesFromResearchToLiveTenThroughItsGates() throws {
+        let engineHome = try EngineTestHome()
+        let home = engineHome.home
+        try Self.importDaily(home)
+        // Momentum alone, so its paper days are its own (the others would share its risk limits).
+        for other in ["mean_reversion", "breakout_scalper"] {
+            try home.edit("config/strategies/\(other).yaml", replacing: "enabled: true", with: "enabled: false")
+        }
+        #expect(try home.run("db-maintenance", ["migrate"]).status == 0)
+        func strategy(_ arguments: [String], at now: String = "2021-02-14T20:00") throws -> ToolProcess.Result {
+            try home.run("strategy", arguments, environment: [MarketClock.testVariable: now])
+        }
+
+        let fresh = try strategy(["status", "momentum"])
+        #expect(fresh.status == 0, "\(fresh.output)")
+        #expect(fresh.stdout.contains("momentum (parameters ") && fresh.stdout.contains("): research"), "\(fresh.stdout)")
+        #expect(fresh.stdout.contains("[ no ] evidence: no research evidence for these parameters; run: strategy evaluate momentum"))
+        #expect(try strategy(["promote", "momentum", "--reason", "looks good"]).status == 64, "--confirm is required")
+        let noEvidence = try strategy(["promote", "momentum", "--confirm", "--reason", "looks good"])
+        #expect(noEvidence.status == 5 && noEvidence.stderr.contains("momentum stays research: 1 of 1 gates to paper unmet"), "\(noEvidence.output)")
+
+        let evaluated = try strategy(["evaluate", "momentum", "--train-days", "4", "--test-days", "2", "--random", "4", "--simulations", "200"])
+        #expect(evaluated.status == 0, "\(evaluated.output)")
+        #expect(evaluated.stdout.contains("walk-forward: 3 windows, efficiency "), "\(evaluated.stdout)")
+        let run = try #require(evaluated.stdout.split(separator: "\n").first?.split(separator: " ").last.map(String.init))
+        for file in ["summary.json", "regimes.csv", "regime_days.csv", "monte_carlo.json", "walk_forward.json"] {
+            #expect(FileManager.default.fileExists(atPath: home.path("reports/backtest/\(run)/\(file)").path), "\(file) of \(run)")
+        }
+        let regimesShort = try strategy(["promote", "momentum", "--confirm", "--reason", "looks good"])
+        #expect(regimesShort.status == 5)
+        #expect(regimesShort.stderr.contains("bear regime: 0 bear trading days in 2021-02-15…2021-02-26; needs at least 20"), "\(regimesShort.stderr)")
+        #expect(regimesShort.stderr.contains("sideways regime: 0 sideways trading days"))
+
+        // Gates a ten-day sample can meet; the numbers are still the measured ones.
+        let gates = """
+
+            lifecycle:
+              min_walk_forward_efficiency: 0.4
+              max_breach_probability: 0.05
+              min_regime_days: 0
+              min_regime_profit_factor: 1.1
+              max_regime_loss_pct: 1.0
+              min_paper_days: 10
+              paper_tolerance: 0.5
+              min_live_days: 5
+              demote_drawdown_pct: 3.0
+            """
+        let general = home.path("config/general_config.yaml")
+        try (try String(contentsOf: general, encoding: .utf8) + gates).write(to: general, atomically: true, encoding: .utf8)
+        let toPaper = try strategy(["promote", "momentum", "--confirm", "--reason", "walk-forward and Monte Carlo pass"])
+        #expect(toPaper.status == 0, "\(toPaper.output)")
+        #expect(toPaper.stdout.contains("promoted momentum from research to paper"))
+        #expect(toPaper.stdout.contains("[ no ] paper days: 0 paper trading days with these parameters; needs at least 10"), "\(toPaper.stdout)")
+
+        // Paper trading: five days are not enough, ten are.
+        let firstWeek = try engineHome.engine(["run", "--mode", "paper"] + Self.days.prefix(5).flatMap { ["--replay", $0] })
+        #expect(firstWeek.status == 0, "\(firstWeek.stderr)")
+        let early = try strategy(["promote", "momentum", "--confirm", "--reason", "paper is fine"], at: "2021-02-20T10:00")
+        #expect(early.status == 5 && early.stderr.contains("paper days: 5 paper trading days with these parameters; needs at least 10"),
+                "\(early.output)")
+        let secondWeek = try engineHome.engine(["run", "--mode", "paper"] + Self.days.suffix(5).flatMap { ["--replay", $0] })
+        #expect(secondWeek.status == 0, "\(secondWeek.stderr)")
+        let status = try strategy(["status", "momentum", "--json"], at: "2021-02-27T10:00")
+        let standing = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [[String: Any]]).first
+        let checks = standing?["checks"] as? [[String: Any]] ?? []
+        #expect(standing?["stage"] as? String == "paper" && standing?["next"] as? String == "live-10")
+        #expect(checks.first { $0["gate"] as? String == "paper days" }?["met"] as? Bool == true, "\(checks)")
+        let toLive = try strategy(["promote", "momentum", "--confirm", "--reason", "ten paper days match the backtest"], at: "2021-02-27T10:00")
+        #expect(toLive.status == 0, "\(toLive.output) \(status.stdout)")
+        #expect(toLive.stdout.contains("promoted momentum from paper to live-10"))
+        #expect(toLive.stdout.contains("[ no ] days at live-10: 0 live trading days at live-10; needs at least 5"))
+
+        // Recorded with who, why and the gates' numbers.
+        let rows = try engineHome.database().query("SELECT stage, previous_stage, actor, reason, evidence FROM strategy_stages ORDER BY id")
+        #expect(rows.map { (try? $0.string("stage")) ?? "" } == ["paper", "live-10"])
+        #expect(rows.allSatisfy { (try? $0.string("actor")) == "trader" })
+        #expect((try rows.last?.string("evidence") ?? "").contains("\"gate\":\"paper versus backtest\""))
+
+        // A changed parameter is another strategy: back to research, the earlier set named.
+        try home.edit("config/strategies/momentum.yaml", replacing: "value: 21", with: "value: 22")
+        let changed = try strategy(["status", "momentum"], at: "2021-02-27T11:00")
+        #expect(changed.stdout.contains("): research"), "\(changed.stdout)")
+        #expect(changed.stdout.contains(": live-10 (a changed parameter set starts at research)"), "\(changed.stdout)")
+
+        let demote = try strategy(["demote", "momentum", "--to", "paper", "--confirm", "--reason", "x"], at: "2021-02-27T11:00")
+        #expect(demote.status == 64 && demote.stderr.contains("momentum is research: --to must be a lower stage or retired"), "\(demote.output)")
+    }
+
+    /// The live engine refuses to start while an enabled strategy is below live-10, naming each.
+    @Test func theLiveEngineRefusesAStrategyBelowLiveTen() throws {
+        let sim = try KiteSimProcess(["--market", "external"])
+        let live = try EngineTestHome()
+        try sim.configureLive(live.home, lifecycleStage: nil)
+        let refused = try live.engine(["run", "--mode", "live", "--replay", "2021-02-23", "--confirm-live"])
+        #expect(refused.status == 5, "\(refused.output)")
+        #expect(refused.stderr.contains("is research, below live-10"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("engine: live trading refused: every enabled strategy must be at live-10 or above"))
+        let orders = try live.database().queryFirst("SELECT COUNT(*) AS n FROM orders")?.int64("n")
+        #expect(orders == 0, "nothing was sent")
+    }
+}
