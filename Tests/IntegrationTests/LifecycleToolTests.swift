@@ -53,21 +53,11 @@ import Testing
         #expect(regimesShort.stderr.contains("sideways regime: 0 sideways trading days"))
 
         // Gates a ten-day sample can meet; the numbers are still the measured ones.
-        let gates = """
-
-            lifecycle:
-              min_walk_forward_efficiency: 0.4
-              max_breach_probability: 0.05
-              min_regime_days: 0
-              min_regime_profit_factor: 1.1
-              max_regime_loss_pct: 1.0
-              min_paper_days: 10
-              paper_tolerance: 0.5
-              min_live_days: 5
-              demote_drawdown_pct: 3.0
-            """
-        let general = home.path("config/general_config.yaml")
-        try (try String(contentsOf: general, encoding: .utf8) + gates).write(to: general, atomically: true, encoding: .utf8)
+        for (old, new) in [("min_walk_forward_efficiency: 0.5 ", "min_walk_forward_efficiency: 0.4 "),
+                           ("min_regime_days: 20 ", "min_regime_days: 0 "), ("min_paper_days: 30 ", "min_paper_days: 10 "),
+                           ("min_live_days: 20 ", "min_live_days: 5 ")] {
+            try home.edit("config/general_config.yaml", replacing: old, with: new)
+        }
         let toPaper = try strategy(["promote", "momentum", "--confirm", "--reason", "walk-forward and Monte Carlo pass"])
         #expect(toPaper.status == 0, "\(toPaper.output)")
         #expect(toPaper.stdout.contains("promoted momentum from research to paper"))
