@@ -97,6 +97,61 @@ import Testing
         #expect(demote.status == 64 && demote.stderr.contains("momentum is research: --to must be a lower stage or retired"), "\(demote.output)")
     }
 
+    /// A live rehearsal against kite-sim at live-10 and at live-25 (capital ₹1 crore, so the paper
+    /// day sizes 7 to 26 lots): every live entry is a whole number of lots, at most the stage's share
+    /// of the paper day's largest size of its symbol, entries under one lot are refused by
+    /// `lifecycle.stage`, and live-25 trades more than live-10. With a drawdown limit the next day
+    /// passes, the engine demotes to paper after that session and the next live start is refused.
+    @Test func aLiveSessionTradesItsStagesShare() throws {
+        func home() throws -> EngineTestHome {
+            let h = try EngineTestHome()
+            try h.home.edit("config/general_config.yaml", replacing: "starting_capital: 1000000", with: "starting_capital: 10000000")
+            return h
+        }
+        func trades(_ h: EngineTestHome) throws -> [(symbol: String, quantity: Int64)] {
+            try h.database().query("SELECT symbol, quantity FROM trades ORDER BY id").map { (try $0.string("symbol"), try $0.int64("quantity")) }
+        }
+        let paper = try home()
+        #expect(try paper.engine(["run", "--mode", "paper", "--replay", "2021-02-23"]).status == 0)
+        let full = try trades(paper)
+        let lot = ["NIFTY 50": Int64(65), "BANKNIFTY": 30]
+        var largest: [String: Int64] = [:]
+        for t in full { largest[t.symbol] = max(largest[t.symbol] ?? 0, t.quantity) }
+
+        var totals: [Int64] = []
+        for (stage, percent) in [(StrategyStage.live10, Int64(10)), (.live25, 25)] {
+            let sim = try KiteSimProcess(["--market", "external", "--slippage-ticks", "1", "--cash", "10000000"])
+            let live = try home()
+            try sim.configureLive(live.home, lifecycleStage: stage)
+            let run = try live.engine(["run", "--mode", "live", "--replay", "2021-02-23", "--confirm-live"])
+            #expect(run.status == 0, "\(run.stderr)")
+            let staged = try trades(live)
+            #expect(!staged.isEmpty, "\(stage.rawValue) trades")
+            for t in staged {
+                let l = lot[t.symbol] ?? 1
+                #expect(t.quantity % l == 0 && t.quantity <= (largest[t.symbol] ?? 0) * percent / 100, "\(stage.rawValue): \(t)")
+            }
+            let refused = try live.database().queryFirst(
+                "SELECT COUNT(*) AS n FROM risk_events WHERE mode = 'live' AND rule = 'lifecycle.stage'")?.int64("n") ?? 0
+            totals.append(staged.reduce(0) { $0 + $1.quantity })
+            print("\(stage.rawValue): \(staged.count) trades, \(totals.last!) units (paper \(full.count) trades, \(full.reduce(0) { $0 + $1.quantity }) units); \(refused) entries under one lot refused")
+            if stage == .live10 { #expect(refused > 0, "the paper day's 7-lot NIFTY entries are under one lot at 10%") }
+            if stage == .live25 {
+                // A drawdown limit the day passes: the engine demotes after the session, and the next live start is refused.
+                #expect(!run.stderr.contains("demoted"), "\(run.stderr)")
+                try live.home.edit("config/general_config.yaml", replacing: "demote_drawdown_pct: 3.0 ", with: "demote_drawdown_pct: 0.01 ")
+                let again = try live.engine(["run", "--mode", "live", "--replay", "2021-02-24", "--confirm-live"])
+                #expect(again.status == 0, "\(again.stderr)")
+                #expect(again.stderr.contains("demoted from live-25 to paper: live drawdown ₹"), "\(again.stderr)")
+                let demotions = try live.database().query("SELECT strategy, stage, previous_stage FROM strategy_stages WHERE actor = 'engine'")
+                #expect(!demotions.isEmpty && demotions.allSatisfy { (try? $0.string("stage")) == "paper" })
+                let refusedStart = try live.engine(["run", "--mode", "live", "--replay", "2021-02-25", "--confirm-live"])
+                #expect(refusedStart.status == 5 && refusedStart.stderr.contains("is paper, below live-10"), "\(refusedStart.output)")
+            }
+        }
+        #expect(totals[1] > totals[0])
+    }
+
     /// The live engine refuses to start while an enabled strategy is below live-10, naming each.
     @Test func theLiveEngineRefusesAStrategyBelowLiveTen() throws {
         let sim = try KiteSimProcess(["--market", "external"])
