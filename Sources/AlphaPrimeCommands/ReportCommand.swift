@@ -126,7 +126,8 @@ public struct ReportCommand: AsyncParsableCommand {
             let input = try PeriodReportInput.load(
                 store: store, period: period, mode: mode, calendar: context.calendar, settings: settings,
                 positions: { try BrokerAccounts.recordedBook(for: mode, store: store, setup: setup).positions() })
-            let report = PeriodReport(input, generatedAt: UTCTimestamp(Date()))
+            var report = PeriodReport(input, generatedAt: UTCTimestamp(Date()))
+            (report.drift, report.driftNote) = ReportCommand.drift(report, context: context, store: store, setup: setup)
             let folder = try PeriodReportWriter.write(report, reportsDirectory: context.directory(context.configuration.general.paths.reports))
             let millis = (DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
             context.logger.notice("report written", metadata: [
@@ -145,6 +146,40 @@ public struct ReportCommand: AsyncParsableCommand {
 }
 
 extension ReportCommand {
+    /// The engine's days of the report against the same days re-run through the backtester on the
+    /// bars stored for them (the market data a replay read; a live session's bars, moved there at its
+    /// close), the strategies warmed on the two sessions before and at their live stage's share in
+    /// live mode. Days the engine did not run are left out. A drift that cannot be measured is a
+    /// note in the report, never a failed report.
+    static func drift(_ report: PeriodReport, context: ToolContext, store: StateRepository, setup engineSetup: EngineSetup)
+        -> (PeriodReport.Drift?, String?) {
+        let days = report.days.filter { $0.tradingDay && ($0.sessionStatus != nil || $0.trades > 0) }
+        guard !days.isEmpty else { return (nil, "no engine session in the period") }
+        do {
+            var setup = engineSetup
+            if report.mode == .live { _ = try StrategyLifecycle(context: context, store: store).applyLiveStages(to: &setup) }
+            let market = MarketDataStore(home: context.home)
+            let here = URL(filePath: FileManager.default.currentDirectoryPath, directoryHint: .isDirectory)
+            var measured: [(date: LocalDate, drift: [StrategyDrift])] = []
+            var missing: [LocalDate] = []
+            for day in days {
+                let plan = try ReplayData.load(sources: [ReplaySource(day.date.description)], setup: setup, calendar: context.calendar,
+                                               store: market, warmupDays: 2, currentDirectory: here)
+                guard let replay = plan.days.first, plan.symbolsWithoutBars.isEmpty else { missing.append(day.date); continue }
+                let rerun = try DayDrift.rerun(day: replay, setup: setup, calendar: context.calendar,
+                                               openingEquity: day.startEquity ?? report.openingEquity)
+                let engine = report.trades.filter { IST.dateTime(epochSeconds: $0.entryAt.microseconds / 1_000_000).date == day.date }
+                measured.append((day.date, DayDrift.compare(engine: engine.map(DayDrift.Trade.init), backtest: rerun)))
+            }
+            let note = missing.isEmpty ? nil
+                : "no stored bars for \(missing.map(\.description).joined(separator: ", ")): those days are left out of the drift"
+            return measured.isEmpty ? (nil, note) : (PeriodReport.Drift(days: measured), note)
+        } catch {
+            context.logger.warning("drift not measured", metadata: ["error": "\(error)"])
+            return (nil, "not measured: \(error)")
+        }
+    }
+
     /// What a trading report takes from the configuration (the dashboard's pages too).
     static func reportSettings(_ context: ToolContext, setup: EngineSetup) throws -> PeriodReportSettings {
         let costs = try CostModel(instrumentKinds: setup.instrumentKinds)

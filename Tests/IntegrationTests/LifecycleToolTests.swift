@@ -137,6 +137,16 @@ import Testing
             print("\(stage.rawValue): \(staged.count) trades, \(totals.last!) units (paper \(full.count) trades, \(full.reduce(0) { $0 + $1.quantity }) units); \(refused) entries under one lot refused")
             if stage == .live10 { #expect(refused > 0, "the paper day's 7-lot NIFTY entries are under one lot at 10%") }
             if stage == .live25 {
+                // Drift: the live day against its re-run at the stage's share (kite-sim fills with the paper broker's tick of
+                // slippage): the same trades, to the paisa.
+                let report = try live.home.run("report", ["daily", "--date", "2021-02-23", "--mode", "live", "--json"])
+                #expect(report.status == 0, "\(report.stderr)")
+                let summary = try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any]
+                let drift = (summary?["drift"] as? [String: Any])?["by_strategy"] as? [[String: Any]] ?? []
+                #expect(!drift.isEmpty && drift.allSatisfy { ($0["matched"] as? Int ?? 0) > 0 }, "\(drift)")
+                #expect(drift.allSatisfy { $0["missed_entries"] as? Int == 0 && $0["extra_entries"] as? Int == 0
+                        && $0["difference_paise"] as? Int64 == 0 && $0["average_slippage_paise"] as? Double == 0 }, "\(drift)")
+                print("drift at live-25 on 2021-02-23: \(drift)")
                 // A drawdown limit the day passes: the engine demotes after the session, and the next live start is refused.
                 #expect(!run.stderr.contains("demoted"), "\(run.stderr)")
                 try live.home.edit("config/general_config.yaml", replacing: "demote_drawdown_pct: 3.0 ", with: "demote_drawdown_pct: 0.01 ")

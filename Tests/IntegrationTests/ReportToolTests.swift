@@ -111,6 +111,18 @@ import Testing
         #expect(month["net_pnl_paise"] as? Int64 == dailyNet)
         let closing = try #require(month["closing_equity_paise"] as? Int64), opening = try #require(month["opening_equity_paise"] as? Int64)
         #expect(closing - opening == dailyNet)
+
+        // Drift: the paper days re-run through the backtester on the same bars give the same trades.
+        let drift = try #require(month["drift"] as? [String: Any])
+        let strategies = try #require(drift["by_strategy"] as? [[String: Any]])
+        #expect(!strategies.isEmpty)
+        for s in strategies {
+            #expect(s["missed_entries"] as? Int == 0 && s["extra_entries"] as? Int == 0 && s["difference_paise"] as? Int64 == 0, "\(s)")
+            #expect(s["matched"] as? Int == s["engine_trades"] as? Int)
+        }
+        #expect((drift["by_day"] as? [[String: Any]])?.map { $0["date"] as? String } == days)
+        #expect(try Self.report(home, ["monthly", "--month", "2021-02"]).stdout
+            .contains("Drift against the backtest of the same bars: 0 missed entries, 0 extra, P&L difference ₹0.00"))
     }
 
     @Test func aHolidayAndADayWithoutTradesRenderAClearPage() throws {

@@ -205,10 +205,16 @@ public final class EngineRunner {
 
     /// The strategies, their indicators fed with the warm-up bars (flat, no orders).
     func warmedStrategies(_ day: ReplayDay) throws -> [AnyStrategy] {
-        var strategies = try setup.makeStrategies()
+        try Self.warm(try setup.makeStrategies(), warmup: day.warmup, calendar: calendar)
+    }
+
+    /// Feeds each strategy the warm-up bars of its symbol (the sessions before), as the engine does
+    /// before a session: indicators filled, no position, no order.
+    public static func warm(_ made: [AnyStrategy], warmup: [BarSeries], calendar: TradingCalendar) throws -> [AnyStrategy] {
+        var strategies = made
         var sessions: [Int64: (open: Int64, close: Int64)?] = [:]
         for i in strategies.indices {
-            let bars = day.warmup[strategies[i].symbol]
+            let bars = warmup[strategies[i].symbol]
             for k in 0..<bars.count {
                 let bar = bars[k]
                 let local = IST.dateTime(epochSeconds: bar.time).date

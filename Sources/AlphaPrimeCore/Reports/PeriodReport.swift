@@ -30,6 +30,10 @@ public struct PeriodReport: Sendable {
     public var risk: RiskSummary
     public var prop: PropView?
     public var comparison: [Comparison]
+    /// The engine's days against the same days re-run through the backtester (``DayDrift``); nil
+    /// when not measured, with ``driftNote`` saying why.
+    public var drift: Drift?
+    public var driftNote: String?
     public var openPositions: [PeriodReportInput.OpenPosition]
     public var epochs: [AccountEpochRecord]
     /// Archive files holding rows of the period (not in these figures).
@@ -202,4 +206,57 @@ public struct PeriodReport: Sendable {
     public var hasTradingDay: Bool { days.contains(where: \.tradingDay) }
     /// Net P&L including the open positions' unrealised P&L (what `engine status` shows as P&L).
     public var totalPnL: Int64 { netPnL + openPnL }
+}
+
+extension PeriodReport {
+    /// Drift over the period: per strategy, summed over its days, and per day for the trend.
+    public struct Drift: Sendable, Equatable, Encodable {
+        public var byStrategy: [StrategyDrift]
+        public var byDay: [Day]
+
+        public struct Day: Sendable, Equatable, Encodable {
+            public var date: LocalDate
+            public var missedEntries: Int
+            public var extraEntries: Int
+            /// engine − backtest net P&L, paise.
+            public var difference: Int64
+
+            enum CodingKeys: String, CodingKey {
+                case date, missedEntries = "missed_entries", extraEntries = "extra_entries", difference = "difference_paise"
+            }
+        }
+
+        enum CodingKeys: String, CodingKey { case byStrategy = "by_strategy", byDay = "by_day" }
+
+        /// Sums days' per-strategy drift.
+        public init(days: [(date: LocalDate, drift: [StrategyDrift])]) {
+            var sums: [String: StrategyDrift] = [:]
+            var slipSum: [String: (total: Double, pairs: Int)] = [:]
+            for (_, drift) in days {
+                for d in drift {
+                    var s = sums[d.strategy] ?? StrategyDrift(strategy: d.strategy, engineTrades: 0, backtestTrades: 0, matched: 0,
+                                                              missedEntries: 0, extraEntries: 0, averageSlippage: nil,
+                                                              engineNetPnL: 0, backtestNetPnL: 0)
+                    s.engineTrades += d.engineTrades; s.backtestTrades += d.backtestTrades; s.matched += d.matched
+                    s.missedEntries += d.missedEntries; s.extraEntries += d.extraEntries
+                    s.engineNetPnL += d.engineNetPnL; s.backtestNetPnL += d.backtestNetPnL
+                    if let a = d.averageSlippage {
+                        let prior = slipSum[d.strategy] ?? (0, 0)
+                        slipSum[d.strategy] = (prior.total + a * Double(d.matched), prior.pairs + d.matched)
+                    }
+                    sums[d.strategy] = s
+                }
+            }
+            byStrategy = sums.keys.sorted().map { name in
+                var s = sums[name]!
+                if let slip = slipSum[name], slip.pairs > 0 { s.averageSlippage = slip.total / Double(slip.pairs) }
+                return s
+            }
+            byDay = days.map { day in
+                Day(date: day.date, missedEntries: day.drift.reduce(0) { $0 + $1.missedEntries },
+                    extraEntries: day.drift.reduce(0) { $0 + $1.extraEntries },
+                    difference: day.drift.reduce(0) { $0 + $1.difference })
+            }
+        }
+    }
 }

@@ -52,6 +52,26 @@ extension PeriodReport {
                               [(c.strategy, nil), (String(c.days), nil), (String(c.trades), nil), (r.inr(c.netPnL), Double(c.netPnL)),
                                (String(c.backtestTrades), nil), (r.inr(c.backtestNetPnL), Double(c.backtestNetPnL)), (r.inr(c.difference), Double(c.difference))]
                           }, empty: "No backtest of these days was saved; run backtest --save over them to compare.")
+        if let d = drift {
+            html += Self.grid("Drift: the engine against the backtest of the same bars",
+                              ["Strategy", "Engine trades", "Backtest trades", "Matched", "Missed entries", "Extra entries",
+                               "Slippage / unit", "Engine net", "Backtest net", "Difference"],
+                              d.byStrategy.map { x in
+                                  [(x.strategy, nil), (String(x.engineTrades), nil), (String(x.backtestTrades), nil), (String(x.matched), nil),
+                                   (String(x.missedEntries), nil), (String(x.extraEntries), nil),
+                                   (x.averageSlippage.map { String(format: "%.2f paise", $0) } ?? "—", nil),
+                                   (r.inr(x.engineNetPnL), Double(x.engineNetPnL)), (r.inr(x.backtestNetPnL), Double(x.backtestNetPnL)),
+                                   (r.inr(x.difference), Double(x.difference))]
+                              }, empty: "No trades on either side.")
+            if period.kind != .daily {
+                html += Self.grid("Drift by day", ["Day", "Missed entries", "Extra entries", "Difference"], d.byDay.map { day in
+                    [(day.date.description, nil), (String(day.missedEntries), nil), (String(day.extraEntries), nil),
+                     (r.inr(day.difference), Double(day.difference))]
+                })
+            }
+        } else if let note = driftNote {
+            html += "<section class=\"notice\"><p><strong>Drift not measured.</strong> \(e(note))</p></section>\n"
+        }
         if !epochs.isEmpty {
             html += Self.grid("Account resets", ["Epoch", "When", "By", "Capital", "Reason"], epochs.map { ep in
                 [(String(ep.epoch), nil), (r.istISO8601(ep.resetAt.microseconds / 1_000_000), nil), (ep.resetBy, nil),

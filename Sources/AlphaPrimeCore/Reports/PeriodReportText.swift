@@ -43,6 +43,14 @@ extension PeriodReport {
             lines.append("Prop (\(p.firm)): daily headroom \(r.inr(p.dailyHeadroom)), drawdown headroom \(r.inr(p.drawdownHeadroom)), "
                 + "profit \(r.inr(p.profit))\(p.profitTarget.map { " of \(r.inr($0))" } ?? ""), \(p.tradingDays) trading days")
         }
+        if let d = drift {
+            let missed = d.byStrategy.reduce(0) { $0 + $1.missedEntries }, extra = d.byStrategy.reduce(0) { $0 + $1.extraEntries }
+            let difference = d.byStrategy.reduce(Int64(0)) { $0 + $1.difference }
+            lines.append("Drift against the backtest of the same bars: \(missed) missed entr\(missed == 1 ? "y" : "ies"), "
+                         + "\(extra) extra, P&L difference \(r.inr(difference))")
+        } else if let note = driftNote {
+            lines.append("Drift: \(note)")
+        }
         lines.append(openPositions.isEmpty ? "Open positions: none"
                      : "Open positions: \(openPositions.count), unrealised \(r.inr(openPnL))")
         lines.append("Report: \(period.folder)/report.html")
@@ -82,7 +90,7 @@ public struct PeriodReportSummary: Encodable {
         case grossPnL = "gross_pnl_paise", charges = "charges_paise", openPnL = "open_pnl_paise", totalPnL = "total_pnl_paise"
         case trades, days, metrics, byStrategy = "by_strategy", bySymbol = "by_symbol", chargesByKind = "charges_by_kind"
         case risk, prop, backtestComparison = "backtest_comparison", openPositions = "open_positions"
-        case accountResets = "account_resets", archived
+        case accountResets = "account_resets", archived, drift, driftNote = "drift_note"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -111,6 +119,8 @@ public struct PeriodReportSummary: Encodable {
         try c.encode(r.risk, forKey: .risk)
         try c.encodeIfPresent(r.prop, forKey: .prop)
         try c.encode(r.comparison, forKey: .backtestComparison)
+        try c.encode(r.drift, forKey: .drift)
+        try c.encodeIfPresent(r.driftNote, forKey: .driftNote)
         try c.encode(r.openPositions, forKey: .openPositions)
         try c.encode(r.epochs, forKey: .accountResets)
         try c.encode(r.archived.map { ["month": $0.month, "file": $0.file, "rows": String($0.rows)] }, forKey: .archived)

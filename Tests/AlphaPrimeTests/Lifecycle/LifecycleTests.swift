@@ -147,3 +147,38 @@ import Testing
         }
     }
 }
+
+/// The trade-by-trade comparison of a day's drift.
+@Suite struct DayDriftTests {
+    func trade(_ strategy: String, _ side: Side, at minute: Int64, entry: Double, exit: Double, net: Int64, symbol: String = "NIFTY 50")
+        -> DayDrift.Trade {
+        DayDrift.Trade(strategy: strategy, symbol: symbol, side: side, quantity: 65, entryPrice: entry, exitPrice: exit,
+                       entryTime: 1_614_052_800 + minute * 60, netPnL: net)
+    }
+
+    /// Matched within five minutes on symbol and direction; slippage adverse-positive per unit; the
+    /// unmatched on each side are missed and extra entries.
+    @Test func tradesAreMatchedAndTheirDifferencesCounted() {
+        let backtest = [trade("a", .buy, at: 0, entry: 1_500_000, exit: 1_501_000, net: 50_000),
+                        trade("a", .sell, at: 30, entry: 1_502_000, exit: 1_500_000, net: 120_000),
+                        trade("a", .buy, at: 90, entry: 1_500_000, exit: 1_499_000, net: -70_000),
+                        trade("b", .buy, at: 10, entry: 1_500_000, exit: 1_500_500, net: 20_000)]
+        let engine = [trade("a", .buy, at: 1, entry: 1_500_010, exit: 1_500_995, net: 48_000),      // 10 + 5 paise worse
+                      trade("a", .sell, at: 33, entry: 1_501_990, exit: 1_500_005, net: 118_000),   // 10 + 5 paise worse
+                      trade("a", .buy, at: 200, entry: 1_499_000, exit: 1_499_500, net: 30_000),   // no backtest entry near it
+                      trade("c", .sell, at: 5, entry: 1_500_000, exit: 1_500_000, net: -1_000)]
+        let drift = DayDrift.compare(engine: engine, backtest: backtest)
+        #expect(drift.map(\.strategy) == ["a", "b", "c"])
+        #expect(drift[0] == StrategyDrift(strategy: "a", engineTrades: 3, backtestTrades: 3, matched: 2, missedEntries: 1, extraEntries: 1,
+                                          averageSlippage: 7.5, engineNetPnL: 196_000, backtestNetPnL: 100_000))
+        #expect(drift[0].difference == 96_000)
+        #expect(drift[1].missedEntries == 1 && drift[1].engineTrades == 0 && drift[1].averageSlippage == nil)
+        #expect(drift[2].extraEntries == 1 && drift[2].backtestTrades == 0)
+        #expect(DayDrift.compare(engine: [trade("a", .sell, at: 0, entry: 1, exit: 1, net: 0)],
+                                 backtest: [trade("a", .buy, at: 0, entry: 1, exit: 1, net: 0)])[0].matched == 0, "direction must agree")
+
+        let period = PeriodReport.Drift(days: [(LocalDate("2021-02-23")!, drift), (LocalDate("2021-02-24")!, [drift[0]])])
+        #expect(period.byStrategy[0].matched == 4 && period.byStrategy[0].averageSlippage == 7.5)
+        #expect(period.byDay.map(\.difference) == [96_000 - 20_000 - 1_000, 96_000])
+    }
+}
