@@ -123,11 +123,26 @@ public struct ReportCommand: AsyncParsableCommand {
             let mode = try options.tradingMode() ?? PeriodReportInput.tradedMode(store: store, period: period)
             let settings = try reportSettings(context, setup: setup)
             let started = DispatchTime.now().uptimeNanoseconds
-            let input = try PeriodReportInput.load(
-                store: store, period: period, mode: mode, calendar: context.calendar, settings: settings,
-                positions: { try BrokerAccounts.recordedBook(for: mode, store: store, setup: setup).positions() })
-            var report = PeriodReport(input, generatedAt: UTCTimestamp(Date()))
-            (report.drift, report.driftNote) = ReportCommand.drift(report, context: context, store: store, setup: setup)
+            func make(_ period: ReportPeriod) throws -> PeriodReport {
+                let input = try PeriodReportInput.load(
+                    store: store, period: period, mode: mode, calendar: context.calendar, settings: settings,
+                    positions: { try BrokerAccounts.recordedBook(for: mode, store: store, setup: setup).positions() })
+                var report = PeriodReport(input, generatedAt: UTCTimestamp(Date()))
+                (report.drift, report.driftNote) = ReportCommand.drift(report, context: context, store: store, setup: setup)
+                return report
+            }
+            var report = try make(period)
+            if period.kind == .monthly {
+                // The scaling advisor reads this month and the ones before it.
+                let lifecycle = context.configuration.general.lifecycleSettings
+                var months = [report]
+                while months.count < lifecycle.stableMonths {
+                    months.insert(try make(ReportPeriod.previousMonth(of: months[0].period.first)), at: 0)
+                }
+                report.scaling = ScalingAdvisor.advise(months: months, risk: context.configuration.risk,
+                                                       riskFile: RiskConfig.fileName(preset: context.configuration.riskPreset),
+                                                       settings: lifecycle, capital: setup.startingCapital)
+            }
             let folder = try PeriodReportWriter.write(report, reportsDirectory: context.directory(context.configuration.general.paths.reports))
             let millis = (DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
             context.logger.notice("report written", metadata: [

@@ -34,6 +34,8 @@ public struct PeriodReport: Sendable {
     /// when not measured, with ``driftNote`` saying why.
     public var drift: Drift?
     public var driftNote: String?
+    /// A monthly report's scaling advisor (``ScalingAdvisor``); nil in daily and weekly reports.
+    public var scaling: ScalingAdvice?
     public var openPositions: [PeriodReportInput.OpenPosition]
     public var epochs: [AccountEpochRecord]
     /// Archive files holding rows of the period (not in these figures).

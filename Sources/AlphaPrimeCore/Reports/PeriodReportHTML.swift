@@ -72,6 +72,15 @@ extension PeriodReport {
         } else if let note = driftNote {
             html += "<section class=\"notice\"><p><strong>Drift not measured.</strong> \(e(note))</p></section>\n"
         }
+        if let a = scaling {
+            html += "<section class=\"notice\"><p><strong>Scaling advisor.</strong> \(e(a.proposal)).</p><p><strong>Withdrawal plan.</strong> \(e(a.withdrawal)).</p></section>\n"
+            html += Self.grid("Stable months (\(a.stableMonths) of \(a.requiredMonths) in a row)", ["Month", "Stable", "Net P&L", "Max drawdown", "Drift", "Why not"],
+                              a.months.map { m in
+                                  [(m.month, nil), (m.stable ? "yes" : "no", nil), (r.inr(m.netPnL), Double(m.netPnL)),
+                                   (r.percent(m.maxDrawdown), nil), (m.driftDifference.map(r.inr) ?? "—", m.driftDifference.map(Double.init)),
+                                   (m.reasons.joined(separator: "; "), nil)]
+                              })
+        }
         if !epochs.isEmpty {
             html += Self.grid("Account resets", ["Epoch", "When", "By", "Capital", "Reason"], epochs.map { ep in
                 [(String(ep.epoch), nil), (r.istISO8601(ep.resetAt.microseconds / 1_000_000), nil), (ep.resetBy, nil),

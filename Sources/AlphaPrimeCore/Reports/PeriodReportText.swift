@@ -51,6 +51,10 @@ extension PeriodReport {
         } else if let note = driftNote {
             lines.append("Drift: \(note)")
         }
+        if let a = scaling {
+            lines.append("Scaling: \(a.proposal)")
+            lines.append("Withdrawal: \(a.withdrawal)")
+        }
         lines.append(openPositions.isEmpty ? "Open positions: none"
                      : "Open positions: \(openPositions.count), unrealised \(r.inr(openPnL))")
         lines.append("Report: \(period.folder)/report.html")
@@ -90,7 +94,7 @@ public struct PeriodReportSummary: Encodable {
         case grossPnL = "gross_pnl_paise", charges = "charges_paise", openPnL = "open_pnl_paise", totalPnL = "total_pnl_paise"
         case trades, days, metrics, byStrategy = "by_strategy", bySymbol = "by_symbol", chargesByKind = "charges_by_kind"
         case risk, prop, backtestComparison = "backtest_comparison", openPositions = "open_positions"
-        case accountResets = "account_resets", archived, drift, driftNote = "drift_note"
+        case accountResets = "account_resets", archived, drift, driftNote = "drift_note", scaling
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -121,6 +125,7 @@ public struct PeriodReportSummary: Encodable {
         try c.encode(r.comparison, forKey: .backtestComparison)
         try c.encode(r.drift, forKey: .drift)
         try c.encodeIfPresent(r.driftNote, forKey: .driftNote)
+        try c.encodeIfPresent(r.scaling, forKey: .scaling)
         try c.encode(r.openPositions, forKey: .openPositions)
         try c.encode(r.epochs, forKey: .accountResets)
         try c.encode(r.archived.map { ["month": $0.month, "file": $0.file, "rows": String($0.rows)] }, forKey: .archived)

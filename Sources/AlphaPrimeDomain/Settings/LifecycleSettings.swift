@@ -26,14 +26,28 @@ extension GeneralConfig {
         /// A live strategy whose drawdown since it went live exceeds this % of the starting capital
         /// is demoted to paper by the engine.
         public var demoteDrawdownPct: Double
+        /// The monthly report's scaling advisor: months in a row without a limit breached, drift
+        /// within `drift_tolerance_pct` and the drawdown within the preset's budget before it proposes
+        /// more risk (3 to 6).
+        public var stableMonths: Int
+        /// The step it proposes for `risk.per_trade_risk_pct`, percentage points (at most 0.05).
+        public var riskStepPct: Double
+        /// It never proposes more than this per-trade risk, per cent.
+        public var maxPerTradeRiskPct: Double
+        /// A month's drift (engine − backtest net P&L, summed) within this % of the capital.
+        public var driftTolerancePct: Double
+        /// The share of a profitable month's net P&L the withdrawal plan line proposes to take out.
+        public var withdrawalShare: Double
 
         public static let defaults = Lifecycle(minWalkForwardEfficiency: 0.5, maxBreachProbability: 0.05, minRegimeDays: 20,
                                                minRegimeProfitFactor: 1.1, maxRegimeLossPct: 1.0, minPaperDays: 30,
-                                               paperTolerance: 0.5, minLiveDays: 20, demoteDrawdownPct: 3.0)
+                                               paperTolerance: 0.5, minLiveDays: 20, demoteDrawdownPct: 3.0, stableMonths: 3,
+                                               riskStepPct: 0.05, maxPerTradeRiskPct: 1.0, driftTolerancePct: 0.5, withdrawalShare: 0.5)
 
         public init(minWalkForwardEfficiency: Double, maxBreachProbability: Double, minRegimeDays: Int,
                     minRegimeProfitFactor: Double, maxRegimeLossPct: Double, minPaperDays: Int, paperTolerance: Double,
-                    minLiveDays: Int, demoteDrawdownPct: Double) {
+                    minLiveDays: Int, demoteDrawdownPct: Double, stableMonths: Int, riskStepPct: Double, maxPerTradeRiskPct: Double,
+                    driftTolerancePct: Double, withdrawalShare: Double) {
             self.minWalkForwardEfficiency = minWalkForwardEfficiency
             self.maxBreachProbability = maxBreachProbability
             self.minRegimeDays = minRegimeDays
@@ -43,13 +57,20 @@ extension GeneralConfig {
             self.paperTolerance = paperTolerance
             self.minLiveDays = minLiveDays
             self.demoteDrawdownPct = demoteDrawdownPct
+            self.stableMonths = stableMonths
+            self.riskStepPct = riskStepPct
+            self.maxPerTradeRiskPct = maxPerTradeRiskPct
+            self.driftTolerancePct = driftTolerancePct
+            self.withdrawalShare = withdrawalShare
         }
 
         enum CodingKeys: String, CodingKey {
             case minWalkForwardEfficiency = "min_walk_forward_efficiency", maxBreachProbability = "max_breach_probability"
             case minRegimeDays = "min_regime_days", minRegimeProfitFactor = "min_regime_profit_factor"
             case maxRegimeLossPct = "max_regime_loss_pct", minPaperDays = "min_paper_days", paperTolerance = "paper_tolerance"
-            case minLiveDays = "min_live_days", demoteDrawdownPct = "demote_drawdown_pct"
+            case minLiveDays = "min_live_days", demoteDrawdownPct = "demote_drawdown_pct", stableMonths = "stable_months"
+            case riskStepPct = "risk_step_pct", maxPerTradeRiskPct = "max_per_trade_risk_pct", driftTolerancePct = "drift_tolerance_pct"
+            case withdrawalShare = "withdrawal_share"
         }
 
         func validate(_ v: inout ConfigValidator) {
@@ -69,6 +90,15 @@ extension GeneralConfig {
             v.check((1...500).contains(minLiveDays), "lifecycle.min_live_days", "1 to 500 trading days, got \(minLiveDays)")
             v.check(demoteDrawdownPct.isFinite && demoteDrawdownPct > 0 && demoteDrawdownPct <= 100, "lifecycle.demote_drawdown_pct",
                     "above 0 and at most 100 per cent, got \(f(demoteDrawdownPct))")
+            v.check((3...6).contains(stableMonths), "lifecycle.stable_months", "3 to 6 months, got \(stableMonths)")
+            v.check(riskStepPct.isFinite && riskStepPct > 0 && riskStepPct <= 0.05, "lifecycle.risk_step_pct",
+                    "above 0 and at most 0.05 percentage points a month, got \(f(riskStepPct))")
+            v.check(maxPerTradeRiskPct.isFinite && maxPerTradeRiskPct > 0 && maxPerTradeRiskPct <= 5, "lifecycle.max_per_trade_risk_pct",
+                    "above 0 and at most 5 per cent, got \(f(maxPerTradeRiskPct))")
+            v.check(driftTolerancePct.isFinite && driftTolerancePct >= 0 && driftTolerancePct <= 100, "lifecycle.drift_tolerance_pct",
+                    "0 to 100 per cent of the capital, got \(f(driftTolerancePct))")
+            v.check(withdrawalShare.isFinite && withdrawalShare >= 0 && withdrawalShare <= 1, "lifecycle.withdrawal_share",
+                    "a fraction from 0 to 1, got \(f(withdrawalShare))")
         }
     }
 

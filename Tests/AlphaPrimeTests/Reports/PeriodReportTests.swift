@@ -134,3 +134,59 @@ extension PeriodReportInput {
         return copy
     }
 }
+
+/// The monthly report's scaling advisor over months built from records.
+@Suite struct ScalingAdvisorTests {
+    typealias P = PeriodReportTests
+
+    /// A month with one paper session and one trade of `net` (gross, no charges), its drift as given.
+    func month(_ label: String, net: Int64, drift: Int64? = 0, breach: Bool = false) -> PeriodReport {
+        let period = ReportPeriod.monthly(label)!
+        let day = period.first.adding(days: 14).description
+        var input = P.input(period, sessions: [P.session(day, cash: 100_000_000, id: 1)],
+                            trades: [P.trade("momentum", "NIFTY 50", day: day, minute: 5, gross: net, charges: 0)])
+        if breach {
+            input.riskEvents = [RiskEventRecord(mode: .paper, occurredAt: UTCTimestamp(secondsSinceEpoch: IST.epochSeconds(date: LocalDate(day)!, secondOfDay: 40_000)),
+                                                rule: RiskRule.dailyMaxLoss, severity: .critical, action: "halted", message: "daily max loss")]
+        }
+        var report = PeriodReport(input, generatedAt: UTCTimestamp(secondsSinceEpoch: 0))
+        report.drift = drift.map {
+            PeriodReport.Drift(days: [(LocalDate(day)!, [StrategyDrift(strategy: "momentum", engineTrades: 1, backtestTrades: 1, matched: 1,
+                                                                      missedEntries: 0, extraEntries: 0, averageSlippage: 0,
+                                                                      engineNetPnL: net + $0, backtestNetPnL: net)])])
+        }
+        return report
+    }
+
+    var risk: RiskConfig { get throws { try ConfigTestHome().load(environment: [:]).risk } }
+
+    @Test func threeStableMonthsProposeOneStepAndAWithdrawal() throws {
+        let settings = GeneralConfig.Lifecycle.defaults
+        let advice = ScalingAdvisor.advise(months: [month("2021-01", net: 500_000), month("2021-02", net: 300_000), month("2021-03", net: 800_000)],
+                                           risk: try risk, riskFile: "risk_config.yaml", settings: settings, capital: 100_000_000)
+        #expect(advice.months.map(\.stable) == [true, true, true])
+        #expect(advice.stableMonths == 3 && advice.currentRiskPct == 0.5 && advice.proposedRiskPct == 0.55)
+        #expect(advice.proposal == "3 stable months in a row: you may raise risk.per_trade_risk_pct in config/risk_config.yaml from 0.5% to 0.55% "
+                + "(a step of at most 0.05 points a month, cap 1%); nothing was changed")
+        #expect(advice.withdrawal == "withdraw ₹4000.00 (50% of the month's ₹8000.00 net profit); the rest stays to compound")
+    }
+
+    @Test func aBreachADriftOrAnIdleMonthResetsTheCount() throws {
+        let settings = GeneralConfig.Lifecycle.defaults
+        let breached = ScalingAdvisor.advise(months: [month("2021-01", net: 500_000), month("2021-02", net: -300_000, breach: true),
+                                                      month("2021-03", net: -100_000)],
+                                             risk: try risk, riskFile: "risk_config.yaml", settings: settings, capital: 100_000_000)
+        #expect(breached.months.map(\.stable) == [true, false, true] && breached.stableMonths == 1 && breached.proposedRiskPct == nil)
+        #expect(breached.months[1].reasons == ["1 limit breach"])
+        #expect(breached.proposal == "keep risk.per_trade_risk_pct at 0.5%: 1 of 3 stable months in a row")
+        #expect(breached.withdrawal == "no withdrawal: the month made no net profit (₹-1000.00)")
+
+        let drifted = ScalingAdvisor.advise(months: [month("2021-01", net: 1), month("2021-02", net: 1), month("2021-03", net: 1, drift: -600_000)],
+                                            risk: try risk, riskFile: "risk_config.yaml", settings: settings, capital: 100_000_000)
+        #expect(drifted.months[2].reasons == ["drift ₹-6000.00 beyond ±₹5000.00"])
+        #expect(drifted.proposal.hasSuffix("0 of 3 stable months in a row (2021-03: drift ₹-6000.00 beyond ±₹5000.00)"))
+        let unmeasured = ScalingAdvisor.advise(months: [month("2021-01", net: 1, drift: nil)], risk: try risk, riskFile: "x", settings: settings,
+                                               capital: 100_000_000)
+        #expect(unmeasured.months[0].reasons == ["drift not measured"])
+    }
+}
