@@ -87,11 +87,14 @@ extension EngineCommand {
         /// The alert channels `.env` configures, on their own thread (docs/alerts.md), handed to the
         /// runner; nil when none is configured. A channel that cannot be set up is a warning, never a
         /// reason not to trade.
-        /// After a live session: the lifecycle's automatic demotion (docs/lifecycle.md), each said on
+        /// After a live session (its bars stored): the lifecycle's automatic demotion (docs/lifecycle.md), each said on
         /// standard error, logged and alerted. A failure to check is logged, never a reason to stop.
-        static func demoteOnDrawdown(context: ToolContext, repository: StateRepository, alerts: AlertDispatcher?) {
+        static func demoteAfterSession(_ outcome: SessionOutcome, setup: EngineSetup, context: ToolContext, repository: StateRepository,
+                                       alerts: AlertDispatcher?) {
             do {
-                for line in try StrategyLifecycle(context: context, store: repository).demoteOnDrawdown(now: try StrategyLifecycle.now()) {
+                let lifecycle = StrategyLifecycle(context: context, store: repository)
+                for line in try lifecycle.demoteAfterSession(date: outcome.date, openingEquity: outcome.dayStartCash, setup: setup,
+                                                             now: try StrategyLifecycle.now()) {
                     ToolRunner.printError("engine: \(line)")
                     context.logger.warning("strategy demoted", metadata: ["detail": "\(line)"])
                     alerts?.raise(Alert(kind: .strategyDemoted, severity: .critical, title: "strategy demoted to paper", message: line,
@@ -99,7 +102,7 @@ extension EngineCommand {
                 }
             } catch {
                 context.logger.error("the lifecycle's drawdown check failed", metadata: ["error": "\(error)"])
-                ToolRunner.printError("engine: warning: the lifecycle's drawdown check failed: \(error)")
+                ToolRunner.printError("engine: warning: the lifecycle's after-session check failed: \(error)")
             }
         }
 
@@ -253,7 +256,7 @@ extension EngineCommand {
                     let summary = SessionSummary(outcome, mode: mode)
                     ended.append(summary)
                     if !json { ToolRunner.printOut(summary.text) }
-                    if mode == .live { Self.demoteOnDrawdown(context: context, repository: repository, alerts: alerts) }
+                    if mode == .live { Self.demoteAfterSession(outcome, setup: setup, context: context, repository: repository, alerts: alerts) }
                 }
                 let outcomes: [SessionOutcome]
                 do {

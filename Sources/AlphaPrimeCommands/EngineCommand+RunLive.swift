@@ -48,7 +48,6 @@ extension EngineCommand.Run {
             let summary = EngineCommand.SessionSummary(outcome, mode: mode)
             ended = summary
             if !json { ToolRunner.printOut(summary.text) }
-            if mode == .live { EngineCommand.Run.demoteOnDrawdown(context: context, repository: repository, alerts: alerts) }
         }
         try repository.recordHeartbeat(mode: tradingMode, status: mode.rawValue, pid: pid, host: host, at: clock.now())
         let logger = logs.engine
@@ -88,6 +87,7 @@ extension EngineCommand.Run {
                 EngineLiveSession.storeBars(setup: setup, repository: repository, mode: tradingMode, session: session,
                                             store: MarketDataStore(home: context.home), logger: logs.engine)
             }
+            if mode == .live { EngineCommand.Run.demoteAfterSession(outcome, setup: setup, context: context, repository: repository, alerts: alerts) }
             let final: String
             switch outcome.ending {
             case .emergencyStopped: final = "emergency_stopped"

@@ -128,26 +128,52 @@ struct StrategyLifecycle {
         return below
     }
 
-    /// After a live session: each live strategy whose drawdown since it reached its stage is beyond
-    /// `lifecycle.demote_drawdown_pct` of the starting capital goes back to paper, recorded by the
-    /// engine. Returns what was demoted, one line each.
-    func demoteOnDrawdown(now: UTCTimestamp) throws -> [String] {
+    /// After a live session of `date`: each live strategy whose drawdown since it reached its stage is
+    /// beyond `lifecycle.demote_drawdown_pct` of the starting capital, or whose day drifted from its
+    /// backtest re-run on the stored bars by more than `lifecycle.demote_drift_pct` of it, goes back to
+    /// paper, recorded by the engine. Returns what was demoted, one line each.
+    func demoteAfterSession(date: LocalDate, openingEquity: Int64, setup: EngineSetup, now: UTCTimestamp) throws -> [String] {
         let limit = Int64((Double(startingCapital) * settings.demoteDrawdownPct / 100).rounded(.down))
+        let driftLimit = Int64((Double(startingCapital) * settings.demoteDriftPct / 100).rounded(.down))
+        let drift = try dayDrift(date: date, openingEquity: openingEquity, setup: setup)
         var demoted: [String] = []
         for config in context.configuration.enabledStrategies {
             let identity = StrategyIdentity(config: config)
             let (stage, change) = try stage(of: identity)
             guard stage.livePercent != nil else { continue }
             let record = try record(config.name, mode: .live, since: change?.changedAt)
-            guard record.drawdown > limit else { continue }
-            let detail = "live drawdown ₹\(Paise(record.drawdown)) at \(stage.rawValue) over \(record.days) days is beyond "
-                + "\(ConfigValidator.format(settings.demoteDrawdownPct))% of capital (₹\(Paise(limit)))"
+            let detail: String
+            let gate: String
+            if record.drawdown > limit {
+                gate = "live drawdown"
+                detail = "live drawdown ₹\(Paise(record.drawdown)) at \(stage.rawValue) over \(record.days) days is beyond "
+                    + "\(ConfigValidator.format(settings.demoteDrawdownPct))% of capital (₹\(Paise(limit)))"
+            } else if let d = drift?.first(where: { $0.strategy == config.name }), abs(d.difference) > driftLimit {
+                gate = "drift"
+                detail = "on \(date) the live day drifted ₹\(Paise(d.difference)) from its backtest re-run (\(d.missedEntries) missed, "
+                    + "\(d.extraEntries) extra entries), beyond \(ConfigValidator.format(settings.demoteDriftPct))% of capital (₹\(Paise(driftLimit)))"
+            } else {
+                continue
+            }
             try store.recordStageChange(StrategyStageChange(
                 identity: identity, stage: .paper, previousStage: stage, changedAt: now, actor: "engine", reason: detail,
-                evidence: StrategyCommand.evidenceJSON([GateCheck("live drawdown", false, detail)])))
+                evidence: StrategyCommand.evidenceJSON([GateCheck(gate, false, detail)])))
             demoted.append("\(config.name) demoted from \(stage.rawValue) to paper: \(detail)")
         }
         return demoted
+    }
+
+    /// The live day against its backtest re-run on the bars stored for it; nil when none are stored.
+    func dayDrift(date: LocalDate, openingEquity: Int64, setup: EngineSetup) throws -> [StrategyDrift]? {
+        let plan = try ReplayData.load(sources: [ReplaySource(date.description)], setup: setup, calendar: context.calendar,
+                                       store: MarketDataStore(home: context.home), warmupDays: 2,
+                                       currentDirectory: URL(filePath: FileManager.default.currentDirectoryPath, directoryHint: .isDirectory))
+        guard let day = plan.days.first, plan.symbolsWithoutBars.isEmpty else { return nil }
+        let rerun = try DayDrift.rerun(day: day, setup: setup, calendar: context.calendar, openingEquity: openingEquity)
+        let start = UTCTimestamp(secondsSinceEpoch: IST.epochSeconds(date: date, secondOfDay: 0))
+        let trades = try store.trades(mode: .live, exitedFrom: start, before: UTCTimestamp(secondsSinceEpoch: IST.epochSeconds(date: date.adding(days: 1), secondOfDay: 0)))
+            .filter { IST.dateTime(epochSeconds: $0.entryAt.microseconds / 1_000_000).date == date }
+        return DayDrift.compare(engine: trades.map(DayDrift.Trade.init), backtest: rerun)
     }
 
     static func text(_ s: StrategyStanding) -> String {

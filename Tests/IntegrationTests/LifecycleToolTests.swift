@@ -162,6 +162,21 @@ import Testing
         #expect(totals[1] > totals[0])
     }
 
+    /// A live day that drifts from its backtest re-run (kite-sim fills three ticks against the paper
+    /// broker's one) beyond `lifecycle.demote_drift_pct` demotes the strategy to paper after the session.
+    @Test func aLiveDayThatDriftsDemotes() throws {
+        let sim = try KiteSimProcess(["--market", "external", "--slippage-ticks", "3"])
+        let live = try EngineTestHome()
+        try sim.configureLive(live.home, lifecycleStage: .live100)
+        try live.home.edit("config/general_config.yaml", replacing: "demote_drift_pct: 1.0 ", with: "demote_drift_pct: 0.01 ")
+        let run = try live.engine(["run", "--mode", "live", "--replay", "2021-02-23", "--confirm-live"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("demoted from live-100 to paper: on 2021-02-23 the live day drifted ₹-"), "\(run.stderr)")
+        #expect(run.stderr.contains("beyond 0.01% of capital (₹100.00)"))
+        let rows = try live.database().query("SELECT reason FROM strategy_stages WHERE actor = 'engine' AND stage = 'paper'")
+        #expect(!rows.isEmpty)
+    }
+
     /// The live engine refuses to start while an enabled strategy is below live-10, naming each.
     @Test func theLiveEngineRefusesAStrategyBelowLiveTen() throws {
         let sim = try KiteSimProcess(["--market", "external"])

@@ -26,6 +26,9 @@ extension GeneralConfig {
         /// A live strategy whose drawdown since it went live exceeds this % of the starting capital
         /// is demoted to paper by the engine.
         public var demoteDrawdownPct: Double
+        /// A live strategy whose day drifted from its backtest re-run (engine − backtest net P&L) by
+        /// more than this % of the starting capital is demoted to paper by the engine.
+        public var demoteDriftPct: Double
         /// The monthly report's scaling advisor: months in a row without a limit breached, drift
         /// within `drift_tolerance_pct` and the drawdown within the preset's budget before it proposes
         /// more risk (3 to 6).
@@ -41,12 +44,12 @@ extension GeneralConfig {
 
         public static let defaults = Lifecycle(minWalkForwardEfficiency: 0.5, maxBreachProbability: 0.05, minRegimeDays: 20,
                                                minRegimeProfitFactor: 1.1, maxRegimeLossPct: 1.0, minPaperDays: 30,
-                                               paperTolerance: 0.5, minLiveDays: 20, demoteDrawdownPct: 3.0, stableMonths: 3,
+                                               paperTolerance: 0.5, minLiveDays: 20, demoteDrawdownPct: 3.0, demoteDriftPct: 1.0, stableMonths: 3,
                                                riskStepPct: 0.05, maxPerTradeRiskPct: 1.0, driftTolerancePct: 0.5, withdrawalShare: 0.5)
 
         public init(minWalkForwardEfficiency: Double, maxBreachProbability: Double, minRegimeDays: Int,
                     minRegimeProfitFactor: Double, maxRegimeLossPct: Double, minPaperDays: Int, paperTolerance: Double,
-                    minLiveDays: Int, demoteDrawdownPct: Double, stableMonths: Int, riskStepPct: Double, maxPerTradeRiskPct: Double,
+                    minLiveDays: Int, demoteDrawdownPct: Double, demoteDriftPct: Double, stableMonths: Int, riskStepPct: Double, maxPerTradeRiskPct: Double,
                     driftTolerancePct: Double, withdrawalShare: Double) {
             self.minWalkForwardEfficiency = minWalkForwardEfficiency
             self.maxBreachProbability = maxBreachProbability
@@ -57,6 +60,7 @@ extension GeneralConfig {
             self.paperTolerance = paperTolerance
             self.minLiveDays = minLiveDays
             self.demoteDrawdownPct = demoteDrawdownPct
+            self.demoteDriftPct = demoteDriftPct
             self.stableMonths = stableMonths
             self.riskStepPct = riskStepPct
             self.maxPerTradeRiskPct = maxPerTradeRiskPct
@@ -68,7 +72,8 @@ extension GeneralConfig {
             case minWalkForwardEfficiency = "min_walk_forward_efficiency", maxBreachProbability = "max_breach_probability"
             case minRegimeDays = "min_regime_days", minRegimeProfitFactor = "min_regime_profit_factor"
             case maxRegimeLossPct = "max_regime_loss_pct", minPaperDays = "min_paper_days", paperTolerance = "paper_tolerance"
-            case minLiveDays = "min_live_days", demoteDrawdownPct = "demote_drawdown_pct", stableMonths = "stable_months"
+            case minLiveDays = "min_live_days", demoteDrawdownPct = "demote_drawdown_pct", demoteDriftPct = "demote_drift_pct"
+            case stableMonths = "stable_months"
             case riskStepPct = "risk_step_pct", maxPerTradeRiskPct = "max_per_trade_risk_pct", driftTolerancePct = "drift_tolerance_pct"
             case withdrawalShare = "withdrawal_share"
         }
@@ -90,6 +95,8 @@ extension GeneralConfig {
             v.check((1...500).contains(minLiveDays), "lifecycle.min_live_days", "1 to 500 trading days, got \(minLiveDays)")
             v.check(demoteDrawdownPct.isFinite && demoteDrawdownPct > 0 && demoteDrawdownPct <= 100, "lifecycle.demote_drawdown_pct",
                     "above 0 and at most 100 per cent, got \(f(demoteDrawdownPct))")
+            v.check(demoteDriftPct.isFinite && demoteDriftPct > 0 && demoteDriftPct <= 100, "lifecycle.demote_drift_pct",
+                    "above 0 and at most 100 per cent, got \(f(demoteDriftPct))")
             v.check((3...6).contains(stableMonths), "lifecycle.stable_months", "3 to 6 months, got \(stableMonths)")
             v.check(riskStepPct.isFinite && riskStepPct > 0 && riskStepPct <= 0.05, "lifecycle.risk_step_pct",
                     "above 0 and at most 0.05 percentage points a month, got \(f(riskStepPct))")
