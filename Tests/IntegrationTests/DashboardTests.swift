@@ -90,6 +90,7 @@ import Testing
 
         let strategies = Self.text(try dashboard.get("/strategies?mode=paper"))
         #expect(strategies.contains("breakout_scalper") && strategies.contains("Strategies on \(Self.day)") && strategies.contains("Trades today"))
+        #expect(strategies.contains("<th>Stage</th>") && strategies.contains(">research</td>"), "each strategy's lifecycle stage")
         let performance = Self.text(try dashboard.get("/performance?mode=paper&from=2021-02-22&to=\(Self.day)"))
         #expect(performance.contains("Daily P&amp;L") && performance.contains("<svg") && performance.contains("By strategy"))
         let reports = Self.text(try dashboard.get("/reports"))

@@ -97,6 +97,13 @@ struct DashboardData: Sendable {
             let report = try performance(store: store, mode: mode, period: window)
             for c in report.comparison { comparison[c.strategy] = c }
         }
+        // Lifecycle stages (migration 8); a database not migrated that far has none to show.
+        var stages: [String: String] = [:]
+        if let store, (try? store.engineSchemaStatus().pendingMigrations) == 0 {
+            for s in context.configuration.strategies {
+                stages[s.name] = (try? store.currentStage(StrategyIdentity(config: s)))?.map(\.stage.rawValue) ?? StrategyStage.research.rawValue
+            }
+        }
         let stops: Set<String> = ["paused", "halted_for_day", "halted"]
         let rows = context.configuration.strategies.map { s in
             let own = events.filter { $0.strategy == s.name }
@@ -107,7 +114,8 @@ struct DashboardData: Sendable {
                 paused: halted ?? pause.map { "\(IST.dateTime($0.occurredAt.date).time) \($0.rule): \($0.message)" },
                 ordersToday: orders.filter { $0.strategy == s.name }.count,
                 rejectedToday: own.filter { $0.action == "rejected" }.count,
-                tradesToday: mine.count, netToday: mine.reduce(0) { $0 + $1.netPnl.value }, comparison: comparison[s.name])
+                tradesToday: mine.count, netToday: mine.reduce(0) { $0 + $1.netPnl.value }, comparison: comparison[s.name],
+                stage: stages[s.name])
         }
         return (rows, day, window, trades)
     }

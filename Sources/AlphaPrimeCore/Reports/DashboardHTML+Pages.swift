@@ -103,20 +103,22 @@ extension DashboardHTML {
         public var tradesToday: Int
         public var netToday: Int64
         public var comparison: PeriodReport.Comparison?
+        /// Its lifecycle stage (`strategy status`); nil when the state database cannot say.
+        public var stage: String?
 
         public init(name: String, symbol: String, enabled: Bool, paused: String?, ordersToday: Int, rejectedToday: Int,
-                    tradesToday: Int, netToday: Int64, comparison: PeriodReport.Comparison?) {
+                    tradesToday: Int, netToday: Int64, comparison: PeriodReport.Comparison?, stage: String? = nil) {
             self.name = name; self.symbol = symbol; self.enabled = enabled; self.paused = paused
             self.ordersToday = ordersToday; self.rejectedToday = rejectedToday; self.tradesToday = tradesToday
-            self.netToday = netToday; self.comparison = comparison
+            self.netToday = netToday; self.comparison = comparison; self.stage = stage
         }
     }
 
     public static func strategies(_ rows: [StrategyRow], today: LocalDate, window: ReportPeriod, trades: [TradeRecord], chrome: Chrome) -> String {
         let r = ReportFormat.self
         // The state last: a breaker's sentence wraps there instead of pushing the figures off the page.
-        var body = PeriodReport.grid("Strategies on \(today)", ["Strategy", "Symbol", "Orders", "Rejected by risk", "Trades", "Net P&L today", "State"], rows.map { s in
-            [(s.name, nil), (s.symbol, nil), (String(s.ordersToday), nil), (String(s.rejectedToday), nil), (String(s.tradesToday), nil),
+        var body = PeriodReport.grid("Strategies on \(today)", ["Strategy", "Stage", "Symbol", "Orders", "Rejected by risk", "Trades", "Net P&L today", "State"], rows.map { s in
+            [(s.name, nil), (s.stage ?? "—", nil), (s.symbol, nil), (String(s.ordersToday), nil), (String(s.rejectedToday), nil), (String(s.tradesToday), nil),
              (r.inr(s.netToday), Double(s.netToday)),
              (s.enabled ? (s.paused.map { "paused: \($0)" } ?? "enabled") : "disabled", s.paused == nil ? nil : -1)]
         }, empty: "No strategy is configured.", wrapLast: true)
