@@ -139,10 +139,18 @@ public struct StrategyCommand: AsyncParsableCommand {
                 let config = try lifecycle.strategy(name)
                 let identity = StrategyIdentity(config: config)
                 let current = try lifecycle.stage(of: identity).stage
-                guard to == .retired ? current != .retired : to < current && current != .retired else {
-                    throw StrategyLifecycleError.usage(
-                        "\(name) is \(current.rawValue): --to must be a lower stage or retired, got \(to.rawValue)"
-                        + (to > current ? " (moving up is strategy promote)" : ""))
+                let allowed: Bool
+                switch (current, to) {
+                case (.retired, .research): allowed = true   // starting over, through every gate again
+                case (.retired, _): allowed = false
+                case (_, .retired): allowed = true
+                default: allowed = to < current
+                }
+                guard allowed else {
+                    throw StrategyLifecycleError.usage(current == .retired
+                        ? "\(name) is retired: it can only start again at research (--to research), got \(to.rawValue)"
+                        : "\(name) is \(current.rawValue): --to must be a lower stage or retired, got \(to.rawValue)"
+                            + (to > current ? " (moving up is strategy promote)" : ""))
                 }
                 try lifecycle.store.recordStageChange(StrategyStageChange(
                     identity: identity, stage: to, previousStage: current, changedAt: try StrategyLifecycle.now(), actor: "trader", reason: reason!,

@@ -95,6 +95,10 @@ import Testing
 
         let demote = try strategy(["demote", "momentum", "--to", "paper", "--confirm", "--reason", "x"], at: "2021-02-27T11:00")
         #expect(demote.status == 64 && demote.stderr.contains("momentum is research: --to must be a lower stage or retired"), "\(demote.output)")
+        let retire = try strategy(["demote", "momentum", "--to", "retired", "--confirm", "--reason", "parameters abandoned"], at: "2021-02-27T11:00")
+        #expect(retire.status == 0 && retire.stdout.contains("demoted momentum from research to retired"), "\(retire.output)")
+        let revive = try strategy(["demote", "momentum", "--to", "paper", "--confirm", "--reason", "x"], at: "2021-02-27T11:00")
+        #expect(revive.status == 64 && revive.stderr.contains("momentum is retired: it can only start again at research"), "\(revive.output)")
     }
 
     /// A live rehearsal against kite-sim at live-10 and at live-25 (capital ₹1 crore, so the paper
