@@ -52,6 +52,9 @@ public struct BacktestCommand: AsyncParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Monte Carlo paths.", valueName: "n"))
     public var simulations: Int = 10_000
 
+    @Flag(name: .long, help: "Print the wall time of each phase: start-up, configuration, data, set-up, event loop, metrics, research, output (with --json: a timings field).")
+    public var timings = false
+
     @Flag(name: .long, help: ArgumentHelp(
         "Also give the results per market regime (bull, bear, sideways), each day labelled from the index's daily closes before it (regimes: in general_config.yaml; the index's 1d bars must be stored); writes regimes.csv and regime_days.csv."))
     public var byRegime = false
@@ -78,6 +81,7 @@ public struct BacktestCommand: AsyncParsableCommand {
     public func run() async throws {
         if walkForward.walkForward { return try await runWalkForward() }
         try await ToolRunner.run(tool: "backtest") {
+            var clock = PhaseTimings()
             let started = Date()
             let request = selection.request(strategies: strategyNames)
             // The strategies choose their risk preset unless the flag does.
@@ -88,19 +92,25 @@ public struct BacktestCommand: AsyncParsableCommand {
             }
             try BacktestRequest.refuseDisabled(strategies, in: context.configuration)
             let regimeLabels = byRegime ? try Self.regimeLabels(context) : nil
+            let vix = try context.indiaVIX()
+            clock.end("configuration")
             let series = try request.loadSeries(home: context.home, strategies: strategies)
+            clock.end("data")
             var plan = try request.plan(configuration: context.configuration, calendar: context.calendar,
                                         strategies: strategies, series: series, risk: RiskManager())
             let normal = context.configuration.tradingHours.sessions.normal
-            let vix = try context.indiaVIX()
             plan.risk = RiskManager(config: context.configuration.risk, instruments: plan.instruments, indiaVIX: vix?.lookup,
                                     session: (normal.open, normal.close))
+            let instances = try plan.makeStrategies()
+            clock.end("set-up")
             let progress = ProgressLine(enabled: !common.json && isatty(STDERR_FILENO) == 1)
             let runStarted = Date()
-            let outcome = try plan.run(series: series) { done, total in progress.show(done, total) }
+            let outcome = plan.run(strategies: instances, series: series) { done, total in progress.show(done, total) }
             let backtestSeconds = Date().timeIntervalSince(runStarted)
             progress.finish()
+            clock.end("event loop")
             let performance = outcome.metrics()
+            clock.end("metrics")
             let info = BacktestRunInfo(
                 runID: BacktestRunInfo.makeRunID(startedAt: Int64(started.timeIntervalSince1970), strategies: strategyNames),
                 strategies: outcome.core.strategies.map(\.name), symbols: plan.instruments.map(\.symbol),
@@ -114,6 +124,16 @@ public struct BacktestCommand: AsyncParsableCommand {
                     "backtest_seconds": String(format: "%.6f", backtestSeconds),
                     "signals": String(outcome.core.signalCount), "risk_rejections": String(outcome.core.rejections.count),
                 ]) { a, _ in a })
+            let regimes = regimeLabels.map {
+                RegimeBreakdown(dailyEquity: outcome.dailyEquity, startingCapital: outcome.ledger.startingCapital,
+                                trades: outcome.trades, labels: $0)
+            }
+            var monteCarloResults: [MonteCarloResult] = []
+            if monteCarlo {
+                monteCarloResults = try BacktestMonteCarlo.run(outcome: outcome, risk: context.configuration.risk,
+                                                               simulations: simulations, seed: seed ?? 1)
+            }
+            if byRegime || monteCarlo { clock.end("research") }
             var directory: String?
             if report != .none {
                 let dir = BacktestReport.runDirectory(reportsRoot: context.home.reportsDirectory.path, runID: info.runID)
@@ -125,19 +145,8 @@ public struct BacktestCommand: AsyncParsableCommand {
                 }
                 directory = dir
             }
-            let regimes = regimeLabels.map {
-                RegimeBreakdown(dailyEquity: outcome.dailyEquity, startingCapital: outcome.ledger.startingCapital,
-                                trades: outcome.trades, labels: $0)
-            }
             if let regimes, let directory { try regimes.write(to: directory) }
-            var monteCarloResults: [MonteCarloResult] = []
-            if monteCarlo {
-                monteCarloResults = try BacktestMonteCarlo.run(outcome: outcome, risk: context.configuration.risk,
-                                                               simulations: simulations, seed: seed ?? 1)
-                if let directory {
-                    try BacktestMonteCarlo.write(monteCarloResults, to: directory)
-                }
-            }
+            if monteCarlo, let directory { try BacktestMonteCarlo.write(monteCarloResults, to: directory) }
             if save {
                 let database = try context.openDatabase()
                 try BacktestPerformance.save(outcome: outcome, to: StateRepository(database: database), now: .now())
@@ -146,15 +155,21 @@ public struct BacktestCommand: AsyncParsableCommand {
                 "run.id": "\(info.runID)", "bars": "\(outcome.barsProcessed)", "trades": "\(outcome.trades.count)",
                 "net_pnl_paise": "\(performance.trades.netPnL)",
             ])
+            let output: String
             if common.json {
-                ToolRunner.printOut(try BacktestMonteCarlo.json(summary: BacktestSummary(run: info, metrics: performance),
-                                                                results: monteCarlo ? monteCarloResults : nil, regimes: regimes?.rows))
+                output = try BacktestMonteCarlo.json(summary: BacktestSummary(run: info, metrics: performance),
+                                                     results: monteCarlo ? monteCarloResults : nil, regimes: regimes?.rows,
+                                                     timings: { clock.end("output"); return timings ? clock : nil }())
             } else {
-                ToolRunner.printOut(BacktestText.summary(info: info, metrics: performance, outcome: outcome, all: metrics == .all,
-                                                         directory: directory))
-                if let regimes { ToolRunner.printOut("\n" + regimes.text()) }
-                for result in monteCarloResults { ToolRunner.printOut("\n" + BacktestMonteCarlo.text(result)) }
+                var text = BacktestText.summary(info: info, metrics: performance, outcome: outcome, all: metrics == .all,
+                                                directory: directory)
+                if let regimes { text += "\n\n" + regimes.text() }
+                for result in monteCarloResults { text += "\n\n" + BacktestMonteCarlo.text(result) }
+                clock.end("output")
+                if timings { text += "\n\n" + clock.text }
+                output = text
             }
+            ToolRunner.printOut(output)
             return .ok
         }
     }

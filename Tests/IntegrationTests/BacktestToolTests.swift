@@ -55,6 +55,35 @@ import Testing
         return (trades, gross, position)
     }
 
+    /// `--timings`: each phase's wall time, in the order they ran, on the text and in the JSON; the
+    /// phases add up to no more than the whole process took.
+    @Test func timingsNameEachPhase() throws {
+        let home = try TestHome()
+        defer { home.remove() }
+        let file = home.path("bars.csv")
+        _ = try Self.writeBars(count: 20_000, seed: 11, to: file)
+        let arguments = ["--strategy", "bollinger_reference", "--data", file.path, "--report", "summary", "--timings"]
+        let text = try ToolProcess.run("backtest", arguments, environment: home.environment())
+        #expect(text.status == 0, "\(text.stderr)")
+        let line = try #require(text.stdout.split(separator: "\n").last.map(String.init))
+        #expect(line.hasPrefix("timings (wall): start-up "), "\(line)")
+        var at = line.startIndex
+        for phase in ["configuration", "data", "set-up", "event loop", "metrics", "output", "; total"] {
+            let found = try #require(line.range(of: " \(phase) ", range: at..<line.endIndex) ?? line.range(of: phase, range: at..<line.endIndex), "\(phase) in \(line)")
+            at = found.upperBound
+        }
+        let started = Date()
+        let json = try ToolProcess.run("backtest", arguments + ["--json"], environment: home.environment())
+        let wall = Date().timeIntervalSince(started)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let timings = try #require(object["timings"] as? [String: Any])
+        let phases = try #require(timings["phases"] as? [[String: Any]])
+        #expect(phases.map { $0["name"] as? String } == ["start-up", "configuration", "data", "set-up", "event loop", "metrics", "output"])
+        let total = try #require(timings["total_seconds"] as? Double)
+        #expect(total > 0 && total <= wall + 0.02, "phases \(total) s within the process's \(wall) s")
+        print("backtest --timings (debug build, 20,000 bars): \(line)")
+    }
+
     @Test func referencePresetAgreesTradeForTradeWithAPlainImplementation() throws {
         let home = try TestHome()
         defer { home.remove() }

@@ -47,12 +47,17 @@ public enum BacktestMonteCarlo {
 
     /// The run's summary with the Monte Carlo results beside it, as one JSON document.
     /// The summary JSON with `monte_carlo` (when resampled) and `regimes` (with `--by-regime`) added.
-    public static func json(summary: BacktestSummary, results: [MonteCarloResult]?, regimes: [RegimeMetrics]? = nil) throws -> String {
+    public static func json(summary: BacktestSummary, results: [MonteCarloResult]?, regimes: [RegimeMetrics]? = nil,
+                            timings: PhaseTimings? = nil) throws -> String {
         let summaryBytes = Data(try BacktestReport.summaryJSON(summary))
-        if results == nil && regimes == nil { return String(decoding: summaryBytes, as: UTF8.self) }
+        if results == nil && regimes == nil && timings == nil { return String(decoding: summaryBytes, as: UTF8.self) }
         guard var dict = try JSONSerialization.jsonObject(with: summaryBytes) as? [String: Any] else { return "" }
         if let results { dict["monte_carlo"] = try JSONSerialization.jsonObject(with: encoder().encode(results)) }
         if let regimes { dict["regimes"] = try JSONSerialization.jsonObject(with: encoder().encode(regimes)) }
+        if let timings {
+            dict["timings"] = ["phases": timings.phases.map { ["name": $0.name, "seconds": $0.seconds] as [String: Any] },
+                               "total_seconds": timings.total] as [String: Any]
+        }
         let data = try JSONSerialization.data(withJSONObject: dict, options: [.prettyPrinted, .sortedKeys])
         return String(decoding: data, as: UTF8.self)
     }
