@@ -85,14 +85,15 @@ def bench(*args):
 def backtest_section(path, sha, home):
     exe = os.path.join(RELEASE, "backtest")
     wall, peak, out, err, code = peak_rss([exe, "--home", home, "--strategy", "bollinger_reference", "--data", path,
-                                           "--json", "--report", "none"])
+                                           "--json", "--report", "none", "--timings"])
     row = {"file": os.path.basename(path), "sha256": sha, "whole_process_seconds": wall, "peak_memory_bytes": peak,
            "exit": code}
     if code == 0:
         s = json.loads(out)
         row.update({"bars": s["run"]["bars"], "trades": s["metrics"]["trades"],
                     "gross_pnl_paise": s["metrics"]["gross_pnl_paise"],
-                    "backtest_seconds_in_tool": float(s["run"]["settings"]["backtest_seconds"])})
+                    "backtest_seconds_in_tool": float(s["run"]["settings"]["backtest_seconds"]),
+                    "phases": {p["name"]: p["seconds"] for p in s.get("timings", {}).get("phases", [])}})
     else:
         row["error"] = err.strip()[-400:]
     phase = bench("backtest", path)
@@ -184,6 +185,8 @@ def print_table(result):
         print(f"  ALPHA-PRIME   whole process {fmt_s(bt['whole_process_seconds'])}, backtest phase "
               f"{fmt_s(bt['phase'].get('backtest_seconds'))}, {bt.get('bars_per_second', 0) / 1e6:.1f}M bars/s, "
               f"peak {bt['peak_memory_bytes'] / 2**20:.0f} MiB, {bt.get('trades')} trades, gross {bt.get('gross_pnl_paise')} paise")
+        if bt.get("phases"):
+            print("  phases        " + ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in bt["phases"].items()))
         peers = result["peers"].get(bt["file"])
         if peers and "results" in peers:
             ours = bt["phase"].get("backtest_seconds") or float("nan")
