@@ -174,17 +174,13 @@ extension ReportCommand {
             var setup = engineSetup
             if report.mode == .live { _ = try StrategyLifecycle(context: context, store: store).applyLiveStages(to: &setup) }
             let market = MarketDataStore(home: context.home)
-            let here = URL(filePath: FileManager.default.currentDirectoryPath, directoryHint: .isDirectory)
             var measured: [(date: LocalDate, drift: [StrategyDrift])] = []
             var missing: [LocalDate] = []
             for day in days {
-                let plan = try ReplayData.load(sources: [ReplaySource(day.date.description)], setup: setup, calendar: context.calendar,
-                                               store: market, warmupDays: 2, currentDirectory: here)
-                guard let replay = plan.days.first, plan.symbolsWithoutBars.isEmpty else { missing.append(day.date); continue }
-                let rerun = try DayDrift.rerun(day: replay, setup: setup, calendar: context.calendar,
-                                               openingEquity: day.startEquity ?? report.openingEquity)
-                let engine = report.trades.filter { IST.dateTime(epochSeconds: $0.entryAt.microseconds / 1_000_000).date == day.date }
-                measured.append((day.date, DayDrift.compare(engine: engine.map(DayDrift.Trade.init), backtest: rerun)))
+                guard let drift = try DayDrift.measure(date: day.date, setup: setup, calendar: context.calendar, store: market,
+                                                       openingEquity: day.startEquity ?? report.openingEquity, engineTrades: report.trades)
+                else { missing.append(day.date); continue }
+                measured.append((day.date, drift))
             }
             let note = missing.isEmpty ? nil
                 : "no stored bars for \(missing.map(\.description).joined(separator: ", ")): those days are left out of the drift"

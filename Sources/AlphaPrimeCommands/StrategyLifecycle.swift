@@ -165,15 +165,10 @@ struct StrategyLifecycle {
 
     /// The live day against its backtest re-run on the bars stored for it; nil when none are stored.
     func dayDrift(date: LocalDate, openingEquity: Int64, setup: EngineSetup) throws -> [StrategyDrift]? {
-        let plan = try ReplayData.load(sources: [ReplaySource(date.description)], setup: setup, calendar: context.calendar,
-                                       store: MarketDataStore(home: context.home), warmupDays: 2,
-                                       currentDirectory: URL(filePath: FileManager.default.currentDirectoryPath, directoryHint: .isDirectory))
-        guard let day = plan.days.first, plan.symbolsWithoutBars.isEmpty else { return nil }
-        let rerun = try DayDrift.rerun(day: day, setup: setup, calendar: context.calendar, openingEquity: openingEquity)
-        let start = UTCTimestamp(secondsSinceEpoch: IST.epochSeconds(date: date, secondOfDay: 0))
-        let trades = try store.trades(mode: .live, exitedFrom: start, before: UTCTimestamp(secondsSinceEpoch: IST.epochSeconds(date: date.adding(days: 1), secondOfDay: 0)))
-            .filter { IST.dateTime(epochSeconds: $0.entryAt.microseconds / 1_000_000).date == date }
-        return DayDrift.compare(engine: trades.map(DayDrift.Trade.init), backtest: rerun)
+        let trades = try store.trades(mode: .live, exitedFrom: UTCTimestamp(secondsSinceEpoch: IST.epochSeconds(date: date, secondOfDay: 0)),
+                                      before: UTCTimestamp(secondsSinceEpoch: IST.epochSeconds(date: date.adding(days: 1), secondOfDay: 0)))
+        return try DayDrift.measure(date: date, setup: setup, calendar: context.calendar, store: MarketDataStore(home: context.home),
+                                    openingEquity: openingEquity, engineTrades: trades)
     }
 
     static func text(_ s: StrategyStanding) -> String {

@@ -64,13 +64,7 @@ public struct RegimeLabels: Sendable {
 
     /// The label of `date`; nil when the closes before it cannot decide (too few, or too old).
     public func label(_ date: LocalDate) -> RegimeDay? {
-        // n = the number of closes strictly before the day.
-        var lo = 0, hi = days.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if days[mid] < date.daysSinceEpoch { lo = mid + 1 } else { hi = mid }
-        }
-        let n = lo
+        let n = days.countLess(than: date.daysSinceEpoch)  // the closes strictly before the day
         let s = settings
         guard n >= s.slowDays, n >= s.volatilityDays + 1,
               date.daysSinceEpoch - days[n - 1] <= Self.maxPriorCloseAgeDays else { return nil }
@@ -97,17 +91,6 @@ public struct RegimeLabels: Sendable {
     /// The daily bars of the configured index in the home's market data
     /// (`data/market_data/<index>/1d/`), their closes in rupees; nil when none are stored.
     public static func stored(in store: MarketDataStore, settings: GeneralConfig.Regimes) throws -> RegimeLabels? {
-        let folder = BacktestRequest.dataFolder(for: settings.index)
-        guard !store.years(symbol: folder, timeframe: .oneDay).isEmpty else { return nil }
-        let bars = try store.load(symbol: folder, timeframe: .oneDay)
-        guard !bars.time.isEmpty else { return nil }
-        var closes: [(date: LocalDate, close: Double)] = []
-        closes.reserveCapacity(bars.time.count)
-        for i in bars.time.indices {
-            let date = LocalDate(daysSinceEpoch: Int(RiskManager.istDay(bars.time[i])))
-            if let last = closes.last, last.date == date { closes[closes.count - 1].close = Double(bars.close[i]) / 100; continue }
-            closes.append((date, Double(bars.close[i]) / 100))
-        }
-        return RegimeLabels(settings: settings, closes: closes)
+        try store.dailyCloses(symbol: BacktestRequest.dataFolder(for: settings.index)).map { RegimeLabels(settings: settings, closes: $0) }
     }
 }

@@ -339,24 +339,6 @@ public struct TradingCore<S: Strategy>: Sendable {
 
     /// A refused signal: kept in ``rejections``; a risk event unless the instance's last one was the same rule.
     @inline(never)
-    /// An entry's size at the strategy's live stage (``livePercent``): the approved quantity times
-    /// the stage's share, rounded down to whole lots; nil (refused, rule `lifecycle.stage`) when not
-    /// one lot is left. Exits and strategies at full size pass unchanged.
-    mutating func stageSized(_ quantity: Int64, signal: Signal, instance i: Int, time: Int64) -> Int64? {
-        guard signal.intent == .enter, i < livePercent.count, livePercent[i] < 100 else { return quantity }
-        let lot = max(1, instruments[signal.symbol].lotSize)
-        let share = quantity * Int64(livePercent[i]) / 100
-        let sized = share - share % lot
-        guard sized > 0 else {
-            refuse(signal, instance: i, RiskRejection(
-                rule: RiskRule.lifecycleStage,
-                reason: "at its live stage's \(livePercent[i])% the \(quantity) units sized come to \(share), less than one lot of \(lot)",
-                value: Double(share), limit: Double(lot)), time: time)
-            return nil
-        }
-        return sized
-    }
-
     mutating func refuse(_ signal: Signal, instance i: Int, _ rejection: RiskRejection, time: Int64) {
         rejections.append(Rejection(strategy: i, signal: signal, rejection: rejection))
         guard lastRejectedRule[i] != rejection.rule else { return }

@@ -5,7 +5,7 @@ import Foundation
 
 /// One strategy's live (or paper) day against the same day re-run through the backtester on the
 /// bars the engine saw, trade by trade.
-public struct StrategyDrift: Sendable, Equatable, Codable {
+public struct StrategyDrift: Sendable, Equatable, Encodable {
     public var strategy: String
     /// Trades the engine made and trades the re-run made.
     public var engineTrades: Int
@@ -35,15 +35,6 @@ public struct StrategyDrift: Sendable, Equatable, Codable {
         self.strategy = strategy; self.engineTrades = engineTrades; self.backtestTrades = backtestTrades; self.matched = matched
         self.missedEntries = missedEntries; self.extraEntries = extraEntries; self.averageSlippage = averageSlippage
         self.engineNetPnL = engineNetPnL; self.backtestNetPnL = backtestNetPnL
-    }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(strategy: try c.decode(String.self, forKey: .strategy), engineTrades: try c.decode(Int.self, forKey: .engineTrades),
-                  backtestTrades: try c.decode(Int.self, forKey: .backtestTrades), matched: try c.decode(Int.self, forKey: .matched),
-                  missedEntries: try c.decode(Int.self, forKey: .missedEntries), extraEntries: try c.decode(Int.self, forKey: .extraEntries),
-                  averageSlippage: try c.decodeIfPresent(Double.self, forKey: .averageSlippage),
-                  engineNetPnL: try c.decode(Int64.self, forKey: .engineNetPnL), backtestNetPnL: try c.decode(Int64.self, forKey: .backtestNetPnL))
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -87,6 +78,20 @@ public enum DayDrift {
                       entryPrice: Double(record.entryPrice.value), exitPrice: Double(record.exitPrice.value),
                       entryTime: record.entryAt.microseconds / 1_000_000, netPnL: record.netPnl.value)
         }
+    }
+
+    /// The drift of `date`: the day re-run on its bars in the market-data store (warmed on the two
+    /// sessions before) and compared with the engine's trades entered that day (`engineTrades` may
+    /// hold other days'); nil when the store lacks the day's bars.
+    public static func measure(date: LocalDate, setup: EngineSetup, calendar: TradingCalendar, store: MarketDataStore,
+                               openingEquity: Int64, engineTrades: [TradeRecord]) throws -> [StrategyDrift]? {
+        let plan = try ReplayData.load(sources: [ReplaySource(date.description)], setup: setup, calendar: calendar, store: store,
+                                       warmupDays: 2,
+                                       currentDirectory: URL(filePath: FileManager.default.currentDirectoryPath, directoryHint: .isDirectory))
+        guard let day = plan.days.first, plan.symbolsWithoutBars.isEmpty else { return nil }
+        let rerun = try rerun(day: day, setup: setup, calendar: calendar, openingEquity: openingEquity)
+        let engine = engineTrades.filter { IST.dateTime(epochSeconds: $0.entryAt.microseconds / 1_000_000).date == date }
+        return compare(engine: engine.map(Trade.init), backtest: rerun)
     }
 
     /// Re-runs `day` through the backtester with the engine's setup.

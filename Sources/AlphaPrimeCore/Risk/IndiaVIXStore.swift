@@ -10,20 +10,31 @@ extension IndiaVIXSeries {
     /// The India VIX daily bars of the home's market data (`data/market_data/INDIAVIX/1d/`), their
     /// closes in rupees (the stored two-decimal prices); nil when none are stored.
     public static func stored(in store: MarketDataStore) throws -> IndiaVIXSeries? {
-        guard !store.years(symbol: symbol, timeframe: .oneDay).isEmpty else { return nil }
-        let bars = try store.load(symbol: symbol, timeframe: .oneDay)
-        guard !bars.time.isEmpty else { return nil }
-        var closes: [(date: LocalDate, close: Double)] = []
-        closes.reserveCapacity(bars.time.count)
-        for i in bars.time.indices {
-            closes.append((LocalDate(daysSinceEpoch: Int(RiskManager.istDay(bars.time[i]))), Double(bars.close[i]) / 100))
-        }
-        return IndiaVIXSeries(closes: closes)
+        try store.dailyCloses(symbol: symbol).map(IndiaVIXSeries.init(closes:))
     }
 
     /// The first and the last date of the series; nil when it is empty.
     public var dateRange: ClosedRange<LocalDate>? {
         guard let first = days.first, let last = days.last else { return nil }
         return LocalDate(daysSinceEpoch: first)...LocalDate(daysSinceEpoch: last)
+    }
+}
+
+extension MarketDataStore {
+    /// The closes of a symbol's stored daily bars (`<symbol>/1d/`), in rupees, one per IST date (a
+    /// later bar of the same date replaces an earlier one), in date order; nil when none are stored.
+    public func dailyCloses(symbol: String) throws -> [(date: LocalDate, close: Double)]? {
+        guard !years(symbol: symbol, timeframe: .oneDay).isEmpty else { return nil }
+        let bars = try load(symbol: symbol, timeframe: .oneDay)
+        guard !bars.time.isEmpty else { return nil }
+        var closes: [(date: LocalDate, close: Double)] = []
+        closes.reserveCapacity(bars.time.count)
+        for i in bars.time.indices {
+            let date = LocalDate(daysSinceEpoch: Int(RiskManager.istDay(bars.time[i])))
+            let close = Double(bars.close[i]) / 100
+            if let last = closes.last, last.date == date { closes[closes.count - 1].close = close; continue }
+            closes.append((date, close))
+        }
+        return closes
     }
 }

@@ -147,13 +147,8 @@ public struct IndiaVIXSeries: Sendable, Equatable {
 
     /// The last close strictly before `date`; nil when the series starts on or after it.
     public func priorClose(before date: LocalDate) -> Double? {
-        let d = date.daysSinceEpoch
-        var lo = 0, hi = days.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if days[mid] < d { lo = mid + 1 } else { hi = mid }
-        }
-        return lo == 0 ? nil : closes[lo - 1]
+        let n = days.countLess(than: date.daysSinceEpoch)
+        return n == 0 ? nil : closes[n - 1]
     }
 
     /// The oldest prior close the lookup accepts, in calendar days before the date: NSE is never
@@ -163,14 +158,9 @@ public struct IndiaVIXSeries: Sendable, Equatable {
 
     /// The last close strictly before `date` within ``maxPriorCloseAgeDays``; nil otherwise.
     public func recentPriorClose(before date: LocalDate) -> Double? {
-        let d = date.daysSinceEpoch
-        var lo = 0, hi = days.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if days[mid] < d { lo = mid + 1 } else { hi = mid }
-        }
-        guard lo > 0, d - days[lo - 1] <= Self.maxPriorCloseAgeDays else { return nil }
-        return closes[lo - 1]
+        let n = days.countLess(than: date.daysSinceEpoch)
+        guard n > 0, date.daysSinceEpoch - days[n - 1] <= Self.maxPriorCloseAgeDays else { return nil }
+        return closes[n - 1]
     }
 
     /// The last date and close of the series; nil when it is empty.
