@@ -157,9 +157,10 @@ public struct BacktestCommand: AsyncParsableCommand {
             ])
             let output: String
             if common.json {
+                clock.end("output")
                 output = try BacktestMonteCarlo.json(summary: BacktestSummary(run: info, metrics: performance),
                                                      results: monteCarlo ? monteCarloResults : nil, regimes: regimes?.rows,
-                                                     timings: { clock.end("output"); return timings ? clock : nil }())
+                                                     timings: timings ? clock : nil)
             } else {
                 var text = BacktestText.summary(info: info, metrics: performance, outcome: outcome, all: metrics == .all,
                                                 directory: directory)

@@ -3,12 +3,8 @@ import AlphaPrimeDomain
 import Foundation
 
 /// The market a trading day belongs to, for testing a strategy in each.
-public enum MarketRegime: String, Sendable, CaseIterable, Codable, Comparable {
+public enum MarketRegime: String, Sendable, Codable, DeclarationOrdered {
     case bull, bear, sideways
-
-    public static func < (a: MarketRegime, b: MarketRegime) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
-    }
 }
 
 /// One day's label with the numbers that decided it, all from the closes before the day.

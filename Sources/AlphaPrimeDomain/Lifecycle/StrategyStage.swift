@@ -3,7 +3,7 @@ import Foundation
 
 /// Where a strategy stands on the way from an idea to full size. Recorded in the state database
 /// (`strategy_stages`); a strategy never recorded is in `research`.
-public enum StrategyStage: String, Sendable, CaseIterable, Codable, Comparable {
+public enum StrategyStage: String, Sendable, Codable, DeclarationOrdered {
     case research
     case paper
     case live10 = "live-10"
@@ -34,10 +34,6 @@ public enum StrategyStage: String, Sendable, CaseIterable, Codable, Comparable {
         case .live50: .live100
         case .live100, .retired: nil
         }
-    }
-
-    public static func < (a: StrategyStage, b: StrategyStage) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
 }
 

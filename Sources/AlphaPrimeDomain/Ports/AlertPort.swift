@@ -17,12 +17,8 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable {
 }
 
 /// How loud an alert is.
-public enum AlertSeverity: String, Sendable, Codable, CaseIterable, Comparable {
+public enum AlertSeverity: String, Sendable, Codable, DeclarationOrdered {
     case info, warning, critical
-
-    public static func < (a: AlertSeverity, b: AlertSeverity) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
-    }
 }
 
 /// One alert: a short title for the subject line or the first line of a message, and the text.

@@ -3,7 +3,7 @@ import AlphaPrimeDomain
 import AlphaPrimeExecution
 
 /// One kind of thing wrong with, or worth knowing about, market data.
-public enum DataProblemKind: String, CaseIterable, Hashable, Sendable, Codable, Comparable {
+public enum DataProblemKind: String, Hashable, Sendable, Codable, DeclarationOrdered {
     // A row that cannot be used: rejected (policy `skip`) or fatal (policy `fail`).
     case unparsable
     case nonPositivePrice = "non_positive_price"
@@ -63,10 +63,6 @@ public enum DataProblemKind: String, CaseIterable, Hashable, Sendable, Codable, 
         case .missingTradingDay: "trading day with no bars"
         case .missingBars: "bars missing inside a session"
         }
-    }
-
-    public static func < (a: DataProblemKind, b: DataProblemKind) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
 }
 
