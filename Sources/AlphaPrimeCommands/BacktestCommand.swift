@@ -99,6 +99,7 @@ public struct BacktestCommand: AsyncParsableCommand {
             var plan = try request.plan(configuration: context.configuration, calendar: context.calendar,
                                         strategies: strategies, series: series, risk: RiskManager())
             let normal = context.configuration.tradingHours.sessions.normal
+            plan.recordsRiskApprovals = false  // the tool reports refusals, not each approval
             plan.risk = RiskManager(config: context.configuration.risk, instruments: plan.instruments, indiaVIX: vix?.lookup,
                                     session: (normal.open, normal.close))
             let instances = try plan.makeStrategies()

@@ -109,6 +109,20 @@ enum ByteParsing {
         return negative ? -value : value
     }
 
+    /// A price as paise: the common `1234.50` read directly (digits, a dot, two digits), anything
+    /// else through ``paise(_:_:_:rounded:)``.
+    @inline(__always)
+    static func price(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, rounded: inout Bool) -> Int64? {
+        let n = end - start
+        if n >= 4 && n <= 18 && p[end - 3] == Byte.dot {
+            let d1 = p[end - 2] &- Byte.zero, d2 = p[end - 1] &- Byte.zero
+            if d1 < 10 && d2 < 10, let whole = digits(p, start, end - 3) {
+                return whole * 100 + Int64(d1) * 10 + Int64(d2)
+            }
+        }
+        return paise(p, start, end, rounded: &rounded)
+    }
+
     /// A whole number of shares or contracts; `12.0` is accepted, `12.5` is not. An empty field or
     /// `-` means 0 (indices have no volume). Nil when the text is not a count.
     @inline(__always)
@@ -217,7 +231,7 @@ enum ByteParsing {
 
     /// The optional ` HH:MM[:SS[.fff]]` and zone after a date that ends at `start`.
     @inline(__always)
-    private static func timeOfDay(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, days: Int64) -> Stamp? {
+    static func timeOfDay(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, days: Int64) -> Stamp? {
         if start == end { return Stamp(seconds: days * 86_400, kind: .dateOnly) }
         let sep = p[start]
         guard sep == Byte.upperT || sep == Byte.lowerT || sep == Byte.space else { return nil }

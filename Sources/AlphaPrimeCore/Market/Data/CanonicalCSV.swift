@@ -75,7 +75,8 @@ public enum CanonicalCSV {
             if parser == nil { parser = CanonicalCSVParser(file: path, options: options, strict: strict, sizeHint: fileSize) }
             try parser!.consume(p, start, end, log: &log)
         }
-        var finished = parser ?? CanonicalCSVParser(file: path, options: options, strict: strict, sizeHint: 0)
+        // Taken, not copied: a second reference would make finishing copy every column.
+        var finished = parser.take() ?? CanonicalCSVParser(file: path, options: options, strict: strict, sizeHint: 0)
         return (try finished.finish(), read.checksum)
     }
 
