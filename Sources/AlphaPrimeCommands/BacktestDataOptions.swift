@@ -21,6 +21,10 @@ public struct BacktestDataOptions: ParsableArguments, Sendable {
     @Option(name: .long, help: ArgumentHelp("A canonical bar CSV to trade instead of data/market_data (repeatable).", valueName: "file"))
     public var data: [String] = []
 
+    @Flag(name: .long, help: ArgumentHelp(
+        "With --data: read each file through the home's bar cache (var/cache/market_data). The first run parses it and keeps a binary copy; later runs of the unchanged file load the copy."))
+    public var cache = false
+
     @Option(name: .long, help: ArgumentHelp("Risk preset: risk_config_<name>.yaml (default: the strategies' own, else risk_config.yaml).",
                                             valueName: "name"))
     public var riskPreset: String?
@@ -58,6 +62,9 @@ public struct BacktestDataOptions: ParsableArguments, Sendable {
         if chargesAsOf != nil && charges == BacktestCommand.ChargesChoice.none {
             throw ValidationError("--charges-as-of prices charges; it cannot go with --charges none")
         }
+        if cache && data.isEmpty {
+            throw ValidationError("--cache reads --data files through the bar cache; data/market_data is always read through it")
+        }
         if slippageTicks < 0 { throw ValidationError("--slippage-ticks expects 0 or more, got \(slippageTicks)") }
     }
 
@@ -65,10 +72,12 @@ public struct BacktestDataOptions: ParsableArguments, Sendable {
 
     /// The backtest these flags ask for, of `strategies`.
     func request(strategies: [String]) -> BacktestRequest {
-        BacktestRequest(
+        var request = BacktestRequest(
             strategyNames: strategies, start: start.flatMap(LocalDate.init), end: end.flatMap(LocalDate.init),
             symbols: symbolList, dataFiles: data, slippageTicks: slippageTicks,
             chargesEnabled: chargesAsOf != nil ? true : charges.map { $0 == .nse }, chargesAsOf: chargesAsOf.flatMap(LocalDate.init),
             capital: capital.flatMap { Paise(rupees: $0)?.value })
+        request.cachesDataFiles = cache
+        return request
     }
 }

@@ -44,7 +44,10 @@ public enum StrictYAMLDecoder {
         let session = ConfigDecodingSession(file: file, environment: environment)
         var value: T?
         do {
-            if let root = try Yams.compose(yaml: yaml) {
+            // The basic resolver: values are read from their text by the types they decode into,
+            // never from YAML's implicit tags, and the default resolver's regular expressions ran
+            // on every key (Yams hashes keys to find duplicates), a tenth of a tool's start.
+            if let root = try Yams.compose(yaml: yaml, .basic) {
                 value = try? session.decode(T.self, from: root, path: [], keyLine: nil)
             } else {
                 session.report("", line: nil, "the file is empty")

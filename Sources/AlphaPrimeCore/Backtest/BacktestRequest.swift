@@ -17,6 +17,9 @@ public struct BacktestRequest: Sendable {
     /// Prices every fill at the rates of this date instead of its own (nil: each fill's own date).
     public var chargesAsOf: LocalDate?
     public var capital: Int64?
+    /// Read `dataFiles` through the home's bar cache (``BarCache``): the first read of a file parses
+    /// it and keeps a binary copy, later reads of the unchanged file load the copy.
+    public var cachesDataFiles = false
 
     public init(strategyNames: [String], start: LocalDate? = nil, end: LocalDate? = nil, symbols: [String] = [],
                 dataFiles: [String] = [], slippageTicks: Int64 = 0, chargesEnabled: Bool? = nil, chargesAsOf: LocalDate? = nil,
@@ -65,7 +68,9 @@ public struct BacktestRequest: Sendable {
             for (i, file) in dataFiles.enumerated() {
                 let url = URL(filePath: file, relativeTo: URL(filePath: FileManager.default.currentDirectoryPath, directoryHint: .isDirectory))
                 let symbol = i < symbols.count ? symbols[i] : nil
-                series.append(try CanonicalCSV.read(url: url, options: .init(symbol: symbol)))
+                let options = CanonicalCSV.Options(symbol: symbol)
+                series.append(try cachesDataFiles ? BarCache(home: home).load(csv: url, options: options)
+                                                  : CanonicalCSV.read(url: url, options: options))
             }
         } else {
             let wanted = symbols.isEmpty ? orderedUnique(strategies.flatMap(\.symbols)) : symbols

@@ -157,6 +157,7 @@ public struct BarCache: Sendable {
         func column(_ k: Int) -> [Int64] {
             [Int64](unsafeUninitializedCapacity: count) { buffer, initialized in
                 if count > 0 {
+                    FileBytes.adviseHugePages(UnsafeMutableRawPointer(buffer.baseAddress!), bytes: count * 8)
                     ok = ok && FileBytes.pread(fd, into: UnsafeMutableRawPointer(buffer.baseAddress!), count: count * 8,
                                                at: Int64(header.headerBytes + k * count * 8))
                 }

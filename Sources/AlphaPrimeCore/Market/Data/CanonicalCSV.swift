@@ -45,9 +45,11 @@ public enum CanonicalCSV {
     /// be read, a price that is not positive or finer than a paisa, high below low, open or close
     /// outside [low, high], negative volume, or a timestamp not after the one before.
     /// Session and calendar checks are ``BarValidator``'s. The file is read in 4 MB pieces, so
-    /// memory holds the bars, not the text.
+    /// memory holds the bars, not the text; a file of 16 MB or more is read on two threads
+    /// (``readInTwoParts(path:options:)``) with the same result and the same first error.
     public static func read(url: URL, options: Options = Options()) throws -> BarSeries {
-        try scan(path: url.path, options: options, strict: true).bars.series
+        if let series = try readInTwoParts(path: url.path, options: options) { return series }
+        return try scan(path: url.path, options: options, strict: true).bars.series
     }
 
     public static func read(bytes: [UInt8], file: String, options: Options = Options()) throws -> BarSeries {

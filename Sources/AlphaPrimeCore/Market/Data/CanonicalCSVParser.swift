@@ -78,24 +78,49 @@ struct CanonicalCSVParser {
         var sink = ColumnSink(capacity: 4_096, keepsLines: columns.keepsLines)
         defer { sink.deallocate() }
         while pos < end {
-            while pos < end && sink.count < sink.capacity {
-                let e = ByteParsing.lineEnd(p, pos, end)
-                lineNo += 1
-                var le = e
-                while le > pos && Byte.isSpace(p[le - 1]) { le -= 1 }
-                let ls = pos
-                pos = e + 1
-                if le == ls { continue }
-                if !sawHeader {
-                    sawHeader = true
-                    hasVolume = try CanonicalCSV.readHeader(p, ls, le, file: file, line: lineNo)
-                    continue
-                }
-                try row(p, ls, le, into: &sink, log: &log)
-            }
+            pos = try consumeLines(p, pos, end, into: &sink, log: &log)
             columns.append(&sink)
         }
     }
+
+    /// Reads whole lines from `pos` until `end` or until `sink` is full; returns where it stopped.
+    mutating func consumeLines(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, into sink: inout ColumnSink,
+                               log: inout ProblemLog) throws -> Int {
+        var pos = start
+        while pos < end && sink.count < sink.capacity {
+            let e = ByteParsing.lineEnd(p, pos, end)
+            lineNo += 1
+            var le = e
+            while le > pos && Byte.isSpace(p[le - 1]) { le -= 1 }
+            let ls = pos
+            pos = e + 1
+            if le == ls { continue }
+            if !sawHeader {
+                sawHeader = true
+                hasVolume = try CanonicalCSV.readHeader(p, ls, le, file: file, line: lineNo)
+                continue
+            }
+            try row(p, ls, le, into: &sink, log: &log)
+        }
+        return min(pos, end)
+    }
+
+    /// A parser for the part of a file that starts after `lines` whole lines, the header among them.
+    func continuing(afterLines lines: Int, hasVolume: Bool) -> CanonicalCSVParser {
+        var part = CanonicalCSVParser(file: file, options: options, strict: strict, sizeHint: 0)
+        part.lineNo = lines
+        part.sawHeader = true
+        part.hasVolume = hasVolume
+        part.reserved = true
+        return part
+    }
+
+    /// Whether the header has been read, and whether it names a volume column.
+    var header: (seen: Bool, hasVolume: Bool) { (sawHeader, hasVolume) }
+    /// The line of the first row written to a sink, once there is one.
+    private(set) var firstRowLine: Int?
+    /// The symbol and bar length the series will carry (0: inferred from the data).
+    var identity: (symbol: String, timeframeSeconds: Int64) { (symbol, timeframeSeconds) }
 
     /// The timestamp of a cell. An ISO date (`YYYY-MM-DD…`, the canonical form) equal to the row
     /// before's is not read again; anything else goes through ``ByteParsing/stamp(_:_:_:numericOrder:)``.
@@ -179,6 +204,7 @@ struct CanonicalCSVParser {
             }
             previous = time
         }
+        if firstRowLine == nil { firstRowLine = line }
         sink.append(time: time, open: open, high: high, low: low, close: close, volume: volume, line: line)
     }
 
@@ -251,6 +277,16 @@ struct ColumnSink {
         lines = keepsLines ? UnsafeMutablePointer<Int32>.allocate(capacity: capacity) : nil
     }
 
+    /// A sink over memory someone else owns (a region of the final columns); never deallocated.
+    init(time: UnsafeMutablePointer<Int64>, open: UnsafeMutablePointer<Int64>, high: UnsafeMutablePointer<Int64>,
+         low: UnsafeMutablePointer<Int64>, close: UnsafeMutablePointer<Int64>, volume: UnsafeMutablePointer<Int64>,
+         capacity: Int) {
+        self.time = time; self.open = open; self.high = high; self.low = low; self.close = close; self.volume = volume
+        self.lines = nil
+        self.capacity = capacity
+    }
+
+    /// Frees memory allocated by ``init(capacity:keepsLines:)``.
     func deallocate() {
         time.deallocate()
         lines?.deallocate()
@@ -262,59 +298,5 @@ struct ColumnSink {
         time[i] = t; open[i] = o; high[i] = h; low[i] = l; close[i] = c; volume[i] = v
         lines?[i] = Int32(truncatingIfNeeded: line)
         count = i + 1
-    }
-}
-
-/// A file read in pieces that end at line ends.
-enum ChunkedFile {
-    /// Calls `body(p, start, end, fileSize)` for consecutive regions of whole lines (the last may end
-    /// without a newline), reading `chunkSize` bytes at a time; optionally hashes the bytes (FNV-1a 64).
-    @discardableResult
-    static func forEachLineRegion(path: String, chunkSize: Int = 4 << 20, hashing: Bool = false,
-                                  _ body: (UnsafePointer<UInt8>, Int, Int, Int) throws -> Void) throws -> (size: Int, checksum: UInt64?) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw MarketDataError.missingFile(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw MarketDataError.missingFile(path: path, reason: String(cString: strerror(errno))) }
-        if (st.st_mode & S_IFMT) == S_IFDIR { throw MarketDataError.missingFile(path: path, reason: "is a directory") }
-        let fileSize = Int(st.st_size)
-        var capacity = max(chunkSize, 1 << 12)
-        var buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        defer { buffer.deallocate() }
-        var filled = 0  // bytes in the buffer; [0, filled)
-        var hash = FNV1a64.offsetBasis
-        var total = 0
-        while true {
-            if filled == capacity {
-                // A line longer than the buffer: grow it.
-                let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
-                bigger.update(from: buffer, count: filled)
-                buffer.deallocate()
-                buffer = bigger
-                capacity *= 2
-            }
-            let n = read(fd, buffer + filled, capacity - filled)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw MarketDataError.missingFile(path: path, reason: String(cString: strerror(errno)))
-            }
-            if hashing && n > 0 { hash = FNV1a64.hash(UnsafeRawBufferPointer(start: buffer + filled, count: n), seed: hash) }
-            total += n
-            if n == 0 {
-                if filled > 0 { try body(buffer, 0, filled, fileSize) }
-                break
-            }
-            filled += n
-            // Hand over everything up to the last newline; keep the partial line.
-            var last = filled - 1
-            while last >= 0 && buffer[last] != Byte.newline { last -= 1 }
-            if last < 0 { continue }
-            try body(buffer, 0, last + 1, fileSize)
-            let rest = filled - (last + 1)
-            if rest > 0 { buffer.update(from: buffer + last + 1, count: rest) }
-            filled = rest
-        }
-        return (total, hashing ? hash : nil)
     }
 }

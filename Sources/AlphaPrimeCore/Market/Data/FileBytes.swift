@@ -99,3 +99,18 @@ public enum FNV1a64 {
         hash(Array(text.utf8), seed: seed)
     }
 }
+
+extension FileBytes {
+    /// Asks the kernel to back the whole 2 MB pages inside a large new buffer with huge pages: one
+    /// page fault per 2 MB instead of 512, for the columns of a million bars (about a tenth of the
+    /// read). Only advice: where transparent huge pages are off it changes nothing.
+    static func adviseHugePages(_ start: UnsafeMutableRawPointer, bytes: Int) {
+        #if os(Linux)
+        let huge = 2 << 20
+        let first = (Int(bitPattern: start) + huge - 1) / huge * huge
+        let last = (Int(bitPattern: start) + bytes) / huge * huge
+        guard last > first, let base = UnsafeMutableRawPointer(bitPattern: first) else { return }
+        _ = madvise(base, last - first, MADV_HUGEPAGE)
+        #endif
+    }
+}
