@@ -4,6 +4,9 @@
     python3 benchmarks/run.py            # everything (about 6-9 minutes on 2 cores)
     python3 benchmarks/run.py --quick    # peers on 100,000 bars only
     python3 benchmarks/run.py --startup-only   # the tools' start-up times (health-check --fast, …)
+    python3 benchmarks/run.py --whole-process [--before-binary PATH]
+                                         # 1M bars, whole process: CSV, cache and detailed report,
+                                         # 7 runs each (medians), optionally beside an older build
 
 Every figure is measured in this run, beside its comparison, on this machine: the core count and
 load are printed so a reader can judge them. Benchmarks never fail on a time; they report it.
@@ -164,6 +167,54 @@ def tool_startup(home):
     return rows
 
 
+def cpu_and_peak(cmd, cwd=ROOT):
+    """Wall time, CPU time (user + system) and peak memory of one process."""
+    start = time.perf_counter()
+    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out = p.stdout.read()
+    err = p.stderr.read()
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - start
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, out.decode(), err.decode(), os.waitstatus_to_exitcode(status)
+
+
+def whole_process(binary, home, path, label, runs=7):
+    """`backtest` over the 1M-bar file as a trader runs it: from CSV, from the bar cache (after one run
+    that builds it) and with --report detailed; medians of `runs` runs each, with the phases."""
+    cases = [("csv", ["--report", "none"]), ("cache", ["--report", "none", "--cache"]),
+             ("detailed report", ["--report", "detailed"])]
+    rows = {}
+    for name, extra in cases:
+        cmd = [binary, "--home", home, "--strategy", "bollinger_reference", "--data", path, "--json", "--timings", *extra]
+        if name == "cache":
+            first = cpu_and_peak(cmd)
+            if first[5] != 0:
+                rows[name] = {"error": (first[4] or first[3]).strip()[-300:]}
+                continue
+        samples = []
+        for _ in range(runs):
+            wall, cpu, peak, out, err, code = cpu_and_peak(cmd)
+            if code != 0:
+                samples = None
+                rows[name] = {"error": (err or out).strip()[-300:]}
+                break
+            s = json.loads(out)
+            samples.append({"wall": wall, "cpu": cpu, "peak": peak, "trades": s["metrics"]["trades"],
+                            "gross_pnl_paise": s["metrics"]["gross_pnl_paise"],
+                            "phases": {p["name"]: p["seconds"] for p in s.get("timings", {}).get("phases", [])}})
+        if not samples:
+            continue
+        med = lambda xs: sorted(xs)[len(xs) // 2]
+        phases = {k: med([x["phases"].get(k, 0) for x in samples]) for k in samples[0]["phases"]}
+        rows[name] = {"runs": runs, "wall_median_seconds": med([x["wall"] for x in samples]),
+                      "wall_min_seconds": min(x["wall"] for x in samples), "wall_max_seconds": max(x["wall"] for x in samples),
+                      "cpu_median_seconds": med([x["cpu"] for x in samples]),
+                      "peak_memory_bytes": max(x["peak"] for x in samples), "trades": samples[0]["trades"],
+                      "gross_pnl_paise": samples[0]["gross_pnl_paise"], "phases_median_seconds": phases}
+        log(f"{label} {name}: {fmt_s(rows[name]['wall_median_seconds'])}")
+    return rows
+
+
 def make_home():
     home = tempfile.mkdtemp(prefix="alpha-prime-bench-")
     shutil.copytree(os.path.join(ROOT, "config"), os.path.join(home, "config"))
@@ -233,6 +284,24 @@ def print_table(result):
                 print(f"  {name}: {json.dumps(row)}")
 
 
+def print_whole_process(result):
+    m = result["machine"]
+    wp = result["whole_process"]
+    print(f"machine: {m['cores']} cores, load {m['load_average'][0]:.2f} before, "
+          f"{m['load_average_after'][0]:.2f} after, {m['cpu']}")
+    print(f"backtest, bollinger_reference, {wp['file']}, whole process, median of 7 runs")
+    for build in ("before", "after"):
+        for name, row in wp.get(build, {}).items():
+            if "error" in row:
+                print(f"  {build:<7}{name:<16}{row['error']}")
+                continue
+            phases = ", ".join(f"{k} {v * 1000:.0f}" for k, v in row["phases_median_seconds"].items())
+            print(f"  {build:<7}{name:<16}wall {fmt_s(row['wall_median_seconds'])} ({fmt_s(row['wall_min_seconds'])}–"
+                  f"{fmt_s(row['wall_max_seconds'])}), cpu {fmt_s(row['cpu_median_seconds'])}, "
+                  f"peak {row['peak_memory_bytes'] / 2**20:.0f} MiB, {row['trades']} trades, gross {row['gross_pnl_paise']} paise")
+            print(f"  {'':<23}phases (ms): {phases}")
+
+
 def _lines(printer, value):
     import contextlib
     import io
@@ -247,12 +316,31 @@ def main():
     p.add_argument("--quick", action="store_true", help="peers on 100,000 bars only")
     p.add_argument("--skip-build", action="store_true")
     p.add_argument("--skip-peers", action="store_true")
+    p.add_argument("--whole-process", action="store_true",
+                   help="only the whole-process backtest figures; writes benchmarks/results/whole-process.json")
+    p.add_argument("--before-binary", help="with --whole-process: an older build's backtest to measure in the same run")
     p.add_argument("--startup-only", action="store_true",
                    help="only the tools' start-up times; writes benchmarks/results/startup.json")
     a = p.parse_args()
     result = {"machine": machine()}
     if not a.skip_build:
         result["build_seconds"] = build()
+    if a.whole_process:
+        path, sha = bars_file(1_000_000)
+        home = make_home()
+        try:
+            result["whole_process"] = {"file": os.path.basename(path), "sha256": sha,
+                                       "after": whole_process(os.path.join(RELEASE, "backtest"), home, path, "after")}
+            if a.before_binary:
+                result["whole_process"]["before"] = whole_process(a.before_binary, home, path, "before")
+        finally:
+            shutil.rmtree(home, ignore_errors=True)
+        result["machine"]["load_average_after"] = os.getloadavg()
+        os.makedirs(RESULTS, exist_ok=True)
+        with open(os.path.join(RESULTS, "whole-process.json"), "w") as f:
+            json.dump(result, f, indent=2, sort_keys=True)
+        print_whole_process(result)
+        return
     if a.startup_only:
         home = make_home()
         try:

@@ -46,7 +46,7 @@ public enum BacktestReport {
             directory: directory, summary: "\(directory)/\(summaryFile)", trades: "\(directory)/\(tradesFile)",
             dailyEquity: "\(directory)/\(dailyEquityFile)", html: "\(directory)/\(htmlFile)")
 
-        try AtomicReportFile.write(BacktestReportCSV.trades(trades, run: run), to: files.trades)
+        try AtomicReportFile.write(BacktestReportCSV.tradesBytes(trades, run: run), to: files.trades)
         try AtomicReportFile.write(BacktestReportCSV.dailyEquity(dailyEquity, startingCapital: metrics.startingCapital),
                                    to: files.dailyEquity)
         try AtomicReportFile.write(BacktestReportHTML.page(run: run, metrics: metrics, dailyEquity: dailyEquity, trades: trades), to: files.html)

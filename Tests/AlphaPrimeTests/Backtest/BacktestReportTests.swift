@@ -238,3 +238,29 @@ func csvRows(_ text: String) -> (header: [String], rows: [[String]]) {
         #expect(ReportFormat.percent(.nan) == "—" && ReportFormat.ratio(.infinity) == "∞")
     }
 }
+
+/// trades.csv is written as bytes; each field must read as the report's own formatting writes it.
+@Suite struct TradesCSVBytesTests {
+    @Test func everyFieldAsReportFormatWritesIt() {
+        let run = BacktestRunInfo(runID: "r", strategies: ["mean, reverting", "breakout \"scalper\""], symbols: ["NIFTY50", "BANKNIFTY"],
+                                  bars: 0, elapsedSeconds: 0)
+        var trades = [
+            closedTrade(net: -5, charges: 0, strategy: 0, symbol: 1, quantity: 3, entry: 1_478_235, entryTime: 1_613_964_900),
+            closedTrade(net: 123_456_789, charges: 2_399, strategy: 1, symbol: 0, quantity: 75, entry: 5, entryTime: 946_684_800),
+            closedTrade(net: -100, charges: 1, strategy: 1, symbol: 1, quantity: 7, entry: 999, entryTime: 1_767_585_600 + 72_000),
+        ]
+        trades[0].direction = .sell
+        trades[1].exitReason = .stopLoss
+        let expected = ([BacktestReportCSV.tradesHeader] + trades.enumerated().map { i, t in
+            [String(i + 1), ReportFormat.csvField(run.strategyName(t.strategy)), ReportFormat.csvField(run.symbolName(t.symbol)),
+             t.direction == .buy ? "LONG" : "SHORT", String(t.quantity), ReportFormat.istISO8601(t.entryTime),
+             ReportFormat.istISO8601(t.exitTime), ReportFormat.averagePrice(value: t.entryValue, quantity: t.quantity),
+             ReportFormat.averagePrice(value: t.exitValue, quantity: t.quantity), ReportFormat.rupees(t.entryValue),
+             ReportFormat.rupees(t.exitValue), ReportFormat.rupees(t.grossPnL), ReportFormat.rupees(t.charges),
+             ReportFormat.rupees(t.netPnL), t.exitReason?.rawValue ?? ""].joined(separator: ",")
+        }).joined(separator: "\n") + "\n"
+        #expect(BacktestReportCSV.trades(trades, run: run) == expected)
+        #expect(expected.contains("\"mean, reverting\""))
+        #expect(expected.contains("-0.05"))
+    }
+}

@@ -122,7 +122,9 @@ extension CanonicalCSV {
             var part = Part()
             do {
                 var first = k == 0
-                try ChunkedFile.forEachLineRegion(file, from: ranges[k].lowerBound, to: ranges[k].upperBound) { p, start, end in
+                // 1 MB pieces: two threads' buffers stay small beside the columns.
+                try ChunkedFile.forEachLineRegion(file, from: ranges[k].lowerBound, to: ranges[k].upperBound,
+                                                  chunkSize: 1 << 20) { p, start, end in
                     var from = start
                     if first { from += ByteParsing.bodyStart(p + start, end - start); first = false }
                     let stopped = try parser.consumeLines(p, from, end, into: &sink, log: &log)

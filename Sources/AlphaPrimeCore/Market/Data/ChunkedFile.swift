@@ -112,7 +112,7 @@ struct OpenedFile: Sendable {
     /// How many line feeds the bytes `[from, to)` hold.
     func lineFeeds(from: Int, to: Int) throws -> Int {
         var count = 0
-        try ChunkedFile.forEachLineRegion(self, from: from, to: to) { p, start, end in
+        try ChunkedFile.forEachLineRegion(self, from: from, to: to, chunkSize: 1 << 20) { p, start, end in
             var q = start
             while q < end, let hit = memchr(p + q, Int32(Byte.newline), end - q) {
                 count += 1
