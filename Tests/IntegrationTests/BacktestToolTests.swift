@@ -84,6 +84,36 @@ import Testing
         print("backtest --timings (debug build, 20,000 bars): \(line)")
     }
 
+    /// `--cache`: the first run keeps a binary copy of the file under var/cache/market_data, the
+    /// second loads it; both give the run the plain CSV read gives. Without --data it is refused.
+    @Test func cacheKeepsACopyOfTheDataFileAndGivesTheSameRun() throws {
+        let home = try TestHome()
+        defer { home.remove() }
+        let file = home.path("bars.csv")
+        _ = try Self.writeBars(count: 8_000, seed: 5, to: file)
+        func run(_ extra: [String]) throws -> (metrics: String, status: Int32) {
+            let result = try ToolProcess.run("backtest", ["--strategy", "bollinger_reference", "--data", file.path, "--json",
+                                                          "--report", "none"] + extra, environment: home.environment())
+            let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            let metrics = try JSONSerialization.data(withJSONObject: object?["metrics"] ?? [:], options: [.sortedKeys])
+            return (String(decoding: metrics, as: UTF8.self), result.status)
+        }
+        let plain = try run([])
+        let cacheFolder = home.path("var/cache/market_data").path
+        #expect(!FileManager.default.fileExists(atPath: cacheFolder))
+        let first = try run(["--cache"])
+        let entries = try FileManager.default.contentsOfDirectory(atPath: cacheFolder).filter { $0.hasSuffix(".bars") }
+        #expect(entries.count == 1)
+        let second = try run(["--cache"])
+        #expect(plain.status == 0 && first.status == 0 && second.status == 0)
+        #expect(first.metrics == plain.metrics)
+        #expect(second.metrics == plain.metrics)
+        #expect(plain.metrics.contains("\"trades\""))
+        let refused = try ToolProcess.run("backtest", ["--strategy", "bollinger_reference", "--cache"], environment: home.environment())
+        #expect(refused.status == 64, "\(refused.stderr)")
+        #expect(refused.stderr.contains("--cache reads --data files"))
+    }
+
     @Test func referencePresetAgreesTradeForTradeWithAPlainImplementation() throws {
         let home = try TestHome()
         defer { home.remove() }
