@@ -7,9 +7,8 @@ import Foundation
 ///
 /// Rows go into small batches written through pointers (``ColumnSink``), moved into columns
 /// reserved once from the length of the first lines; a run of rows on the same date reads the
-/// date once. Line numbers are
-/// kept only when reading leniently (the validator reports by line); strict reading throws at the
-/// first problem and has no use for them.
+/// date once. Line numbers are kept only when reading leniently (the validator reports by line);
+/// strict reading throws at the first problem and has no use for them.
 struct CanonicalCSVParser {
     let file: String
     let options: CanonicalCSV.Options
@@ -27,6 +26,8 @@ struct CanonicalCSVParser {
     /// The first ten bytes of the last ISO timestamp read (`YYYY-MM-DD`) and their day number.
     private var dateKey: (UInt64, UInt16) = (0, 0)
     private var dateDays: Int64 = .min
+    /// The line of the first row written to a sink, once there is one.
+    private(set) var firstRowLine: Int?
 
     init(file: String, options: CanonicalCSV.Options, strict: Bool, sizeHint: Int) {
         self.file = file
@@ -115,10 +116,6 @@ struct CanonicalCSVParser {
         return part
     }
 
-    /// Whether the header has been read, and whether it names a volume column.
-    var header: (seen: Bool, hasVolume: Bool) { (sawHeader, hasVolume) }
-    /// The line of the first row written to a sink, once there is one.
-    private(set) var firstRowLine: Int?
     /// The symbol and bar length the series will carry (0: inferred from the data).
     var identity: (symbol: String, timeframeSeconds: Int64) { (symbol, timeframeSeconds) }
 
