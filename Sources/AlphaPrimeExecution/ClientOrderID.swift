@@ -70,6 +70,19 @@ public enum ClientOrderID {
         }
     }
 
+    /// The engine's order number in its session, for an order the engine made (not for an
+    /// emergency close written by `engine emergency-stop`, nor an id this engine did not make).
+    public static func engineSequence(of id: String) -> Int64? {
+        let chars = Array(id.utf8)
+        guard chars.count >= 14, chars[0] == UInt8(ascii: "A"), chars[10] != UInt8(ascii: "K"), purpose(of: id) != nil else { return nil }
+        var value: Int64 = 0
+        for c in chars[11...] {
+            guard let d = digits.firstIndex(of: c) else { return nil }
+            value = value * 36 + Int64(d)
+        }
+        return value
+    }
+
     /// Base 36 with upper-case letters, left-padded with zeros to `width`.
     static func base36(_ value: Int64, width: Int) -> String {
         var v = max(0, value)

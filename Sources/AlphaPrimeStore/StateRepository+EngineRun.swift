@@ -161,11 +161,18 @@ extension StateRepository {
 
     /// Sets an order's status by its id (and its reason / broker order id when given).
     public func updateOrderStatus(id: Int64, status: OrderStatus, reason: String? = nil, brokerOrderId: String? = nil,
-                                  at time: UTCTimestamp) throws {
+                                  at time: UTCTimestamp, learntStep: Int64? = nil) throws {
         try database.execute("""
             UPDATE orders SET status = ?, status_reason = COALESCE(?, status_reason),
-                broker_order_id = COALESCE(?, broker_order_id), updated_at_us = ? WHERE id = ?
-            """, [SQLValue(status), SQLValue(reason), SQLValue(brokerOrderId), SQLValue(time), .integer(id)])
+                broker_order_id = COALESCE(?, broker_order_id), updated_at_us = ?, learnt_step = ? WHERE id = ?
+            """, [SQLValue(status), SQLValue(reason), SQLValue(brokerOrderId), SQLValue(time), SQLValue(learntStep), .integer(id)])
+    }
+
+    /// Sets the step at which the engine learnt of a fill (by its id) or of an order's status (by
+    /// the order's id).
+    public func updateLearntStep(fillId: Int64?, orderId: Int64?, step: Int64) throws {
+        if let fillId { try database.execute("UPDATE fills SET learnt_step = ? WHERE id = ?", [.integer(step), .integer(fillId)]) }
+        if let orderId { try database.execute("UPDATE orders SET learnt_step = ? WHERE id = ?", [.integer(step), .integer(orderId)]) }
     }
 
     /// Moves a working stop order's trigger by its id (a trailing stop). An order that no longer
@@ -184,7 +191,7 @@ extension StateRepository {
     public func accountFills(mode: TradingMode, from: UTCTimestamp = UTCTimestamp(microseconds: .min),
                              before: UTCTimestamp = UTCTimestamp(microseconds: .max)) throws -> [AccountFill] {
         try database.query("""
-            SELECT f.id, f.mode, f.order_id, f.broker_trade_id, f.quantity, f.price_paise, f.charges_paise, f.filled_at_us,
+            SELECT f.id, f.mode, f.order_id, f.broker_trade_id, f.quantity, f.price_paise, f.charges_paise, f.filled_at_us, f.learnt_step,
                 o.client_order_id, o.strategy, o.symbol, o.exchange, o.side, o.product
             FROM fills f JOIN orders o ON o.id = f.order_id AND o.mode = f.mode
             WHERE f.mode = ? AND f.filled_at_us >= ? AND f.filled_at_us < ?

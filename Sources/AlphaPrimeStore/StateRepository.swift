@@ -29,7 +29,7 @@ public struct StateRepository: Sendable {
     static let orderColumns = """
         id, mode, client_order_id, broker_order_id, strategy, symbol, exchange, side, order_type, product, \
         quantity, limit_price_paise, trigger_price_paise, status, filled_quantity, average_price_paise, \
-        status_reason, created_at_us, updated_at_us
+        status_reason, created_at_us, updated_at_us, learnt_step
         """
 
     /// Records a new order (before it is sent to the broker) and returns it with its id.
@@ -102,7 +102,7 @@ public struct StateRepository: Sendable {
 
     // MARK: Fills
 
-    static let fillColumns = "id, mode, order_id, broker_trade_id, quantity, price_paise, charges_paise, filled_at_us"
+    static let fillColumns = "id, mode, order_id, broker_trade_id, quantity, price_paise, charges_paise, filled_at_us, learnt_step"
 
     /// Records a fill and, in the same transaction, the order's filled quantity, average price
     /// (rounded to the nearest paisa, half away from zero) and status: FILLED when complete,
@@ -120,10 +120,10 @@ public struct StateRepository: Sendable {
             }
             var stored = fill
             stored.id = try insertReturningId("""
-                INSERT INTO fills (mode, order_id, broker_trade_id, quantity, price_paise, charges_paise, filled_at_us)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO fills (mode, order_id, broker_trade_id, quantity, price_paise, charges_paise, filled_at_us, learnt_step)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, [SQLValue(fill.mode), .integer(fill.orderId), SQLValue(fill.brokerTradeId), .integer(fill.quantity),
-                      SQLValue(fill.price), SQLValue(fill.charges), SQLValue(fill.filledAt)])
+                      SQLValue(fill.price), SQLValue(fill.charges), SQLValue(fill.filledAt), SQLValue(fill.learntStep)])
 
             var filled: Int64 = 0, value: Int64 = 0
             for f in try fills(orderId: fill.orderId) {
@@ -179,6 +179,7 @@ extension OrderRecord {
             filledQuantity: try row.int64("filled_quantity"), averagePrice: try row.optionalPaise("average_price_paise"),
             statusReason: try row.optionalString("status_reason"), createdAt: try row.timestamp("created_at_us"),
             updatedAt: try row.timestamp("updated_at_us"))
+        learntStep = try row.optionalInt64("learnt_step")
     }
 }
 
@@ -188,6 +189,6 @@ extension FillRecord {
             id: try row.int64("id"), mode: try row.enumValue("mode"), orderId: try row.int64("order_id"),
             brokerTradeId: try row.optionalString("broker_trade_id"), quantity: try row.int64("quantity"),
             price: try row.paise("price_paise"), charges: try row.paise("charges_paise"),
-            filledAt: try row.timestamp("filled_at_us"))
+            filledAt: try row.timestamp("filled_at_us"), learntStep: try row.optionalInt64("learnt_step"))
     }
 }

@@ -48,9 +48,13 @@ final class EngineJournal {
     /// A write waiting for the next commit, executed in order.
     enum Operation {
         case insertOrder(coreId: Int64, record: OrderRecord)
-        case status(coreId: Int64, status: OrderStatus, reason: String?, brokerOrderId: String?, time: Int64)
+        case status(coreId: Int64, status: OrderStatus, reason: String?, brokerOrderId: String?, time: Int64, learntStep: Int64?)
         case fill(coreId: Int64, record: FillRecord, trades: [(trade: TradeRecord, entry: Int64, exit: Int64)])
         case trigger(coreId: Int64, price: Int64, time: Int64)
+        /// A restart learnt of a recorded fill or order status at another step than the earlier
+        /// run did (in the minute that run stopped in): the record follows the latest run, whose
+        /// decisions from then on rest on it.
+        case relearnt(fillId: Int64?, orderId: Int64?, step: Int64)
     }
 
     let repository: any StateStore
@@ -75,6 +79,40 @@ final class EngineJournal {
     var haltedReason: String?
     /// Market time (UTC epoch seconds) of the bar being processed.
     var currentBarTime: Int64 = 0
+    /// Where the session is in its steps (see `SessionRun.takeStep()`), as the value recorded
+    /// with what it learns next: `step × 4096`, plus 2048 between a step and the next.
+    private(set) var learntBase: Int64 = 0
+    private var learntNext: Int64 = 0
+    /// What was learnt, in the order it was learnt, waiting to be written: by `order id|status` (a
+    /// status) and by `order id|broker trade id` (an execution).
+    private var learntStatus: [String: Int64] = [:]
+    private var learntFill: [String: Int64] = [:]
+
+    /// Values per step: everything learnt at step `s` is in `[s × 4096, s × 4096 + 2048)`, and
+    /// what a live session learnt between step `s` and the next in `[s × 4096 + 2048, (s + 1) × 4096)`.
+    static let learntPerStep: Int64 = 4096
+
+    /// The session takes step `step`, or (`between`) learns something after it and before the next.
+    func beginLearning(step: Int64, between: Bool) {
+        let base = step * Self.learntPerStep + (between ? Self.learntPerStep / 2 : 0)
+        guard base != learntBase else { return }
+        learntBase = base
+        learntNext = 0
+    }
+
+    /// Everything learnt up to step `step` (not what came between it and the next) is below this.
+    static func learntLimit(step: Int64) -> Int64 { step * learntPerStep + learntPerStep / 2 }
+
+    private func nextLearnt() -> Int64 {
+        defer { learntNext = min(learntNext + 1, Self.learntPerStep / 2 - 1) }
+        return learntBase + learntNext
+    }
+
+    /// The broker's report of an order's status (an answer to a placement or cancellation, an end)
+    /// is being taken in: its place in the order things were learnt.
+    func noteLearnt(_ status: OrderStatus, of coreId: Int64) { learntStatus["\(coreId)|\(status.rawValue)"] = nextLearnt() }
+    /// An execution is being counted: its place in the order things were learnt.
+    func noteLearnt(fillOf coreId: Int64, brokerTradeId: String) { learntFill["\(coreId)|\(brokerTradeId)"] = nextLearnt() }
     private var storedLastBar: Int64
     var inCatchUp = false
     private(set) var repairs = 0
@@ -175,12 +213,14 @@ final class EngineJournal {
         switch operation {
         case .insertOrder(let coreId, let record):
             entries[Int(coreId - 1)].dbId = try repository.insertOrder(record).id.required("the id of the order just recorded")
-        case .status(let coreId, let status, let reason, let brokerOrderId, let time):
+        case .status(let coreId, let status, let reason, let brokerOrderId, let time, let step):
             try repository.updateOrderStatus(id: entries[Int(coreId - 1)].dbId, status: status, reason: reason,
-                                             brokerOrderId: brokerOrderId, at: UTCTimestamp(secondsSinceEpoch: time))
+                                             brokerOrderId: brokerOrderId, at: UTCTimestamp(secondsSinceEpoch: time), learntStep: step)
         case .trigger(let coreId, let price, let time):
             try repository.updateOrderTrigger(id: entries[Int(coreId - 1)].dbId, triggerPrice: Paise(price),
                                               at: UTCTimestamp(secondsSinceEpoch: time))
+        case .relearnt(let fillId, let orderId, let step):
+            try repository.updateLearntStep(fillId: fillId, orderId: orderId, step: step)
         case .fill(let coreId, var record, let trades):
             record.orderId = entries[Int(coreId - 1)].dbId
             try repository.recordFill(record)
@@ -290,7 +330,16 @@ final class EngineJournal {
     func advance(_ changes: [(coreId: Int64, status: OrderStatus, reason: String?, brokerOrderId: String?)], time: Int64) {
         for c in changes {
             let i = Int(c.coreId - 1)
-            guard Self.rank(c.status) > Self.rank(entries[i].status) else { continue }
+            let learnt = learntStatus.removeValue(forKey: "\(c.coreId)|\(c.status.rawValue)")
+            guard Self.rank(c.status) > Self.rank(entries[i].status) else {
+                if let learnt, c.status == entries[i].status, var k = known[entries[i].clientOrderId], k.record.status == c.status,
+                   let dbId = k.record.id, k.record.learntStep != learnt {
+                    k.record.learntStep = learnt
+                    known[entries[i].clientOrderId] = k
+                    operations.append(.relearnt(fillId: nil, orderId: dbId, step: learnt))
+                }
+                continue
+            }
             if inCatchUp, known[entries[i].clientOrderId] != nil {
                 repairs += 1
                 logs.engine.warning("recovered order status", metadata: [
@@ -298,7 +347,8 @@ final class EngineJournal {
                     "order.status": "\(c.status.rawValue)"])
             }
             entries[i].status = c.status
-            operations.append(.status(coreId: c.coreId, status: c.status, reason: c.reason, brokerOrderId: c.brokerOrderId, time: time))
+            operations.append(.status(coreId: c.coreId, status: c.status, reason: c.reason, brokerOrderId: c.brokerOrderId, time: time,
+                                      learntStep: learnt))
         }
     }
 
@@ -340,7 +390,13 @@ final class EngineJournal {
                       cancels: [(coreId: Int64, status: OrderStatus, reason: String)]) {
         for f in fills {
             let i = Int(f.fill.orderID - 1)
-            if let recorded = known[entries[i].clientOrderId], recorded.fills.contains(where: { $0.brokerTradeId == f.brokerTradeId }) {
+            let learnt = learntFill.removeValue(forKey: "\(f.fill.orderID)|\(f.brokerTradeId)")
+            if var recorded = known[entries[i].clientOrderId], let r = recorded.fills.firstIndex(where: { $0.brokerTradeId == f.brokerTradeId }) {
+                if let learnt, recorded.fills[r].learntStep != learnt, let fillId = recorded.fills[r].id {
+                    recorded.fills[r].learntStep = learnt
+                    known[entries[i].clientOrderId] = recorded
+                    operations.append(.relearnt(fillId: fillId, orderId: nil, step: learnt))
+                }
                 continue
             }
             if inCatchUp && known[entries[i].clientOrderId] != nil {
@@ -355,7 +411,9 @@ final class EngineJournal {
             }
             operations.append(.fill(coreId: f.fill.orderID, record: FillRecord(
                 mode: mode, orderId: 0, brokerTradeId: f.brokerTradeId, quantity: f.fill.quantity, price: Paise(f.fill.price),
-                charges: Paise(f.fill.charges), filledAt: UTCTimestamp(secondsSinceEpoch: f.fill.time)), trades: f.trades))
+                charges: Paise(f.fill.charges), filledAt: UTCTimestamp(secondsSinceEpoch: f.fill.time),
+                learntStep: learnt),
+                trades: f.trades))
         }
         advance(cancels.map { ($0.coreId, $0.status, $0.reason, nil) }, time: currentBarTime)
     }
@@ -380,10 +438,17 @@ final class EngineJournal {
     /// Recorded orders created at or before `time` that the run has not re-created: written by
     /// another process (an emergency close) or by the engine outside the replayed bars (a stop's
     /// square-off). Oldest first.
-    func unmatchedOrders(createdAtOrBefore time: Int64) -> [KnownOrder] {
+    /// Recorded orders not re-created by the replay, created at `time` or before. A protective
+    /// order (stop loss, take profit) with a number the replay has not reached yet
+    /// (`ordersCreated`) is left for the replay to make: it is stamped with the time of the fill
+    /// it follows, which an earlier run may have learnt of minutes later. Nil `ordersCreated` (the
+    /// end of the replay) leaves none.
+    func unmatchedOrders(createdAtOrBefore time: Int64, ordersCreated: Int64?) -> [KnownOrder] {
         let limit = time * 1_000_000
         return knownOrder.compactMap { id in
             guard let k = known[id], k.coreId == 0, k.record.createdAt.microseconds <= limit else { return nil }
+            if let ordersCreated, let purpose = ClientOrderID.purpose(of: id), purpose == .stopLoss || purpose == .takeProfit,
+               let n = ClientOrderID.engineSequence(of: id), n > ordersCreated { return nil }
             return k
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import AlphaPrimeSupport
 import AlphaPrimeDomain
 import AlphaPrimeExecution
@@ -10,6 +11,11 @@ import AlphaPrimeExecution
 ///   (nothing is sent); one recorded as refused at placement is refused. One the database has no
 ///   answer for (the earlier run stopped before the broker answered) or does not know goes to the
 ///   real broker, which recognises an order already in its book by its client order id.
+/// - An event recorded with the step at which the earlier run learnt of it (`learnt_step`, see
+///   `SessionRun.takeStep()`) is released at that step: the replay takes the same steps, so it
+///   hears of each execution, cancellation and rejection exactly when that run did, however late
+///   the broker's report reached it. The rules below are for records without a step (written by
+///   an older build).
 /// - A recorded execution is released with the first bar of its symbol that ends after it (or with
 ///   a delivery between bars that does), before the strategies see that bar: when a real broker's
 ///   fill reaches a running engine, between two bars. The protective orders it causes are
@@ -19,6 +25,9 @@ import AlphaPrimeExecution
 ///   other leg of an OCO group whose fill was just released. A cancellation the engine asks for
 ///   is answered from the record; an order whose record does not say how it ended is handed to the
 ///   real broker, and the request goes there.
+/// - What the real broker reports while the replay is still before the minute the earlier run
+///   stopped in waits for that minute: that run had not heard of it when it made the decisions
+///   the replay repeats.
 /// - The minute the earlier run stopped in is only partly recorded (some symbols' bars may have
 ///   reached the market, others not): from its start every order still working is handed to the
 ///   real broker with the executions already counted, and every command goes to it
@@ -52,6 +61,10 @@ final class RecordedBroker: Broker {
     private var sent: [Int64: OrderRequest] = [:]
     /// The delivery under way: the bar's symbol (nil between bars) and minute.
     private var moment: (symbol: SymbolID?, minute: Int64) = (nil, .min)
+    /// Recorded refusals of placements, waiting for the step the earlier run learnt of them at.
+    private var heldAnswers: [(step: Int64, event: BrokerEvent)] = []
+    /// The reason the engine records for a cancellation it is asking for (by order id).
+    var cancelReason: (Int64) -> String? = { _ in nil }
 
     init(real: any Broker, journal: EngineJournal) {
         self.real = real
@@ -66,15 +79,22 @@ final class RecordedBroker: Broker {
         guard let known = journal.knownOrder(clientOrderId: request.clientOrderId) else { return send(request) }
         let r = known.record
         if r.status == .rejected && r.brokerOrderId == nil {
-            events.append(.rejected(orderID: id, reason: r.statusReason ?? "rejected"))
+            let refusal = BrokerEvent.rejected(orderID: id, reason: r.statusReason ?? "rejected")
+            if let step = r.learntStep { heldAnswers.append((step, refusal)) } else { events.append(refusal) }
             return
         }
-        guard let brokerOrderId = r.brokerOrderId else { return send(request) }
+        guard let brokerOrderId = r.brokerOrderId else {
+            // The earlier run never heard the acceptance (lost on the way) but learnt what became
+            // of the order: its executions and its end come from the record, at their steps.
+            guard r.status != .submitted && r.status != .created || !known.fills.isEmpty else { return send(request) }
+            return watch(request.order, clientOrderId: request.clientOrderId, known: known)
+        }
         watch(request.order, clientOrderId: request.clientOrderId, known: known)
         events.append(.accepted(orderID: id, brokerOrderId: brokerOrderId))
     }
 
     private func send(_ request: BrokerOrderRequest) {
+        if ProcessInfo.processInfo.environment["XSTEPS"] != nil { print("SEND \(request.order.id) \(request.clientOrderId) passing \(passing)") }
         handedOver.insert(request.order.id)
         sent[request.order.id] = request.order
         real.submit(request)
@@ -89,6 +109,21 @@ final class RecordedBroker: Broker {
             return real.requestCancel(orderID: orderID, clientOrderId: clientOrderId)
         }
         if w.ended { return events.append(.cancelRefused(orderID: orderID, reason: "the order is no longer working")) }
+        if w.record.learntStep != nil || w.fills.contains(where: { $0.learntStep != nil }) {
+            // Its executions and its end come at the steps the earlier run learnt of them.
+            switch w.record.status {
+            case .cancelled where w.record.statusReason == cancelReason(orderID):
+                // The earlier run's own cancellation: its answer comes at its step.
+                return
+            case .cancelled, .rejected:
+                // The broker ended it on its own: the earlier run's request was refused.
+                return events.append(.cancelRefused(orderID: orderID, reason: "the order is no longer working"))
+            case .filled:
+                return events.append(.cancelRefused(orderID: orderID, reason: "the order was filled"))
+            default:
+                break
+            }
+        }
         switch w.record.status {
         case .cancelled, .rejected:
             releaseAll(&w)
@@ -123,7 +158,10 @@ final class RecordedBroker: Broker {
         events.append(contentsOf: self.events)
         self.events.removeAll(keepingCapacity: true)
         real.takeEvents(into: &held)
-        guard !held.isEmpty else { return }
+        // Before the minute the earlier run stopped in, that run had heard nothing of what the
+        // real broker now reports (orders it sent without an answer recorded, cancellations whose
+        // end it had not learnt): it waits, so the replay decides as that run did.
+        guard !held.isEmpty, passing else { return }
         var waiting: [BrokerEvent] = []
         var blocked: Set<[Int64]> = []
         for event in held {
@@ -144,6 +182,8 @@ final class RecordedBroker: Broker {
 
     /// Everything still waiting, when the replay is over.
     func takeEverything(into events: inout [BrokerEvent]) {
+        events.append(contentsOf: heldAnswers.map(\.event))
+        heldAnswers.removeAll()
         events.append(contentsOf: self.events)
         self.events.removeAll()
         real.takeEvents(into: &held)
@@ -180,7 +220,7 @@ final class RecordedBroker: Broker {
         var due: [(id: Int64, fill: FillRecord)] = []
         for (id, w) in watched where !w.ended && !handedOver.contains(id) && isWorking(id) && (symbol == nil || w.order.symbol == symbol) {
             let seen = journal.knownOrder(clientOrderId: w.clientOrderId)?.seenTradeIds ?? []
-            for f in w.fills where f.filledAt.microseconds < fillsBefore {
+            for f in w.fills where f.learntStep == nil && f.filledAt.microseconds < fillsBefore {
                 let trade = f.brokerTradeId ?? ""
                 if !w.released.contains(trade) && !seen.contains(trade) { due.append((id, f)) }
             }
@@ -194,7 +234,7 @@ final class RecordedBroker: Broker {
         }
         let endedBefore = minute * 1_000_000
         for id in watched.keys.sorted() {
-            guard var w = watched[id], !w.ended, !handedOver.contains(id), isWorking(id),
+            guard var w = watched[id], !w.ended, !handedOver.contains(id), isWorking(id), w.record.learntStep == nil,
                   w.record.status == .cancelled || w.record.status == .rejected else { continue }
             let sibling = w.order.ocoGroup != 0 && completedGroups.contains([Int64(w.order.strategy), w.order.ocoGroup])
             guard sibling || w.record.updatedAt.microseconds < endedBefore,
@@ -203,6 +243,46 @@ final class RecordedBroker: Broker {
             events.append(w.record.status == .rejected ? .rejected(orderID: id, reason: reason) : .cancelled(orderID: id, reason: reason))
             w.ended = true
             watched[id] = w
+        }
+    }
+
+    /// Queues what the earlier run learnt before `limit` (`EngineJournal.learntLimit(step:)`, see
+    /// `SessionRun.takeStep()`), in the order it learnt it: refusals of placements, executions and
+    /// the ends of orders the broker cancelled or rejected. Orders `isWorking` no longer counts
+    /// are left.
+    func releaseSteps(below limit: Int64, isWorking: (Int64) -> Bool) {
+        enum Due { case answer(BrokerEvent), fill(Int64, FillRecord), end(Int64) }
+        var due: [(learnt: Int64, item: Due)] = []
+        while let first = heldAnswers.first, first.step < limit {
+            due.append((first.step, .answer(first.event)))
+            heldAnswers.removeFirst()
+        }
+        for (id, w) in watched where !w.ended && !handedOver.contains(id) && isWorking(id) {
+            let seen = journal.knownOrder(clientOrderId: w.clientOrderId)?.seenTradeIds ?? []
+            for f in w.fills {
+                guard let learnt = f.learntStep, learnt < limit else { continue }
+                let trade = f.brokerTradeId ?? ""
+                if !w.released.contains(trade) && !seen.contains(trade) { due.append((learnt, .fill(id, f))) }
+            }
+            if let learnt = w.record.learntStep, learnt < limit, w.record.status == .cancelled || w.record.status == .rejected {
+                due.append((learnt, .end(id)))
+            }
+        }
+        due.sort { $0.learnt < $1.learnt }
+        if ProcessInfo.processInfo.environment["XSTEPS"] != nil { for d in due { print("DUE limit \(limit) learnt \(d.learnt) \(d.item)") } }
+        for (_, item) in due {
+            switch item {
+            case .answer(let event):
+                events.append(event)
+            case .fill(let id, let f):
+                emit(f, of: id)
+            case .end(let id):
+                guard var w = watched[id], !w.ended else { continue }
+                let reason = w.record.statusReason ?? w.record.status.rawValue.lowercased()
+                events.append(w.record.status == .rejected ? .rejected(orderID: id, reason: reason) : .cancelled(orderID: id, reason: reason))
+                w.ended = true
+                watched[id] = w
+            }
         }
     }
 
@@ -246,6 +326,7 @@ final class RecordedBroker: Broker {
     }
 
     private func hand(_ id: Int64) {
+        if ProcessInfo.processInfo.environment["XSTEPS"] != nil { print("HAND \(id)") }
         guard let w = watched[id], handedOver.insert(id).inserted else { return }
         sent[id] = w.order
         let seen = (journal.knownOrder(clientOrderId: w.clientOrderId)?.seenTradeIds ?? []).union(w.released)

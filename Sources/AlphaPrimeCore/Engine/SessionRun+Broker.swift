@@ -15,6 +15,7 @@ extension SessionRun {
         while true {
             events.removeAll(keepingCapacity: true)
             recorded?.release(symbol: bar == nil ? nil : symbol, minute: time) { core.isWorking($0) }
+            takeStep("deliver \(bar == nil ? "nil" : "bar") sym \(symbol) t \(time) round \(rounds)")
             broker.takeEvents(into: &events)
             if events.isEmpty { break }
             try apply(events, time: time)
@@ -25,6 +26,27 @@ extension SessionRun {
             if let bar { market?.marketRestOfBar(bar, symbol: symbol) }
         }
         flushEventLogs()
+    }
+
+    /// A step: the session is about to take the broker's events or read its book. Steps are
+    /// numbered from the session's start, and everything learnt at a step is recorded with it
+    /// (`fills.learnt_step`, `orders.learnt_step`: `step × 4096` plus the order in which things were
+    /// learnt at that step, see `EngineJournal.beginLearning`). A restart's replay takes the
+    /// same steps in the same order, and its ``RecordedBroker`` releases each recorded event at the
+    /// step the earlier run learnt of it: an execution that reached that run late (a postback found
+    /// in the book minutes later, an update held back) is not seen earlier by the replay, so the
+    /// replay decides as that run did and creates no order the broker does not hold. A live
+    /// session's deliveries between bars (paced by the wall clock) take no step: what they bring is
+    /// recorded after the step before them (`step × 4096 + 2048` on).
+    func takeStep(_ label: String = #function, line: Int = #line) {
+        guard !betweenBars else {
+            journal?.beginLearning(step: steps, between: true)
+            return
+        }
+        steps += 1
+        journal?.beginLearning(step: steps, between: false)
+        if ProcessInfo.processInfo.environment["XSTEPS"] != nil { print("STEP \(steps) minute \(currentMinute) catchup \(inCatchUp) \(label):\(line) events \(events.count)") }
+        recorded?.releaseSteps(below: EngineJournal.learntLimit(step: steps)) { core.isWorking($0) }
     }
 
     /// Fills and broker cancellations are logged after the orders they caused were placed.
@@ -46,6 +68,7 @@ extension SessionRun {
         var cancels: [(coreId: Int64, status: OrderStatus, reason: String)] = []
         var placements: [(coreId: Int64, status: OrderStatus, reason: String?, brokerOrderId: String?)] = []
         var cancelled: [(coreId: Int64, reason: String)] = []
+        if ProcessInfo.processInfo.environment["XSTEPS"] != nil { for e in events { print("APPLY step \(steps) catchup \(inCatchUp) \(e)") } }
         for event in events {
             switch event {
             case .filled(let raw, let tradeId):
@@ -55,14 +78,17 @@ extension SessionRun {
                     continue
                 }
                 let fill = journal?.recordedFill(raw, brokerTradeId: tradeId) ?? raw
+                journal?.noteLearnt(fillOf: raw.orderID, brokerTradeId: tradeId)
                 fills.append((fill, tradeId, applyFill(fill)))
             case .accepted(let id, let brokerOrderId):
                 guard awaitingPlacement.remove(id) != nil else { continue }
                 placements.append((id, .open, nil, brokerOrderId))
             case .rejected(let id, let reason):
                 if awaitingPlacement.remove(id) != nil || unknownOutcomes.removeValue(forKey: id) != nil {
+                    journal?.noteLearnt(.rejected, of: id)
                     placements.append((id, .rejected, reason, nil))
                 } else if core.isWorking(id) {
+                    journal?.noteLearnt(.rejected, of: id)
                     core.orderRejected(id, reason: reason, time: time)
                     cancels.append((id, .rejected, reason))
                 }
@@ -75,6 +101,7 @@ extension SessionRun {
                 // An order that already ended (its end read from the book first, or told twice)
                 // ends once.
                 guard core.isWorking(id) else { requestedCancels.removeValue(forKey: id); continue }
+                journal?.noteLearnt(.cancelled, of: id)
                 if let ours = requestedCancels.removeValue(forKey: id) {
                     cancelled.append((id, ours))
                 } else {
@@ -144,6 +171,7 @@ extension SessionRun {
             }
             return
         }
+        if ProcessInfo.processInfo.environment["XSTEPS"] != nil { for o in batch { print("ORDER \(o.id) \(clientId(o.id)) step \(steps) catchup \(inCatchUp)") } }
         if let journal {
             try journal.writeAhead(batch.map { ($0.id, orderRecord($0)) })
             if measuringBar { barPersistence &+= DispatchTime.now().uptimeNanoseconds &- decided }
@@ -189,6 +217,7 @@ extension SessionRun {
     func takeAnswers(time: Int64) throws {
         guard let broker else { return }
         events.removeAll(keepingCapacity: true)
+        takeStep()
         broker.takeEvents(into: &events)
         if !events.isEmpty { try apply(events, time: time) }
     }

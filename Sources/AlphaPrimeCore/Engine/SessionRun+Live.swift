@@ -14,7 +14,11 @@ extension SessionRun {
         publishLiveState()
         try syncFeedPause()
         // A real broker's fills between bars (a simulated market fills only on bars).
-        if broker != nil, market == nil { try deliver(bar: nil, symbol: 0, time: max(time, plan.open)) }
+        if broker != nil, market == nil {
+            betweenBars = true
+            defer { betweenBars = false }
+            try deliver(bar: nil, symbol: 0, time: max(time, plan.open))
+        }
         try journal?.flushIfDue()
         guard let control else { return true }
         var request: EngineControlRecord?

@@ -15,10 +15,25 @@ extension SessionRun {
     /// counted already is never counted again) and the end of an order the broker cancelled or
     /// rejected. Orders the fills cause go out as after any fill. Not while a restart replays what an
     /// earlier run recorded: that run's own reconciliations are in the record.
+    ///
+    /// A read is a step (``takeStep()``): a restart replaying the session takes it too and, in place
+    /// of the read, takes in what the earlier run found there (released by ``RecordedBroker`` at
+    /// that step).
     func reconcileWithTheBook(time: Int64) throws {
-        guard let broker, recorded == nil, !inCatchUp, mode != .monitor else { return }
+        guard let broker, mode != .monitor else { return }
         let open = core.orders.filter { !$0.status.isTerminal }.map(\.request)
         guard !open.isEmpty else { return }
+        takeStep()
+        guard recorded == nil, !inCatchUp else {
+            guard recorded != nil else { return }
+            events.removeAll(keepingCapacity: true)
+            broker.takeEvents(into: &events)
+            guard !events.isEmpty else { return }
+            try apply(events, time: time)
+            if core.hasRequests { try route(time: time) }
+            flushEventLogs()
+            return
+        }
         let book = Dictionary(try broker.orders().map { ($0.clientOrderId, $0) }, uniquingKeysWith: { _, last in last })
         let wanted = Set(open.map { clientId($0.id) })
         var trades: [String: [BrokerFill]] = [:]

@@ -9,10 +9,10 @@ extension SessionRun {
 
     /// During recovery, at the end of `minute`: take in what the database recorded that the
     /// replay does not re-create.
-    func applyRecorded(upTo minute: Int64) throws {
+    func applyRecorded(upTo minute: Int64, replayOver: Bool = false) throws {
         guard let journal else { return }
         // Recorded orders the core did not create: adopt them (and their fills) in the order recorded.
-        for known in journal.unmatchedOrders(createdAtOrBefore: minute) {
+        for known in journal.unmatchedOrders(createdAtOrBefore: minute, ordersCreated: replayOver ? nil : Int64(core.orders.count)) {
             let r = known.record
             guard let i = core.strategies.indices.first(where: {
                 core.strategies[$0].name == r.strategy && core.instruments[core.strategies[$0].symbol].symbol == r.symbol
@@ -27,6 +27,7 @@ extension SessionRun {
                 limitPrice: r.limitPrice?.value ?? 0, triggerPrice: r.triggerPrice?.value ?? 0, product: r.product,
                 purpose: ClientOrderID.purpose(of: r.clientOrderId) ?? .squareOff, time: r.createdAt.microseconds / 1_000_000)
             let id = core.adoptExternalOrder(request)
+            if ProcessInfo.processInfo.environment["XSTEPS"] != nil { print("ADOPT \(r.clientOrderId) as \(id) at minute \(minute) step \(steps) created \(r.createdAt.microseconds / 1_000_000) status \(r.status)") }
             try journal.adopt(clientOrderId: r.clientOrderId, coreId: id)
             outcome.adoptedOrders += 1
             logs.engine.warning("took in an order recorded outside this run", metadata: [
@@ -46,15 +47,28 @@ extension SessionRun {
                 core.orderCancelled(id, reason: r.statusReason ?? "recorded \(r.status.rawValue)", time: request.time)
             } else if !r.status.isTerminal {
                 broker?.adopt(adopted, clientOrderId: r.clientOrderId, countedFills: counted)
+                if r.status == .created || r.status == .submitted {
+                    // Written before it was sent and never answered: the earlier run may have
+                    // stopped before sending it. The broker's book says whether it was placed.
+                    unknownOutcomes[id] = "an earlier run recorded it before sending it and stopped before the broker answered"
+                }
             }
+            // Orders its fills caused are recorded before the next order is taken in (the journal
+            // numbers orders as the core creates them).
+            if core.hasRequests { try route(time: minute) }
         }
-        // Orders still working here that the database says ended while the engine was down.
+        // Orders still working here that the database says ended while the engine was down. What
+        // an earlier run learnt at a step the replay has not reached yet is not due (see
+        // ``takeStep()``).
+        let learntBefore = EngineJournal.learntLimit(step: steps)
+        func due(_ learnt: Int64?) -> Bool { learnt.map { $0 < learntBefore } ?? true }
         for e in journal.entries.indices {
             let id = Int64(e + 1)
             guard core.isWorking(id), let known = journal.knownOrder(clientOrderId: journal.entries[e].clientOrderId) else { continue }
             let r = known.record
             let limit = minute * 1_000_000
-            for f in known.fills where !known.seenTradeIds.contains(f.brokerTradeId ?? "") && f.filledAt.microseconds <= limit {
+            for f in known.fills where !known.seenTradeIds.contains(f.brokerTradeId ?? "") && f.filledAt.microseconds <= limit
+                && due(f.learntStep) {
                 let order = core.orders[e].request
                 applyFill(Fill(orderID: id, strategy: order.strategy, symbol: order.symbol, side: order.side, quantity: f.quantity,
                                    price: f.price.value, charges: f.charges.value, time: f.filledAt.microseconds / 1_000_000))
@@ -64,7 +78,7 @@ extension SessionRun {
                 logs.engine.warning("applied a fill recorded while the engine was down", metadata: ["order.client_id": "\(r.clientOrderId)"])
             }
             if !core.isWorking(id) { market?.forget(orderID: id) }
-            if core.isWorking(id), r.status == .cancelled || r.status == .rejected, r.updatedAt.microseconds <= limit {
+            if core.isWorking(id), r.status == .cancelled || r.status == .rejected, r.updatedAt.microseconds <= limit, due(r.learntStep) {
                 market?.forget(orderID: id)
                 core.orderCancelled(id, reason: r.statusReason ?? "cancelled while the engine was down", time: minute)
                 journal.countRepair()
@@ -78,7 +92,7 @@ extension SessionRun {
     /// Recovery is over: compare positions with the broker's, say what was done, carry on normally.
     func endCatchUp(at minute: Int64) throws {
         guard inCatchUp, let journal else { return }
-        try applyRecorded(upTo: minute)
+        try applyRecorded(upTo: minute, replayOver: true)
         inCatchUp = false
         journal.inCatchUp = false
         if let recorded {

@@ -57,6 +57,12 @@ final class SessionRun<S: Strategy>: SessionHost {
     let instancesBySymbol: [[Int]]
 
     var events: [BrokerEvent] = []
+    /// Steps taken: each time the session takes the broker's events or reads its book, in an order
+    /// a restart's replay repeats (see ``takeStep()``).
+    var steps: Int64 = 0
+    /// A live session's delivery between bars is under way (its timing is the wall clock's, which
+    /// a replay cannot repeat): it takes no step of its own.
+    var betweenBars = false
     /// Orders sent whose placement the broker has not answered yet.
     var awaitingPlacement: Set<Int64> = []
     /// Placements whose outcome is unknown, with why: resolved from the broker's order book.
@@ -144,6 +150,7 @@ final class SessionRun<S: Strategy>: SessionHost {
             journal.inCatchUp = true
             if let session, !session.recreatesFillsOnReplay {
                 let stand = RecordedBroker(real: session.broker, journal: journal)
+                stand.cancelReason = { [unowned self] in self.requestedCancels[$0] }
                 recorded = stand
                 broker = stand
             }

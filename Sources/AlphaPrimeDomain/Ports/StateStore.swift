@@ -25,11 +25,17 @@ public protocol StateStore: Sendable {
     /// Orders not yet filled, cancelled or rejected, oldest first.
     func openOrders(mode: TradingMode) throws -> [OrderRecord]
     func orders(mode: TradingMode, createdFrom from: UTCTimestamp, before: UTCTimestamp) throws -> [OrderRecord]
-    func updateOrderStatus(id: Int64, status: OrderStatus, reason: String?, brokerOrderId: String?, at time: UTCTimestamp) throws
+    /// Sets an order's status by its id; `learntStep` is the engine session's step at which the
+    /// broker reported it (nil: not from a broker's report).
+    func updateOrderStatus(id: Int64, status: OrderStatus, reason: String?, brokerOrderId: String?, at time: UTCTimestamp,
+                           learntStep: Int64?) throws
     /// Moves a working stop order's trigger (a trailing stop), by its id; an order that no longer
     /// works or already has that trigger is left as it is.
     func updateOrderTrigger(id: Int64, triggerPrice: Paise, at time: UTCTimestamp) throws
     @discardableResult func recordFill(_ fill: FillRecord) throws -> (fill: FillRecord, order: OrderRecord)
+    /// Sets the step at which the engine learnt of a fill (by its id) or of an order's status (by
+    /// the order's id).
+    func updateLearntStep(fillId: Int64?, orderId: Int64?, step: Int64) throws
     /// The account's fills with their orders, oldest first.
     func accountFills(mode: TradingMode, from: UTCTimestamp, before: UTCTimestamp) throws -> [AccountFill]
     @discardableResult func insertTrade(_ trade: TradeRecord) throws -> TradeRecord
@@ -113,7 +119,7 @@ public protocol StateStore: Sendable {
 
 extension StateStore {
     public func updateOrderStatus(id: Int64, status: OrderStatus, reason: String? = nil, at time: UTCTimestamp) throws {
-        try updateOrderStatus(id: id, status: status, reason: reason, brokerOrderId: nil, at: time)
+        try updateOrderStatus(id: id, status: status, reason: reason, brokerOrderId: nil, at: time, learntStep: nil)
     }
 
     public func accountFills(mode: TradingMode) throws -> [AccountFill] {

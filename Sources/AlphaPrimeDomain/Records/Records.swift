@@ -26,6 +26,15 @@ public struct OrderRecord: Sendable, Equatable, Codable {
     public var statusReason: String?
     public var createdAt: UTCTimestamp
     public var updatedAt: UTCTimestamp
+    /// The engine session's step at which the engine learnt of the order's latest status from the
+    /// broker (see `EngineJournal`), nil when it was not learnt from a broker's event or book. Not
+    /// part of the record's JSON form.
+    public var learntStep: Int64?
+
+    enum CodingKeys: String, CodingKey {
+        case id, mode, clientOrderId, brokerOrderId, strategy, symbol, exchange, side, orderType, product, quantity,
+             limitPrice, triggerPrice, status, filledQuantity, averagePrice, statusReason, createdAt, updatedAt
+    }
 
     public init(
         id: Int64? = nil, mode: TradingMode, clientOrderId: String, brokerOrderId: String? = nil,
@@ -74,9 +83,17 @@ public struct FillRecord: Sendable, Equatable, Codable {
     public var price: Paise
     public var charges: Paise
     public var filledAt: UTCTimestamp
+    /// The engine session's step at which the engine learnt of the execution (see `EngineJournal`):
+    /// a restart releases the recorded execution at the same step. Nil for fills not recorded by a
+    /// session's broker events. Not part of the record's JSON form.
+    public var learntStep: Int64?
+
+    enum CodingKeys: String, CodingKey {
+        case id, mode, orderId, brokerTradeId, quantity, price, charges, filledAt
+    }
 
     public init(id: Int64? = nil, mode: TradingMode, orderId: Int64, brokerTradeId: String? = nil, quantity: Int64,
-                price: Paise, charges: Paise = .zero, filledAt: UTCTimestamp) {
+                price: Paise, charges: Paise = .zero, filledAt: UTCTimestamp, learntStep: Int64? = nil) {
         self.id = id
         self.mode = mode
         self.orderId = orderId
@@ -85,6 +102,7 @@ public struct FillRecord: Sendable, Equatable, Codable {
         self.price = price
         self.charges = charges
         self.filledAt = filledAt
+        self.learntStep = learntStep
     }
 }
 

@@ -22,8 +22,14 @@ import Testing
     final class Exchange: Broker, SimulatedMarket {
         let paper: PaperBroker
         var name: String { "exchange" }
-        /// Client order id of each order the exchange holds, by the engine's order id.
+        /// Client order id of each order the exchange holds, by the id it was placed under (the
+        /// engine's order id in the run that placed it).
         private(set) var tags: [Int64: String] = [:]
+        /// The id each order was placed under, and the id the current run gives it, by tag: a later
+        /// run may number the same order differently (it took it over), and hears of it, and asks
+        /// about it, under its own number (as Kite reports by tag and order id).
+        private var placedIds: [String: Int64] = [:]
+        private var runIds: [String: Int64] = [:]
         /// How often each tag was placed (more than once would be a duplicate order).
         private(set) var placements: [String: Int] = [:]
         /// Every execution and the final status of each order, by tag.
@@ -69,40 +75,61 @@ import Testing
                 case .cancelled, .rejected: ended[tag] = event
                 default: break
                 }
-                if watched.contains(tag) { live.append(event) }
+                if watched.contains(tag), let id = runIds[tag] { live.append(Self.renumbered(event, id)) }
             }
             if faults != nil { faults!.relay(live, into: &events) } else { events.append(contentsOf: live) }
         }
 
+        /// The event as the current run hears of it: under its own number for the order.
+        static func renumbered(_ event: BrokerEvent, _ id: Int64) -> BrokerEvent {
+            switch event {
+            case .accepted(_, let brokerOrderId): .accepted(orderID: id, brokerOrderId: brokerOrderId)
+            case .rejected(_, let reason): .rejected(orderID: id, reason: reason)
+            case .filled(var fill, let trade): { fill.orderID = id; return .filled(fill, brokerTradeId: trade) }()
+            case .cancelled(_, let reason): .cancelled(orderID: id, reason: reason)
+            case .outcomeUnknown(_, let reason): .outcomeUnknown(orderID: id, reason: reason)
+            case .cancelRefused(_, let reason): .cancelRefused(orderID: id, reason: reason)
+            case .modified(_, let trigger): .modified(orderID: id, triggerPrice: trigger)
+            case .modifyRefused(_, let reason): .modifyRefused(orderID: id, reason: reason)
+            }
+        }
+
         func submit(_ request: BrokerOrderRequest) {
             let tag = request.clientOrderId
-            tags[request.order.id] = tag
+            let id = request.order.id
+            runIds[tag] = id
             watched.insert(tag)
             if bookAtStart.contains(tag) {
                 // Placed by an earlier run: taken in, with everything that happened to it since.
-                events.append(.accepted(orderID: request.order.id, brokerOrderId: "P\(tag)"))
-                events.append(contentsOf: trades[tag] ?? [])
-                if let end = ended[tag] { events.append(end) }
+                events.append(.accepted(orderID: id, brokerOrderId: "P\(tag)"))
+                events.append(contentsOf: (trades[tag] ?? []).map { Self.renumbered($0, id) })
+                if let end = ended[tag] { events.append(Self.renumbered(end, id)) }
                 return
             }
+            tags[id] = tag
+            placedIds[tag] = id
             placements[tag, default: 0] += 1
             book.place(request)
             paper.submit(request)
         }
 
         func adopt(_ order: OrderRequest, clientOrderId tag: String, countedFills: [BrokerFill]) {
-            tags[order.id] = tag
+            runIds[tag] = order.id
             watched.insert(tag)
             let counted = Set(countedFills.map(\.brokerTradeId))
             for case .filled(let fill, let trade) in trades[tag] ?? [] where !counted.contains(trade) {
-                events.append(.filled(fill, brokerTradeId: trade))
+                events.append(Self.renumbered(.filled(fill, brokerTradeId: trade), order.id))
             }
-            if let end = ended[tag] { events.append(end) }
+            if let end = ended[tag] { events.append(Self.renumbered(end, order.id)) }
         }
 
-        func requestCancel(orderID: Int64, clientOrderId: String) { paper.requestCancel(orderID: orderID, clientOrderId: clientOrderId) }
+        /// A request about an order reaches the exchange's order of that tag; the answer comes with
+        /// the simulator's events, under the asking run's number (`collect`).
+        func requestCancel(orderID: Int64, clientOrderId: String) {
+            paper.requestCancel(orderID: placedIds[clientOrderId] ?? orderID, clientOrderId: clientOrderId)
+        }
         func requestModify(orderID: Int64, clientOrderId: String, triggerPrice: Int64) {
-            paper.requestModify(orderID: orderID, clientOrderId: clientOrderId, triggerPrice: triggerPrice)
+            paper.requestModify(orderID: placedIds[clientOrderId] ?? orderID, clientOrderId: clientOrderId, triggerPrice: triggerPrice)
         }
         func takeEvents(into events: inout [BrokerEvent]) {
             collect()
