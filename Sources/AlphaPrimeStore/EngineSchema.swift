@@ -128,12 +128,14 @@ extension StateSchema {
 extension StateSchema {
     /// Migration 9: when the engine learnt of what the broker did. A session takes the broker's
     /// events and reads its book at numbered steps (`EngineJournal`); `fills.learnt_step` is the
-    /// step at which an execution was counted and `orders.learnt_step` the step at which the
-    /// order's latest status came from the broker. A restart replays each recorded event at its
+    /// step at which an execution was counted, `orders.learnt_step` the step at which the
+    /// order's latest status came from the broker, and `engine_sessions.last_step` the step the
+    /// engine had reached at its last commit (where a restart hands over to the broker). A restart replays each recorded event at its
     /// step, so an event that reached the earlier run late is not seen earlier by the replay. NULL
     /// for rows from older builds and rows not written by an engine session.
     static let v9LearntSteps = """
         ALTER TABLE fills ADD COLUMN learnt_step {{int}} CHECK (learnt_step >= 0);
         ALTER TABLE orders ADD COLUMN learnt_step {{int}} CHECK (learnt_step >= 0);
+        ALTER TABLE engine_sessions ADD COLUMN last_step {{int}} CHECK (last_step >= 0);
         """
 }

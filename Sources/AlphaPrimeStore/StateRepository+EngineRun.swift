@@ -7,7 +7,7 @@ extension StateRepository {
 
     static let engineSessionColumns = """
         id, mode, trading_date, status, source, day_start_cash_paise, deferred_rows, last_bar_at_us, halted_reason, \
-        recoveries, started_at_us, updated_at_us, completed_at_us, risk_state_open, risk_state_close
+        recoveries, started_at_us, updated_at_us, completed_at_us, risk_state_open, risk_state_close, last_step
         """
 
     public func engineSession(mode: TradingMode, date: LocalDate) throws -> EngineSessionRecord? {
@@ -57,11 +57,13 @@ extension StateRepository {
     }
 
     /// Writes how far the engine got: committed deferred rows, the bar it was on, why entries are halted.
-    public func recordEngineProgress(sessionId: Int64, deferredRows: Int64, lastBarAt: UTCTimestamp?, haltedReason: String?,
-                                     at time: UTCTimestamp) throws {
+    public func recordEngineProgress(sessionId: Int64, deferredRows: Int64, lastBarAt: UTCTimestamp?, lastStep: Int64?,
+                                     haltedReason: String?, at time: UTCTimestamp) throws {
         try database.execute("""
-            UPDATE engine_sessions SET deferred_rows = ?, last_bar_at_us = ?, halted_reason = ?, updated_at_us = ? WHERE id = ?
-            """, [.integer(deferredRows), SQLValue(lastBarAt), SQLValue(haltedReason), SQLValue(time), .integer(sessionId)])
+            UPDATE engine_sessions SET deferred_rows = ?, last_bar_at_us = ?, last_step = ?, halted_reason = ?, updated_at_us = ?
+            WHERE id = ?
+            """, [.integer(deferredRows), SQLValue(lastBarAt), SQLValue(lastStep), SQLValue(haltedReason), SQLValue(time),
+                  .integer(sessionId)])
     }
 
     /// Records the risk stage's state a session closed or stopped with.
@@ -219,6 +221,7 @@ extension EngineSessionRecord {
             startedAt: try row.timestamp("started_at_us"), updatedAt: try row.timestamp("updated_at_us"),
             completedAt: try row.optionalTimestamp("completed_at_us"), riskStateOpen: try row.optionalString("risk_state_open"),
             riskStateClose: try row.optionalString("risk_state_close"))
+        lastStep = try row.optionalInt64("last_step")
     }
 }
 

@@ -22,7 +22,7 @@ public enum StateSchema {
         Migration(version: 6, name: "the instrument master", sql: v6Instruments),
         Migration(version: 7, name: "bars a live session built", sql: v7EngineBars),
         Migration(version: 8, name: "strategy lifecycle stages and evidence", sql: v8Lifecycle),
-        Migration(version: 9, name: "the step at which the engine learnt of each fill and order end", sql: v9LearntSteps),
+        Migration(version: 9, name: "the steps at which the engine learnt of fills and order ends", sql: v9LearntSteps),
     ]
 
     /// The tables the current schema must have (checked by `db-maintenance integrity-check`).

@@ -114,6 +114,9 @@ final class EngineJournal {
     /// An execution is being counted: its place in the order things were learnt.
     func noteLearnt(fillOf coreId: Int64, brokerTradeId: String) { learntFill["\(coreId)|\(brokerTradeId)"] = nextLearnt() }
     private var storedLastBar: Int64
+    private var storedLastStep: Int64?
+    /// The step the previous run had reached at its last commit (nil: none, or an older build's record).
+    let recordedLastStep: Int64?
     var inCatchUp = false
     private(set) var repairs = 0
 
@@ -146,6 +149,8 @@ final class EngineJournal {
         self.insideCommit = insideCommit
         skipDeferred = session.deferredRows
         storedLastBar = session.lastBarAt.map { $0.microseconds / 1_000_000 } ?? 0
+        storedLastStep = session.lastStep
+        recordedLastStep = session.lastStep
         haltedReason = nil
         pendingMarks = Array(repeating: nil, count: symbols)
         let orders = try repository.orders(mode: session.mode, createdFrom: sessionFrom, before: sessionBefore)
@@ -188,9 +193,10 @@ final class EngineJournal {
             }
             try repository.recordEngineBars(pendingBars)
             storedLastBar = max(storedLastBar, currentBarTime)
+            storedLastStep = max(storedLastStep ?? 0, learntBase / Self.learntPerStep)
             try repository.recordEngineProgress(
                 sessionId: sessionId, deferredRows: max(skipDeferred, deferredCount),
-                lastBarAt: storedLastBar > 0 ? UTCTimestamp(secondsSinceEpoch: storedLastBar) : nil,
+                lastBarAt: storedLastBar > 0 ? UTCTimestamp(secondsSinceEpoch: storedLastBar) : nil, lastStep: storedLastStep,
                 haltedReason: haltedReason, at: clock.now())
             if beat {
                 try repository.recordHeartbeat(mode: heartbeat.mode, status: heartbeat.status, pid: heartbeat.pid,

@@ -19,7 +19,11 @@ extension SessionRun {
             broker.takeEvents(into: &events)
             if events.isEmpty { break }
             try apply(events, time: time)
-            guard core.hasRequests else { break }
+            // Another round only after what the broker did to orders (an execution, an end): an
+            // answer alone (an acceptance, a refused cancellation) reaches the engine when the
+            // connection brings it, and a restart hears it at another moment, so it must not
+            // change the session's steps.
+            guard core.hasRequests, events.contains(where: Self.changesOrders) else { break }
             try route(time: time)
             rounds += 1
             if rounds > 4 { break }
@@ -45,8 +49,19 @@ extension SessionRun {
         }
         steps += 1
         journal?.beginLearning(step: steps, between: false)
+        // Past the step the earlier run had reached at its last commit, its record ends: from
+        // here the real broker answers (see ``RecordedBroker``).
+        if let recorded, let last = journal?.recordedLastStep, steps > last { recorded.passThrough { core.isWorking($0) } }
         if ProcessInfo.processInfo.environment["XSTEPS"] != nil { print("STEP \(steps) minute \(currentMinute) catchup \(inCatchUp) \(label):\(line) events \(events.count)") }
         recorded?.releaseSteps(below: EngineJournal.learntLimit(step: steps)) { core.isWorking($0) }
+    }
+
+    /// An execution or the end of an order (what can make the engine act), as opposed to an answer.
+    static func changesOrders(_ event: BrokerEvent) -> Bool {
+        switch event {
+        case .filled, .cancelled, .rejected: true
+        case .accepted, .outcomeUnknown, .cancelRefused, .modified, .modifyRefused: false
+        }
     }
 
     /// Fills and broker cancellations are logged after the orders they caused were placed.

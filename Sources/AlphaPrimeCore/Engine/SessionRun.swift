@@ -206,7 +206,8 @@ final class SessionRun<S: Strategy>: SessionHost {
         }
         // The minute the earlier run stopped in is only partly recorded: from its start the real
         // broker answers (see ``RecordedBroker``).
-        if inCatchUp, minute >= catchUpUntil { recorded?.passThrough { core.isWorking($0) } }
+        // (With a record of its steps, at the first step past them: see ``takeStep()``.)
+        if inCatchUp, minute >= catchUpUntil, journal?.recordedLastStep == nil { recorded?.passThrough { core.isWorking($0) } }
         journal?.currentBarTime = minute
         currentMinute = minute
         return true

@@ -75,8 +75,8 @@ public protocol StateStore: Sendable {
     /// The sessions of the trading days `from` through `through`, oldest first.
     func engineSessions(mode: TradingMode, from: LocalDate, through: LocalDate) throws -> [EngineSessionRecord]
     @discardableResult func insertEngineSession(_ session: EngineSessionRecord) throws -> EngineSessionRecord
-    func recordEngineProgress(sessionId: Int64, deferredRows: Int64, lastBarAt: UTCTimestamp?, haltedReason: String?,
-                              at time: UTCTimestamp) throws
+    func recordEngineProgress(sessionId: Int64, deferredRows: Int64, lastBarAt: UTCTimestamp?, lastStep: Int64?,
+                              haltedReason: String?, at time: UTCTimestamp) throws
     func recordEngineRiskStateClose(sessionId: Int64, json: String) throws
     func setEngineSessionStatus(sessionId: Int64, status: EngineSessionRecord.Status, countRecovery: Bool,
                                 at time: UTCTimestamp) throws

@@ -22,6 +22,9 @@ public struct EngineSessionRecord: Sendable, Equatable, Codable {
     public var deferredRows: Int64
     /// Market time of the bar the engine was on at its last commit.
     public var lastBarAt: UTCTimestamp?
+    /// The step (see `SessionRun.takeStep()`) the engine had reached at its last commit; nil for
+    /// sessions recorded by older builds.
+    public var lastStep: Int64?
     /// Why new entries are refused (square-off, stop, a breaker), nil while they are allowed.
     public var haltedReason: String?
     /// How many times the session was resumed after the engine stopped or crashed.
