@@ -18,12 +18,12 @@ extension SessionRun {
             takeStep("deliver \(bar == nil ? "nil" : "bar") sym \(symbol) t \(time) round \(rounds)")
             broker.takeEvents(into: &events)
             if events.isEmpty { break }
-            try apply(events, time: time)
-            // Another round only after what the broker did to orders (an execution, an end): an
-            // answer alone (an acceptance, a refused cancellation) reaches the engine when the
-            // connection brings it, and a restart hears it at another moment, so it must not
-            // change the session's steps.
-            guard core.hasRequests, events.contains(where: Self.changesOrders) else { break }
+            // Another round only after what the broker did to orders (an execution or an end
+            // counted now): an answer alone (an acceptance, a refused cancellation) or a repeated
+            // report reaches the engine when the connection brings it, and a restart hears it at
+            // another moment or not at all, so it must not change the session's steps.
+            let changed = try apply(events, time: time)
+            guard core.hasRequests, changed else { break }
             try route(time: time)
             rounds += 1
             if rounds > 4 { break }
@@ -56,14 +56,6 @@ extension SessionRun {
         recorded?.releaseSteps(below: EngineJournal.learntLimit(step: steps)) { core.isWorking($0) }
     }
 
-    /// An execution or the end of an order (what can make the engine act), as opposed to an answer.
-    static func changesOrders(_ event: BrokerEvent) -> Bool {
-        switch event {
-        case .filled, .cancelled, .rejected: true
-        case .accepted, .outcomeUnknown, .cancelRefused, .modified, .modifyRefused: false
-        }
-    }
-
     /// Fills and broker cancellations are logged after the orders they caused were placed.
     func flushEventLogs() {
         for f in fillLogs { logFill(f.fill, brokerTradeId: f.brokerTradeId, trades: f.trades) }
@@ -77,8 +69,10 @@ extension SessionRun {
     static func appliedFillKey(_ orderID: Int64, _ brokerTradeId: String) -> String { "\(orderID)|\(brokerTradeId)" }
 
     /// What the broker reported, in the order it happened: answers to placements and to the
-    /// engine's cancellations, fills, and orders ended by the broker.
-    func apply(_ events: [BrokerEvent], time: Int64) throws {
+    /// engine's cancellations, fills, and orders ended by the broker. Returns whether an execution
+    /// was counted or an order ended (not only answers or repeats).
+    @discardableResult
+    func apply(_ events: [BrokerEvent], time: Int64) throws -> Bool {
         var fills: [(fill: Fill, brokerTradeId: String, trades: [(trade: TradeRecord, entry: Int64, exit: Int64)])] = []
         var cancels: [(coreId: Int64, status: OrderStatus, reason: String)] = []
         var placements: [(coreId: Int64, status: OrderStatus, reason: String?, brokerOrderId: String?)] = []
@@ -147,6 +141,7 @@ extension SessionRun {
         for f in fills { fillLogs.append((f.fill, f.brokerTradeId, f.trades.map(\.trade))) }
         cancelLogs.append(contentsOf: cancels)
         try persistRunHalts()
+        return !fills.isEmpty || !cancels.isEmpty || !cancelled.isEmpty || placements.contains { $0.status == .rejected }
     }
 
     /// Applies a fill to the core and returns the trades it closed, as database records with the
