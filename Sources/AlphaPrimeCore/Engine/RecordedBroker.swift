@@ -1,4 +1,3 @@
-import Foundation
 import AlphaPrimeSupport
 import AlphaPrimeDomain
 import AlphaPrimeExecution
@@ -94,7 +93,6 @@ final class RecordedBroker: Broker {
     }
 
     private func send(_ request: BrokerOrderRequest) {
-        if ProcessInfo.processInfo.environment["XSTEPS"] != nil { print("SEND \(request.order.id) \(request.clientOrderId) passing \(passing)") }
         handedOver.insert(request.order.id)
         sent[request.order.id] = request.order
         real.submit(request)
@@ -269,7 +267,6 @@ final class RecordedBroker: Broker {
             }
         }
         due.sort { $0.learnt < $1.learnt }
-        if ProcessInfo.processInfo.environment["XSTEPS"] != nil { for d in due { print("DUE limit \(limit) learnt \(d.learnt) \(d.item)") } }
         for (_, item) in due {
             switch item {
             case .answer(let event):
@@ -326,7 +323,6 @@ final class RecordedBroker: Broker {
     }
 
     private func hand(_ id: Int64) {
-        if ProcessInfo.processInfo.environment["XSTEPS"] != nil { print("HAND \(id)") }
         guard let w = watched[id], handedOver.insert(id).inserted else { return }
         sent[id] = w.order
         let seen = (journal.knownOrder(clientOrderId: w.clientOrderId)?.seenTradeIds ?? []).union(w.released)

@@ -15,7 +15,7 @@ extension SessionRun {
         while true {
             events.removeAll(keepingCapacity: true)
             recorded?.release(symbol: bar == nil ? nil : symbol, minute: time) { core.isWorking($0) }
-            takeStep("deliver \(bar == nil ? "nil" : "bar") sym \(symbol) t \(time) round \(rounds)")
+            takeStep()
             broker.takeEvents(into: &events)
             if events.isEmpty { break }
             // Another round only after what the broker did to orders (an execution or an end
@@ -42,7 +42,7 @@ extension SessionRun {
     /// replay decides as that run did and creates no order the broker does not hold. A live
     /// session's deliveries between bars (paced by the wall clock) take no step: what they bring is
     /// recorded after the step before them (`step × 4096 + 2048` on).
-    func takeStep(_ label: String = #function, line: Int = #line) {
+    func takeStep() {
         guard !betweenBars else {
             journal?.beginLearning(step: steps, between: true)
             return
@@ -52,7 +52,6 @@ extension SessionRun {
         // Past the step the earlier run had reached at its last commit, its record ends: from
         // here the real broker answers (see ``RecordedBroker``).
         if let recorded, let last = journal?.recordedLastStep, steps > last { recorded.passThrough { core.isWorking($0) } }
-        if ProcessInfo.processInfo.environment["XSTEPS"] != nil { print("STEP \(steps) minute \(currentMinute) catchup \(inCatchUp) \(label):\(line) events \(events.count)") }
         recorded?.releaseSteps(below: EngineJournal.learntLimit(step: steps)) { core.isWorking($0) }
     }
 
@@ -77,7 +76,6 @@ extension SessionRun {
         var cancels: [(coreId: Int64, status: OrderStatus, reason: String)] = []
         var placements: [(coreId: Int64, status: OrderStatus, reason: String?, brokerOrderId: String?)] = []
         var cancelled: [(coreId: Int64, reason: String)] = []
-        if ProcessInfo.processInfo.environment["XSTEPS"] != nil { for e in events { print("APPLY step \(steps) catchup \(inCatchUp) \(e)") } }
         for event in events {
             switch event {
             case .filled(let raw, let tradeId):
@@ -181,7 +179,6 @@ extension SessionRun {
             }
             return
         }
-        if ProcessInfo.processInfo.environment["XSTEPS"] != nil { for o in batch { print("ORDER \(o.id) \(clientId(o.id)) step \(steps) catchup \(inCatchUp)") } }
         if let journal {
             try journal.writeAhead(batch.map { ($0.id, orderRecord($0)) })
             if measuringBar { barPersistence &+= DispatchTime.now().uptimeNanoseconds &- decided }

@@ -27,7 +27,6 @@ extension SessionRun {
                 limitPrice: r.limitPrice?.value ?? 0, triggerPrice: r.triggerPrice?.value ?? 0, product: r.product,
                 purpose: ClientOrderID.purpose(of: r.clientOrderId) ?? .squareOff, time: r.createdAt.microseconds / 1_000_000)
             let id = core.adoptExternalOrder(request)
-            if ProcessInfo.processInfo.environment["XSTEPS"] != nil { print("ADOPT \(r.clientOrderId) as \(id) at minute \(minute) step \(steps) created \(r.createdAt.microseconds / 1_000_000) status \(r.status)") }
             try journal.adopt(clientOrderId: r.clientOrderId, coreId: id)
             outcome.adoptedOrders += 1
             logs.engine.warning("took in an order recorded outside this run", metadata: [

@@ -17,18 +17,25 @@ import Testing
 /// equal to the exchange's books: every execution once, no position flipped, nothing working, the
 /// money to the paisa, and no order sent to the exchange twice.
 ///
-/// Not covered yet, because they fail (docs/engine.md, "Known gaps in live recovery"): a wire that
-/// loses or holds back events combined with kills, and kills inside a transaction on this path.
+/// The wire has every fault of `WireFaults`: fills repeated, events reordered across orders, the
+/// end of a batch held back to the next one, answers and updates lost (found later in the
+/// exchange's book). A restart must then replay each event at the step the killed run learnt of it
+/// (`SessionRun.takeStep()`): hearing of a late fill earlier than that run did makes the replay
+/// decide otherwise and create orders the exchange does not hold.
+///
+/// Not covered: kills inside a transaction on this path (docs/engine.md, "Known gaps in live
+/// recovery").
 ///
 /// Cases: as `ReconciliationPropertyTests` (`ALPHA_PRIME_LONG_TESTS=1` for 10,000;
 /// `ALPHA_PRIME_TEST_SEED=N` for one), 100 by default.
 @Suite struct KilledReconciliationPropertyTests {
     struct Totals {
-        var cases = 0, kills = 0, dayEndedFirst = 0, repeated = 0, shuffled = 0, executions = 0
+        var cases = 0, kills = 0, dayEndedFirst = 0, completedByKilledRun = 0
+        var repeated = 0, shuffled = 0, dropped = 0, delayed = 0, executions = 0
     }
 
-    /// What the wire does here: repeats fills and reorders events across orders.
-    static let rates = WireFaults.Rates(repeatFill: 0.25, drop: Double(ProcessInfo.processInfo.environment["XDROP"] ?? "0")!, shuffle: 0.3, delay: Double(ProcessInfo.processInfo.environment["XDELAY"] ?? "0")!)
+    /// What the wire does here: everything `WireFaults` can (repeats, reorders, holds back, loses).
+    static let rates = WireFaults.Rates()
 
     static var cases: [UInt64] {
         let all = ReconciliationPropertyTests.cases
@@ -64,17 +71,19 @@ import Testing
         let faults = try #require(exchange.faults)
         totals.cases += 1
         totals.repeated += faults.repeated; totals.shuffled += faults.shuffled; totals.executions += exchange.book.fills.count
+        totals.dropped += faults.dropped; totals.delayed += faults.delayed
 
         // A run killed right after the commit that completed the day leaves it completed: the next
         // run finds it so (its engine figures are that run's, gone with it).
         let completedByTheKilledRun = outcome.ending == .alreadyCompleted && killed > 0
         guard outcome.ending == .completed || completedByTheKilledRun else { return "the session ended \(outcome.ending)" }
+        if completedByTheKilledRun { totals.completedByKilledRun += 1 }
         if let twice = exchange.placements.first(where: { $0.value > 1 }) { return "\(twice.key) was sent to the exchange \(twice.value) times" }
         return try ReconciliationPropertyTests.brokenProperty(database: database, repository: repository, book: exchange.book,
                                                               appliedFills: nil, netPnL: completedByTheKilledRun ? nil : outcome.netPnL)
     }
 
-    @Test func theRecordEndsEqualToTheExchangesThroughRepeatedFillsReorderedEventsAndKills() throws {
+    @Test func theRecordEndsEqualToTheExchangesThroughAFaultyWireAndKills() throws {
         let fixture = try EngineFixture(riskPreset: "dev")
         let days = try fixture.days([RecordedBrokerRecoveryTests.day])
         var totals = Totals()
@@ -84,12 +93,13 @@ import Testing
             do { broken = try Self.run(seed: seed, fixture: fixture, days: days, totals: &totals) } catch { broken = "\(error)" }
             if let broken {
                 failures.append("seed \(seed) (ALPHA_PRIME_TEST_SEED=\(seed)): \(broken)")
-                if failures.count >= 40 { break }
+                if failures.count >= 5 { break }
             }
         }
         print("reconciliation property with kills: \(totals.cases) cases, \(totals.kills) kills (\(totals.dayEndedFirst) days ended before "
-              + "their next kill), \(totals.executions) executions; the wire repeated \(totals.repeated) fills, reordered \(totals.shuffled) batches")
+              + "their next kill, \(totals.completedByKilledRun) completed by a killed run), \(totals.executions) executions; the wire "
+              + "repeated \(totals.repeated) fills, reordered \(totals.shuffled) batches, held back \(totals.delayed) and lost \(totals.dropped) events")
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
-        #expect(totals.kills >= totals.cases && totals.repeated > 0 && totals.shuffled > 0)
+        #expect(totals.kills >= totals.cases && totals.repeated > 0 && totals.shuffled > 0 && totals.delayed > 0 && totals.dropped > 0)
     }
 }
