@@ -23,7 +23,7 @@ import Testing
                 #expect(manifest.backend == source.backend)
                 #expect(manifest.tables.map(\.name) == StateSchema.tables)
                 for table in manifest.tables { #expect(table.rowCount > 0, "table \(table.name)") }
-                #expect(manifest.table("engine_sessions")?.columns.suffix(2) == ["risk_state_open", "risk_state_close"])
+                #expect(manifest.table("engine_sessions")?.columns.suffix(3) == ["risk_state_open", "risk_state_close", "last_step"])
                 #expect(try StateExport.tableChecksums(database: repository.database) == manifest.tables)
 
                 try TestDatabases.withFresh(target) { restored in
