@@ -79,40 +79,20 @@ final class EngineJournal {
     var haltedReason: String?
     /// Market time (UTC epoch seconds) of the bar being processed.
     var currentBarTime: Int64 = 0
-    /// Where the session is in its steps (see `SessionRun.takeStep()`), as the value recorded
-    /// with what it learns next: `step × 4096`, plus 2048 between a step and the next.
-    private(set) var learntBase: Int64 = 0
-    private var learntNext: Int64 = 0
-    /// What was learnt, in the order it was learnt, waiting to be written: by `order id|status` (a
-    /// status) and by `order id|broker trade id` (an execution).
-    private var learntStatus: [String: Int64] = [:]
-    private var learntFill: [String: Int64] = [:]
-
-    /// Values per step: everything learnt at step `s` is in `[s × 4096, s × 4096 + 2048)`, and
-    /// what a live session learnt between step `s` and the next in `[s × 4096 + 2048, (s + 1) × 4096)`.
-    static let learntPerStep: Int64 = 4096
+    /// Where the session is in its steps and what it learnt at each, not written yet.
+    private(set) var learnt = LearntSteps()
 
     /// The session takes step `step`, or (`between`) learns something after it and before the next.
-    func beginLearning(step: Int64, between: Bool) {
-        let base = step * Self.learntPerStep + (between ? Self.learntPerStep / 2 : 0)
-        guard base != learntBase else { return }
-        learntBase = base
-        learntNext = 0
-    }
+    func beginLearning(step: Int64, between: Bool) { learnt.begin(step: step, between: between) }
 
     /// Everything learnt up to step `step` (not what came between it and the next) is below this.
-    static func learntLimit(step: Int64) -> Int64 { step * learntPerStep + learntPerStep / 2 }
-
-    private func nextLearnt() -> Int64 {
-        defer { learntNext = min(learntNext + 1, Self.learntPerStep / 2 - 1) }
-        return learntBase + learntNext
-    }
+    static func learntLimit(step: Int64) -> Int64 { LearntSteps.limit(step: step) }
 
     /// The broker's report of an order's status (an answer to a placement or cancellation, an end)
     /// is being taken in: its place in the order things were learnt.
-    func noteLearnt(_ status: OrderStatus, of coreId: Int64) { learntStatus["\(coreId)|\(status.rawValue)"] = nextLearnt() }
+    func noteLearnt(_ status: OrderStatus, of coreId: Int64) { learnt.note(status, of: coreId) }
     /// An execution is being counted: its place in the order things were learnt.
-    func noteLearnt(fillOf coreId: Int64, brokerTradeId: String) { learntFill["\(coreId)|\(brokerTradeId)"] = nextLearnt() }
+    func noteLearnt(fillOf coreId: Int64, brokerTradeId: String) { learnt.note(fillOf: coreId, brokerTradeId: brokerTradeId) }
     private var storedLastBar: Int64
     private var storedLastStep: Int64?
     /// The step the previous run had reached at its last commit (nil: none, or an older build's record).
@@ -193,7 +173,7 @@ final class EngineJournal {
             }
             try repository.recordEngineBars(pendingBars)
             storedLastBar = max(storedLastBar, currentBarTime)
-            storedLastStep = max(storedLastStep ?? 0, learntBase / Self.learntPerStep)
+            storedLastStep = max(storedLastStep ?? 0, learnt.step)
             try repository.recordEngineProgress(
                 sessionId: sessionId, deferredRows: max(skipDeferred, deferredCount),
                 lastBarAt: storedLastBar > 0 ? UTCTimestamp(secondsSinceEpoch: storedLastBar) : nil, lastStep: storedLastStep,
@@ -336,14 +316,9 @@ final class EngineJournal {
     func advance(_ changes: [(coreId: Int64, status: OrderStatus, reason: String?, brokerOrderId: String?)], time: Int64) {
         for c in changes {
             let i = Int(c.coreId - 1)
-            let learnt = learntStatus.removeValue(forKey: "\(c.coreId)|\(c.status.rawValue)")
+            let learntAt = learnt.remove(c.status, of: c.coreId)
             guard Self.rank(c.status) > Self.rank(entries[i].status) else {
-                if let learnt, c.status == entries[i].status, var k = known[entries[i].clientOrderId], k.record.status == c.status,
-                   let dbId = k.record.id, k.record.learntStep != learnt {
-                    k.record.learntStep = learnt
-                    known[entries[i].clientOrderId] = k
-                    operations.append(.relearnt(fillId: nil, orderId: dbId, step: learnt))
-                }
+                if c.status == entries[i].status { relearnt(.status(c.status), of: entries[i].clientOrderId, at: learntAt) }
                 continue
             }
             if inCatchUp, known[entries[i].clientOrderId] != nil {
@@ -354,8 +329,33 @@ final class EngineJournal {
             }
             entries[i].status = c.status
             operations.append(.status(coreId: c.coreId, status: c.status, reason: c.reason, brokerOrderId: c.brokerOrderId, time: time,
-                                      learntStep: learnt))
+                                      learntStep: learntAt))
         }
+    }
+
+    /// A recorded status or fill.
+    enum RecordedItem {
+        case status(OrderStatus)
+        case fill(brokerTradeId: String)
+    }
+
+    /// A recorded status or fill the run learnt of (`at`) at another step than the earlier run did
+    /// (in the minute that run stopped in): the record follows the latest run, whose decisions from
+    /// then on rest on it.
+    private func relearnt(_ item: RecordedItem, of clientOrderId: String, at step: Int64?) {
+        guard let step, var k = known[clientOrderId] else { return }
+        switch item {
+        case .status(let status):
+            guard k.record.status == status, k.record.learntStep != step, let id = k.record.id else { return }
+            k.record.learntStep = step
+            operations.append(.relearnt(fillId: nil, orderId: id, step: step))
+        case .fill(let tradeId):
+            guard let r = k.fills.firstIndex(where: { $0.brokerTradeId == tradeId }), k.fills[r].learntStep != step,
+                  let id = k.fills[r].id else { return }
+            k.fills[r].learntStep = step
+            operations.append(.relearnt(fillId: id, orderId: nil, step: step))
+        }
+        known[clientOrderId] = k
     }
 
     static func rank(_ status: OrderStatus) -> Int {
@@ -396,13 +396,10 @@ final class EngineJournal {
                       cancels: [(coreId: Int64, status: OrderStatus, reason: String)]) {
         for f in fills {
             let i = Int(f.fill.orderID - 1)
-            let learnt = learntFill.removeValue(forKey: "\(f.fill.orderID)|\(f.brokerTradeId)")
-            if var recorded = known[entries[i].clientOrderId], let r = recorded.fills.firstIndex(where: { $0.brokerTradeId == f.brokerTradeId }) {
-                if let learnt, recorded.fills[r].learntStep != learnt, let fillId = recorded.fills[r].id {
-                    recorded.fills[r].learntStep = learnt
-                    known[entries[i].clientOrderId] = recorded
-                    operations.append(.relearnt(fillId: fillId, orderId: nil, step: learnt))
-                }
+            let learntAt = learnt.remove(fillOf: f.fill.orderID, brokerTradeId: f.brokerTradeId)
+            let clientOrderId = entries[i].clientOrderId
+            if known[clientOrderId]?.fills.contains(where: { $0.brokerTradeId == f.brokerTradeId }) == true {
+                relearnt(.fill(brokerTradeId: f.brokerTradeId), of: clientOrderId, at: learntAt)
                 continue
             }
             if inCatchUp && known[entries[i].clientOrderId] != nil {
@@ -418,7 +415,7 @@ final class EngineJournal {
             operations.append(.fill(coreId: f.fill.orderID, record: FillRecord(
                 mode: mode, orderId: 0, brokerTradeId: f.brokerTradeId, quantity: f.fill.quantity, price: Paise(f.fill.price),
                 charges: Paise(f.fill.charges), filledAt: UTCTimestamp(secondsSinceEpoch: f.fill.time),
-                learntStep: learnt),
+                learntStep: learntAt),
                 trades: f.trades))
         }
         advance(cancels.map { ($0.coreId, $0.status, $0.reason, nil) }, time: currentBarTime)
@@ -470,62 +467,4 @@ final class EngineJournal {
     }
 
     func countRepair() { repairs += 1 }
-}
-
-/// Errors of the engine that are not the store's or the configuration's.
-extension Optional {
-    /// The value, or ``EngineError/recordMismatch(_:)`` saying the state database left `what` out:
-    /// a record read back without its id is a broken database, not a reason to crash.
-    package func required(_ what: @autoclosure () -> String) throws -> Wrapped {
-        guard let self else { throw EngineError.recordMismatch("\(what()) is missing from what the state database returned") }
-        return self
-    }
-}
-
-public enum EngineError: Error, ExitStatusProviding, CustomStringConvertible {
-    /// A recorded order differs from the one the engine re-created.
-    case recordMismatch(String)
-    /// Market data for the replay is missing.
-    case noMarketData(String)
-    /// The replay source cannot be used.
-    case badReplay(String)
-
-    public var exitStatus: ExitStatus {
-        switch self {
-        case .recordMismatch: .dataError
-        case .noMarketData: .noInput
-        case .badReplay: .dataError
-        }
-    }
-
-    public var description: String {
-        switch self {
-        case .recordMismatch(let m), .noMarketData(let m), .badReplay(let m): m
-        }
-    }
-}
-
-/// The engine's loggers, one per log category: signals (`strategy`), risk decisions (`risk` →
-/// `logs/risk.log`), orders and fills (`trades` → `logs/trades.log`), the engine itself.
-public struct EngineLogs: Sendable {
-    public var engine: Logger
-    public var strategy: Logger
-    public var risk: Logger
-    public var trades: Logger
-
-    public init(level: Logger.Level = .info) {
-        engine = Logger(category: .engine)
-        strategy = Logger(category: .strategy)
-        risk = Logger(category: .risk)
-        trades = Logger(category: .trades)
-        for keyPath in [\EngineLogs.engine, \.strategy, \.risk, \.trades] { self[keyPath: keyPath].logLevel = level }
-    }
-
-    /// Loggers that drop everything (benchmarks, tests).
-    public static var silent: EngineLogs {
-        var logs = EngineLogs()
-        let quiet = Logger(label: "alpha_prime.engine") { _ in SwiftLogNoOpLogHandler() }
-        logs.engine = quiet; logs.strategy = quiet; logs.risk = quiet; logs.trades = quiet
-        return logs
-    }
 }
