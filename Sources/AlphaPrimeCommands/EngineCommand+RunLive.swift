@@ -14,6 +14,9 @@ extension EngineCommand.Run {
         let today = IST.dateTime(clock.now().date).date
         let logs = EngineLogs(level: context.logger.logLevel)
         let source = try EngineLiveSession.source(context, setup: setup, store: repository, clock: clock, date: today, logger: logs.engine)
+        if source.indiaVIXToken != nil {
+            logs.risk.notice("the VIX filter takes the day's India VIX from the live feed once it comes (INDIA VIX, the previous session's close)")
+        }
         guard let session = context.calendar.session(on: today) else {
             ToolRunner.printOut("no trading session today: \(context.calendar.explain(today))")
             return .ok

@@ -110,7 +110,8 @@ enum EngineLiveSession {
     }
 
     /// The Kite ticker subscribed to every traded instrument's price instrument (the index for an
-    /// index), found in the instrument master.
+    /// index), found in the instrument master, and to INDIA VIX when the master lists it and the
+    /// VIX filter is on (the feed then gives the day's VIX, see docs/risk.md).
     static func source(_ context: ToolContext, setup: EngineSetup, store: any StateStore, clock: any EngineClock,
                        date: LocalDate, logger: Logger) throws -> KiteTickerSource {
         guard let connector = LiveFeedTransport.connector else {
@@ -135,10 +136,19 @@ enum EngineLiveSession {
             }
             subscriptions.append(.init(token: UInt32(instrument.instrumentToken), symbol: s))
         }
+        var vixToken: UInt32?
+        if setup.risk.rules.vixBand != nil,
+           let vix = try store.instruments(InstrumentQuery(exchange: "NSE", segment: "INDICES", tradingsymbol: indiaVIXSymbol)).first,
+           vix.instrumentToken > 0, vix.instrumentToken <= Int64(UInt32.max) {
+            vixToken = UInt32(vix.instrumentToken)
+        }
         return KiteTickerSource(base: kite.websocketURL, apiKey: kite.apiKey, accessToken: token, subscriptions: subscriptions,
-                                connector: connector, clock: clock,
+                                indiaVIXToken: vixToken, connector: connector, clock: clock,
                                 maxReconnectDelay: .seconds(kite.websocket.reconnectMaxDelaySeconds), logger: logger)
     }
+
+    /// India VIX's trading symbol in Kite's instrument master (`NSE:INDIA VIX`, token 264969).
+    static let indiaVIXSymbol = "INDIA VIX"
 
     /// Bars of minutes the feed did not see whole, from Kite's historical candles of each
     /// subscribed instrument (the minutes before it joined, or before a restart's first).

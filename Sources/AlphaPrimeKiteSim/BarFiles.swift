@@ -41,8 +41,19 @@ public final class BarFiles: Sendable {
         return try minuteBars(symbol: symbol, from: start, to: start + 86_399)
     }
 
-    func yearFile(symbol: String, year: Int) throws -> BarSeries {
-        let url = folder.appending(path: "\(symbol)/1m/\(year).csv")
+    /// The daily bars (`<SYMBOL>/1d/<YYYY>.csv`) of the IST years `years`: India VIX, which has no
+    /// minute bars, streams from them.
+    func dailyBars(symbol: String, years: ClosedRange<Int>) throws -> BarSeries {
+        var all = BarSeries(symbol: symbol, timeframeSeconds: 86_400)
+        for year in years {
+            let series = try yearFile(symbol: symbol, year: year, timeframe: "1d")
+            for i in 0..<series.count { all.append(series[i]) }
+        }
+        return all
+    }
+
+    func yearFile(symbol: String, year: Int, timeframe: String = "1m") throws -> BarSeries {
+        let url = folder.appending(path: "\(symbol)/\(timeframe)/\(year).csv")
         if let cached = cache.withLock({ $0[url.path] }) { return cached }
         let series: BarSeries
         if FileManager.default.fileExists(atPath: url.path) {

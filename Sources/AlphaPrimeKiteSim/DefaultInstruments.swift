@@ -1,8 +1,9 @@
 /// The instrument list kite-sim serves when `--instruments` does not replace it.
 ///
 /// The rows of Kite's official mock instrument master (`instruments_all.csv` of
-/// zerodha/kiteconnect-mocks @ c7a8123, unchanged), then four rows of its own: the NIFTY 50 and
-/// NIFTY BANK indices with Kite's real tokens (segment `INDICES`, quotes and candles only), and the
+/// zerodha/kiteconnect-mocks @ c7a8123, unchanged), then five rows of its own: the NIFTY 50, NIFTY
+/// BANK and INDIA VIX indices with Kite's real tokens (segment `INDICES`, quotes and candles only;
+/// INDIA VIX streams on the ticker from daily bars, `INDIAVIX/1d/`, when the data folder has them), and the
 /// two symbols the platform's `config/general_config.yaml` trades as `trading_symbol` on `NSE`
 /// (`NIFTY`, `BANKNIFTY`: tick 0.05, lot 1), with tokens of kite-sim's own (exchange tokens 990001
 /// and 990002, shifted as Kite's NSE tokens are). Their bars come from the bundled NIFTY50 and
@@ -111,6 +112,7 @@ instrument_token,exchange_token,tradingsymbol,name,last_price,expiry,strike,tick
 4352001,17000,GISOLUTION-BE,GI ENGINEERING SOLNS,0.0,,0.0,0.05,1,EQ,NSE,NSE
 256265,1001,NIFTY 50,NIFTY 50,0.0,,0.0,0.05,1,EQ,INDICES,NSE
 260105,1016,NIFTY BANK,NIFTY BANK,0.0,,0.0,0.05,1,EQ,INDICES,NSE
+264969,1035,INDIA VIX,INDIA VIX,0.0,,0.0,0.05,1,EQ,INDICES,NSE
 253440257,990001,NIFTY,NIFTY 50,0.0,,0.0,0.05,1,EQ,NSE,NSE
 253440513,990002,BANKNIFTY,NIFTY BANK,0.0,,0.0,0.05,1,EQ,NSE,NSE
 """

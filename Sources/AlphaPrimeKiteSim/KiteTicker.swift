@@ -145,20 +145,47 @@ final class KiteTicker: Sendable {
 
     // MARK: The day and the clock
 
-    /// The day's ticks of every instrument with bars that day.
+    /// The day's ticks of every instrument with bars that day, and of an index with only daily bars
+    /// (India VIX): its day's open all day, with the previous day's close (see ``dailyOnly(_:date:minutes:)``).
     func schedule(for date: LocalDate) throws -> TickerSchedule {
         let dayStart = IST.epochSeconds(date: date, secondOfDay: 0)
         var streamed: [TickerInstrument] = []
+        var dailyOnly: [SimInstrument] = []
         for instrument in instruments.instruments {
             let day = try bars.day(symbol: instrument.dataFolder, date: date)
-            guard day.count > 0 else { continue }
+            guard day.count > 0 else {
+                if !instrument.isTradable { dailyOnly.append(instrument) }
+                continue
+            }
             // The previous day's close: the last bar of the fortnight before.
             let before = try bars.minuteBars(symbol: instrument.dataFolder, from: dayStart - 15 * 86_400, to: dayStart - 1)
             streamed.append(TickerInstrument(
                 token: instrument.token, isIndex: !instrument.isTradable, bars: (0..<day.count).map { day[$0] },
                 previousClose: before.count > 0 ? before[before.count - 1].close : 0))
         }
+        let minutes = Set(streamed.flatMap { $0.bars.map(\.time) }).sorted()
+        for instrument in dailyOnly {
+            if let vix = try self.dailyOnly(instrument, date: date, minutes: minutes) { streamed.append(vix) }
+        }
         return TickerSchedule(date: date, instruments: streamed)
+    }
+
+    /// An index kite-sim has daily bars of only (India VIX: `INDIAVIX/1d/`): streamed at the
+    /// minutes the other instruments trade, its price the day's open throughout (kite-sim has no
+    /// intraday path for it), its close field the previous day's close, as Kite's packets carry it.
+    /// Nil without a daily bar that day.
+    func dailyOnly(_ instrument: SimInstrument, date: LocalDate, minutes: [Int64]) throws -> TickerInstrument? {
+        guard !minutes.isEmpty else { return nil }
+        let days = try bars.dailyBars(symbol: instrument.dataFolder, years: (date.year - 1)...date.year)
+        let dayStart = IST.epochSeconds(date: date, secondOfDay: 0)
+        var today: Bar?, previous: Bar?
+        for i in 0..<days.count {
+            let bar = days[i]
+            if bar.time < dayStart { previous = bar } else if bar.time < dayStart + 86_400 { today = bar; break } else { break }
+        }
+        guard let today else { return nil }
+        let flat = minutes.map { Bar(time: $0, open: today.open, high: today.open, low: today.open, close: today.open, volume: 0) }
+        return TickerInstrument(token: instrument.token, isIndex: true, bars: flat, previousClose: previous?.close ?? 0)
     }
 
     /// (Re)starts the clock at `start` now: ticks before the start time are never sent.

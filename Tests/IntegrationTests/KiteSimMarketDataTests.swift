@@ -11,13 +11,14 @@ import Testing
         #expect(answer.status == 200 && answer.headers["content-type"] == "text/csv")
         let all = try KiteInstrument.parseCSV(answer.text, file: "instruments")
         let mock = try String(contentsOf: TestHome.repositoryRoot.appending(path: "Tests/AlphaPrimeTests/Fixtures/kiteconnect-mocks/instruments_all.csv"), encoding: .utf8)
-        #expect(all.count == (try KiteInstrument.parseCSV(mock, file: "mock")).count + 4)
-        // The mock's rows (CRLF there), unchanged, then the four of kite-sim's own.
+        #expect(all.count == (try KiteInstrument.parseCSV(mock, file: "mock")).count + 5)
+        // The mock's rows (CRLF there), unchanged, then the five of kite-sim's own.
         let lines = answer.text.split(separator: "\n").map(String.init)
         #expect(Array(lines.prefix(100)) == mock.split(whereSeparator: \.isNewline).map(String.init))
         let nifty = try #require(all.first { $0.instrumentToken == 256265 })
         #expect(nifty.tradingsymbol == "NIFTY 50" && nifty.segment == "INDICES" && nifty.exchange == "NSE")
         #expect(all.contains { $0.instrumentToken == 260105 && $0.tradingsymbol == "NIFTY BANK" && $0.segment == "INDICES" })
+        #expect(all.contains { $0.instrumentToken == 264969 && $0.tradingsymbol == "INDIA VIX" && $0.segment == "INDICES" })
         for symbol in ["NIFTY", "BANKNIFTY"] {
             let row = try #require(all.first { $0.tradingsymbol == symbol && $0.exchange == "NSE" })
             #expect(row.tickSize.paise == Paise(5) && row.segment == "NSE")

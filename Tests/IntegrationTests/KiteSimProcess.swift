@@ -22,11 +22,11 @@ final class KiteSimProcess: @unchecked Sendable {
 
     /// Starts the server (`--access-token` preloaded unless told otherwise) and waits for its
     /// `kite-sim listening on http://127.0.0.1:PORT` and `kite-sim ticker on ws://127.0.0.1:PORT` lines.
-    init(_ arguments: [String] = [], preloadToken: Bool = true) throws {
+    init(_ arguments: [String] = [], preloadToken: Bool = true, data: URL = KiteSimProcess.dataFolder) throws {
         directory = FileManager.default.temporaryDirectory.appending(path: "kite-sim-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var all = ["serve", "--port", "0", "--api-key", Self.apiKey, "--api-secret", Self.apiSecret,
-                   "--data", Self.dataFolder.path, "--redirect-url", "http://127.0.0.1/after-login"]
+                   "--data", data.path, "--redirect-url", "http://127.0.0.1/after-login"]
         if preloadToken { all += ["--access-token", Self.accessToken] }
         let tool = try BackgroundTool(tool: "kite-sim", arguments: all + arguments, environment: ToolProcess.cleanEnvironment, directory: directory)
         self.tool = tool

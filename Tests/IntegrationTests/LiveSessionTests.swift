@@ -131,6 +131,35 @@ import Testing
         }
     }
 
+    /// India VIX from the feed: kite-sim streams INDIA VIX (from daily bars in its data folder) and
+    /// the engine's home stores no VIX series. The previous close the packets carry (2021-02-22:
+    /// 25.47) is above the filter's maximum (set to 25 here), so the filter, inactive without a
+    /// series until the feed spoke, refuses every entry of the day; the value is recorded as a risk
+    /// event a restart would replay.
+    @Test func theDaysIndiaVIXComesFromTheFeedAndTheFilterActsOnIt() async throws {
+        let vixData = try EngineTestHome()
+        let vixFile = TestHome.repositoryRoot.appending(path: "Tests/AlphaPrimeTests/Fixtures/risk/india_vix_2021-02-15_2021-03-12.csv")
+        let imported = try ToolProcess.run("market-data", ["import", "--format", "nse", "--symbol", "INDIAVIX", vixFile.path],
+                                           environment: vixData.environment())
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let sim = try KiteSimProcess(["--market", "external", "--slippage-ticks", "1", "--ticker-date", Self.day,
+                                      "--ticker-speed", "300", "--ticker-start", "14:40:00"],
+                                     data: vixData.home.path("data/market_data"))
+        let live = try Self.liveHome(sim)
+        try live.home.edit("config/risk_config.yaml", replacing: "  max: 30", with: "  max: 25")
+        #expect(!FileManager.default.fileExists(atPath: live.home.path("data/market_data/INDIAVIX").path))
+        let run = try await Self.offPool { try live.engine(["run", "--mode", "live", "--confirm-live"]) }
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("\(Self.day) live: completed"), "\(run.stdout)")
+        let db = try live.database()
+        let taken = try db.query("SELECT message FROM risk_events WHERE rule = 'vix_filter' AND action = 'vix_from_feed'").map { try $0.string("message") }
+        #expect(taken.count == 1 && taken.first?.hasPrefix("25.47 India VIX from the live feed") == true, "\(taken)")
+        #expect(try Self.count(db, "SELECT COUNT(*) AS n FROM risk_events WHERE rule = 'vix_filter' AND action = 'rejected'") >= 1)
+        #expect(try Self.count(db, "SELECT COUNT(*) AS n FROM orders") == 0, "no entry at a VIX above the band")
+        let log = try live.home.logFiles().values.joined(separator: "\n")
+        #expect(log.contains("India VIX from the live feed") && log.contains("new entries refused today"))
+    }
+
     /// The socket dropped mid-session and a ten-minute tick stall: the feed reconnects, goes stale,
     /// pauses entries and resumes; the day completes with nothing sent twice and the events recorded.
     @Test func aDroppedSocketAndATickStallEndReconciledWithTheEventsRecorded() async throws {

@@ -39,16 +39,16 @@ import Testing
         let doc = try Self.json(all.stdout)
         let segments = try #require(doc["segments"] as? [[String: Any]])
         let counts = Dictionary(uniqueKeysWithValues: segments.map { ("\($0["exchange"]!)/\($0["segment"]!)", $0["count"] as! Int) })
-        // The 99 rows of Kite's mock and kite-sim's four: NIFTY 50 and NIFTY BANK (INDICES), NIFTY and BANKNIFTY.
-        #expect(counts == ["BSE/BSE": 19, "NFO/NFO-OPT": 25, "NSE/INDICES": 2, "NSE/NSE": 57])
-        #expect(doc["instruments"] as? Int == 103 && doc["replaced"] as? Int == 0)
+        // The 99 rows of Kite's mock and kite-sim's five: NIFTY 50, NIFTY BANK and INDIA VIX (INDICES), NIFTY and BANKNIFTY.
+        #expect(counts == ["BSE/BSE": 19, "NFO/NFO-OPT": 25, "NSE/INDICES": 3, "NSE/NSE": 57])
+        #expect(doc["instruments"] as? Int == 104 && doc["replaced"] as? Int == 0)
 
         // One exchange again: only its rows are replaced.
         let nse = try home.run("market-data", ["instruments", "--exchange", "nse"])
         #expect(nse.status == 0, "\(nse.stdout)\(nse.stderr)")
-        #expect(nse.stdout.contains("instrument master: 59 instruments of NSE downloaded"))
-        #expect(nse.stdout.contains("(replacing 59)"))
-        #expect(nse.stdout.contains("NSE INDICES  2"))
+        #expect(nse.stdout.contains("instrument master: 60 instruments of NSE downloaded"))
+        #expect(nse.stdout.contains("(replacing 60)"))
+        #expect(nse.stdout.contains("NSE INDICES  3"))
 
         // health-check finds the configured indices in it.
         let health = try home.run("health-check", ["--json"])

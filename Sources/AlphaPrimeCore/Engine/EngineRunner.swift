@@ -167,8 +167,11 @@ public final class EngineRunner {
             "speed": "\(options.speed)", "strategies": "\(strategies.count)", "cash": "\(Paise(dayStartCash))",
             "source": "\(day.source)"])
         var pauses: [(at: Int64, reason: String?)] = []
+        var vix: [(at: Int64, value: Double)] = []
         if live != nil, let repository, journal != nil {
-            pauses = SessionRun<AnyStrategy>.recordedPauses(in: try repository.riskEvents(mode: mode, from: open, before: close))
+            let events = try repository.riskEvents(mode: mode, from: open, before: close)
+            pauses = SessionRun<AnyStrategy>.recordedPauses(in: events)
+            vix = SessionRun<AnyStrategy>.recordedVIX(in: events)
         }
         let feed: any MarketFeed = live.map { ChainedFeed(first: ReplayFeed(series: day.series), then: $0.feed) }
             ?? ReplayFeed(series: day.series)
@@ -176,7 +179,7 @@ public final class EngineRunner {
             core: core, broker: brokerSession, journal: journal, plan: plan, mode: options.mode, logs: logs,
             speed: live == nil ? options.speed : .max,
             snapshotInterval: setup.snapshotIntervalSeconds, measureLatency: options.measureLatency,
-            control: control, clock: clock, feed: feed, live: live?.feed.state, recordedPauses: pauses, alerts: alerts,
+            control: control, clock: clock, feed: feed, live: live?.feed.state, recordedPauses: pauses, recordedVIX: vix, alerts: alerts,
             liveCache: liveCache.map { ($0, options.pid) })
         let outcome = try run.run()
         logs.engine.info("session ended", metadata: [

@@ -13,6 +13,7 @@ extension SessionRun {
         guard !inCatchUp else { return true }
         publishLiveState()
         try syncFeedPause()
+        try syncFeedVIX()
         // A real broker's fills between bars (a simulated market fills only on bars).
         if broker != nil, market == nil {
             betweenBars = true
@@ -65,6 +66,49 @@ extension SessionRun {
             core.entriesPausedReason = first.reason
             recordedPauses.removeFirst()
         }
+    }
+
+    /// The day's India VIX from the live feed (the previous session's close, the value the stored
+    /// series would give) reaches the risk manager when it first comes and whenever it changes; each
+    /// value is recorded at once (a `vix_filter` risk event, action `vix_from_feed`, at the market
+    /// time it applies from), so a restart that replays the session judges the same bars by it.
+    func syncFeedVIX() throws {
+        guard let band = core.risk.rules.vixBand, let vix = liveState?.indiaVIX,
+              RiskManager.istDay(vix.time) == RiskManager.istDay(plan.open) else { return }
+        let value = Double(vix.previousClose) / 100
+        guard value != feedVIX else { return }
+        feedVIX = value
+        let at = currentMinute == 0 ? plan.open : currentMinute + 60
+        core.risk.setIndiaVIX(value, at: at)
+        let text = String(format: "%.2f", value)
+        let judged = band.contains(value) ? "inside the filter's \(band.lowerBound)–\(band.upperBound): entries allowed"
+            : "outside the filter's \(band.lowerBound)–\(band.upperBound): new entries refused today"
+        logs.risk.notice("India VIX from the live feed", metadata: [
+            "risk.rule": "\(RiskRule.vix)", "india_vix": "\(text)", "decision": "\(judged)"])
+        try journal?.repository.recordRiskEvent(RiskEventRecord(
+            mode: tradingMode, occurredAt: UTCTimestamp(secondsSinceEpoch: at), rule: RiskRule.vix,
+            severity: band.contains(value) ? .info : .warning, action: Self.vixFromFeed, symbol: "INDIA VIX",
+            message: "\(text) India VIX from the live feed (the previous session's close), \(judged)"))
+    }
+
+    static var vixFromFeed: String { "vix_from_feed" }
+
+    /// While catching up: the India VIX values an earlier run took from the feed up to `time`.
+    func applyRecordedVIX(through time: Int64) {
+        while let first = recordedVIX.first, first.at <= time {
+            core.risk.setIndiaVIX(first.value, at: first.at)
+            feedVIX = first.value
+            recordedVIX.removeFirst()
+        }
+    }
+
+    /// The India VIX values recorded for a session, oldest first (see ``syncFeedVIX()``).
+    static func recordedVIX(in events: [RiskEventRecord]) -> [(at: Int64, value: Double)] {
+        events.filter { $0.rule == RiskRule.vix && $0.action == vixFromFeed }
+            .sorted { $0.occurredAt.microseconds < $1.occurredAt.microseconds }
+            .compactMap { e in
+                e.message.split(separator: " ", maxSplits: 1).first.flatMap { Double($0) }.map { (e.occurredAt.microseconds / 1_000_000, $0) }
+            }
     }
 
     /// The pauses recorded for a session, oldest first (see ``syncFeedPause()``).

@@ -102,6 +102,10 @@ final class SessionRun<S: Strategy>: SessionHost {
     /// Entry pauses and resumptions an earlier run of this live session recorded (market time it
     /// applied at, the pause's reason or nil for a resumption), re-applied while catching up.
     var recordedPauses: [(at: Int64, reason: String?)] = []
+    /// India VIX values an earlier run of this live session took from the feed (market time each
+    /// applies from, the value), re-applied while catching up; `feedVIX` is the one in force.
+    var recordedVIX: [(at: Int64, value: Double)] = []
+    var feedVIX: Double?
     var cancelLogs: [(coreId: Int64, status: OrderStatus, reason: String)] = []
     /// Where alerts go; a resumed session raises only those its earlier run had not recorded.
     let alerts: (any AlertSink)?
@@ -114,13 +118,15 @@ final class SessionRun<S: Strategy>: SessionHost {
     init(core: Core, broker session: BrokerSession?, journal: EngineJournal?, plan: SessionPlan, mode: EngineMode, logs: EngineLogs,
          speed: ReplaySpeed, snapshotInterval: Int64, measureLatency: Bool = false,
          control: EngineControlChannel? = nil, clock: any EngineClock, feed: (any MarketFeed)? = nil,
-         live: LiveFeedState? = nil, recordedPauses: [(at: Int64, reason: String?)] = [], alerts: (any AlertSink)? = nil,
+         live: LiveFeedState? = nil, recordedPauses: [(at: Int64, reason: String?)] = [],
+         recordedVIX: [(at: Int64, value: Double)] = [], alerts: (any AlertSink)? = nil,
          liveCache: (sink: any LiveStateSink, pid: Int64)? = nil) {
         self.core = core
         self.alerts = alerts
         self.liveCache = liveCache
         liveState = live
         self.recordedPauses = recordedPauses
+        self.recordedVIX = recordedVIX
         self.feed = feed ?? ReplayFeed(series: plan.series)
         self.broker = session?.broker
         self.market = session?.market
@@ -172,7 +178,10 @@ final class SessionRun<S: Strategy>: SessionHost {
         }
         core.start()
         core.startDay()
-        if inCatchUp { applyRecordedPauses(through: plan.open) }
+        if inCatchUp {
+            applyRecordedPauses(through: plan.open)
+            applyRecordedVIX(through: plan.open)
+        }
         var host = self
         _ = try SessionLoop.run(feed: &feed, host: &host, openDay: Int64(plan.date.daysSinceEpoch))
         core.stop()
@@ -203,6 +212,7 @@ final class SessionRun<S: Strategy>: SessionHost {
             }
         } else if !inCatchUp {
             _ = pacer.wait(untilMarketTime: minute + 60) { false }
+            try syncFeedVIX()
         }
         // The minute the earlier run stopped in is only partly recorded: from its start the real
         // broker answers (see ``RecordedBroker``).
@@ -262,10 +272,12 @@ final class SessionRun<S: Strategy>: SessionHost {
         if inCatchUp {
             try applyRecorded(upTo: finished)
             applyRecordedPauses(through: finished + 60)
+            applyRecordedVIX(through: finished + 60)
             if next > catchUpUntil { try endCatchUp(at: finished) }
         }
         if inCatchUp { return nil }
         try syncFeedPause()
+        try syncFeedVIX()
         guard let control else {
             _ = try pacer.wait(untilMarketTime: next + 60) {
                 try journal?.flushIfDue()  // the heartbeat goes on while the replay clock waits

@@ -40,12 +40,23 @@ public struct RiskManager: Sendable {
     var trailingPercent: RiskPercent?
     /// Names of the symbols (SymbolID = index), for messages.
     public let symbolNames: [String]
-    let indiaVIX: VIXLookup?
+    private(set) var indiaVIX: VIXLookup?
     /// Rules configured but unable to act in this run, with why (the VIX filter without a VIX series).
-    public let inactiveRules: [String]
+    public private(set) var inactiveRules: [String]
     /// The trading core records a risk event for every approved entry, with its size (off for
     /// optimiser sweeps that only need results).
     public var recordsApprovals = true
+
+    /// The day's India VIX as a live feed gives it (the previous session's close, as the stored
+    /// series would): an enabled VIX filter judges that day's entries by it from now on, with or
+    /// without a stored series (without one it was inactive until now).
+    public mutating func setIndiaVIX(_ value: Double, at time: Int64) {
+        guard rules.vixBand != nil else { return }
+        if indiaVIX == nil { indiaVIX = { _ in nil } }
+        inactiveRules.removeAll { $0.hasPrefix("\(RiskRule.vix):") }
+        state.vixDay = Self.istDay(time)
+        state.indiaVIX = value
+    }
 
     public var sizing: Sizing {
         get { rules.sizing }

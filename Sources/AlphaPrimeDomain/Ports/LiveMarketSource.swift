@@ -14,6 +14,9 @@ public enum LiveSourceEvent: Sendable, Equatable {
     case error(String)
     /// The broker reported a change to one of the account's orders (order id, status).
     case orderUpdate(orderId: String, status: String)
+    /// India VIX as the feed shows it: the previous session's close in paise (what the VIX filter
+    /// judges a day's entries by) and when it was received (UTC epoch seconds).
+    case indiaVIX(previousClose: Int64, time: Int64)
 }
 
 /// One trade print of one instrument.

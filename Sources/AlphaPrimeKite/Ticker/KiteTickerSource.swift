@@ -27,6 +27,9 @@ public final class KiteTickerSource: LiveMarketSource, @unchecked Sendable {
     public let name: String
     let url: String
     public let subscriptions: [Subscription]
+    /// INDIA VIX's token, subscribed beside the instruments when the instrument master has it: its
+    /// packets give the previous session's close (``LiveSourceEvent/indiaVIX(previousClose:time:)``).
+    public let indiaVIXToken: UInt32?
     /// The access token the ticker connects with (the same the REST API takes).
     public let accessToken: String
     let symbolByToken: [UInt32: SymbolID]
@@ -46,12 +49,13 @@ public final class KiteTickerSource: LiveMarketSource, @unchecked Sendable {
 
     /// - Parameters:
     ///   - base: the ticker's address (`wss://ws.kite.trade`, or kite-sim's `ws://127.0.0.1:PORT`).
-    public init(base: String, apiKey: String, accessToken: String, subscriptions: [Subscription], connector: any WebSocketConnector,
-                clock: any EngineClock, maxReconnectDelay: Duration = .seconds(60), logger: Logger) {
+    public init(base: String, apiKey: String, accessToken: String, subscriptions: [Subscription], indiaVIXToken: UInt32? = nil,
+                connector: any WebSocketConnector, clock: any EngineClock, maxReconnectDelay: Duration = .seconds(60), logger: Logger) {
         url = KiteTickerCodec.url(base: Self.withPath(base), apiKey: apiKey, accessToken: accessToken)
         self.accessToken = accessToken
         name = "kite ticker \(WebSocketError.authority(of: base))"
         self.subscriptions = subscriptions
+        self.indiaVIXToken = indiaVIXToken
         symbolByToken = Dictionary(subscriptions.map { ($0.token, $0.symbol) }, uniquingKeysWith: { a, _ in a })
         self.connector = connector
         self.clock = clock
@@ -131,7 +135,7 @@ public final class KiteTickerSource: LiveMarketSource, @unchecked Sendable {
             condition.unlock()
             let received = Atomic<Bool>(false)
             statusBox.withLock { $0.connections += 1; $0.subscribed = 0; $0.connected = false; $0.connectedAt = nil; $0.lastMessageAt = nil }
-            let tokens = subscriptions.map(\.token)
+            let tokens = subscriptions.map(\.token) + (indiaVIXToken.map { [$0] } ?? [])
             let greeting = [KiteTickerCodec.subscribe(tokens), KiteTickerCodec.mode(.full, tokens)]
             var ending = "closed"
             do {
@@ -189,6 +193,12 @@ public final class KiteTickerSource: LiveMarketSource, @unchecked Sendable {
                 var out: [LiveTick] = []
                 out.reserveCapacity(ticks.count)
                 for t in ticks {
+                    if t.instrumentToken == indiaVIXToken {
+                        if let close = t.close, close > 0, t.priceDivisor == 100 {
+                            push(.indiaVIX(previousClose: close, time: t.exchangeTimestamp ?? received))
+                        }
+                        continue
+                    }
                     guard let symbol = symbolByToken[t.instrumentToken], let price = t.lastPricePaise, price > 0 else { continue }
                     let time = t.exchangeTimestamp ?? t.lastTradeTime ?? received
                     out.append(LiveTick(Tick(time: time, lastPrice: price, lastQuantity: t.lastTradedQuantity ?? 0,

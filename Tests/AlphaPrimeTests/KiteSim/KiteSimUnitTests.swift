@@ -61,7 +61,7 @@ import Testing
 
     @Test func theBuiltInInstrumentListIsWhole() throws {
         let list = try SimInstrumentList(csv: DefaultInstruments.csv, file: "built-in")
-        #expect(list.count == 103)
+        #expect(list.count == 104)
         let nifty = try #require(list.index(exchange: "NSE", tradingsymbol: "NIFTY").map { list.instruments[$0] })
         #expect(nifty.tickSize == 5 && nifty.isTradable && nifty.dataFolder == "NIFTY50")
         let index = try #require(list.index(token: 260105).map { list.instruments[$0] })

@@ -176,6 +176,29 @@ import Testing
         #expect(schedule.firstInstant(atOrAfter: Self.time + 1) == 1 && schedule.firstInstant(atOrAfter: Self.time + 10_000) == schedule.instants.count)
     }
 
+    /// India VIX has daily bars only: it streams at the minutes the others trade, at the day's open,
+    /// with the previous day's close in its packets (what the engine's VIX filter reads).
+    @Test func indiaVIXStreamsFromItsDailyBarsWithThePreviousClose() throws {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "kite-sim-vix-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for (path, rows) in [("NIFTY50/1m/2021.csv", ["2021-02-23T03:45:00Z,15000.00,15010.00,14990.00,15005.00,0",
+                                                       "2021-02-23T03:46:00Z,15005.00,15020.00,15000.00,15015.00,0"]),
+                             ("INDIAVIX/1d/2021.csv", ["2021-02-22T03:45:00Z,23.00,26.00,22.50,25.47,0",
+                                                       "2021-02-23T03:45:00Z,25.50,26.10,24.00,25.23,0"])] {
+            let url = folder.appending(path: path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try ([BarFiles.header] + rows).joined(separator: "\n").appending("\n").write(to: url, atomically: true, encoding: .utf8)
+        }
+        let ticker = KiteTicker(instruments: SimInstrumentList.standard(), bars: BarFiles(folder: folder))
+        let schedule = try ticker.schedule(for: LocalDate("2021-02-23")!)
+        let vix = schedule.instants.flatMap(\.ticks).map(\.tick).filter { $0.token == 264_969 }
+        #expect(vix.count == 2 * 4 && vix.allSatisfy { $0.isIndex && $0.lastPrice == 2_550 && $0.close == 2_547 })
+        #expect(Self.i32(try #require(schedule.instants.first?.ticks.first { $0.tick.token == 264_969 }).full, 20) == 2_547)
+        // A day without its daily bar streams no VIX.
+        let before = try ticker.schedule(for: LocalDate("2021-02-22")!)
+        #expect(before.instants.flatMap(\.ticks).allSatisfy { $0.tick.token != 264_969 })
+    }
+
     // MARK: Clients and the clock
 
     @Test func clientMessagesAreRead() {

@@ -355,6 +355,26 @@ import Testing
         #expect(blind.evaluate(buy(), context: riskContext()) == .approved(quantity: 65))
     }
 
+    /// A live feed's value: it makes the filter act without a stored series, for its day only, and
+    /// replaces what a stored series said for that day.
+    @Test func theFeedsVIXMakesTheFilterActForItsDay() throws {
+        var blind = riskManager { $0.vixBand = 10...25 }
+        blind.setIndiaVIX(25.47, at: ist("2021-02-23", "09:15"))
+        #expect(blind.inactiveRules.isEmpty)
+        let refused = try #require(blind.evaluate(buy(), context: riskContext(time: ist("2021-02-23", "10:00"))).rejection)
+        #expect(refused.rule == "vix_filter" && refused.value == 25.47)
+        // Another day has no value from the feed and no series: refused as missing.
+        #expect(blind.evaluate(buy(), context: riskContext(time: ist("2021-02-24", "10:00"))).rejection?.rule == "vix_filter")
+        var stored = riskManager(vix: [LocalDate("2021-02-23")!: 30]) { $0.vixBand = 10...25 }
+        stored.setIndiaVIX(20, at: ist("2021-02-23", "09:15"))
+        stored.setDayClock(time: ist("2021-02-23", "09:15"))
+        #expect(stored.evaluate(buy(), context: riskContext(time: ist("2021-02-23", "10:00"))) == .approved(quantity: 65))
+        // The filter off: the feed's value changes nothing.
+        var off = riskManager()
+        off.setIndiaVIX(40, at: ist("2021-02-23", "09:15"))
+        #expect(off.evaluate(buy(), context: riskContext(time: ist("2021-02-23", "10:00"))) == .approved(quantity: 65))
+    }
+
     @Test func theVIXSeriesGivesThePriorCloseWithoutLookAhead() {
         let series = IndiaVIXSeries(closes: [(LocalDate("2021-02-26")!, 28.1425), (LocalDate("2021-03-01")!, 25.625),
                                              (LocalDate("2021-03-02")!, 23.605)])

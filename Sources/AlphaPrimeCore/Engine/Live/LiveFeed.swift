@@ -11,6 +11,7 @@ public final class LiveFeedState: @unchecked Sendable {
     private var _lastTickAt: Int64?
     private var _status = LiveSourceStatus()
     private var _staleEvents = 0
+    private var _indiaVIX: (previousClose: Int64, time: Int64)?
 
     public init() {}
 
@@ -21,6 +22,8 @@ public final class LiveFeedState: @unchecked Sendable {
     public var sourceStatus: LiveSourceStatus { lock.withLock { _status } }
     /// How often the feed went stale this session.
     public var staleEvents: Int { lock.withLock { _staleEvents } }
+    /// India VIX as the feed last showed it: the previous session's close (paise) and when.
+    public var indiaVIX: (previousClose: Int64, time: Int64)? { lock.withLock { _indiaVIX } }
 
     func set(stale: String?) {
         lock.withLock {
@@ -29,6 +32,7 @@ public final class LiveFeedState: @unchecked Sendable {
         }
     }
     func set(lastTickAt: Int64) { lock.withLock { _lastTickAt = lastTickAt } }
+    func set(indiaVIX previousClose: Int64, time: Int64) { lock.withLock { _indiaVIX = (previousClose, time) } }
     func set(status: LiveSourceStatus) { lock.withLock { _status = status } }
 }
 
@@ -232,6 +236,8 @@ public struct LiveFeed: MarketFeed {
                 logger.error("the live feed reported an error", metadata: ["feed": "\(source.name)", "error": "\(message)"])
             case .orderUpdate(let id, let status):
                 onOrderUpdate?(id, status)
+            case .indiaVIX(let previousClose, let time):
+                state.set(indiaVIX: previousClose, time: time)
             }
         }
     }
