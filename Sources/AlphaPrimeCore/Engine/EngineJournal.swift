@@ -440,12 +440,10 @@ final class EngineJournal {
 
     /// Recorded orders created at or before `time` that the run has not re-created: written by
     /// another process (an emergency close) or by the engine outside the replayed bars (a stop's
-    /// square-off). Oldest first.
-    /// Recorded orders not re-created by the replay, created at `time` or before. A protective
-    /// order (stop loss, take profit) with a number the replay has not reached yet
-    /// (`ordersCreated`) is left for the replay to make: it is stamped with the time of the fill
-    /// it follows, which an earlier run may have learnt of minutes later. Nil `ordersCreated` (the
-    /// end of the replay) leaves none.
+    /// square-off). Oldest first. A protective order (stop loss, take profit) with a number past
+    /// `ordersCreated` (the orders recorded so far) is left for the replay to make: it is stamped
+    /// with the time of the fill it follows, which an earlier run may have learnt of minutes later.
+    /// Nil `ordersCreated` (the end of the replay) leaves none.
     func unmatchedOrders(createdAtOrBefore time: Int64, ordersCreated: Int64?) -> [KnownOrder] {
         let limit = time * 1_000_000
         return knownOrder.compactMap { id in

@@ -16,7 +16,7 @@ extension SessionRun {
             events.removeAll(keepingCapacity: true)
             recorded?.release(symbol: bar == nil ? nil : symbol, minute: time) { core.isWorking($0) }
             takeStep()
-            broker.takeEvents(into: &events)
+            takeEvents(from: broker)
             if events.isEmpty { break }
             // Another round only after what the broker did to orders (an execution or an end
             // counted now): an answer alone (an acceptance, a refused cancellation) or a repeated
@@ -53,6 +53,16 @@ extension SessionRun {
         // here the real broker answers (see ``RecordedBroker``).
         if let recorded, let last = journal?.recordedLastStep, steps > last { recorded.passThrough { core.isWorking($0) } }
         recorded?.releaseSteps(below: EngineJournal.learntLimit(step: steps)) { core.isWorking($0) }
+    }
+
+    /// The broker's events into ``events``, after what a restart's record still held when its
+    /// replay ended (``handedOver``).
+    func takeEvents(from broker: any Broker) {
+        if !handedOver.isEmpty {
+            events.append(contentsOf: handedOver)
+            handedOver.removeAll()
+        }
+        broker.takeEvents(into: &events)
     }
 
     /// Fills and broker cancellations are logged after the orders they caused were placed.
@@ -225,7 +235,7 @@ extension SessionRun {
         guard let broker else { return }
         events.removeAll(keepingCapacity: true)
         takeStep()
-        broker.takeEvents(into: &events)
+        takeEvents(from: broker)
         if !events.isEmpty { try apply(events, time: time) }
     }
 

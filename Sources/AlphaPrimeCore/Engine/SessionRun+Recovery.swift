@@ -12,7 +12,19 @@ extension SessionRun {
     func applyRecorded(upTo minute: Int64, replayOver: Bool = false) throws {
         guard let journal else { return }
         // Recorded orders the core did not create: adopt them (and their fills) in the order recorded.
-        for known in journal.unmatchedOrders(createdAtOrBefore: minute, ordersCreated: replayOver ? nil : Int64(core.orders.count)) {
+        // A protective order numbered past what the journal has recorded so far is the replay's to
+        // make (it may be in the core's outbox now).
+        var sent = 0
+        while let known = journal.unmatchedOrders(createdAtOrBefore: minute,
+                                                  ordersCreated: replayOver ? nil : Int64(journal.entries.count)).first {
+            // The journal numbers orders as the core creates them: orders the core made and has not
+            // sent yet (one may be the recorded order) go out before another is taken in.
+            if !core.outbox.isEmpty {
+                guard sent < 8 else { break }
+                sent += 1
+                try route(time: minute)
+                continue
+            }
             let r = known.record
             guard let i = core.strategies.indices.first(where: {
                 core.strategies[$0].name == r.strategy && core.instruments[core.strategies[$0].symbol].symbol == r.symbol
@@ -97,11 +109,12 @@ extension SessionRun {
         if let recorded {
             // What the earlier run left working is the real broker's to report on from here.
             recorded.handOver { core.isWorking($0) }
-            var left: [BrokerEvent] = []
-            recorded.takeEverything(into: &left)
+            // What the record still held is taken in with the broker's next events, at a step (see
+            // ``takeStep()``), as the broker's own are: a replay of this run then releases it at
+            // that step and decides as this run does after it.
+            recorded.takeEverything(into: &handedOver)
             broker = recorded.real
             self.recorded = nil
-            if !left.isEmpty { try apply(left, time: minute) }
         }
         // The previous run's halt, re-created by the replay: lifted if the kill switch was reset since.
         if recordedHaltRecreated, core.entriesHaltedReason != nil,

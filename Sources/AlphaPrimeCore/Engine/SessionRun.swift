@@ -106,6 +106,8 @@ final class SessionRun<S: Strategy>: SessionHost {
     /// applies from, the value), re-applied while catching up; `feedVIX` is the one in force.
     var recordedVIX: [(at: Int64, value: Double)] = []
     var feedVIX: Double?
+    /// Events a restart's record still held when its replay ended, taken in with the broker's next.
+    var handedOver: [BrokerEvent] = []
     var cancelLogs: [(coreId: Int64, status: OrderStatus, reason: String)] = []
     /// Where alerts go; a resumed session raises only those its earlier run had not recorded.
     let alerts: (any AlertSink)?
@@ -245,7 +247,14 @@ final class SessionRun<S: Strategy>: SessionHost {
     /// rest of the day's data resumes and completes it.
     func feedEnded(lastMinute: Int64?) throws -> Bool {
         if let lastMinute { try endOfMinute(lastMinute) }
-        if inCatchUp { try endCatchUp(at: lastMinute ?? plan.open) }
+        if inCatchUp {
+            try endCatchUp(at: lastMinute ?? plan.open)
+            if !handedOver.isEmpty {
+                try takeAnswers(time: lastMinute ?? plan.open)
+                if core.hasRequests { try route(time: lastMinute ?? plan.open) }
+                flushEventLogs()
+            }
+        }
         guard let lastMinute, mode != .monitor else { return true }
         // Complete when the data reaches the square-off instant or comes within 10 minutes of the close.
         let squareOff = core.risk.state.squareOffAt
