@@ -191,10 +191,11 @@ import Testing
     }
 
     static func runner(_ fixture: EngineFixture, _ repository: StateRepository, _ account: ExchangeAccount,
-                       afterCommit: ((Int) throws -> Void)? = nil) -> EngineRunner {
+                       afterCommit: ((Int) throws -> Void)? = nil, insideCommit: ((Int) throws -> Void)? = nil) -> EngineRunner {
         let runner = EngineRunner(setup: fixture.setup, calendar: fixture.calendar, repository: repository, broker: account,
                                   logs: .silent, options: EngineRunOptions(mode: .paper, pid: 1, host: "test"))
         runner.afterCommit = afterCommit
+        runner.insideCommit = insideCommit
         return runner
     }
 
