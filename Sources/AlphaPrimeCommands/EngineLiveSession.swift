@@ -138,7 +138,7 @@ enum EngineLiveSession {
         }
         var vixToken: UInt32?
         if setup.risk.rules.vixBand != nil,
-           let vix = try store.instruments(InstrumentQuery(exchange: "NSE", segment: "INDICES", tradingsymbol: indiaVIXSymbol)).first,
+           let vix = try store.instruments(InstrumentQuery(exchange: "NSE", segment: "INDICES", tradingsymbol: IndiaVIXSeries.tradingSymbol)).first,
            vix.instrumentToken > 0, vix.instrumentToken <= Int64(UInt32.max) {
             vixToken = UInt32(vix.instrumentToken)
         }
@@ -146,9 +146,6 @@ enum EngineLiveSession {
                                 indiaVIXToken: vixToken, connector: connector, clock: clock,
                                 maxReconnectDelay: .seconds(kite.websocket.reconnectMaxDelaySeconds), logger: logger)
     }
-
-    /// India VIX's trading symbol in Kite's instrument master (`NSE:INDIA VIX`, token 264969).
-    static let indiaVIXSymbol = "INDIA VIX"
 
     /// Bars of minutes the feed did not see whole, from Kite's historical candles of each
     /// subscribed instrument (the minutes before it joined, or before a restart's first).

@@ -81,13 +81,14 @@ extension SessionRun {
         let at = currentMinute == 0 ? plan.open : currentMinute + 60
         core.risk.setIndiaVIX(value, at: at)
         let text = String(format: "%.2f", value)
-        let judged = band.contains(value) ? "inside the filter's \(band.lowerBound)–\(band.upperBound): entries allowed"
+        let inside = band.contains(value)
+        let judged = inside ? "inside the filter's \(band.lowerBound)–\(band.upperBound): entries allowed"
             : "outside the filter's \(band.lowerBound)–\(band.upperBound): new entries refused today"
         logs.risk.notice("India VIX from the live feed", metadata: [
             "risk.rule": "\(RiskRule.vix)", "india_vix": "\(text)", "decision": "\(judged)"])
         try journal?.repository.recordRiskEvent(RiskEventRecord(
             mode: tradingMode, occurredAt: UTCTimestamp(secondsSinceEpoch: at), rule: RiskRule.vix,
-            severity: band.contains(value) ? .info : .warning, action: Self.vixFromFeed, symbol: "INDIA VIX",
+            severity: inside ? .info : .warning, action: Self.vixFromFeed, symbol: IndiaVIXSeries.tradingSymbol,
             message: "\(text) India VIX from the live feed (the previous session's close), \(judged)"))
     }
 

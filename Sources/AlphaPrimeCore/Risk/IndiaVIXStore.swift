@@ -6,6 +6,9 @@ extension IndiaVIXSeries {
     /// The folder name India VIX is stored under (`market-data import --symbol INDIAVIX`, or
     /// `market-data fetch --symbol "NSE:INDIA VIX" --interval day`).
     public static let symbol = "INDIAVIX"
+    /// India VIX's trading symbol in Kite's instrument master (`NSE:INDIA VIX`, token 264969), the
+    /// instrument a live feed gives the day's value from.
+    public static let tradingSymbol = "INDIA VIX"
 
     /// The India VIX daily bars of the home's market data (`data/market_data/INDIAVIX/1d/`), their
     /// closes in rupees (the stored two-decimal prices); nil when none are stored.
