@@ -166,6 +166,91 @@ import Testing
         #expect(totals[1] > totals[0])
     }
 
+    /// One strategy climbs every live stage through its gates against kite-sim over the bundled
+    /// days (capital ₹1 crore, two live days needed at each stage, the clock faked): each promotion is
+    /// refused with the days still missing until they are there; each live day trades whole lots and
+    /// equals its backtest re-run at the stage's share trade for trade; each stage trades a larger
+    /// share of the same days' paper size than the one before (a refused entry under one lot can let
+    /// another through, so a share is not exactly the stage's), and live-100 trades the paper days.
+    @Test func aStrategyClimbsFromLiveTenToFullSize() throws {
+        let capital = ("starting_capital: 1000000", "starting_capital: 10000000")
+        let stages: [(StrategyStage, [String])] = [
+            (.live10, ["2021-02-15", "2021-02-16"]), (.live25, ["2021-02-17", "2021-02-18"]),
+            (.live50, ["2021-02-19", "2021-02-22"]), (.live100, ["2021-02-23", "2021-02-24"])]
+        func momentumAlone(_ h: EngineTestHome) throws {
+            try h.home.edit("config/general_config.yaml", replacing: capital.0, with: capital.1)
+            for other in ["mean_reversion", "breakout_scalper"] {
+                try h.home.edit("config/strategies/\(other).yaml", replacing: "enabled: true", with: "enabled: false")
+            }
+        }
+        typealias Fill = (day: String, symbol: String, quantity: Int64)
+        func trades(_ h: EngineTestHome, mode: String) throws -> [Fill] {
+            try h.database().query("SELECT symbol, quantity, entry_at_us FROM trades WHERE mode = '\(mode)' ORDER BY id").map {
+                (IST.dateTime(epochSeconds: try $0.int64("entry_at_us") / 1_000_000).date.description, try $0.string("symbol"), try $0.int64("quantity"))
+            }
+        }
+        // Each day alone on paper: the full size the stages take their share of.
+        var paperUnits: [String: Int64] = [:]
+        for day in stages.flatMap(\.1) {
+            let paper = try EngineTestHome()
+            try momentumAlone(paper)
+            let run = try paper.engine(["run", "--mode", "paper", "--replay", day])
+            #expect(run.status == 0, "\(run.stderr)")
+            paperUnits[day] = try trades(paper, mode: "paper").reduce(0) { $0 + $1.quantity }
+        }
+
+        let sim = try KiteSimProcess(["--market", "external", "--slippage-ticks", "1", "--cash", "10000000"])
+        let live = try EngineTestHome()
+        try momentumAlone(live)
+        try live.home.edit("config/general_config.yaml", replacing: "min_live_days: 20 ", with: "min_live_days: 2 ")
+        try sim.configureLive(live.home, lifecycleStage: .live10)
+        func strategy(_ arguments: [String], at now: String) throws -> ToolProcess.Result {
+            try live.home.run("strategy", arguments, environment: [MarketClock.testVariable: now])
+        }
+        let lot = ["NIFTY 50": Int64(65), "BANKNIFTY": 30]
+        var shares: [Double] = []
+        for (stage, days) in stages {
+            var units: Int64 = 0
+            for (index, day) in days.enumerated() {
+                let before = try trades(live, mode: "live").count
+                let run = try live.engine(["run", "--mode", "live", "--replay", day, "--confirm-live"])
+                #expect(run.status == 0, "\(stage.rawValue) \(day): \(run.stderr)")
+                let traded = try trades(live, mode: "live").dropFirst(before)
+                for t in traded {
+                    #expect(t.day == day && t.quantity % (lot[t.symbol] ?? 1) == 0, "\(stage.rawValue) \(day): \(t)")
+                    units += t.quantity
+                }
+                // The day against its backtest re-run at the stage's share: the same trades, to the paisa.
+                let report = try live.home.run("report", ["daily", "--date", day, "--mode", "live", "--json"])
+                #expect(report.status == 0, "\(report.stderr)")
+                let summary = try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any]
+                let drift = (summary?["drift"] as? [String: Any])?["by_strategy"] as? [[String: Any]] ?? []
+                #expect(drift.allSatisfy { $0["missed_entries"] as? Int == 0 && $0["extra_entries"] as? Int == 0
+                        && $0["difference_paise"] as? Int64 == 0 }, "\(stage.rawValue) \(day): \(drift)")
+                #expect(traded.isEmpty || drift.contains { ($0["matched"] as? Int ?? 0) == traded.count }, "\(stage.rawValue) \(day): \(drift)")
+                guard stage.next != nil, index == 0 else { continue }
+                let early = try strategy(["promote", "momentum", "--confirm", "--reason", "one day is enough"], at: "\(day)T16:00")
+                #expect(early.status == 5, "\(early.output)")
+                #expect(early.stderr.contains("days at \(stage.rawValue): 1 live trading days at \(stage.rawValue); needs at least 2"),
+                        "\(early.stderr)")
+            }
+            let paper = days.reduce(Int64(0)) { $0 + (paperUnits[$1] ?? 0) }
+            shares.append(Double(units) / Double(max(paper, 1)))
+            print("\(stage.rawValue) on \(days.joined(separator: ", ")): \(units) units (the same days on paper: \(paper))")
+            if stage == .live100 { #expect(units == paper, "live-100 trades the paper days' size") }
+            guard let next = stage.next else { continue }
+            let promoted = try strategy(["promote", "momentum", "--confirm", "--reason", "two steady days at \(stage.rawValue)"],
+                                        at: "\(days.last!)T16:00")
+            #expect(promoted.status == 0, "\(promoted.output)")
+            #expect(promoted.stdout.contains("promoted momentum from \(stage.rawValue) to \(next.rawValue)"), "\(promoted.stdout)")
+        }
+        #expect(zip(shares, shares.dropFirst()).allSatisfy { $0 < $1 }, "each stage trades a larger share of the paper days: \(shares)")
+        let top = try strategy(["status", "momentum"], at: "2021-02-24T16:00")
+        #expect(top.status == 0 && top.stdout.contains("): live-100"), "\(top.output)")
+        let history = try live.database().query("SELECT stage FROM strategy_stages WHERE actor = 'trader' ORDER BY id").map { try $0.string("stage") }
+        #expect(history == ["live-10", "live-25", "live-50", "live-100"], "\(history)")
+    }
+
     /// A live day that drifts from its backtest re-run (kite-sim fills three ticks against the paper
     /// broker's one) beyond `lifecycle.demote_drift_pct` demotes the strategy to paper after the session.
     @Test func aLiveDayThatDriftsDemotes() throws {
