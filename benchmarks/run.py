@@ -6,6 +6,7 @@
     python3 benchmarks/run.py --startup-only   # the tools' start-up times (health-check --fast, …)
     python3 benchmarks/run.py --whole-process [--before-binary PATH]
                                          # 1M bars, whole process: CSV, cache and detailed report,
+                                         # and the three strategies on a year of NIFTY 50 + BANKNIFTY,
                                          # 7 runs each (medians), optionally beside an older build
 
 Every figure is measured in this run, beside its comparison, on this machine: the core count and
@@ -178,14 +179,37 @@ def cpu_and_peak(cmd, cwd=ROOT):
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, out.decode(), err.decode(), os.waitstatus_to_exitcode(status)
 
 
-def whole_process(binary, home, path, label, runs=7):
+SHARED_1MIN = os.path.join(os.path.dirname(ROOT), "shared", "data", "intraday_1min")
+PORTFOLIO = ["--strategy", "mean_reversion,breakout_scalper,momentum", "--symbols", "NIFTY50,BANKNIFTY",
+             "--start", "2021-01-01", "--end", "2021-12-31", "--report", "none"]
+
+
+def import_year(home):
+    """Imports a year of real NIFTY 50 and BANKNIFTY 1-minute bars (2021, ../shared/data/intraday_1min)
+    into the home's market data; False when the files are not there."""
+    for symbol in ("NIFTY50", "BANKNIFTY"):
+        files = [os.path.join(SHARED_1MIN, f"{symbol}_2021-{m:02d}.txt") for m in range(1, 13)]
+        if not all(os.path.exists(f) for f in files):
+            log(f"no year of {symbol} 1-minute bars under {SHARED_1MIN}: the portfolio case is skipped")
+            return False
+        subprocess.run([os.path.join(RELEASE, "market-data"), "import", "--home", home, "--format", "headerless",
+                        "--symbol", symbol, *files], check=True, capture_output=True)
+    return True
+
+
+def whole_process(binary, home, path, label, runs=7, portfolio=False):
     """`backtest` over the 1M-bar file as a trader runs it: from CSV, from the bar cache (after one run
-    that builds it) and with --report detailed; medians of `runs` runs each, with the phases."""
-    cases = [("csv", ["--report", "none"]), ("cache", ["--report", "none", "--cache"]),
-             ("detailed report", ["--report", "detailed"])]
+    that builds it) and with --report detailed; with `portfolio`, the three built-in strategies together
+    on a year of NIFTY 50 and BANKNIFTY from the home's market data. Medians of `runs` runs each, with
+    the phases, and the event loop's bars per second."""
+    reference = ["--strategy", "bollinger_reference", "--data", path]
+    cases = [("csv", reference + ["--report", "none"]), ("cache", reference + ["--report", "none", "--cache"]),
+             ("detailed report", reference + ["--report", "detailed"])]
+    if portfolio:
+        cases.append(("portfolio year", PORTFOLIO))
     rows = {}
     for name, extra in cases:
-        cmd = [binary, "--home", home, "--strategy", "bollinger_reference", "--data", path, "--json", "--timings", *extra]
+        cmd = [binary, "--home", home, "--json", "--timings", *extra]
         if name == "cache":
             first = cpu_and_peak(cmd)
             if first[5] != 0:
@@ -199,7 +223,7 @@ def whole_process(binary, home, path, label, runs=7):
                 rows[name] = {"error": (err or out).strip()[-300:]}
                 break
             s = json.loads(out)
-            samples.append({"wall": wall, "cpu": cpu, "peak": peak, "trades": s["metrics"]["trades"],
+            samples.append({"wall": wall, "cpu": cpu, "peak": peak, "trades": s["metrics"]["trades"], "bars": s["run"]["bars"],
                             "gross_pnl_paise": s["metrics"]["gross_pnl_paise"],
                             "phases": {p["name"]: p["seconds"] for p in s.get("timings", {}).get("phases", [])}})
         if not samples:
@@ -210,7 +234,11 @@ def whole_process(binary, home, path, label, runs=7):
                       "wall_min_seconds": min(x["wall"] for x in samples), "wall_max_seconds": max(x["wall"] for x in samples),
                       "cpu_median_seconds": med([x["cpu"] for x in samples]),
                       "peak_memory_bytes": max(x["peak"] for x in samples), "trades": samples[0]["trades"],
-                      "gross_pnl_paise": samples[0]["gross_pnl_paise"], "phases_median_seconds": phases}
+                      "gross_pnl_paise": samples[0]["gross_pnl_paise"], "phases_median_seconds": phases,
+                      "bars": samples[0]["bars"]}
+        loop = phases.get("event loop")
+        if loop:
+            rows[name]["event_loop_bars_per_second"] = samples[0]["bars"] / loop
         log(f"{label} {name}: {fmt_s(rows[name]['wall_median_seconds'])}")
     return rows
 
@@ -289,7 +317,8 @@ def print_whole_process(result):
     wp = result["whole_process"]
     print(f"machine: {m['cores']} cores, load {m['load_average'][0]:.2f} before, "
           f"{m['load_average_after'][0]:.2f} after, {m['cpu']}")
-    print(f"backtest, bollinger_reference, {wp['file']}, whole process, median of 7 runs")
+    print(f"backtest, whole process, median of 7 runs: bollinger_reference on {wp['file']}; portfolio year: "
+          f"mean_reversion, breakout_scalper and momentum on NIFTY50 and BANKNIFTY 2021")
     for build in ("before", "after"):
         for name, row in wp.get(build, {}).items():
             if "error" in row:
@@ -299,7 +328,9 @@ def print_whole_process(result):
             print(f"  {build:<7}{name:<16}wall {fmt_s(row['wall_median_seconds'])} ({fmt_s(row['wall_min_seconds'])}–"
                   f"{fmt_s(row['wall_max_seconds'])}), cpu {fmt_s(row['cpu_median_seconds'])}, "
                   f"peak {row['peak_memory_bytes'] / 2**20:.0f} MiB, {row['trades']} trades, gross {row['gross_pnl_paise']} paise")
-            print(f"  {'':<23}phases (ms): {phases}")
+            speed = row.get("event_loop_bars_per_second")
+            speed = f"; event loop {row['bars']:,} bars, {speed / 1e6:.1f}M bars/s" if speed else ""
+            print(f"  {'':<23}phases (ms): {phases}{speed}")
 
 
 def _lines(printer, value):
@@ -329,10 +360,13 @@ def main():
         path, sha = bars_file(1_000_000)
         home = make_home()
         try:
+            portfolio = import_year(home)
             result["whole_process"] = {"file": os.path.basename(path), "sha256": sha,
-                                       "after": whole_process(os.path.join(RELEASE, "backtest"), home, path, "after")}
+                                       "after": whole_process(os.path.join(RELEASE, "backtest"), home, path, "after",
+                                                              portfolio=portfolio)}
             if a.before_binary:
-                result["whole_process"]["before"] = whole_process(a.before_binary, home, path, "before")
+                result["whole_process"]["before"] = whole_process(a.before_binary, home, path, "before",
+                                                                  portfolio=portfolio)
         finally:
             shutil.rmtree(home, ignore_errors=True)
         result["machine"]["load_average_after"] = os.getloadavg()
