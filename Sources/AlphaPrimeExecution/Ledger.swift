@@ -76,9 +76,11 @@ public struct Ledger: Sendable {
     /// Net signed quantity per symbol across all books.
     public private(set) var netQuantity: [Int64]
     /// Last price seen per symbol (paise), 0 before the first.
-    public private(set) var lastPrice: [Int64]
+    @inlinable public var lastPrice: [Int64] { prices }
+    @usableFromInline var prices: [Int64]
     /// Σ net quantity × last price.
-    public private(set) var marketValue: Int64 = 0
+    @inlinable public var marketValue: Int64 { markedValue }
+    @usableFromInline var markedValue: Int64 = 0
     public private(set) var realizedPnL: Int64 = 0
     public private(set) var totalCharges: Int64 = 0
     public private(set) var closedTrades: [ClosedTrade] = []
@@ -98,10 +100,10 @@ public struct Ledger: Sendable {
         cash = startingCapital
         books = bookSymbols.map { Book(symbol: $0) }
         netQuantity = Array(repeating: 0, count: instruments)
-        lastPrice = Array(repeating: 0, count: instruments)
+        prices = Array(repeating: 0, count: instruments)
     }
 
-    public var equity: Int64 { cash + marketValue }
+    @inlinable public var equity: Int64 { cash + markedValue }
     /// Unrealised P&L of all open lots at the last prices.
     public var unrealizedPnL: Int64 {
         books.reduce(0) { sum, b in
@@ -112,14 +114,16 @@ public struct Ledger: Sendable {
 
     /// Marks a symbol to a new price.
 
+    @inlinable
     public mutating func mark(_ symbol: SymbolID, price: Int64) {
         let q = netQuantity[symbol]
-        if q != 0 { marketValue += q * (price - lastPrice[symbol]) }
-        lastPrice[symbol] = price
+        if q != 0 { markedValue += q * (price - prices[symbol]) }
+        prices[symbol] = price
     }
 
     /// What a strategy instance sees of its own position.
 
+    @inlinable
     public func context(for book: Int) -> BarContext {
         BarContext(position: books[book].quantity, entryValue: books[book].openValue)
     }
@@ -132,11 +136,13 @@ public struct Ledger: Sendable {
         cash -= signed * fill.price + fill.charges
         totalCharges += fill.charges
         // Market value: the fill moves quantity at fill.price, but marks stay at lastPrice.
-        if lastPrice[s] == 0 { lastPrice[s] = fill.price }
-        marketValue += signed * lastPrice[s]
+        if prices[s] == 0 { prices[s] = fill.price }
+        markedValue += signed * prices[s]
         netQuantity[s] += signed
 
-        var book = books[fill.strategy]
+        // Taken out of the array while it changes, so its lots are not copied on the way.
+        var book = Book(symbol: s)
+        swap(&book, &books[fill.strategy])
         let wasOpen = book.quantity != 0
         book.charges += fill.charges
         var remaining = fill.quantity

@@ -26,7 +26,7 @@ public struct SimulatedBroker: Sendable {
         filledGroups.reserveCapacity(16)
     }
 
-    public var hasWorkingOrders: Bool { !working.isEmpty }
+    @inlinable public var hasWorkingOrders: Bool { !working.isEmpty }
 
     /// Accepts an order; it is first considered on the next bar (or, for a protective order placed
     /// while a bar is being processed, by ``processRestOfBar(_:symbol:fills:)``).

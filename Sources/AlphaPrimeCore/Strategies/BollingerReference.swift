@@ -22,6 +22,8 @@ public struct BollingerReference: Strategy {
     let deviations: Int64
     let quantity: Int64
     var stats: RollingIntegerStats
+    /// The entry's reason, written once.
+    let entryReason: SignalReason
 
     public init(symbol: SymbolID, name: String = kind, parameters: ParameterValues) {
         self.symbol = symbol
@@ -29,6 +31,7 @@ public struct BollingerReference: Strategy {
         deviations = parameters.int64("deviations")
         quantity = parameters.int64("quantity")
         stats = RollingIntegerStats(period: parameters.int("period"))
+        entryReason = SignalReason("close below SMA − \(deviations)σ")
     }
 
     @inline(__always)
@@ -38,10 +41,10 @@ public struct BollingerReference: Strategy {
         if context.position == 0 {
             if stats.isBelowLowerBand(bar.close, sigmas: deviations) {
                 return Signal(symbol: symbol, side: .buy, intent: .enter, quantity: quantity,
-                              reason: "close below SMA − \(deviations)σ", time: bar.time)
+                              explanation: entryReason, time: bar.time)
             }
         } else if context.position > 0 && stats.isAboveMean(bar.close) {
-            return Signal(symbol: symbol, side: .sell, intent: .exit, reason: "close above SMA", time: bar.time)
+            return Signal(symbol: symbol, side: .sell, intent: .exit, explanation: SignalReason("close above SMA"), time: bar.time)
         }
         return nil
     }

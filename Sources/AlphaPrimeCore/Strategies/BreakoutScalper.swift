@@ -24,6 +24,9 @@ public struct BreakoutScalper: Strategy {
     let minRangeATR: Double
     var range: DonchianChannel
     var atr: AverageTrueRange
+    /// The fixed text of the entries' reasons, before the range's level.
+    let highBreakText: String
+    let lowBreakText: String
 
     public init(setup: StrategySetup, symbol: SymbolID, instrument: Instrument, parameters p: ParameterValues) {
         frame = StrategyFrame(setup: setup, symbol: symbol, instrument: instrument, quantity: p.int64("quantity"))
@@ -31,6 +34,8 @@ public struct BreakoutScalper: Strategy {
         minRangeATR = p["min_range_atr"]
         range = DonchianChannel(period: p.int("range_bars"))
         atr = AverageTrueRange(period: p.int("atr_period"))
+        highBreakText = "close broke the \(p.int("range_bars"))-bar high "
+        lowBreakText = "close broke the \(p.int("range_bars"))-bar low "
     }
 
     public mutating func onBar(_ minute: Bar, context: BarContext) -> Signal? {
@@ -49,11 +54,11 @@ public struct BreakoutScalper: Strategy {
         let upper = Int64(channel.upper), lower = Int64(channel.lower)
         if frame.allowsLong && bar.close > upper + buffer {
             return frame.enter(.buy, bar: bar, atr: currentATR, swing: lower, confidence: 0.5,
-                               reason: "close broke the \(range.period)-bar high \(Paise(upper))")
+                               reason: SignalReason(highBreakText, .paise(upper)))
         }
         if frame.allowsShort && bar.close < lower - buffer {
             return frame.enter(.sell, bar: bar, atr: currentATR, swing: upper, confidence: 0.5,
-                               reason: "close broke the \(range.period)-bar low \(Paise(lower))")
+                               reason: SignalReason(lowBreakText, .paise(lower)))
         }
         return nil
     }

@@ -21,6 +21,10 @@ public struct MeanReversion: Strategy {
     let exitZ: Double
     var deviation: RollingStandardDeviation
     var atr: AverageTrueRange
+    /// The fixed text of the reasons, written once.
+    let belowText: String
+    let aboveText: String
+    let exitReason: SignalReason
 
     public init(setup: StrategySetup, symbol: SymbolID, instrument: Instrument, parameters p: ParameterValues) {
         frame = StrategyFrame(setup: setup, symbol: symbol, instrument: instrument, quantity: p.int64("quantity"))
@@ -28,6 +32,9 @@ public struct MeanReversion: Strategy {
         exitZ = p["exit_z"]
         deviation = RollingStandardDeviation(period: p.int("lookback"))
         atr = AverageTrueRange(period: p.int("atr_period"))
+        belowText = "σ below SMA(\(p.int("lookback")))"
+        aboveText = "σ above SMA(\(p.int("lookback")))"
+        exitReason = SignalReason("back within \(format(exitZ))σ of the mean")
     }
 
     public mutating func onBar(_ minute: Bar, context: BarContext) -> Signal? {
@@ -41,17 +48,17 @@ public struct MeanReversion: Strategy {
             guard frame.entryAllowed(bar) else { return nil }
             if z < -entryZ && frame.allowsLong {
                 return frame.enter(.buy, bar: bar, atr: atr.value, confidence: min(1, abs(z) / (2 * entryZ)),
-                                   reason: "close \(format(z))σ below SMA(\(deviation.period))")
+                                   reason: SignalReason("close ", .magnitude(z), belowText))
             }
             if z > entryZ && frame.allowsShort {
                 return frame.enter(.sell, bar: bar, atr: atr.value, confidence: min(1, abs(z) / (2 * entryZ)),
-                                   reason: "close \(format(z))σ above SMA(\(deviation.period))")
+                                   reason: SignalReason("close ", .magnitude(z), aboveText))
             }
             return nil
         }
         if frame.timedOut { return frame.timeLimitExit(position: context.position, bar: bar) }
         if (context.position > 0 && z >= -exitZ) || (context.position < 0 && z <= exitZ) {
-            return frame.exit(position: context.position, bar: bar, reason: "back within \(format(exitZ))σ of the mean")
+            return frame.exit(position: context.position, bar: bar, reason: exitReason)
         }
         return nil
     }

@@ -43,6 +43,10 @@ public struct Momentum: Strategy {
     var delayedLows: FixedRing<Double>
     /// The trailing stop level of the trade in progress, paise (0 when none).
     var trailStop: Int64 = 0
+    /// The fixed text of the reasons, written once.
+    let crossText: SignalReason
+    let uptrendText: String
+    let downtrendText: String
 
     public init(setup: StrategySetup, symbol: SymbolID, instrument: Instrument, parameters p: ParameterValues) {
         frame = StrategyFrame(setup: setup, symbol: symbol, instrument: instrument, quantity: p.int64("quantity"))
@@ -50,6 +54,9 @@ public struct Momentum: Strategy {
         exitOnCross = p.int("exit_on_cross") != 0
         fast = ExponentialMovingAverage(period: p.int("fast_ma"))
         slow = ExponentialMovingAverage(period: p.int("slow_ma"))
+        crossText = SignalReason("EMA(\(p.int("fast_ma"))) crossed EMA(\(p.int("slow_ma")))")
+        uptrendText = "uptrend: EMA(\(p.int("fast_ma"))) > EMA(\(p.int("slow_ma"))), higher high and low, ADX "
+        downtrendText = "downtrend: EMA(\(p.int("fast_ma"))) < EMA(\(p.int("slow_ma"))), lower high and low, ADX "
         adx = AverageDirectionalIndex(period: p.int("adx_period"))
         atr = AverageTrueRange(period: p.int("atr_period"))
         let swing = p.int("swing_bars")
@@ -79,7 +86,7 @@ public struct Momentum: Strategy {
             if frame.timedOut { return frame.timeLimitExit(position: context.position, bar: bar) }
             let long = context.position > 0
             if exitOnCross && ((long && f < s) || (!long && f > s)) {
-                return frame.exit(position: context.position, bar: bar, reason: "EMA(\(fast.period)) crossed EMA(\(slow.period))")
+                return frame.exit(position: context.position, bar: bar, reason: crossText)
             }
             if trailing, let a = atr.value {
                 // The stop order at the broker follows the price: moved to close ∓ k·ATR whenever that
@@ -88,7 +95,7 @@ public struct Momentum: Strategy {
                 if trailStop == 0 || (long ? level > trailStop : level < trailStop) {
                     trailStop = level
                     return Signal(symbol: frame.symbol, side: long ? .sell : .buy, intent: .moveStop, stopLoss: level,
-                                  reason: "trailing stop \(Paise(level))", time: bar.time)
+                                  explanation: SignalReason("trailing stop ", .paise(level)), time: bar.time)
                 }
             }
             return nil
@@ -100,11 +107,11 @@ public struct Momentum: Strategy {
         let confidence = min(1, strength / 50)
         if frame.allowsLong && f > s && close > s && rh > ph && rl > pl {
             return frame.enter(.buy, bar: bar, atr: atr.value, swing: Int64(rl), confidence: confidence,
-                               reason: "uptrend: EMA(\(fast.period)) > EMA(\(slow.period)), higher high and low, ADX \(format(strength))")
+                               reason: SignalReason(uptrendText, .magnitude(strength)))
         }
         if frame.allowsShort && f < s && close < s && rh < ph && rl < pl {
             return frame.enter(.sell, bar: bar, atr: atr.value, swing: Int64(rh), confidence: confidence,
-                               reason: "downtrend: EMA(\(fast.period)) < EMA(\(slow.period)), lower high and low, ADX \(format(strength))")
+                               reason: SignalReason(downtrendText, .magnitude(strength)))
         }
         return nil
     }

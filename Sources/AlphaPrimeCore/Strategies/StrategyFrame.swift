@@ -48,19 +48,19 @@ struct StrategyFrame: Sendable {
 
     var timedOut: Bool { maxBarsInTrade > 0 && barsInTrade >= maxBarsInTrade }
 
-    func enter(_ side: Side, bar: Bar, atr: Double?, swing: Int64 = 0, confidence: Double, reason: @autoclosure () -> String) -> Signal? {
+    func enter(_ side: Side, bar: Bar, atr: Double?, swing: Int64 = 0, confidence: Double, reason: SignalReason) -> Signal? {
         guard let (stop, target) = exits.prices(side: side, entry: bar.close, atr: atr, swing: swing) else { return nil }
         return Signal(symbol: symbol, side: side, intent: .enter, quantity: quantity, stopLoss: stop, takeProfit: target,
-                      confidence: confidence, reason: reason(), time: bar.time)
+                      confidence: confidence, explanation: reason, time: bar.time)
     }
 
-    func exit(position: Int64, bar: Bar, reason: @autoclosure () -> String, kind: ExitReason = .strategyExit) -> Signal {
-        Signal(symbol: symbol, side: position > 0 ? .sell : .buy, intent: .exit, reason: reason(), time: bar.time, exitReason: kind)
+    func exit(position: Int64, bar: Bar, reason: SignalReason, kind: ExitReason = .strategyExit) -> Signal {
+        Signal(symbol: symbol, side: position > 0 ? .sell : .buy, intent: .exit, explanation: reason, time: bar.time, exitReason: kind)
     }
 
     /// The exit after `max_bars_in_trade`.
     func timeLimitExit(position: Int64, bar: Bar) -> Signal {
-        exit(position: position, bar: bar, reason: "max bars in trade", kind: .timeLimit)
+        exit(position: position, bar: bar, reason: SignalReason("max bars in trade"), kind: .timeLimit)
     }
 
     static let specs = [

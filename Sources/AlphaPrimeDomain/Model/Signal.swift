@@ -29,8 +29,14 @@ public struct Signal: Sendable, Equatable {
     public var takeProfit: Int64
     /// 0…1: how sure the strategy is. Informational; sizing rules may use it.
     public var confidence: Double
-    /// Why, in the trader's words ("close 2.1σ below SMA(20)"). Built only when a signal is emitted.
-    public var reason: String
+    /// Why, in the trader's words ("close 2.1σ below SMA(20)"), written from ``explanation`` when read.
+    public var reason: String {
+        get { explanation.description }
+        set { explanation = SignalReason(newValue) }
+    }
+    /// The reason as its parts: its numbers become text only when it is read (most signals the risk
+    /// stage refuses are never read one by one).
+    public var explanation: SignalReason
     /// Start time (UTC epoch seconds) of the bar that produced the signal.
     public var time: Int64
     /// For an exit: which of the strategy's rules it is (its own exit, or the time limit).
@@ -39,9 +45,53 @@ public struct Signal: Sendable, Equatable {
     public init(symbol: SymbolID, side: Side, intent: Intent, quantity: Int64 = 0, orderType: OrderType = .market,
                 limitPrice: Int64 = 0, stopLoss: Int64 = 0, takeProfit: Int64 = 0, confidence: Double = 1,
                 reason: String = "", time: Int64 = 0, exitReason: ExitReason = .strategyExit) {
+        self.init(symbol: symbol, side: side, intent: intent, quantity: quantity, orderType: orderType, limitPrice: limitPrice,
+                  stopLoss: stopLoss, takeProfit: takeProfit, confidence: confidence, explanation: SignalReason(reason),
+                  time: time, exitReason: exitReason)
+    }
+
+    public init(symbol: SymbolID, side: Side, intent: Intent, quantity: Int64 = 0, orderType: OrderType = .market,
+                limitPrice: Int64 = 0, stopLoss: Int64 = 0, takeProfit: Int64 = 0, confidence: Double = 1,
+                explanation: SignalReason, time: Int64 = 0, exitReason: ExitReason = .strategyExit) {
         self.symbol = symbol; self.side = side; self.intent = intent; self.quantity = quantity
         self.orderType = orderType; self.limitPrice = limitPrice; self.stopLoss = stopLoss
-        self.takeProfit = takeProfit; self.confidence = confidence; self.reason = reason; self.time = time
+        self.takeProfit = takeProfit; self.confidence = confidence; self.explanation = explanation; self.time = time
         self.exitReason = exitReason
     }
+}
+
+/// A signal's reason as text around at most one number: `prefix`, the number written as money or
+/// as a two-decimal magnitude, `suffix`. A strategy keeps its fixed text ready and adds the bar's
+/// number, so emitting a signal formats nothing; the sentence is written when it is read. Two
+/// reasons are equal when they read the same.
+public struct SignalReason: Sendable, Equatable, CustomStringConvertible {
+    public enum Value: Sendable, Equatable {
+        case none
+        /// Paise, written as rupees (`₹24,512.35`).
+        case paise(Int64)
+        /// A magnitude, written unsigned to two decimals (`2.13`).
+        case magnitude(Double)
+    }
+
+    public var prefix: String
+    public var value: Value
+    public var suffix: String
+
+    public init(_ text: String) {
+        prefix = text; value = .none; suffix = ""
+    }
+
+    public init(_ prefix: String, _ value: Value, _ suffix: String = "") {
+        self.prefix = prefix; self.value = value; self.suffix = suffix
+    }
+
+    public var description: String {
+        switch value {
+        case .none: prefix + suffix
+        case .paise(let p): prefix + Paise(p).description + suffix
+        case .magnitude(let x): prefix + format(x) + suffix
+        }
+    }
+
+    public static func == (a: SignalReason, b: SignalReason) -> Bool { a.description == b.description }
 }
