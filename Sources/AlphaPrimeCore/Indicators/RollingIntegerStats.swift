@@ -119,7 +119,7 @@ public struct RollingIntegerStats: Sendable {
     /// Where `x` lies against `mean + (numerator / denominator)·σ`, decided exactly; nil while warming
     /// up (and for a sample deviation with `period == 1`). `numerator` may be negative (lower bands)
     /// or zero (the mean itself); `denominator` must be positive.
-    @inlinable
+    @inlinable @inline(__always)
     public func compare(_ x: Int64, toMeanPlus numerator: Int64, over denominator: Int64 = 1,
                         deviation: Deviation = .population) -> ExactComparison? {
         precondition(denominator > 0, "the deviation multiplier's denominator must be positive")
@@ -154,23 +154,23 @@ public struct RollingIntegerStats: Sendable {
     }
 
     /// `x < mean − k·σ`, strictly (a value exactly on the band is not below it); false while warming up.
-    @inlinable
+    @inlinable @inline(__always)
     public func isBelowLowerBand(_ x: Int64, sigmas k: Int64, deviation: Deviation = .population) -> Bool {
         compare(x, toMeanPlus: -k, deviation: deviation) == .below
     }
 
     /// `x > mean + k·σ`, strictly; false while warming up.
-    @inlinable
+    @inlinable @inline(__always)
     public func isAboveUpperBand(_ x: Int64, sigmas k: Int64, deviation: Deviation = .population) -> Bool {
         compare(x, toMeanPlus: k, deviation: deviation) == .above
     }
 
     /// `x > mean`, strictly (a value equal to the mean is not above it); false while warming up.
-    @inlinable
+    @inlinable @inline(__always)
     public func isAboveMean(_ x: Int64) -> Bool { compare(x, toMeanPlus: 0) == .above }
 
     /// `x < mean`, strictly; false while warming up.
-    @inlinable
+    @inlinable @inline(__always)
     public func isBelowMean(_ x: Int64) -> Bool { compare(x, toMeanPlus: 0) == .below }
 
     @inlinable
