@@ -17,7 +17,7 @@ public struct BenchCommand: AsyncParsableCommand {
         commandName: "alpha-prime-bench",
         abstract: "Measure ALPHA-PRIME's speed (used by benchmarks/run.sh); prints JSON.",
         version: AlphaPrimeVersion.string,
-        subcommands: [Backtest.self, StateWrites.self, MonteCarloPaths.self])
+        subcommands: [Backtest.self, Portfolio.self, StateWrites.self, MonteCarloPaths.self])
 
     public init() {}
 
@@ -68,6 +68,60 @@ public struct BenchCommand: AsyncParsableCommand {
                     bars: o.barsProcessed, trades: o.trades.count, grossPnlPaise: o.trades.reduce(0) { $0 + $1.grossPnL },
                     openPosition: o.ledger.books[0].quantity, loadSeconds: load, backtestSeconds: best,
                     barsPerSecond: Double(o.barsProcessed) / best, peakMemoryBytes: Benchmarks.peakMemoryBytes()))
+                return .ok
+            }
+        }
+    }
+
+    /// Configured strategies over the home's market data, set up as `backtest` sets them up (risk
+    /// stage, charges, calendar), with the event loop repeated: the best of the repetitions is
+    /// reported, so a change to the loop can be compared with a single run's noise taken out.
+    public struct Portfolio: AsyncParsableCommand {
+        public static let configuration = CommandConfiguration(
+            abstract: "Run configured strategies over stored market data as backtest does; repeat the event loop.")
+
+        @OptionGroup public var common: CommonOptions
+        @Option(help: "Strategy names from config/strategies, comma-separated.") public var strategy: String
+        @OptionGroup public var selection: BacktestDataOptions
+        @Option(help: "Repetitions of the event loop (the best is reported).") public var repetitions: Int = 5
+
+        public init() {}
+
+        struct Output: Encodable {
+            var bars: Int, trades: Int, signals: Int, riskRejections: Int, grossPnlPaise: Int64
+            var eventLoopSeconds: Double, barsPerSecond: Double
+        }
+
+        public func run() async throws {
+            try await ToolRunner.run(tool: "alpha-prime-bench portfolio") {
+                let names = strategy.split(separator: ",").map { String($0) }
+                let request = selection.request(strategies: names)
+                var context = try ToolContext.load(common, tool: "alpha-prime-bench", riskPreset: selection.riskPreset)
+                let strategies = try request.strategies(in: context.configuration)
+                if selection.riskPreset == nil, let preset = BacktestRequest.riskPreset(of: strategies) {
+                    context = try ToolContext.load(common, tool: "alpha-prime-bench", riskPreset: preset)
+                }
+                let series = try request.loadSeries(home: context.home, strategies: strategies)
+                var plan = try request.plan(configuration: context.configuration, calendar: context.calendar,
+                                            strategies: strategies, series: series, risk: RiskManager())
+                let normal = context.configuration.tradingHours.sessions.normal
+                plan.recordsRiskApprovals = false
+                plan.risk = RiskManager(config: context.configuration.risk, instruments: plan.instruments,
+                                        indiaVIX: try context.indiaVIX()?.lookup, session: (normal.open, normal.close))
+                var best = Double.infinity
+                var outcome: BacktestOutcome<AnyStrategy>?
+                for _ in 0..<max(1, repetitions) {
+                    let instances = try plan.makeStrategies()
+                    let t = Benchmarks.now()
+                    let o = plan.run(strategies: instances, series: series)
+                    best = min(best, Benchmarks.now() - t)
+                    outcome = o
+                }
+                let o = outcome!
+                try BenchCommand.printJSON(Output(
+                    bars: o.barsProcessed, trades: o.trades.count, signals: o.core.signalCount,
+                    riskRejections: o.core.rejections.count, grossPnlPaise: o.trades.reduce(0) { $0 + $1.grossPnL },
+                    eventLoopSeconds: best, barsPerSecond: Double(o.barsProcessed) / best))
                 return .ok
             }
         }

@@ -109,6 +109,8 @@ public struct TradingCore<S: Strategy>: Sendable {
     var positionsBySymbol: [Int]
     /// Per strategy instance: the rule of its last rejection event (repeats are not recorded again).
     var lastRejectedRule: [String?]
+    /// The last signal a strategy emitted on a bar (written by the strategy, read by ``handle``).
+    var emitted = Signal(symbol: 0, side: .buy, intent: .enter)
     /// Start of the next IST day (UTC epoch seconds): the first bar at or after it rolls the day.
     var nextDayStart = Int64.min
     /// The driver called ``startDay()`` for the day the next bar belongs to.
@@ -221,8 +223,8 @@ public struct TradingCore<S: Strategy>: Sendable {
             var context = ledger.context(for: i)
             context.minutesSinceOpen = minutesSinceOpen
             context.minutesToClose = minutesToClose
-            if let signal = strategies[i].onBar(bar, context: context) {
-                handle(signal, instance: i, time: bar.time)
+            if strategies[i].onBar(bar, context: context, signal: &emitted) {
+                handle(emitted, instance: i, time: bar.time)
             }
         }
     }

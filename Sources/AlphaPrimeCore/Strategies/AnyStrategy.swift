@@ -23,10 +23,20 @@ public struct AnyStrategy: Strategy {
     @inline(__always)
     public mutating func onBar(_ bar: Bar, context: BarContext) -> Signal? {
         switch kind {
-        case .bollingerReference: bollingerReference!.onBar(bar, context: context)
-        case .meanReversion: meanReversion!.onBar(bar, context: context)
-        case .breakoutScalper: breakoutScalper!.onBar(bar, context: context)
-        case .momentum: momentum!.onBar(bar, context: context)
+        case .bollingerReference: return bollingerReference!.onBar(bar, context: context)
+        case .meanReversion: return meanReversion!.onBar(bar, context: context)
+        case .breakoutScalper: return breakoutScalper!.onBar(bar, context: context)
+        case .momentum: return momentum!.onBar(bar, context: context)
+        }
+    }
+
+    @inline(__always)
+    public mutating func onBar(_ bar: Bar, context: BarContext, signal: inout Signal) -> Bool {
+        switch kind {
+        case .bollingerReference: return bollingerReference!.onBar(bar, context: context, signal: &signal)
+        case .meanReversion: return meanReversion!.onBar(bar, context: context, signal: &signal)
+        case .breakoutScalper: return breakoutScalper!.onBar(bar, context: context, signal: &signal)
+        case .momentum: return momentum!.onBar(bar, context: context, signal: &signal)
         }
     }
 }

@@ -34,18 +34,23 @@ public struct BollingerReference: Strategy {
         entryReason = SignalReason("close below SMA − \(deviations)σ")
     }
 
-    @inline(__always)
     public mutating func onBar(_ bar: Bar, context: BarContext) -> Signal? {
+        var signal = Signal(symbol: symbol, side: .buy, intent: .enter)
+        return onBar(bar, context: context, signal: &signal) ? signal : nil
+    }
+
+    @inline(__always)
+    public mutating func onBar(_ bar: Bar, context: BarContext, signal: inout Signal) -> Bool {
         stats.update(bar.close)
-        guard stats.isReady else { return nil }
+        guard stats.isReady else { return false }
         if context.position == 0 {
             if stats.isBelowLowerBand(bar.close, sigmas: deviations) {
-                return Signal(symbol: symbol, side: .buy, intent: .enter, quantity: quantity,
-                              explanation: entryReason, time: bar.time)
+                return emit(Signal(symbol: symbol, side: .buy, intent: .enter, quantity: quantity,
+                              explanation: entryReason, time: bar.time), into: &signal)
             }
         } else if context.position > 0 && stats.isAboveMean(bar.close) {
-            return Signal(symbol: symbol, side: .sell, intent: .exit, explanation: SignalReason("close above SMA"), time: bar.time)
+            return emit(Signal(symbol: symbol, side: .sell, intent: .exit, explanation: SignalReason("close above SMA"), time: bar.time), into: &signal)
         }
-        return nil
+        return false
     }
 }

@@ -38,28 +38,33 @@ public struct BreakoutScalper: Strategy {
         lowBreakText = "close broke the \(p.int("range_bars"))-bar low "
     }
 
-    public mutating func onBar(_ minute: Bar, context: BarContext) -> Signal? {
-        guard let bar = frame.strategyBar(minute, context: context) else { return nil }
+    public mutating func onBar(_ bar: Bar, context: BarContext) -> Signal? {
+        var signal = Signal(symbol: symbol, side: .buy, intent: .enter)
+        return onBar(bar, context: context, signal: &signal) ? signal : nil
+    }
+
+    public mutating func onBar(_ minute: Bar, context: BarContext, signal: inout Signal) -> Bool {
+        guard let bar = frame.strategyBar(minute, context: context) else { return false }
         // The range is of the bars before this one: read it, then add this bar.
         let channel = range.value
         let currentATR = atr.value
         range.update(high: Double(bar.high), low: Double(bar.low))
         atr.update(high: Double(bar.high), low: Double(bar.low), close: Double(bar.close))
         if context.position != 0 {
-            return frame.timedOut ? frame.timeLimitExit(position: context.position, bar: bar) : nil
+            return frame.timedOut && emit(frame.timeLimitExit(position: context.position, bar: bar), into: &signal)
         }
-        guard let channel, let currentATR, frame.entryAllowed(bar) else { return nil }
+        guard let channel, let currentATR, frame.entryAllowed(bar) else { return false }
         let width = channel.upper - channel.lower
-        guard width >= minRangeATR * currentATR else { return nil }
+        guard width >= minRangeATR * currentATR else { return false }
         let upper = Int64(channel.upper), lower = Int64(channel.lower)
         if frame.allowsLong && bar.close > upper + buffer {
-            return frame.enter(.buy, bar: bar, atr: currentATR, swing: lower, confidence: 0.5,
-                               reason: SignalReason(highBreakText, .paise(upper)))
+            return emit(frame.enter(.buy, bar: bar, atr: currentATR, swing: lower, confidence: 0.5,
+                               reason: SignalReason(highBreakText, .paise(upper))), into: &signal)
         }
         if frame.allowsShort && bar.close < lower - buffer {
-            return frame.enter(.sell, bar: bar, atr: currentATR, swing: upper, confidence: 0.5,
-                               reason: SignalReason(lowBreakText, .paise(lower)))
+            return emit(frame.enter(.sell, bar: bar, atr: currentATR, swing: upper, confidence: 0.5,
+                               reason: SignalReason(lowBreakText, .paise(lower))), into: &signal)
         }
-        return nil
+        return false
     }
 }

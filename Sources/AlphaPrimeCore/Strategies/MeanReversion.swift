@@ -37,29 +37,34 @@ public struct MeanReversion: Strategy {
         exitReason = SignalReason("back within \(format(exitZ))σ of the mean")
     }
 
-    public mutating func onBar(_ minute: Bar, context: BarContext) -> Signal? {
-        guard let bar = frame.strategyBar(minute, context: context) else { return nil }
+    public mutating func onBar(_ bar: Bar, context: BarContext) -> Signal? {
+        var signal = Signal(symbol: symbol, side: .buy, intent: .enter)
+        return onBar(bar, context: context, signal: &signal) ? signal : nil
+    }
+
+    public mutating func onBar(_ minute: Bar, context: BarContext, signal: inout Signal) -> Bool {
+        guard let bar = frame.strategyBar(minute, context: context) else { return false }
         let close = Double(bar.close)
         deviation.update(close)
         atr.update(high: Double(bar.high), low: Double(bar.low), close: close)
-        guard let sigma = deviation.population, sigma > 0, let mean = deviation.mean else { return nil }
+        guard let sigma = deviation.population, sigma > 0, let mean = deviation.mean else { return false }
         let z = (close - mean) / sigma
         if context.position == 0 {
-            guard frame.entryAllowed(bar) else { return nil }
+            guard frame.entryAllowed(bar) else { return false }
             if z < -entryZ && frame.allowsLong {
-                return frame.enter(.buy, bar: bar, atr: atr.value, confidence: min(1, abs(z) / (2 * entryZ)),
-                                   reason: SignalReason("close ", .magnitude(z), belowText))
+                return emit(frame.enter(.buy, bar: bar, atr: atr.value, confidence: min(1, abs(z) / (2 * entryZ)),
+                                   reason: SignalReason("close ", .magnitude(z), belowText)), into: &signal)
             }
             if z > entryZ && frame.allowsShort {
-                return frame.enter(.sell, bar: bar, atr: atr.value, confidence: min(1, abs(z) / (2 * entryZ)),
-                                   reason: SignalReason("close ", .magnitude(z), aboveText))
+                return emit(frame.enter(.sell, bar: bar, atr: atr.value, confidence: min(1, abs(z) / (2 * entryZ)),
+                                   reason: SignalReason("close ", .magnitude(z), aboveText)), into: &signal)
             }
-            return nil
+            return false
         }
-        if frame.timedOut { return frame.timeLimitExit(position: context.position, bar: bar) }
+        if frame.timedOut { return emit(frame.timeLimitExit(position: context.position, bar: bar), into: &signal) }
         if (context.position > 0 && z >= -exitZ) || (context.position < 0 && z <= exitZ) {
-            return frame.exit(position: context.position, bar: bar, reason: exitReason)
+            return emit(frame.exit(position: context.position, bar: bar, reason: exitReason), into: &signal)
         }
-        return nil
+        return false
     }
 }

@@ -70,8 +70,13 @@ public struct Momentum: Strategy {
         }
     }
 
-    public mutating func onBar(_ minute: Bar, context: BarContext) -> Signal? {
-        guard let bar = frame.strategyBar(minute, context: context) else { return nil }
+    public mutating func onBar(_ bar: Bar, context: BarContext) -> Signal? {
+        var signal = Signal(symbol: symbol, side: .buy, intent: .enter)
+        return onBar(bar, context: context, signal: &signal) ? signal : nil
+    }
+
+    public mutating func onBar(_ minute: Bar, context: BarContext, signal: inout Signal) -> Bool {
+        guard let bar = frame.strategyBar(minute, context: context) else { return false }
         let high = Double(bar.high), low = Double(bar.low), close = Double(bar.close)
         fast.update(close); slow.update(close)
         adx.update(high: high, low: low, close: close)
@@ -80,13 +85,13 @@ public struct Momentum: Strategy {
         // The window before the recent one: bars leave the recent window into the prior one.
         if let h = delayedHighs.push(high) { priorHigh.update(h) }
         if let l = delayedLows.push(low) { priorLow.update(l) }
-        guard let f = fast.value, let s = slow.value else { return nil }
+        guard let f = fast.value, let s = slow.value else { return false }
 
         if context.position != 0 {
-            if frame.timedOut { return frame.timeLimitExit(position: context.position, bar: bar) }
+            if frame.timedOut { return emit(frame.timeLimitExit(position: context.position, bar: bar), into: &signal) }
             let long = context.position > 0
             if exitOnCross && ((long && f < s) || (!long && f > s)) {
-                return frame.exit(position: context.position, bar: bar, reason: crossText)
+                return emit(frame.exit(position: context.position, bar: bar, reason: crossText), into: &signal)
             }
             if trailing, let a = atr.value {
                 // The stop order at the broker follows the price: moved to close ∓ k·ATR whenever that
@@ -94,25 +99,25 @@ public struct Momentum: Strategy {
                 let level = Int64((long ? close - trailMultiple * a : close + trailMultiple * a).rounded())
                 if trailStop == 0 || (long ? level > trailStop : level < trailStop) {
                     trailStop = level
-                    return Signal(symbol: frame.symbol, side: long ? .sell : .buy, intent: .moveStop, stopLoss: level,
-                                  explanation: SignalReason("trailing stop ", .paise(level)), time: bar.time)
+                    return emit(Signal(symbol: frame.symbol, side: long ? .sell : .buy, intent: .moveStop, stopLoss: level,
+                                  explanation: SignalReason("trailing stop ", .paise(level)), time: bar.time), into: &signal)
                 }
             }
-            return nil
+            return false
         }
         trailStop = 0
         guard frame.entryAllowed(bar), let strength = adx.value, strength >= minADX,
               let rh = recentHigh.value, let rl = recentLow.value, let ph = priorHigh.value, let pl = priorLow.value
-        else { return nil }
+        else { return false }
         let confidence = min(1, strength / 50)
         if frame.allowsLong && f > s && close > s && rh > ph && rl > pl {
-            return frame.enter(.buy, bar: bar, atr: atr.value, swing: Int64(rl), confidence: confidence,
-                               reason: SignalReason(uptrendText, .magnitude(strength)))
+            return emit(frame.enter(.buy, bar: bar, atr: atr.value, swing: Int64(rl), confidence: confidence,
+                               reason: SignalReason(uptrendText, .magnitude(strength))), into: &signal)
         }
         if frame.allowsShort && f < s && close < s && rh < ph && rl < pl {
-            return frame.enter(.sell, bar: bar, atr: atr.value, swing: Int64(rh), confidence: confidence,
-                               reason: SignalReason(downtrendText, .magnitude(strength)))
+            return emit(frame.enter(.sell, bar: bar, atr: atr.value, swing: Int64(rh), confidence: confidence,
+                               reason: SignalReason(downtrendText, .magnitude(strength))), into: &signal)
         }
-        return nil
+        return false
     }
 }

@@ -18,11 +18,30 @@ public protocol Strategy: Sendable {
     mutating func onBar(_ bar: Bar, context: BarContext) -> Signal?
     mutating func onTick(_ tick: Tick, context: BarContext) -> Signal?
     mutating func onStop()
+    /// ``onBar(_:context:)`` for the engine's loop: the signal, if any, is written to `signal` and
+    /// the result says whether there is one. A strategy need not implement it; ``AnyStrategy`` does,
+    /// so that a bar without a signal (nearly all of them) moves no signal-sized value around.
+    mutating func onBar(_ bar: Bar, context: BarContext, signal: inout Signal) -> Bool
 }
 
 extension Strategy {
     public mutating func onStart() {}
     public mutating func onTick(_ tick: Tick, context: BarContext) -> Signal? { nil }
     public mutating func onStop() {}
+
+    @inline(__always)
+    public mutating func onBar(_ bar: Bar, context: BarContext, signal: inout Signal) -> Bool {
+        guard let emitted = onBar(bar, context: context) else { return false }
+        signal = emitted
+        return true
+    }
 }
 
+
+/// Writes a signal a strategy emitted into the loop's `signal`: true when there is one.
+@inline(__always)
+func emit(_ emitted: Signal?, into signal: inout Signal) -> Bool {
+    guard let emitted else { return false }
+    signal = emitted
+    return true
+}
