@@ -2,68 +2,100 @@ import AlphaPrimeSupport
 import AlphaPrimeDomain
 import AlphaPrimeExecution
 
-/// The largest of the last `period` inputs (TA-Lib `MAX`), in O(1) amortised per update.
+/// The largest of the last `period` inputs (TA-Lib `MAX`), in O(1) per update without data-dependent
+/// branches (van Herk / Gil-Werman).
 ///
-/// A monotonic deque: the window's candidates for the maximum, oldest first, each smaller than the
-/// one before it. A new input removes the candidates it beats from the back (they can never be the
-/// maximum again); the front leaves when it falls out of the window. Each input enters and leaves
-/// once, so an update costs O(1) amortised; the deque lives in a ring of `period` slots allocated once.
+/// Inputs arrive in blocks of `period`. For the block before the current one the maxima of each of
+/// its tails are kept (slots k…period−1, computed once when that block completes); for the current
+/// block, the running maximum of its head. The last `period` inputs are always a tail of the
+/// previous block and the head of the current one, so the window's maximum is the larger of two
+/// numbers. Where the maximum occurs more than once, the latest occurrence counts
+/// (``barsSinceMaximum``). Storage is allocated once in `init`.
 /// Warm-up: nil until `period` inputs (lookback `period − 1`). Inputs must not be NaN.
 public struct RollingMaximum: ScalarIndicator {
-    @usableFromInline var values: [Double]
-    /// The stream position of each candidate, to know when it leaves the window.
-    @usableFromInline var positions: [Int]
-    @usableFromInline var front: Int = 0
-    @usableFromInline var count: Int = 0
-    /// Inputs seen so far (the position the next input gets).
+    /// The current block's inputs, its first `filled` slots.
+    @usableFromInline var block: [Double]
+    /// The previous block's tail maxima (slot k: the maximum of slots k…period−1) and the input
+    /// number of the latest input holding each.
+    @usableFromInline var tailMaximum: [Double]
+    @usableFromInline var tailMaximumAt: [Int]
+    @usableFromInline var filled = 0
+    /// The maximum of the current block's head and the input number of its latest occurrence.
+    @usableFromInline var headMaximum = 0.0
+    @usableFromInline var headMaximumAt = 0
+    /// The window's maximum after the last update, and where it is.
+    @usableFromInline var maximum = 0.0
+    @usableFromInline var maximumAt = 0
+    /// Inputs so far.
     @usableFromInline var seen: Int = 0
 
-    /// - Parameter period: window length, at least 1.
     @inlinable
     public init(period: Int) {
         precondition(period >= 1, "rolling maximum period must be at least 1")
-        values = Array(repeating: 0, count: period)
-        positions = Array(repeating: 0, count: period)
+        block = Array(repeating: 0, count: period)
+        tailMaximum = Array(repeating: 0, count: period)
+        tailMaximumAt = Array(repeating: 0, count: period)
     }
 
-    @inlinable public var period: Int { values.count }
-    @inlinable public var lookback: Int { values.count - 1 }
-    @inlinable public var isReady: Bool { seen >= values.count }
+    @inlinable public var period: Int { block.count }
+    @inlinable public var lookback: Int { block.count - 1 }
+    @inlinable public var isReady: Bool { seen >= block.count }
 
     @inlinable
     public mutating func update(_ x: Double) {
-        let capacity = values.count
-        // The front leaves once it is `period` inputs old.
-        if count > 0 && positions[front] <= seen - capacity {
-            front = front + 1 == capacity ? 0 : front + 1
-            count -= 1
+        let n = block.count
+        let k = filled
+        block[k] = x
+        if k == 0 || x >= headMaximum {
+            headMaximum = x
+            headMaximumAt = seen
         }
-        // Candidates not larger than x can never be the maximum again.
-        while count > 0 {
-            var back = front + count - 1
-            if back >= capacity { back -= capacity }
-            guard values[back] <= x else { break }
-            count -= 1
+        if k == n - 1 || seen < n {
+            // The window is the current block's head alone (a complete block, or warming up).
+            maximum = headMaximum
+            maximumAt = headMaximumAt
+        } else {
+            // The window is the previous block's tail from slot k + 1 and the current block's head.
+            let tail = tailMaximum[k + 1]
+            let headWins = headMaximum >= tail
+            maximum = headWins ? headMaximum : tail
+            maximumAt = headWins ? headMaximumAt : tailMaximumAt[k + 1]
         }
-        var slot = front + count
-        if slot >= capacity { slot -= capacity }
-        values[slot] = x
-        positions[slot] = seen
-        count += 1
         seen += 1
+        if k == n - 1 { completeBlock() } else { filled = k + 1 }
     }
 
-    /// The maximum of the window, or nil while warming up.
-    @inlinable public var value: Double? { seen >= values.count ? values[front] : nil }
+    /// The current block is full: its tail maxima become the previous block's, and a new block starts.
+    @usableFromInline
+    mutating func completeBlock() {
+        let n = block.count
+        let first = seen - n  // the input number of slot 0
+        var m = block[n - 1]
+        var at = first + n - 1
+        tailMaximum[n - 1] = m
+        tailMaximumAt[n - 1] = at
+        var k = n - 2
+        while k >= 0 {
+            // Strictly larger: among equal values the later one stays.
+            if block[k] > m {
+                m = block[k]
+                at = first + k
+            }
+            tailMaximum[k] = m
+            tailMaximumAt[k] = at
+            k -= 1
+        }
+        filled = 0
+    }
 
-    /// How many inputs ago the maximum was seen (0 = the latest; the most recent one on a tie),
-    /// or nil while warming up.
-    @inlinable public var barsSinceMaximum: Int? { seen >= values.count ? seen - 1 - positions[front] : nil }
+    @inlinable public var value: Double? { seen >= block.count ? maximum : nil }
+
+    /// Inputs since the (latest) maximum of the window: 0 when the latest input is it; nil while warming up.
+    @inlinable public var barsSinceMaximum: Int? { seen >= block.count ? seen - 1 - maximumAt : nil }
 
     @inlinable
     public mutating func reset() {
-        front = 0
-        count = 0
+        filled = 0
         seen = 0
     }
 }

@@ -64,7 +64,7 @@ public struct Signal: Sendable, Equatable {
 /// as a two-decimal magnitude, `suffix`. A strategy keeps its fixed text ready and adds the bar's
 /// number, so emitting a signal formats nothing; the sentence is written when it is read. Two
 /// reasons are equal when they read the same.
-public struct SignalReason: Sendable, Equatable, CustomStringConvertible {
+public struct SignalReason: Sendable, Equatable, CustomStringConvertible, ExpressibleByStringLiteral {
     public enum Value: Sendable, Equatable {
         case none
         /// Paise, written as rupees (`₹24,512.35`).
@@ -79,6 +79,10 @@ public struct SignalReason: Sendable, Equatable, CustomStringConvertible {
 
     public init(_ text: String) {
         prefix = text; value = .none; suffix = ""
+    }
+
+    public init(stringLiteral text: String) {
+        self.init(text)
     }
 
     public init(_ prefix: String, _ value: Value, _ suffix: String = "") {

@@ -102,6 +102,7 @@ import Testing
         #expect(signal.time == Self.open + 20 * 60, "the signal bar is the 09:35 five-minute bar")
         #expect(signal.side == .sell)
         #expect(signal.intent == .enter)
+        #expect(signal.reason == "close 1.72σ above SMA(4)")
         // ATR(3), TA-Lib/Wilder: TR2 = max(800, |1,500,000 − 1,500,400|, |1,500,000 − 1,499,600|) = 800,
         //   TR3 = max(800, 200, 600) = 800, TR4 = max(800, 600, 200) = 800 → first ATR (bar 4) = 2400 / 3 = 800;
         //   TR5 = max(1,503,101 − 1,502,900 = 201, |1,500,000 − 1,503,101| = 3101, |1,500,000 − 1,502,900| = 2900) = 3101
@@ -140,6 +141,7 @@ import Testing
         #expect(n == 6)
         #expect(signal.side == .sell)
         #expect(signal.intent == .enter)
+        #expect(signal.reason == "close broke the 5-bar low 14994.99")
         // d = 0.75 × 1000.25 = 750.1875 (bar 6's own TR, 3100, must not be in it);
         // stop = 1,497,003 + 750.1875 = 1,497,753.1875 → 1,497,753 → tick (remainder 3, up) 1,497,755.
         // t = 1.5 × 750.1875 = 1125.28125; target = 1,497,003 − 1125.28125 = 1,495,877.71875
@@ -176,6 +178,7 @@ import Testing
         #expect(n == 4)
         #expect(signal.side == .sell)
         #expect(signal.intent == .enter)
+        #expect(signal.reason == "downtrend: EMA(2) < EMA(3), lower high and low, ADX 100.0")
         // ATR(3) at bar 4 (including it): TR2 = max(300, 50, 350) = 350, TR3 = 350,
         //   TR4 = max(301, |1,499,600 − 1,499,550| = 50, |1,499,600 − 1,499,249| = 351) = 351 → 1051 / 3 = 350.333…
         // d = 2 × 350.333… = 700.666…; stop = 1,499,400 + 700.666… = 1,500,100.666… → 1,500,101
