@@ -248,6 +248,29 @@ def whole_process(binary, home, path, label, runs=7, portfolio=False):
     return rows
 
 
+def event_loops(bench, home, path, portfolio, repetitions=20):
+    """The event loop alone, repeated in one process and the best taken (alpha-prime-bench): the
+    reference preset over the 1M-bar file through the engine's path, and with `portfolio` the three
+    strategies on the year, set up as `backtest` sets them up. Steadier than one run's phase."""
+    rows = {}
+    cases = [("reference 1M", [bench, "backtest", path, "--repetitions", str(repetitions)])]
+    if portfolio:
+        cases.append(("portfolio year", [bench, "portfolio", "--home", home, "--strategy", PORTFOLIO[1],
+                                         "--symbols", PORTFOLIO[3], "--start", PORTFOLIO[5], "--end", PORTFOLIO[7],
+                                         "--repetitions", str(repetitions)]))
+    for name, cmd in cases:
+        out = subprocess.run(cmd, capture_output=True, text=True)
+        if out.returncode != 0:
+            rows[name] = {"error": (out.stderr or out.stdout).strip()[-300:]}
+            continue
+        r = json.loads(out.stdout)
+        seconds = r.get("backtest_seconds", r.get("event_loop_seconds"))
+        rows[name] = {"repetitions": repetitions, "best_seconds": seconds, "bars": r["bars"],
+                      "bars_per_second": r["bars_per_second"], "trades": r["trades"], "gross_pnl_paise": r["gross_pnl_paise"]}
+        log(f"event loop {name}: {r['bars_per_second'] / 1e6:.1f}M bars/s")
+    return rows
+
+
 def make_home():
     home = tempfile.mkdtemp(prefix="alpha-prime-bench-")
     shutil.copytree(os.path.join(ROOT, "config"), os.path.join(home, "config"))
@@ -336,6 +359,15 @@ def print_whole_process(result):
             speed = row.get("event_loop_bars_per_second")
             speed = f"; event loop {row['bars']:,} bars, {speed / 1e6:.1f}M bars/s" if speed else ""
             print(f"  {'':<23}phases (ms): {phases}{speed}")
+    loops = wp.get("event_loop", {})
+    if loops:
+        print("event loop alone, best of repeated runs in one process (alpha-prime-bench):")
+    for name, row in loops.items():
+        if "error" in row:
+            print(f"  {name:<16}{row['error']}")
+        else:
+            print(f"  {name:<16}{row['bars']:,} bars in {row['best_seconds'] * 1000:.1f} ms (best of {row['repetitions']}): "
+                  f"{row['bars_per_second'] / 1e6:.1f}M bars/s, {row['trades']} trades, gross {row['gross_pnl_paise']} paise")
 
 
 def _lines(printer, value):
@@ -372,6 +404,8 @@ def main():
             if a.before_binary:
                 result["whole_process"]["before"] = whole_process(a.before_binary, home, path, "before",
                                                                   portfolio=portfolio)
+            result["whole_process"]["event_loop"] = event_loops(os.path.join(RELEASE, "alpha-prime-bench"), home, path,
+                                                                portfolio)
         finally:
             shutil.rmtree(home, ignore_errors=True)
         result["machine"]["load_average_after"] = os.getloadavg()

@@ -85,6 +85,12 @@ public struct Ledger: Sendable {
     public private(set) var totalCharges: Int64 = 0
     public private(set) var closedTrades: [ClosedTrade] = []
 
+    /// Makes room for `trades` closed trades without growing the list step by step (room that is
+    /// never used is never touched, so it costs no memory).
+    public mutating func reserveTrades(_ trades: Int) {
+        closedTrades.reserveCapacity(trades)
+    }
+
     /// Names what closed the trades from index `first` on (the fill that closed them).
     public mutating func setExitReason(_ reason: ExitReason, fromTrade first: Int) {
         for t in first..<closedTrades.count { closedTrades[t].exitReason = reason }

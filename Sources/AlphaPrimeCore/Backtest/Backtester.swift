@@ -51,6 +51,8 @@ public enum Backtester {
         precondition(series.count == initialCore.instruments.count, "one bar series per instrument")
         var host = Host(core: initialCore, broker: initialBroker, sessions: sessions, progress: progress,
                         total: series.reduce(0) { $0 + $1.count })
+        // Room for an order every 16 bars: reserved, not touched, so a run that trades less pays nothing.
+        host.core.reserveOrders(min(host.total / 16, 1 << 22))
         host.core.start()
         if series.count == 1 {
             // One symbol: nothing to merge; its columns are walked through buffer pointers.

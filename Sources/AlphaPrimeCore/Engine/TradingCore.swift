@@ -140,6 +140,14 @@ public struct TradingCore<S: Strategy>: Sendable {
         outbox.reserveCapacity(8)
     }
 
+    /// Makes room for `orders` orders (and half as many closed trades) so that a long run does not
+    /// copy and re-touch its order list each time it doubles. Room never used is never touched.
+    public mutating func reserveOrders(_ orders: Int) {
+        self.orders.reserveCapacity(orders)
+        exitReasons.reserveCapacity(orders)
+        ledger.reserveTrades(orders / 2)
+    }
+
     public mutating func start() {
         // A risk manager assigned after init starts from this run's capital.
         if risk.state.day == .min && risk.state.startingCapital != ledger.startingCapital {
