@@ -20,7 +20,6 @@ public struct AnyStrategy: Strategy {
     public init(_ s: BreakoutScalper) { kind = .breakoutScalper; symbol = s.symbol; name = s.name; breakoutScalper = s }
     public init(_ s: Momentum) { kind = .momentum; symbol = s.symbol; name = s.name; momentum = s }
 
-    @inline(__always)
     public mutating func onBar(_ bar: Bar, context: BarContext) -> Signal? {
         switch kind {
         case .bollingerReference: return bollingerReference!.onBar(bar, context: context)

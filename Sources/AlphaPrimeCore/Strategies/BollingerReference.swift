@@ -46,7 +46,7 @@ public struct BollingerReference: Strategy {
         if context.position == 0 {
             if stats.isBelowLowerBand(bar.close, sigmas: deviations) {
                 return emit(Signal(symbol: symbol, side: .buy, intent: .enter, quantity: quantity,
-                              explanation: entryReason, time: bar.time), into: &signal)
+                                   explanation: entryReason, time: bar.time), into: &signal)
             }
         } else if context.position > 0 && stats.isAboveMean(bar.close) {
             return emit(Signal(symbol: symbol, side: .sell, intent: .exit, explanation: SignalReason("close above SMA"), time: bar.time), into: &signal)

@@ -59,11 +59,11 @@ public struct BreakoutScalper: Strategy {
         let upper = Int64(channel.upper), lower = Int64(channel.lower)
         if frame.allowsLong && bar.close > upper + buffer {
             return emit(frame.enter(.buy, bar: bar, atr: currentATR, swing: lower, confidence: 0.5,
-                               reason: SignalReason(highBreakText, .paise(upper))), into: &signal)
+                                    reason: SignalReason(highBreakText, .paise(upper))), into: &signal)
         }
         if frame.allowsShort && bar.close < lower - buffer {
             return emit(frame.enter(.sell, bar: bar, atr: currentATR, swing: upper, confidence: 0.5,
-                               reason: SignalReason(lowBreakText, .paise(lower))), into: &signal)
+                                    reason: SignalReason(lowBreakText, .paise(lower))), into: &signal)
         }
         return false
     }

@@ -53,11 +53,11 @@ public struct MeanReversion: Strategy {
             guard frame.entryAllowed(bar) else { return false }
             if z < -entryZ && frame.allowsLong {
                 return emit(frame.enter(.buy, bar: bar, atr: atr.value, confidence: min(1, abs(z) / (2 * entryZ)),
-                                   reason: SignalReason("close ", .magnitude(z), belowText)), into: &signal)
+                                        reason: SignalReason("close ", .magnitude(z), belowText)), into: &signal)
             }
             if z > entryZ && frame.allowsShort {
                 return emit(frame.enter(.sell, bar: bar, atr: atr.value, confidence: min(1, abs(z) / (2 * entryZ)),
-                                   reason: SignalReason("close ", .magnitude(z), aboveText)), into: &signal)
+                                        reason: SignalReason("close ", .magnitude(z), aboveText)), into: &signal)
             }
             return false
         }

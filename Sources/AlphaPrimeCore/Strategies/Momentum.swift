@@ -100,7 +100,7 @@ public struct Momentum: Strategy {
                 if trailStop == 0 || (long ? level > trailStop : level < trailStop) {
                     trailStop = level
                     return emit(Signal(symbol: frame.symbol, side: long ? .sell : .buy, intent: .moveStop, stopLoss: level,
-                                  explanation: SignalReason("trailing stop ", .paise(level)), time: bar.time), into: &signal)
+                                       explanation: SignalReason("trailing stop ", .paise(level)), time: bar.time), into: &signal)
                 }
             }
             return false
@@ -112,11 +112,11 @@ public struct Momentum: Strategy {
         let confidence = min(1, strength / 50)
         if frame.allowsLong && f > s && close > s && rh > ph && rl > pl {
             return emit(frame.enter(.buy, bar: bar, atr: atr.value, swing: Int64(rl), confidence: confidence,
-                               reason: SignalReason(uptrendText, .magnitude(strength))), into: &signal)
+                                    reason: SignalReason(uptrendText, .magnitude(strength))), into: &signal)
         }
         if frame.allowsShort && f < s && close < s && rh < ph && rl < pl {
             return emit(frame.enter(.sell, bar: bar, atr: atr.value, swing: Int64(rh), confidence: confidence,
-                               reason: SignalReason(downtrendText, .magnitude(strength))), into: &signal)
+                                    reason: SignalReason(downtrendText, .magnitude(strength))), into: &signal)
         }
         return false
     }

@@ -37,7 +37,6 @@ extension Strategy {
     }
 }
 
-
 /// Writes a signal a strategy emitted into the loop's `signal`: true when there is one.
 @inline(__always)
 func emit(_ emitted: Signal?, into signal: inout Signal) -> Bool {
