@@ -125,7 +125,7 @@ final class ConfigDecodingSession {
     func decode<T: Decodable>(_ type: T.Type, from node: Node, path: [CodingKey], keyLine: Int?) throws -> T {
         let pathText = ConfigKeyPath.render(path)
         let line = keyLine ?? node.mark?.line
-        if let primitive = T.self as? any ConfigPrimitive.Type {
+        if let primitive = ConfigPrimitives.primitive(T.self) {
             guard let text = scalarText(node, path: path, line: line, expectation: primitive.configExpectation) else {
                 return primitive.configZero as! T
             }
@@ -161,7 +161,7 @@ final class ConfigDecodingSession {
 
     /// A stand-in value for a key that was missing or wrong, so decoding can go on.
     func placeholder<T: Decodable>(_ type: T.Type, path: [CodingKey]) throws -> T {
-        if let primitive = T.self as? any ConfigPrimitive.Type { return primitive.configZero as! T }
+        if let primitive = ConfigPrimitives.primitive(T.self) { return primitive.configZero as! T }
         if let scalar = T.self as? any ConfigScalarDecodable.Type { return scalar.configPlaceholder as! T }
         do {
             return try T(from: NodeDecoder(session: self, node: Node([(Node, Node)]()), codingPath: path,

@@ -80,3 +80,24 @@ extension ConfigValueError {
         }
     }
 }
+
+/// The primitive types, found by their identity. The decoder asks for every value it reads whether
+/// its type is primitive; asked of the runtime (`as? any ConfigPrimitive.Type`) that question scans
+/// every protocol-conformance record of the process the first time for each type, which is most
+/// of a tool's configuration time. Every ``ConfigPrimitive`` is listed here.
+package enum ConfigPrimitives {
+    // Constants of metatypes, never written after they are made.
+    package nonisolated(unsafe) static let all: [any ConfigPrimitive.Type] = [
+        String.self, Bool.self, Double.self, Float.self,
+        Int.self, Int8.self, Int16.self, Int32.self, Int64.self,
+        UInt.self, UInt8.self, UInt16.self, UInt32.self, UInt64.self,
+    ]
+
+    nonisolated(unsafe) static let byType: [ObjectIdentifier: any ConfigPrimitive.Type] =
+        Dictionary(uniqueKeysWithValues: all.map { (ObjectIdentifier($0), $0) })
+
+    /// `type` as a ``ConfigPrimitive``, or nil when it is not one.
+    package static func primitive<T>(_ type: T.Type) -> (any ConfigPrimitive.Type)? {
+        byType[ObjectIdentifier(type)]
+    }
+}

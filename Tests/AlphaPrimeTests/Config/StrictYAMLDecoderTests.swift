@@ -50,6 +50,20 @@ private struct Sample: Codable, Equatable {
             product: MIS
         """
 
+    @Test func thePrimitiveTableAgreesWithTheRuntimesConformances() {
+        // Every type the table names is a ConfigPrimitive, and of the standard types a value can
+        // have, exactly those the runtime finds conforming are in the table.
+        let candidates: [Any.Type] = [String.self, Substring.self, Character.self, Bool.self, Double.self, Float.self,
+                                      Int.self, Int8.self, Int16.self, Int32.self, Int64.self, UInt.self, UInt8.self,
+                                      UInt16.self, UInt32.self, UInt64.self, Int128.self, UInt128.self,
+                                      Sample.self, LocalDate.self, TimeOfDay.self, Rupees.self, ConfigNumber.self]
+        for type in candidates {
+            #expect((ConfigPrimitives.primitive(type) != nil) == (type is any ConfigPrimitive.Type), "\(type)")
+        }
+        #expect(ConfigPrimitives.all.count == 14)
+        #expect(ConfigPrimitives.primitive(Int.self).map { $0 == Int.self } == true)
+    }
+
     @Test func decodesAGoodFile() {
         let outcome = decode(good)
         #expect(outcome.issues.isEmpty)
