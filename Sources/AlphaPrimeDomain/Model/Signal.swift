@@ -67,9 +67,9 @@ public struct Signal: Sendable, Equatable {
 public struct SignalReason: Sendable, Equatable, CustomStringConvertible, ExpressibleByStringLiteral {
     public enum Value: Sendable, Equatable {
         case none
-        /// Paise, written as rupees (`₹24,512.35`).
+        /// Paise, written as rupees (`24512.35`).
         case paise(Int64)
-        /// A magnitude, written unsigned to two decimals (`2.13`).
+        /// A magnitude, written unsigned and rounded to two decimals (`2.13`, `31.0`).
         case magnitude(Double)
     }
 
