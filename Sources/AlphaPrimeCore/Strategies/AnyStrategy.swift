@@ -4,7 +4,7 @@ import AlphaPrimeExecution
 
 /// One of the built-in strategies, as a single concrete type so a portfolio can mix kinds while the
 /// engine loop stays specialised (a switch per bar, no existential, no copy of the strategy's state).
-public struct AnyStrategy: Strategy {
+public struct AnyStrategy: SignalWritingStrategy {
     enum Kind: Sendable { case bollingerReference, meanReversion, breakoutScalper, momentum }
 
     let kind: Kind
@@ -19,15 +19,6 @@ public struct AnyStrategy: Strategy {
     public init(_ s: MeanReversion) { kind = .meanReversion; symbol = s.symbol; name = s.name; meanReversion = s }
     public init(_ s: BreakoutScalper) { kind = .breakoutScalper; symbol = s.symbol; name = s.name; breakoutScalper = s }
     public init(_ s: Momentum) { kind = .momentum; symbol = s.symbol; name = s.name; momentum = s }
-
-    public mutating func onBar(_ bar: Bar, context: BarContext) -> Signal? {
-        switch kind {
-        case .bollingerReference: return bollingerReference!.onBar(bar, context: context)
-        case .meanReversion: return meanReversion!.onBar(bar, context: context)
-        case .breakoutScalper: return breakoutScalper!.onBar(bar, context: context)
-        case .momentum: return momentum!.onBar(bar, context: context)
-        }
-    }
 
     @inline(__always)
     public mutating func onBar(_ bar: Bar, context: BarContext, signal: inout Signal) -> Bool {

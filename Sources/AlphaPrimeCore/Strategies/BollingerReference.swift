@@ -9,7 +9,7 @@ import AlphaPrimeExecution
 /// and close < SMA − 2σ, buy `quantity` (next bar's open). When long and close > SMA, sell it all. Long
 /// only; comparisons are strict and decided exactly in integer paise, so a close equal to the SMA or
 /// on the band gives no signal.
-public struct BollingerReference: Strategy {
+public struct BollingerReference: SignalWritingStrategy {
     public static let kind = "bollinger_reference"
     public static let specs = [
         StrategyParameterSpec("period", default: 20, min: 2, max: 1000, integer: true, help: "bars in the SMA and σ window"),
@@ -32,11 +32,6 @@ public struct BollingerReference: Strategy {
         quantity = parameters.int64("quantity")
         stats = RollingIntegerStats(period: parameters.int("period"))
         entryReason = SignalReason("close below SMA − \(deviations)σ")
-    }
-
-    public mutating func onBar(_ bar: Bar, context: BarContext) -> Signal? {
-        var signal = Signal(symbol: symbol, side: .buy, intent: .enter)
-        return onBar(bar, context: context, signal: &signal) ? signal : nil
     }
 
     @inline(__always)

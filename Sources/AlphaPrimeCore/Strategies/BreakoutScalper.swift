@@ -5,7 +5,7 @@ import AlphaPrimeExecution
 /// Breakout scalper: a close beyond the recent range (the previous `range_bars` bars' high/low) by
 /// `breakout_buffer_ticks`, when that range is at least `min_range_atr` ATRs wide. Tight stop, small
 /// R-multiple target, and an exit after `max_bars_in_trade`.
-public struct BreakoutScalper: Strategy {
+public struct BreakoutScalper: SignalWritingStrategy {
     public static let kind = "breakout_scalper"
     public static let specs = StrategyFrame.specs + [
         StrategyParameterSpec("range_bars", default: 15, min: 2, max: 500, integer: true, help: "bars in the recent range"),
@@ -36,11 +36,6 @@ public struct BreakoutScalper: Strategy {
         atr = AverageTrueRange(period: p.int("atr_period"))
         highBreakText = "close broke the \(p.int("range_bars"))-bar high "
         lowBreakText = "close broke the \(p.int("range_bars"))-bar low "
-    }
-
-    public mutating func onBar(_ bar: Bar, context: BarContext) -> Signal? {
-        var signal = Signal(symbol: symbol, side: .buy, intent: .enter)
-        return onBar(bar, context: context, signal: &signal) ? signal : nil
     }
 
     public mutating func onBar(_ minute: Bar, context: BarContext, signal: inout Signal) -> Bool {

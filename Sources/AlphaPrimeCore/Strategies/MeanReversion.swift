@@ -4,7 +4,7 @@ import AlphaPrimeExecution
 
 /// Mean reversion: fade a move of `entry_z` standard deviations away from the moving average; exit
 /// back within `exit_z` of the mean, at the stop, or after `max_bars_in_trade`.
-public struct MeanReversion: Strategy {
+public struct MeanReversion: SignalWritingStrategy {
     public static let kind = "mean_reversion"
     public static let specs = StrategyFrame.specs + [
         StrategyParameterSpec("lookback", default: 20, min: 2, max: 1000, integer: true, help: "bars in the mean and σ"),
@@ -35,11 +35,6 @@ public struct MeanReversion: Strategy {
         belowText = "σ below SMA(\(p.int("lookback")))"
         aboveText = "σ above SMA(\(p.int("lookback")))"
         exitReason = SignalReason("back within \(format(exitZ))σ of the mean")
-    }
-
-    public mutating func onBar(_ bar: Bar, context: BarContext) -> Signal? {
-        var signal = Signal(symbol: symbol, side: .buy, intent: .enter)
-        return onBar(bar, context: context, signal: &signal) ? signal : nil
     }
 
     public mutating func onBar(_ minute: Bar, context: BarContext, signal: inout Signal) -> Bool {

@@ -8,7 +8,7 @@ import AlphaPrimeExecution
 /// Exits when the EMAs cross back (unless `exit_on_cross` is 0), at the protective stop or target,
 /// or after `max_bars_in_trade`. With a trailing stop the protective stop order itself is moved
 /// (modified at the broker) as the price goes the trade's way.
-public struct Momentum: Strategy {
+public struct Momentum: SignalWritingStrategy {
     public static let kind = "momentum"
     public static let specs = StrategyFrame.specs + [
         StrategyParameterSpec("fast_ma", default: 9, min: 1, max: 500, integer: true, help: "fast EMA bars"),
@@ -68,11 +68,6 @@ public struct Momentum: Strategy {
         } else {
             trailing = false; trailMultiple = 0
         }
-    }
-
-    public mutating func onBar(_ bar: Bar, context: BarContext) -> Signal? {
-        var signal = Signal(symbol: symbol, side: .buy, intent: .enter)
-        return onBar(bar, context: context, signal: &signal) ? signal : nil
     }
 
     public mutating func onBar(_ minute: Bar, context: BarContext, signal: inout Signal) -> Bool {

@@ -19,8 +19,9 @@ public protocol Strategy: Sendable {
     mutating func onTick(_ tick: Tick, context: BarContext) -> Signal?
     mutating func onStop()
     /// ``onBar(_:context:)`` for the engine's loop: the signal, if any, is written to `signal` and
-    /// the result says whether there is one. A strategy need not implement it; ``AnyStrategy`` does,
-    /// so that a bar without a signal (nearly all of them) moves no signal-sized value around.
+    /// the result says whether there is one. A strategy need not implement it; the built-in ones do
+    /// (``SignalWritingStrategy``), so that a bar without a signal (nearly all of them) moves no
+    /// signal-sized value around.
     mutating func onBar(_ bar: Bar, context: BarContext, signal: inout Signal) -> Bool
 }
 
@@ -31,9 +32,18 @@ extension Strategy {
 
     @inline(__always)
     public mutating func onBar(_ bar: Bar, context: BarContext, signal: inout Signal) -> Bool {
-        guard let emitted = onBar(bar, context: context) else { return false }
-        signal = emitted
-        return true
+        emit(onBar(bar, context: context), into: &signal)
+    }
+}
+
+/// A strategy written the other way round: it implements ``Strategy/onBar(_:context:signal:)`` and
+/// gets ``Strategy/onBar(_:context:)`` from it (the built-in strategies and ``AnyStrategy``).
+protocol SignalWritingStrategy: Strategy {}
+
+extension SignalWritingStrategy {
+    public mutating func onBar(_ bar: Bar, context: BarContext) -> Signal? {
+        var signal = Signal(symbol: symbol, side: .buy, intent: .enter)
+        return onBar(bar, context: context, signal: &signal) ? signal : nil
     }
 }
 
