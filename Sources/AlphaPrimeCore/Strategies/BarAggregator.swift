@@ -16,18 +16,10 @@ struct BarAggregator: Sendable {
     /// Adds a 1-minute bar; returns the completed N-minute bar, if this minute completed one.
     /// `minutesSinceOpen` is the bar's start relative to the session open, or -1 when unknown (then
     /// buckets align to 09:15 IST).
-    @inline(__always)
     mutating func add(_ bar: Bar, minutesSinceOpen: Int, minutesToClose: Int = -1) -> Bar? {
         if minutes == 1 { return bar }
-        return aggregate(bar, minutesSinceOpen: minutesSinceOpen, minutesToClose: minutesToClose)
-    }
-
-    mutating func aggregate(_ bar: Bar, minutesSinceOpen: Int, minutesToClose: Int) -> Bar? {
         let sinceOpen = minutesSinceOpen >= 0 ? minutesSinceOpen : istMinuteOfDay(bar.time) - (9 * 60 + 15)
-        // The bucket (floored for minutes before the open) and whether this minute is its last.
-        let bucketIndex = sinceOpen >= 0 ? sinceOpen / minutes : (sinceOpen - minutes + 1) / minutes
-        let lastOfBucket = sinceOpen + 1 == (bucketIndex + 1) * minutes
-        let index = Int64(bucketIndex)
+        let index = Int64(sinceOpen >= 0 ? sinceOpen / minutes : (sinceOpen - minutes + 1) / minutes)
         let day = (bar.time + IST.offsetSeconds) / 86_400
         let key = day * 10_000 + index
         var completed: Bar?
@@ -47,7 +39,7 @@ struct BarAggregator: Sendable {
             filled = true
         }
         let lastOfSession = minutesToClose >= 0 && minutesToClose <= 1
-        if (lastOfBucket || lastOfSession) && completed == nil {
+        if ((sinceOpen + 1) % minutes == 0 || lastOfSession) && completed == nil {
             filled = false
             return current
         }
