@@ -182,8 +182,9 @@ def cpu_and_peak(cmd, cwd=ROOT):
 # The same folder (and override) as the risk-overhead benchmark in the Swift tests.
 SHARED_1MIN = os.environ.get("ALPHA_PRIME_BENCH_DATA",
                              os.path.join(os.path.dirname(ROOT), "shared", "data", "intraday_1min"))
-PORTFOLIO = ["--strategy", "mean_reversion,breakout_scalper,momentum", "--symbols", "NIFTY50,BANKNIFTY",
-             "--start", "2021-01-01", "--end", "2021-12-31", "--report", "none"]
+PORTFOLIO_RUN = ["--strategy", "mean_reversion,breakout_scalper,momentum", "--symbols", "NIFTY50,BANKNIFTY",
+                 "--start", "2021-01-01", "--end", "2021-12-31"]
+PORTFOLIO = PORTFOLIO_RUN + ["--report", "none"]
 
 
 def import_year(home):
@@ -255,8 +256,7 @@ def event_loops(bench, home, path, portfolio, repetitions=20):
     rows = {}
     cases = [("reference 1M", [bench, "backtest", path, "--repetitions", str(repetitions)])]
     if portfolio:
-        cases.append(("portfolio year", [bench, "portfolio", "--home", home, "--strategy", PORTFOLIO[1],
-                                         "--symbols", PORTFOLIO[3], "--start", PORTFOLIO[5], "--end", PORTFOLIO[7],
+        cases.append(("portfolio year", [bench, "portfolio", "--home", home, *PORTFOLIO_RUN,
                                          "--repetitions", str(repetitions)]))
     for name, cmd in cases:
         out = subprocess.run(cmd, capture_output=True, text=True)

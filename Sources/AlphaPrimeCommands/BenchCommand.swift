@@ -95,19 +95,11 @@ public struct BenchCommand: AsyncParsableCommand {
         public func run() async throws {
             try await ToolRunner.run(tool: "alpha-prime-bench portfolio") {
                 let names = strategy.split(separator: ",").map { String($0) }
-                let request = selection.request(strategies: names)
-                var context = try ToolContext.load(common, tool: "alpha-prime-bench", riskPreset: selection.riskPreset)
-                let strategies = try request.strategies(in: context.configuration)
-                if selection.riskPreset == nil, let preset = BacktestRequest.riskPreset(of: strategies) {
-                    context = try ToolContext.load(common, tool: "alpha-prime-bench", riskPreset: preset)
-                }
-                let series = try request.loadSeries(home: context.home, strategies: strategies)
-                var plan = try request.plan(configuration: context.configuration, calendar: context.calendar,
-                                            strategies: strategies, series: series, risk: RiskManager())
-                let normal = context.configuration.tradingHours.sessions.normal
-                plan.recordsRiskApprovals = false
-                plan.risk = RiskManager(config: context.configuration.risk, instruments: plan.instruments,
-                                        indiaVIX: try context.indiaVIX()?.lookup, session: (normal.open, normal.close))
+                let session = try ResearchSession.load(common, tool: "alpha-prime-bench", request: selection.request(strategies: names),
+                                                       riskPreset: selection.riskPreset)
+                let series = session.series
+                var plan = session.plan
+                plan.recordsRiskApprovals = false  // as backtest runs it
                 var best = Double.infinity
                 var outcome: BacktestOutcome<AnyStrategy>?
                 for _ in 0..<max(1, repetitions) {
