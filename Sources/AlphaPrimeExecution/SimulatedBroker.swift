@@ -51,8 +51,11 @@ public struct SimulatedBroker: Sendable {
         return true
     }
 
+    /// Orders cancelled because their OCO sibling filled are waiting to be reported.
+    @inlinable public var hasCancelledByOCO: Bool { !cancelledByOCO.isEmpty }
+
     public mutating func takeCancelledByOCO() -> [Int64] {
-        defer { cancelledByOCO.removeAll(keepingCapacity: true) }
+        defer { cancelledByOCO.removeAllKeepingCapacity() }
         return cancelledByOCO
     }
 
@@ -85,8 +88,8 @@ public struct SimulatedBroker: Sendable {
         // Where the market stands as the orders are considered: the bar's open, or for the rest of
         // the bar the price of the fill that caused the new orders.
         let start: Int64? = fromOpen ? bar.open : (lastFillSymbol == symbol ? lastFillPrice : nil)
-        filledIDs.removeAll(keepingCapacity: true)
-        filledGroups.removeAll(keepingCapacity: true)
+        filledIDs.removeAllKeepingCapacity()
+        filledGroups.removeAllKeepingCapacity()
         // Pass 1: market orders (only from the open); pass 2: stops; pass 3: limits.
         passes: for pass in 0..<3 {
             for order in working where order.symbol == symbol {

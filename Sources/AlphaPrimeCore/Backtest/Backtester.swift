@@ -131,7 +131,7 @@ public enum Backtester {
             lastTime = bar.time
 
             if broker.hasWorkingOrders {
-                fills.removeAll(keepingCapacity: true)
+                fills.removeAllKeepingCapacity()
                 broker.processBar(bar, symbol: symbol, fills: &fills)
                 deliver(&fills, to: &core, broker: &broker, bar: bar, symbol: symbol)
             }
@@ -175,7 +175,7 @@ public enum Backtester {
                 let price = core.ledger.lastPrice[symbol]
                 guard price > 0 else { continue }
                 let last = Bar(time: time, open: price, high: price, low: price, close: price)
-                fills.removeAll(keepingCapacity: true)
+                fills.removeAllKeepingCapacity()
                 broker.processBar(last, symbol: symbol, fills: &fills)
                 deliver(&fills, to: &core, broker: &broker, bar: last, symbol: symbol)
             }
@@ -220,8 +220,10 @@ public enum Backtester {
         var rounds = 0
         while !fills.isEmpty {
             for fill in fills { core.onFill(fill) }
-            for id in broker.takeCancelledByOCO() { core.orderCancelled(id, reason: "OCO sibling filled", time: bar.time) }
-            fills.removeAll(keepingCapacity: true)
+            if broker.hasCancelledByOCO {
+                for id in broker.takeCancelledByOCO() { core.orderCancelled(id, reason: "OCO sibling filled", time: bar.time) }
+            }
+            fills.removeAllKeepingCapacity()
             guard core.hasRequests else { break }
             route(&core, &broker, time: bar.time)
             rounds += 1
@@ -231,20 +233,22 @@ public enum Backtester {
     }
 
     static func route<S: Strategy>(_ core: inout TradingCore<S>, _ broker: inout SimulatedBroker, time: Int64) {
-        for id in core.cancelRequests where broker.cancel(orderID: id) {
-            core.orderCancelled(id, reason: "cancelled by engine", time: time)
+        if !core.cancelRequests.isEmpty {
+            for id in core.cancelRequests where broker.cancel(orderID: id) {
+                core.orderCancelled(id, reason: "cancelled by engine", time: time)
+            }
+            core.cancelRequests.removeAllKeepingCapacity()
         }
-        core.cancelRequests.removeAll(keepingCapacity: true)
         if !core.modifyRequests.isEmpty {
             for m in core.modifyRequests where !broker.modify(orderID: m.id, triggerPrice: m.trigger) {
                 core.stopModifyRefused(m.id, previous: m.previous)
             }
-            core.modifyRequests.removeAll(keepingCapacity: true)
+            core.modifyRequests.removeAllKeepingCapacity()
         }
         for order in core.outbox {
             broker.submit(order)
             core.orderAccepted(order.id, time: time)
         }
-        core.outbox.removeAll(keepingCapacity: true)
+        core.outbox.removeAllKeepingCapacity()
     }
 }

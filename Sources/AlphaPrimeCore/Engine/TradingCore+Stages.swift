@@ -3,11 +3,12 @@ import AlphaPrimeDomain
 import AlphaPrimeExecution
 
 extension TradingCore {
-    /// An entry's size at the strategy's live stage (``livePercent``): the approved quantity times
-    /// the stage's share, rounded down to whole lots; nil (refused, rule `lifecycle.stage`) when not
-    /// one lot is left. Exits and strategies at full size pass unchanged.
-    mutating func stageSized(_ quantity: Int64, signal: Signal, instance i: Int, time: Int64) -> Int64? {
-        guard signal.intent == .enter, i < livePercent.count, livePercent[i] < 100 else { return quantity }
+    /// The size of the entry in ``emitted`` at the strategy's live stage (``livePercent``): the
+    /// approved quantity times the stage's share, rounded down to whole lots; nil (refused, rule
+    /// `lifecycle.stage`) when not one lot is left. Exits and strategies at full size pass unchanged.
+    mutating func stageSized(_ quantity: Int64, instance i: Int, time: Int64) -> Int64? {
+        guard emitted.intent == .enter, i < livePercent.count, livePercent[i] < 100 else { return quantity }
+        let signal = emitted
         let lot = max(1, instruments[signal.symbol].lotSize)
         let share = quantity * Int64(livePercent[i]) / 100
         let sized = share - share % lot

@@ -24,6 +24,13 @@ public struct Instrument: Hashable, Sendable, Codable {
     /// order no worse than asked; `.nearest` for display and stops.
     @inlinable
     public func roundToTick(_ price: Int64, _ rule: TickRounding = .nearest) -> Int64 {
+        Self.roundToTick(price, tickSize: tickSize, rule)
+    }
+
+    /// ``roundToTick(_:_:)`` with the tick given, for a hot path that holds the tick alone rather
+    /// than a copy of the instrument (whose names are reference-counted).
+    @inlinable
+    public static func roundToTick(_ price: Int64, tickSize: Int64, _ rule: TickRounding = .nearest) -> Int64 {
         guard tickSize > 1 else { return price }
         let r = price % tickSize
         if r == 0 { return price }

@@ -15,19 +15,20 @@ public struct OrderRequest: Sendable, Equatable {
     /// Index of the strategy instance that owns the order.
     public var strategy: Int
     public var symbol: SymbolID
-    public var side: Side
     public var quantity: Int64
-    public var type: OrderType
     /// Limit price for LIMIT and SL orders, else 0.
     public var limitPrice: Int64
     /// Trigger price for SL and SL-M orders, else 0.
     public var triggerPrice: Int64
-    public var product: ProductType
-    public var purpose: OrderPurpose
     /// Orders sharing a non-zero group cancel each other when one fills (stop loss + take profit).
     public var ocoGroup: Int64
     /// When the order was created (the close of the bar that caused it).
     public var time: Int64
+    // The one-byte fields last, together: 72 bytes an order instead of 88.
+    public var side: Side
+    public var type: OrderType
+    public var product: ProductType
+    public var purpose: OrderPurpose
 
     public init(id: Int64, strategy: Int, symbol: SymbolID, side: Side, quantity: Int64, type: OrderType = .market,
                 limitPrice: Int64 = 0, triggerPrice: Int64 = 0, product: ProductType = .mis,
