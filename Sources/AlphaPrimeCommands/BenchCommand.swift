@@ -35,8 +35,15 @@ public struct BenchCommand: AsyncParsableCommand {
         @Argument(help: "A canonical bar CSV.") public var file: String
         @Option(help: "Repetitions of the backtest phase (the best is reported).") public var repetitions: Int = 3
         @Option(help: "Write the trades' net P&L (paise), one per line, to this file.") public var tradesOut: String?
+        @Option(help: ArgumentHelp("The preset's band width in σ (the reference is 2).",
+                                   discussion: "A wide band (10) gives no signal at all: the bar path alone, without orders."))
+        public var deviations: Int = 2
 
         public init() {}
+
+        public func validate() throws {
+            guard (1...10).contains(deviations) else { throw ValidationError("--deviations expects 1 to 10, got \(deviations)") }
+        }
 
         struct Output: Encodable {
             var bars: Int, trades: Int, grossPnlPaise: Int64, openPosition: Int64
@@ -49,7 +56,7 @@ public struct BenchCommand: AsyncParsableCommand {
                 let series = try CanonicalCSV.read(url: URL(filePath: file))
                 let load = Benchmarks.now() - t0
                 let setup = StrategySetup(name: BollingerReference.kind, kind: BollingerReference.kind,
-                                          parameters: ["period": 20, "deviations": 2, "quantity": 1], direction: .long)
+                                          parameters: ["period": 20, "deviations": Double(deviations), "quantity": 1], direction: .long)
                 let plan = BacktestPlan(setups: [setup], instruments: [Instrument(symbol: series.symbol)], startingCapital: 100_000_000)
                 var best = Double.infinity
                 var outcome: BacktestOutcome<AnyStrategy>?

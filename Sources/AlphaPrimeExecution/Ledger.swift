@@ -146,10 +146,17 @@ public struct Ledger: Sendable {
         markedValue += signed * prices[s]
         netQuantity[s] += signed
 
-        // Taken out of the array while it changes, so its lots are not copied on the way.
-        var book = Book(symbol: s)
-        swap(&book, &books[fill.strategy])
-        let wasOpen = book.quantity != 0
+        // The book changes where it lies in the array (no copy of it or of its lots).
+        let wasOpen = books[fill.strategy].quantity != 0
+        realizedPnL += Self.apply(fill, to: &books[fill.strategy], closing: &closedTrades)
+        let isOpen = books[fill.strategy].quantity != 0
+        if wasOpen != isOpen { openPositionCount += isOpen ? 1 : -1 }
+    }
+
+    /// One fill on one book: its lots (FIFO) and the trade in progress; a trade that returns the book
+    /// to flat is appended to `trades`. Returns the gross P&L the fill realised.
+    static func apply(_ fill: Fill, to book: inout Book, closing trades: inout [ClosedTrade]) -> Int64 {
+        var realized: Int64 = 0
         book.charges += fill.charges
         var remaining = fill.quantity
         // Closing part: opposite side to the position.
@@ -165,18 +172,18 @@ public struct Ledger: Sendable {
                 book.quantity += fill.side.sign * q
                 remaining -= q
                 if q == lot.quantity { book.lotStart += 1 } else { book.lots[book.lotStart].quantity -= q }
-                realizedPnL += pnl
+                realized += pnl
             }
             // The closing share of this fill's charges belongs to the closing trade.
             let closingCharges = remaining == 0 ? fill.charges : fill.charges * (fill.quantity - remaining) / fill.quantity
             book.tradeCharges += closingCharges
             if book.quantity == 0 {
-                closedTrades.append(ClosedTrade(
-                    strategy: fill.strategy, symbol: s, direction: book.tradeDirection,
+                trades.append(ClosedTrade(
+                    strategy: fill.strategy, symbol: fill.symbol, direction: book.tradeDirection,
                     quantity: book.tradeEnteredQuantity, entryTime: book.tradeEntryTime, exitTime: fill.time,
                     entryValue: book.tradeEntryValue, exitValue: book.tradeExitValue, grossPnL: book.tradeRealized,
                     charges: book.tradeCharges))
-                book.lots.removeAll(keepingCapacity: true)
+                book.lots.removeAllKeepingCapacity()
                 book.lotStart = 0
                 book.tradeEnteredQuantity = 0; book.tradeEntryValue = 0; book.tradeExitValue = 0
                 book.tradeRealized = 0; book.tradeCharges = 0
@@ -191,12 +198,10 @@ public struct Ledger: Sendable {
             book.tradeCharges += fill.charges
             openLot(&book, quantity: remaining, fill: fill)
         }
-        let isOpen = book.quantity != 0
-        if wasOpen != isOpen { openPositionCount += isOpen ? 1 : -1 }
-        books[fill.strategy] = book
+        return realized
     }
 
-    private func openLot(_ book: inout Book, quantity: Int64, fill: Fill) {
+    private static func openLot(_ book: inout Book, quantity: Int64, fill: Fill) {
         if book.quantity == 0 {
             book.tradeEntryTime = fill.time
             book.tradeDirection = fill.side

@@ -131,7 +131,7 @@ public struct SimulatedBroker: Sendable {
             working[kept] = order
             kept += 1
         }
-        working.removeLast(working.count - kept)
+        if kept == 0 { working.removeAllKeepingCapacity() } else { working.removeLast(working.count - kept) }
     }
 
     /// SL / SL-M: triggered at or through the trigger price. From `start` (the open, or the market

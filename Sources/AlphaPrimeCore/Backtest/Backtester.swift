@@ -130,18 +130,22 @@ public enum Backtester {
             if let progress, processed & 0x3FFFF == 0 { progress(processed, total) }
             lastTime = bar.time
 
+            // Requests can wait only after fills (more rounds than ``deliver`` routes) or when the
+            // core acted on the bar.
+            var mayHaveRequests = false
             if broker.hasWorkingOrders {
                 fills.removeAllKeepingCapacity()
                 broker.processBar(bar, symbol: symbol, fills: &fills)
                 deliver(&fills, to: &core, broker: &broker, bar: bar, symbol: symbol)
+                mayHaveRequests = true
             }
             if sessionOpen >= 0 {
                 core.setSessionPosition(minutesSinceOpen: Int((bar.time - sessionOpen) / 60),
                                         minutesToClose: Int((sessionEnd - bar.time) / 60))
             }
             if core.ledger.openPositionCount > 0 { withPosition += 1 }
-            core.onBar(bar, symbol: symbol)
-            if core.hasRequests {
+            if core.onBar(bar, symbol: symbol) { mayHaveRequests = true }
+            if mayHaveRequests && core.hasRequests {
                 route(&core, &broker, time: bar.time)
             }
         }

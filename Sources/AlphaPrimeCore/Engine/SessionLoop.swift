@@ -90,6 +90,9 @@ enum SessionLoop {
         feed: inout Feed, host: inout Host, openDay: Int64? = nil
     ) throws(Host.Failure) -> SessionLoopEnd {
         var day = openDay ?? Int64.min
+        // The instants [dayStart, dayEnd) of `day`: a bar inside them is of the same day without
+        // working its day out.
+        var (dayStart, dayEnd) = openDay.map(dayBounds) ?? (Int64.max, Int64.min)
         var minute = Int64.min
         var lastBarTime = Int64.min
         while let event = feed.next() {
@@ -114,11 +117,14 @@ enum SessionLoop {
                     guard try beginQuietMinutes(through: bar.time - 60, minute: &minute, host: &host) else { return .stopped }
                 }
                 guard try host.minuteBegins(bar.time, previous: minute == .min ? nil : minute) else { return .stopped }
-                let barDay = RiskManager.istDay(bar.time)
-                if barDay != day {
-                    if day != .min { try closeSession(&host, day: day, lastBarTime: lastBarTime) }
-                    day = barDay
-                    try host.sessionOpens(day: barDay)
+                if bar.time < dayStart || bar.time >= dayEnd {
+                    let barDay = RiskManager.istDay(bar.time)
+                    if barDay != day {
+                        if day != .min { try closeSession(&host, day: day, lastBarTime: lastBarTime) }
+                        day = barDay
+                        try host.sessionOpens(day: barDay)
+                    }
+                    (dayStart, dayEnd) = dayBounds(barDay)
                 }
                 minute = bar.time
             }
@@ -130,6 +136,12 @@ enum SessionLoop {
         guard try host.feedEnded(lastMinute: minute == .min ? nil : minute) else { return .dataEndedEarly }
         if day != .min { try closeSession(&host, day: day, lastBarTime: lastBarTime) }
         return .feedEnded
+    }
+
+    /// The first instant of IST day `day` and the first of the next (UTC epoch seconds).
+    @inline(__always)
+    static func dayBounds(_ day: Int64) -> (Int64, Int64) {
+        (day * 86_400 - IST.offsetSeconds, (day + 1) * 86_400 - IST.offsetSeconds)
     }
 
     /// A live session begins every minute from the open in order, whether a bar of it came or not

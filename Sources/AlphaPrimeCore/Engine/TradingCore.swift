@@ -214,15 +214,21 @@ public struct TradingCore<S: Strategy>: Sendable {
     }
 
     /// A bar closed: mark the symbol, ask its strategies, pass their signals through risk.
-
-    @inline(__always)
-    public mutating func onBar(_ bar: Bar, symbol: SymbolID) {
-        if bar.time >= nextDayStart { rollDay(bar.time) }
+    ///
+    /// Returns false when the bar only marked the symbol (no signal, no limit, no clock rule, no new
+    /// day): it then made no request for the broker (``hasRequests`` is as it was before the bar).
+    @inline(__always) @discardableResult
+    public mutating func onBar(_ bar: Bar, symbol: SymbolID) -> Bool {
+        var acted = false
+        if bar.time >= nextDayStart { rollDay(bar.time); acted = true }
         ledger.mark(symbol, price: bar.close)
         let equity = ledger.equity
         if equity > risk.state.peakEquity { risk.raisePeak(equity) }
-        if equity <= risk.watch.floor || equity >= risk.watch.ceiling { applyRiskLimits(equity: equity, time: bar.time) }
-        if bar.time >= risk.watch.nextTime { applyRiskClock(time: bar.time) }
+        if equity <= risk.watch.floor || equity >= risk.watch.ceiling {
+            applyRiskLimits(equity: equity, time: bar.time)
+            acted = true
+        }
+        if bar.time >= risk.watch.nextTime { applyRiskClock(time: bar.time); acted = true }
         var k = symbolInstanceStart[symbol]
         let end = symbolInstanceStart[symbol + 1]
         while k < end {
@@ -233,8 +239,10 @@ public struct TradingCore<S: Strategy>: Sendable {
             context.minutesToClose = minutesToClose
             if strategies[i].onBar(bar, context: context, signal: &emitted) {
                 handle(instance: i, time: bar.time)
+                acted = true
             }
         }
+        return acted
     }
 
     /// The first bar of a new IST day: begins the day in the risk stage (unless the driver did with
