@@ -72,8 +72,10 @@ public enum Backtester {
                 }
             }
         } else {
-            var feed = ReplayFeed(series: series)
-            _ = SessionLoop.run(feed: &feed, host: &host)
+            // Several symbols: merged as ``ReplayFeed`` merges them, from columns read through pointers.
+            MergedColumnFeed.withFeed(over: series) { feed in
+                _ = SessionLoop.run(feed: &feed, host: &host)
+            }
         }
         return host.finish()
     }
@@ -90,6 +92,80 @@ public enum Backtester {
             guard i < time.count else { return nil }
             position = i + 1
             return .bar(Bar(time: time[i], open: open[i], high: high[i], low: low[i], close: close[i], volume: volume[i]), symbol: 0)
+        }
+    }
+
+    /// Several symbols' bars merged by time, ties by symbol id: the order of ``ReplayFeed``, read
+    /// through buffer pointers valid for the run. Each symbol's cursor, column pointers and next bar
+    /// time sit together in one lane, so choosing and reading the next bar touches no array header
+    /// (the replay's six headers per symbol are pushed out of the cache by the columns streaming past).
+    struct MergedColumnFeed: MarketFeed {
+        struct Lane {
+            var time, open, high, low, close, volume: UnsafePointer<Int64>
+            var count: Int
+            var cursor = 0
+            /// The time of the lane's next bar; `Int64.max` once it has none.
+            var nextTime: Int64
+        }
+
+        let lanes: UnsafeMutableBufferPointer<Lane>
+
+        @inline(__always)
+        mutating func next() -> MarketEvent? {
+            var symbol = -1
+            var best = Int64.max
+            for s in 0..<lanes.count where lanes[s].nextTime < best {
+                best = lanes[s].nextTime
+                symbol = s
+            }
+            guard symbol >= 0 else { return nil }
+            let lane = lanes[symbol]
+            let i = lane.cursor
+            lanes[symbol].cursor = i + 1
+            lanes[symbol].nextTime = i + 1 < lane.count ? lane.time[i + 1] : .max
+            return .bar(Bar(time: lane.time[i], open: lane.open[i], high: lane.high[i], low: lane.low[i],
+                            close: lane.close[i], volume: lane.volume[i]), symbol: symbol)
+        }
+
+        /// Runs `body` with a feed over `series`; the pointers are valid only inside it.
+        static func withFeed<R>(over series: [BarSeries], _ body: (inout MergedColumnFeed) -> R) -> R {
+            let lanes = UnsafeMutableBufferPointer<Lane>.allocate(capacity: series.count)
+            defer { lanes.deallocate() }
+            // Each column's pointer is taken inside the closures of the ones before it, so all are
+            // valid where the body runs.
+            func pin(_ s: Int) -> R {
+                if s == series.count {
+                    var feed = MergedColumnFeed(lanes: lanes)
+                    return body(&feed)
+                }
+                let bars = series[s]
+                return bars.time.withUnsafeBufferPointer { t in
+                    bars.open.withUnsafeBufferPointer { o in
+                        bars.high.withUnsafeBufferPointer { h in
+                            bars.low.withUnsafeBufferPointer { l in
+                                bars.close.withUnsafeBufferPointer { c in
+                                    bars.volume.withUnsafeBufferPointer { v in
+                                        let count = t.count
+                                        precondition([o.count, h.count, l.count, c.count, v.count].allSatisfy { $0 == count },
+                                                     "the columns of a bar series have one length")
+                                        (lanes.baseAddress! + s).initialize(to: Lane(
+                                            time: Self.base(t), open: Self.base(o), high: Self.base(h), low: Self.base(l),
+                                            close: Self.base(c), volume: Self.base(v), count: count,
+                                            nextTime: count > 0 ? t[0] : .max))
+                                        return pin(s + 1)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            return pin(0)
+        }
+
+        /// A column's first element; an empty column (never read) points at a placeholder.
+        private static func base(_ column: UnsafeBufferPointer<Int64>) -> UnsafePointer<Int64> {
+            column.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<Int64>.alignment)!
         }
     }
 
