@@ -10,6 +10,10 @@ struct BarAggregator: Sendable {
     private var bucket = Int64.min
     private var current = Bar(time: 0, open: 0, high: 0, low: 0, close: 0)
     private var filled = false
+    // The last bar's bucket index and IST day with the ranges they cover, so a bar inside them
+    // needs no division (two hardware divisions a bar otherwise).
+    private var indexStart = Int.max, index: Int64 = 0
+    private var dayStart = Int64.max, dayEnd = Int64.min, day: Int64 = 0
 
     init(minutes: Int) { self.minutes = max(1, minutes) }
 
@@ -19,8 +23,17 @@ struct BarAggregator: Sendable {
     mutating func add(_ bar: Bar, minutesSinceOpen: Int, minutesToClose: Int = -1) -> Bar? {
         if minutes == 1 { return bar }
         let sinceOpen = minutesSinceOpen >= 0 ? minutesSinceOpen : istMinuteOfDay(bar.time) - (9 * 60 + 15)
-        let index = Int64(sinceOpen >= 0 ? sinceOpen / minutes : (sinceOpen - minutes + 1) / minutes)
-        let day = (bar.time + IST.offsetSeconds) / 86_400
+        if sinceOpen < indexStart || sinceOpen - indexStart >= minutes {
+            let i = sinceOpen >= 0 ? sinceOpen / minutes : (sinceOpen - minutes + 1) / minutes
+            index = Int64(i)
+            indexStart = i * minutes
+        }
+        let local = bar.time + IST.offsetSeconds
+        if local < dayStart || local >= dayEnd {
+            day = local / 86_400
+            // Whole days from 1970 on; before it the division truncates towards zero, so no range is kept.
+            (dayStart, dayEnd) = local >= 0 ? (day * 86_400, day * 86_400 + 86_400) : (Int64.max, Int64.min)
+        }
         let key = day * 10_000 + index
         var completed: Bar?
         if filled && key != bucket {
@@ -34,12 +47,13 @@ struct BarAggregator: Sendable {
             current.volume += bar.volume
         } else {
             bucket = key
-            current = Bar(time: bar.time - Int64(sinceOpen - Int(index) * minutes) * 60, open: bar.open, high: bar.high,
+            current = Bar(time: bar.time - Int64(sinceOpen - indexStart) * 60, open: bar.open, high: bar.high,
                           low: bar.low, close: bar.close, volume: bar.volume)
             filled = true
         }
         let lastOfSession = minutesToClose >= 0 && minutesToClose <= 1
-        if ((sinceOpen + 1) % minutes == 0 || lastOfSession) && completed == nil {
+        // The bucket's last minute (the remainder of sinceOpen + 1 by minutes is 0).
+        if (sinceOpen - indexStart == minutes - 1 || lastOfSession) && completed == nil {
             filled = false
             return current
         }
