@@ -20,8 +20,17 @@ struct BarAggregator: Sendable {
     /// Adds a 1-minute bar; returns the completed N-minute bar, if this minute completed one.
     /// `minutesSinceOpen` is the bar's start relative to the session open, or -1 when unknown (then
     /// buckets align to 09:15 IST).
+    @inline(__always)
     mutating func add(_ bar: Bar, minutesSinceOpen: Int, minutesToClose: Int = -1) -> Bar? {
+        // A one-minute strategy's bar is the minute itself: handed over in registers, not through
+        // the memory a call returns an optional bar in (read back wider than it was written, which
+        // stalls the load until the stores retire).
         if minutes == 1 { return bar }
+        return addToBucket(bar, minutesSinceOpen: minutesSinceOpen, minutesToClose: minutesToClose)
+    }
+
+    @inline(never)
+    mutating func addToBucket(_ bar: Bar, minutesSinceOpen: Int, minutesToClose: Int) -> Bar? {
         let sinceOpen = minutesSinceOpen >= 0 ? minutesSinceOpen : istMinuteOfDay(bar.time) - (9 * 60 + 15)
         if sinceOpen < indexStart || sinceOpen - indexStart >= minutes {
             let i = sinceOpen >= 0 ? sinceOpen / minutes : (sinceOpen - minutes + 1) / minutes
