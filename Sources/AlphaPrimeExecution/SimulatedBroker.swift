@@ -92,7 +92,13 @@ public struct SimulatedBroker: Sendable {
         filledGroups.removeAllKeepingCapacity()
         // Pass 1: market orders (only from the open); pass 2: stops; pass 3: limits.
         passes: for pass in 0..<3 {
-            for order in working where order.symbol == symbol {
+            // By index: a stop may turn into a limit order as it is read, and walking a copy of the
+            // list would retain and release it on every pass.
+            var j = 0
+            while j < working.count {
+                let order = working[j]
+                j += 1
+                guard order.symbol == symbol else { continue }
                 if filledIDs.count >= maxFills { break passes }
                 if filledIDs.contains(order.id) { continue }
                 if order.ocoGroup != 0 && filledGroups.contains(order.ocoGroup) { continue }
