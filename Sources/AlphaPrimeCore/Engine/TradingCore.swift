@@ -389,7 +389,10 @@ public struct TradingCore<S: Strategy>: Sendable {
     }
 
     /// Records a new order as created and queues it for the broker. Returns its id.
-    @discardableResult
+    ///
+    /// Inlined where an order is made: called, its request came through memory written field by field
+    /// and was read back in wider pieces, which stalls each read until the writes retire.
+    @inline(__always) @discardableResult
     mutating func newOrder(_ request: OrderRequest, exitReason: ExitReason? = nil) -> Int64 {
         var request = request
         request.id = Int64(orders.count + 1)
