@@ -52,6 +52,32 @@ import AlphaPrimeCommands
         }
     }
 
+    @Test func donchianChannelAgreesWithABruteForceWindow() {
+        var rng = SeededGenerator(seed: 11)
+        for period in [1, 2, 3, 7, 15, 40] {
+            var channel = DonchianChannel(period: period)
+            var highs: [Double] = [], lows: [Double] = []
+            for i in 0..<2_000 {
+                let base = i % 300 < 60 ? Double(i % 300) : Double(Int.random(in: 0..<6, using: &rng))
+                let high = base + Double(Int.random(in: 0..<3, using: &rng))
+                highs.append(high)
+                lows.append(base)
+                channel.update(high: high, low: base)
+                if highs.count >= period {
+                    let expected = DonchianChannel.Channel(upper: highs.suffix(period).max()!, lower: lows.suffix(period).min()!)
+                    #expect(channel.value == expected, "period \(period) at \(i)")
+                } else {
+                    #expect(channel.value == nil)
+                }
+                if i == 1_000 {
+                    channel.reset()
+                    highs.removeAll()
+                    lows.removeAll()
+                }
+            }
+        }
+    }
+
     @Test func donchianChannelOfHighsAndLows() {
         var channel = DonchianChannel(period: 2)
         channel.update(high: 10, low: 8)
