@@ -35,10 +35,9 @@ public struct Momentum: SignalWritingStrategy {
     var slow: ExponentialMovingAverage
     var adx: AverageDirectionalIndex
     var atr: AverageTrueRange
-    var recentHigh: RollingMaximum
-    var recentLow: RollingMinimum
-    var priorHigh: RollingMaximum
-    var priorLow: RollingMinimum
+    /// The highest high and lowest low of the last `swing_bars` bars, and of the `swing_bars` before them.
+    var recent: DonchianChannel
+    var prior: DonchianChannel
     var delayedHighs: FixedRing<Double>
     var delayedLows: FixedRing<Double>
     /// The trailing stop level of the trade in progress, paise (0 when none).
@@ -60,8 +59,7 @@ public struct Momentum: SignalWritingStrategy {
         adx = AverageDirectionalIndex(period: p.int("adx_period"))
         atr = AverageTrueRange(period: p.int("atr_period"))
         let swing = p.int("swing_bars")
-        recentHigh = RollingMaximum(period: swing); recentLow = RollingMinimum(period: swing)
-        priorHigh = RollingMaximum(period: swing); priorLow = RollingMinimum(period: swing)
+        recent = DonchianChannel(period: swing); prior = DonchianChannel(period: swing)
         delayedHighs = FixedRing(capacity: swing, filler: 0); delayedLows = FixedRing(capacity: swing, filler: 0)
         if case .atrMultiple(let k) = setup.stop, setup.trailingStop {
             trailing = true; trailMultiple = k
@@ -76,10 +74,10 @@ public struct Momentum: SignalWritingStrategy {
         fast.update(close); slow.update(close)
         adx.update(high: high, low: low, close: close)
         atr.update(high: high, low: low, close: close)
-        recentHigh.update(high); recentLow.update(low)
+        recent.update(high: high, low: low)
         // The window before the recent one: bars leave the recent window into the prior one.
-        if let h = delayedHighs.push(high) { priorHigh.update(h) }
-        if let l = delayedLows.push(low) { priorLow.update(l) }
+        let leftHigh = delayedHighs.push(high), leftLow = delayedLows.push(low)
+        if let leftHigh, let leftLow { prior.update(high: leftHigh, low: leftLow) }
         guard let f = fast.value, let s = slow.value else { return false }
 
         if context.position != 0 {
@@ -102,8 +100,9 @@ public struct Momentum: SignalWritingStrategy {
         }
         trailStop = 0
         guard frame.entryAllowed(bar), let strength = adx.value, strength >= minADX,
-              let rh = recentHigh.value, let rl = recentLow.value, let ph = priorHigh.value, let pl = priorLow.value
+              let recentRange = recent.value, let priorRange = prior.value
         else { return false }
+        let rh = recentRange.upper, rl = recentRange.lower, ph = priorRange.upper, pl = priorRange.lower
         let confidence = min(1, strength / 50)
         if frame.allowsLong && f > s && close > s && rh > ph && rl > pl {
             return emit(frame.enter(.buy, bar: bar, atr: atr.value, swing: Int64(rl), confidence: confidence,
