@@ -8,12 +8,11 @@ extension TradingCore {
     /// `lifecycle.stage`) when not one lot is left. Exits and strategies at full size pass unchanged.
     mutating func stageSized(_ quantity: Int64, instance i: Int, time: Int64) -> Int64? {
         guard emitted.intent == .enter, i < livePercent.count, livePercent[i] < 100 else { return quantity }
-        let signal = emitted
-        let lot = max(1, instruments[signal.symbol].lotSize)
+        let lot = max(1, instruments[emitted.symbol].lotSize)
         let share = quantity * Int64(livePercent[i]) / 100
         let sized = share - share % lot
         guard sized > 0 else {
-            refuse(signal, instance: i, RiskRejection(
+            refuse(instance: i, RiskRejection(
                 rule: RiskRule.lifecycleStage,
                 reason: "at its live stage's \(livePercent[i])% the \(quantity) units sized come to \(share), less than one lot of \(lot)",
                 value: Double(share), limit: Double(lot)), time: time)

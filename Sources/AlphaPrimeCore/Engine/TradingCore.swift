@@ -280,11 +280,11 @@ public struct TradingCore<S: Strategy>: Sendable {
             return
         }
         if intent == .enter, let reason = entriesHaltedReason {
-            refuse(emitted, instance: i, RiskRejection(rule: entriesHaltedRule ?? RiskRule.entriesHalted, reason: reason), time: time)
+            refuse(instance: i, RiskRejection(rule: entriesHaltedRule ?? RiskRule.entriesHalted, reason: reason), time: time)
             return
         }
         if intent == .enter, let reason = entriesPausedReason {
-            refuse(emitted, instance: i, RiskRejection(rule: RiskRule.feedStale, reason: reason), time: time)
+            refuse(instance: i, RiskRejection(rule: RiskRule.feedStale, reason: reason), time: time)
             return
         }
         let position = ledger.books[i].quantity
@@ -294,7 +294,7 @@ public struct TradingCore<S: Strategy>: Sendable {
         if intent == .exit {
             switch RiskManager.exitDecision(emitted, position: position) {
             case .rejected(let rejection):
-                refuse(emitted, instance: i, rejection, time: time)
+                refuse(instance: i, rejection, time: time)
                 return
             case .approved(let q):
                 quantity = q
@@ -303,7 +303,7 @@ public struct TradingCore<S: Strategy>: Sendable {
             let (rejection, sizing) = risk.passEntry(emitted, time: time, lotSize: instruments[symbol].lotSize,
                                                      lastPrice: ledger.lastPrice[symbol])
             if let rejection {
-                refuse(emitted, instance: i, rejection, time: time)
+                refuse(instance: i, rejection, time: time)
                 return
             }
             guard let staged = stageSized(sizing.quantity, instance: i, time: time) else { return }
@@ -361,7 +361,7 @@ public struct TradingCore<S: Strategy>: Sendable {
             product: product, otherSymbolsNotional: others)
         let assessment = risk.assess(emitted, context: context)
         guard case .approved(let q) = assessment.decision, let sizing = assessment.sizing else {
-            if let rejection = assessment.decision.rejection { refuse(emitted, instance: i, rejection, time: time) }
+            if let rejection = assessment.decision.rejection { refuse(instance: i, rejection, time: time) }
             return nil
         }
         guard let staged = stageSized(q, instance: i, time: time) else { return nil }
@@ -371,15 +371,19 @@ public struct TradingCore<S: Strategy>: Sendable {
         return staged
     }
 
-    /// A refused signal: kept in ``rejections``; a risk event unless the instance's last one was the same rule.
+    /// The signal in ``emitted`` refused: kept in ``rejections``; a risk event unless the instance's
+    /// last one was the same rule. The signal is copied once, into its record.
     @inline(never)
-    mutating func refuse(_ signal: Signal, instance i: Int, _ rejection: RiskRejection, time: Int64) {
-        rejections.append(Rejection(strategy: i, signal: signal, rejection: rejection))
-        guard lastRejectedRule[i] != rejection.rule else { return }
-        lastRejectedRule[i] = rejection.rule
-        record(RiskEvent(time: time, rule: rejection.rule, severity: .info, action: .rejected, strategy: i,
-                                    symbol: signal.symbol, quantity: 0, value: rejection.value, limit: rejection.limit,
-                                    content: .rejected(signal.side, symbol: instruments[signal.symbol].symbol, rejection)))
+    mutating func refuse(instance i: Int, _ rejection: consuming RiskRejection, time: Int64) {
+        let rule = rejection.rule
+        let repeated = lastRejectedRule[i] == rule
+        if !repeated {
+            lastRejectedRule[i] = rule
+            record(RiskEvent(time: time, rule: rule, severity: .info, action: .rejected, strategy: i,
+                             symbol: emitted.symbol, quantity: 0, value: rejection.value, limit: rejection.limit,
+                             content: .rejected(emitted.side, symbol: instruments[emitted.symbol].symbol, copy rejection)))
+        }
+        rejections.append(Rejection(strategy: i, signal: emitted, rejection: rejection))
     }
 
     /// An opening entry filled or ended: it no longer waits to open a position.
