@@ -252,9 +252,13 @@ def whole_process(binary, home, path, label, runs=7, portfolio=False):
 def event_loops(bench, home, path, portfolio, repetitions=20):
     """The event loop alone, repeated in one process and the best taken (alpha-prime-bench): the
     reference preset over the 1M-bar file through the engine's path, and with `portfolio` the three
-    strategies on the year, set up as `backtest` sets them up. Steadier than one run's phase."""
+    strategies on the year, set up as `backtest` sets them up. Steadier than one run's phase. The
+    reference preset also runs with a band no close reaches (`--deviations 10`): the per-bar path's
+    floor, without the orders' round trips."""
     rows = {}
-    cases = [("reference 1M", [bench, "backtest", path, "--repetitions", str(repetitions)])]
+    cases = [("reference 1M", [bench, "backtest", path, "--repetitions", str(repetitions)]),
+             # The same preset with a band no close reaches: the bar path alone, no signal, no order.
+             ("reference 1M, no orders", [bench, "backtest", path, "--repetitions", str(repetitions), "--deviations", "10"])]
     if portfolio:
         cases.append(("portfolio year", [bench, "portfolio", "--home", home, *PORTFOLIO_RUN,
                                          "--repetitions", str(repetitions)]))
@@ -364,9 +368,9 @@ def print_whole_process(result):
         print("event loop alone, best of repeated runs in one process (alpha-prime-bench):")
     for name, row in loops.items():
         if "error" in row:
-            print(f"  {name:<16}{row['error']}")
+            print(f"  {name:<25}{row['error']}")
         else:
-            print(f"  {name:<16}{row['bars']:,} bars in {row['best_seconds'] * 1000:.1f} ms (best of {row['repetitions']}): "
+            print(f"  {name:<25}{row['bars']:,} bars in {row['best_seconds'] * 1000:.1f} ms (best of {row['repetitions']}): "
                   f"{row['bars_per_second'] / 1e6:.1f}M bars/s, {row['trades']} trades, gross {row['gross_pnl_paise']} paise")
 
 

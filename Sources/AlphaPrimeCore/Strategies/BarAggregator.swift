@@ -29,6 +29,7 @@ struct BarAggregator: Sendable {
         return addToBucket(bar, minutesSinceOpen: minutesSinceOpen, minutesToClose: minutesToClose)
     }
 
+    /// ``add(_:minutesSinceOpen:minutesToClose:)`` for bars longer than a minute.
     @inline(never)
     mutating func addToBucket(_ bar: Bar, minutesSinceOpen: Int, minutesToClose: Int) -> Bar? {
         let sinceOpen = minutesSinceOpen >= 0 ? minutesSinceOpen : istMinuteOfDay(bar.time) - (9 * 60 + 15)
