@@ -25,9 +25,6 @@ public protocol MarketFeed {
 public struct ReplayFeed: MarketFeed, Sendable {
     @usableFromInline let series: [BarSeries]
     @usableFromInline var cursor: [Int]
-    /// Per symbol: the time of its next bar (`Int64.max` when it has no more), so choosing the next
-    /// bar reads one short list instead of every series.
-    @usableFromInline var nextTime: [Int64]
     /// With one symbol there is nothing to merge: its columns are walked directly.
     @usableFromInline let single: Bool
     @usableFromInline let time: [Int64], open: [Int64], high: [Int64], low: [Int64], close: [Int64], volume: [Int64]
@@ -37,7 +34,6 @@ public struct ReplayFeed: MarketFeed, Sendable {
     public init(series: [BarSeries]) {
         self.series = series
         cursor = Array(repeating: 0, count: series.count)
-        nextTime = series.map { $0.count > 0 ? $0.time[0] : .max }
         single = series.count == 1
         let only = series.count == 1 ? series[0] : BarSeries(symbol: "", timeframeSeconds: 60)
         time = only.time; open = only.open; high = only.high; low = only.low; close = only.close; volume = only.volume
@@ -66,15 +62,13 @@ public struct ReplayFeed: MarketFeed, Sendable {
     mutating func nextMerged() -> (bar: Bar, symbol: SymbolID)? {
         var symbol = -1
         var best = Int64.max
-        for s in nextTime.indices {
-            let t = nextTime[s]
+        for s in 0..<series.count where cursor[s] < series[s].count {
+            let t = series[s].time[cursor[s]]
             if t < best { best = t; symbol = s }
         }
         if symbol < 0 { return nil }
-        let i = cursor[symbol]
-        let bar = series[symbol][i]
-        cursor[symbol] = i + 1
-        nextTime[symbol] = i + 1 < series[symbol].count ? series[symbol].time[i + 1] : .max
+        let bar = series[symbol][cursor[symbol]]
+        cursor[symbol] += 1
         return (bar, symbol)
     }
 
