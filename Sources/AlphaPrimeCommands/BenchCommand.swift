@@ -57,7 +57,8 @@ public struct BenchCommand: AsyncParsableCommand {
                 let load = Benchmarks.now() - t0
                 let setup = StrategySetup(name: BollingerReference.kind, kind: BollingerReference.kind,
                                           parameters: ["period": 20, "deviations": Double(deviations), "quantity": 1], direction: .long)
-                let plan = BacktestPlan(setups: [setup], instruments: [Instrument(symbol: series.symbol)], startingCapital: 100_000_000)
+                var plan = BacktestPlan(setups: [setup], instruments: [Instrument(symbol: series.symbol)], startingCapital: 100_000_000)
+                plan.recordsRiskApprovals = false  // as backtest runs it
                 var best = Double.infinity
                 var outcome: BacktestOutcome<AnyStrategy>?
                 for _ in 0..<max(1, repetitions) {
